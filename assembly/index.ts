@@ -1,0 +1,42 @@
+// WASM entry points. The TypeScript glue copies frames into the input region, calls
+// one of these, and reads u32 records from the output region through cached views.
+import { REC_WORDS } from '../src/wasm/layout';
+import { MAX_BATCH, growInput, inputBase, inputCap, recordBase, tableBase } from './memory';
+import { decodeEnvelope } from './envelope';
+
+export function inputPtr(): usize { return inputBase; }
+export function inputCapacity(): usize { return inputCap; }
+export function tablePtr(): usize { return tableBase; }
+export function recordPtr(): usize { return recordBase; }
+export function maxBatch(): i32 { return MAX_BATCH; }
+
+/** Ensures the input region holds `len` bytes; may move it (re-read inputPtr()). */
+export function reserveInput(len: usize): usize {
+  growInput(len);
+  return inputBase;
+}
+
+/** Decodes the single frame at the start of the input region into record 0. */
+export function decodeOne(len: usize): i32 {
+  return decodeEnvelope(inputBase, len, recordBase);
+}
+
+/**
+ * Decodes `count` frames described by (offset, length) pairs in the table region;
+ * record i describes frame i. Returns the number of frames that failed.
+ */
+export function decodeBatch(count: i32): i32 {
+  let failed = 0;
+  for (let i = 0; i < count; i++) {
+    const t = tableBase + (<usize>i << 3);
+    const off = <usize>load<u32>(t);
+    const len = <usize>load<u32>(t, 4);
+    if (decodeEnvelope(inputBase + off, len, recordBase + (<usize>i * REC_WORDS << 2)) != 0) failed++;
+  }
+  return failed;
+}
+
+/** Bugs only (bad input returns error codes): trap, the glue reports GbcsInternalError. */
+export function abortHandler(message: usize, fileName: usize, line: u32, column: u32): void {
+  unreachable();
+}

@@ -1,0 +1,26 @@
+// Fixed scratch regions, allocated once at start-up. With runtime `stub` nothing is
+// ever freed, so no function reachable from an exported decode entry may allocate.
+import { REC_WORDS } from '../src/wasm/layout';
+
+/** Frames per batch call; the TypeScript side splits larger batches. */
+export const MAX_BATCH: i32 = 8192;
+
+export let inputCap: usize = 4 << 20;
+export let inputBase: usize = heap.alloc(inputCap);
+/** Batch table: (offset, length) u32 pairs into the input region. */
+export const tableBase: usize = heap.alloc(<usize>MAX_BATCH * 8);
+/** Envelope index: REC_WORDS u32 per frame. */
+export const recordBase: usize = heap.alloc(<usize>MAX_BATCH * REC_WORDS * 4);
+
+/**
+ * Grows the input region to hold `len` bytes. Only the TypeScript glue calls this, and
+ * only when a frame or batch exceeds the current capacity: the old region is abandoned
+ * (stub runtime), which bounds the leak to the largest input ever seen.
+ */
+export function growInput(len: usize): void {
+  if (len <= inputCap) return;
+  let cap = inputCap;
+  while (cap < len) cap <<= 1;
+  inputBase = heap.alloc(cap);
+  inputCap = cap;
+}

@@ -1,0 +1,58 @@
+// Bounds-checked byte reading shared by every structure walker. Errors never trap:
+// the first failure is latched into (errCode, errPos) and callers unwind with -1.
+import { E_BER_LENGTH, E_TRUNCATED } from '../src/wasm/layout';
+
+export let errCode: i32 = 0;
+export let errPos: usize = 0;
+/** Width in bytes of the last BER length read (1..4). */
+export let lenWidth: i32 = 0;
+
+export function resetError(): void {
+  errCode = 0;
+  errPos = 0;
+}
+
+/** Latches an error at absolute address `pos`; returns -1 for `return fail(...)`. */
+export function fail(code: i32, pos: usize): i32 {
+  if (errCode == 0) {
+    errCode = code;
+    errPos = pos;
+  }
+  return -1;
+}
+
+@inline export function has(p: usize, n: usize, end: usize): bool {
+  return p <= end && n <= end - p;
+}
+
+@inline export function u8At(p: usize): u32 {
+  return <u32>load<u8>(p);
+}
+
+@inline export function u16be(p: usize): u32 {
+  return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1);
+}
+
+@inline export function u32be(p: usize): u32 {
+  return bswap<u32>(load<u32>(p));
+}
+
+/**
+ * Reads a BER definite length at p (short form, or 81/82/83 long form). Returns the
+ * length, or -1 with E_BER_LENGTH / E_TRUNCATED latched; sets `lenWidth`.
+ */
+export function berLength(p: usize, end: usize): i32 {
+  if (p >= end) return fail(E_TRUNCATED, p);
+  const first = u8At(p);
+  if (first < 0x80) {
+    lenWidth = 1;
+    return <i32>first;
+  }
+  const n = first & 0x7f;
+  if (n == 0 || n > 3) return fail(E_BER_LENGTH, p);
+  if (!has(p + 1, n, end)) return fail(E_TRUNCATED, end);
+  let v: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) v = (v << 8) | u8At(p + 1 + i);
+  lenWidth = <i32>n + 1;
+  return <i32>v;
+}

@@ -1,0 +1,60 @@
+// gbcs decode <hex | base64 | @file | ->: one frame from an argument or file, or one
+// frame per line from stdin.
+import { readFileSync } from 'node:fs';
+import { decodeFrame } from '../../decode.js';
+import { GbcsDecodeError } from '../../errors.js';
+import type { GbcsFrame } from '../../frame.js';
+import { formatFrameText } from '../format.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
+
+function render(frame: GbcsFrame, json: boolean): string {
+  return json ? `${JSON.stringify(frame)}\n` : formatFrameText(frame);
+}
+
+/** A file is one frame: hex/base64 text, or raw binary when it starts with DD/DF. */
+function readFrameFile(path: string): Uint8Array | string {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (buf.length > 0 && (buf[0] === 0xdd || buf[0] === 0xdf)) return new Uint8Array(buf);
+  return buf.toString('utf8');
+}
+
+export const decodeCommand: Command = {
+  name: 'decode',
+  summary: 'decode GBCS frames (hex, base64, @file, or - for one frame per stdin line)',
+  usage: 'gbcs decode [--json] <hex | base64 | @file | ->',
+  async run(args: string[], io: Io): Promise<number> {
+    const { flags, positional } = parseArgs(args, { booleans: ['json'] });
+    const json = flags.has('json');
+    if (positional.length !== 1) throw new UsageError('give exactly one frame source');
+    const src = positional[0]!;
+    if (src !== '-') {
+      const input = src.startsWith('@') ? readFrameFile(src.slice(1)) : src;
+      io.stdout.write(render(decodeFrame(input), json));
+      return EXIT_OK;
+    }
+    const text = (await readStream(io.stdin)).toString('utf8');
+    let status = EXIT_OK;
+    let first = true;
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!.trim();
+      if (line === '' || line.startsWith('#')) continue;
+      try {
+        const out = render(decodeFrame(line), json);
+        io.stdout.write(json || first ? out : `\n${out}`);
+        first = false;
+      } catch (e) {
+        if (!(e instanceof GbcsDecodeError)) throw e;
+        reportDecodeError(io, e, `line ${i + 1}`);
+        if (json) io.stdout.write(`${JSON.stringify({ error: e.code, offset: e.offset, expected: e.expected, line: i + 1 })}\n`);
+        status = EXIT_MALFORMED;
+      }
+    }
+    return status;
+  },
+};

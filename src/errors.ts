@@ -1,0 +1,64 @@
+// Typed errors. Every decode failure names the byte offset and what was expected there,
+// so a fixture author can go straight to the bad byte.
+import * as L from './wasm/layout.js';
+
+/** What the decoder expected, per WASM error code. */
+const EXPECTED: Record<number, [code: string, expected: string]> = {
+  [L.E_TRUNCATED]: ['truncated', 'more bytes (the frame ends inside a field)'],
+  [L.E_FRAME_TAG]: ['frame-tag', 'frame tag 0xDD (general-ciphering / GBT) or 0xDF (general-signing)'],
+  [L.E_MAC_HEADER_EMPTY_FIELD]: ['mac-header', 'MAC Header empty field 0x00 (DD 00 00 00 00 00 00) or 0x09 (GBT routing header)'],
+  [L.E_BER_LENGTH]: ['ber-length', 'BER definite length (00-7F, 81 nn, 82 nn nn or 83 nn nn nn)'],
+  [L.E_SIGNING_TAG]: ['general-signing-tag', 'general-signing tag 0xDF'],
+  [L.E_TRANSACTION_ID_LENGTH]: ['transaction-id', 'transaction-id length 0x09 (CRA flag + 8-byte originator counter)'],
+  [L.E_CRA_FLAG]: ['cra-flag', 'CRA flag 01 (command), 02 (response) or 03 (alert)'],
+  [L.E_SYSTEM_TITLE_LENGTH]: ['system-title', 'system title length 0x08 (EUI-64)'],
+  [L.E_DATE_TIME_LENGTH]: ['date-time', 'date-time length 0x00 (absent) or 0x0C (12-byte DLMS date-time)'],
+  [L.E_OTHER_INFO_LENGTH]: ['other-information', 'other-information of at least 2 bytes (the message code)'],
+  [L.E_SIGNATURE_LENGTH]: ['signature', 'signature length 0x00 (empty) or 0x40 (64-byte r||s)'],
+  [L.E_TRAILING_BYTES]: ['trailing-bytes', 'end of frame (bytes follow the last field)'],
+  [L.E_MAC_LENGTH]: ['mac', 'a 12-byte MAC right after the general-signing APDU (ciphered-service length disagrees)'],
+  [L.E_CIPHERED_LENGTH]: ['ciphered-length', 'ciphered-service length covering security header (5), APDU and MAC (12)'],
+  [L.E_KEY_INFO]: ['key-info', 'key-info 0x00 (absent) in the GBT routing header'],
+  [L.E_GBT_TAG]: ['gbt-tag', 'general-block-transfer tag 0xE0'],
+  [L.E_BLOCK_LENGTH]: ['block-data-length', 'block-data length ending exactly at the end of the ciphered content'],
+  [L.E_GBT_TRANSACTION_ID]: ['gbt-transaction-id', 'GBT transaction-id length 0x09'],
+  [L.E_INPUT_TOO_LARGE]: ['input-too-large', 'a frame below 4 GiB'],
+};
+
+export class GbcsDecodeError extends Error {
+  override readonly name = 'GbcsDecodeError';
+  /** Byte offset in the frame (or character offset in text input, see `code`). */
+  readonly offset: number;
+  /** What the decoder expected at `offset`. */
+  readonly expected: string;
+  /** Stable identifier of the failure, e.g. 'truncated', 'signature', 'hex-input'. */
+  readonly code: string;
+  /** Position of the frame in a batch call, when there is one. */
+  frameIndex?: number;
+
+  constructor(code: string, offset: number, expected: string, detail?: string) {
+    super(
+      `GBCS decode error at byte ${offset} (0x${offset.toString(16).toUpperCase()}): expected ${expected}` +
+        (detail ? ` (${detail})` : ''),
+    );
+    this.code = code;
+    this.offset = offset;
+    this.expected = expected;
+  }
+
+  /** Builds the error for a WASM status code. */
+  static fromStatus(status: number, offset: number): GbcsDecodeError {
+    const e = EXPECTED[status] ?? ['internal', `a valid frame (unknown decoder status ${status})`];
+    return new GbcsDecodeError(e[0], offset, e[1]);
+  }
+}
+
+/** Thrown when a value given to an encoder cannot be represented. */
+export class GbcsEncodeError extends Error {
+  override readonly name = 'GbcsEncodeError';
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`cannot encode ${field}: ${message}`);
+    this.field = field;
+  }
+}

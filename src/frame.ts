@@ -1,0 +1,328 @@
+// The decoded GBCS frame: a thin object over the caller's bytes and the envelope index
+// the WASM core wrote. Scalars are copied out eagerly (cheap); strings, bigints and
+// sub-objects are built on first read and cached.
+import { toHex } from './bytes.js';
+import { decodeDateTime, type GbcsDateTime } from './dateTime.js';
+import { messageCodeInfo, type MessageCodeInfo } from './messageCodes.js';
+import * as L from './wasm/layout.js';
+
+export type FrameKind = 'general-ciphering' | 'general-signing' | 'gbt';
+export type Cra = 'command' | 'response' | 'alert';
+export type PayloadFormat = 'DLMS' | 'GBZ' | 'ASN.1' | 'unknown';
+export type SignatureState = 'absent' | 'empty' | 'present';
+
+export const CRA_NAMES: readonly Cra[] = ['command', 'response', 'alert'];
+export const KIND_NAMES: Record<number, FrameKind> = {
+  [L.K_GENERAL_CIPHERING]: 'general-ciphering',
+  [L.K_GENERAL_SIGNING]: 'general-signing',
+  [L.K_GBT]: 'gbt',
+};
+export const FORMAT_NAMES: Record<number, PayloadFormat> = {
+  [L.F_UNKNOWN]: 'unknown',
+  [L.F_DLMS]: 'DLMS',
+  [L.F_GBZ]: 'GBZ',
+  [L.F_ASN1]: 'ASN.1',
+};
+const SIG_NAMES: Record<number, SignatureState> = {
+  [L.SIG_ABSENT]: 'absent',
+  [L.SIG_EMPTY]: 'empty',
+  [L.SIG_PRESENT]: 'present',
+};
+
+/** Which Other Information form the frame uses (GBCS.md 1.4). */
+export type OtherInformationVariant =
+  | 'message-code' // 2 bytes
+  | 'remote-party' // + supplementary RP id
+  | 'remote-party-counter' // + supplementary RP id and counter
+  | 'originator-counter' // + supplementary originator counter (URP responses)
+  | 'certificate' // + DER KA certificate of the supplementary RP (URP commands)
+  | 'unrecognised'; // any other length: the remainder is kept in `extra`
+
+export interface OtherInformation {
+  readonly messageCode: number;
+  readonly variant: OtherInformationVariant;
+  readonly supplementaryRemotePartyId?: string;
+  readonly supplementaryRemotePartyCounter?: bigint;
+  readonly supplementaryOriginatorCounter?: bigint;
+  /** DER X.509 certificate (key agreement) of the supplementary remote party. */
+  readonly certificate?: Uint8Array;
+  /** Bytes after the recognised fields when the length fits no known variant. */
+  readonly extra?: Uint8Array;
+}
+
+/** MAC header security fields (and the same fields of a GBT routing header). */
+export interface SecurityHeader {
+  readonly securityControl: number;
+  readonly invocationCounter: number;
+}
+
+export interface GbtBlock {
+  readonly blockControl: number;
+  readonly lastBlock: boolean;
+  readonly streaming: boolean;
+  readonly window: number;
+  readonly blockNumber: number;
+  readonly blockNumberAck: number;
+  /** Block data (a view of the frame bytes); empty for a pure acknowledgement. */
+  readonly blockData: Uint8Array;
+}
+
+/** Widths in bytes of the BER length fields, kept so re-encoding is byte-exact. */
+export interface LengthWidths {
+  readonly ciphered?: number;
+  readonly otherInformation?: number;
+  readonly content?: number;
+  readonly blockData?: number;
+}
+
+/**
+ * Offsets of every envelope field within `frame.bytes` (-1 when absent): what the
+ * security layer needs to find the signed range, the MAC's AAD, and so on.
+ */
+export interface FrameLayout {
+  readonly length: number;
+  readonly cipheredLength: number;
+  readonly mac: number;
+  readonly generalSigning: number;
+  readonly counter: number;
+  readonly originator: number;
+  readonly recipient: number;
+  readonly dateTime: number;
+  readonly otherInformation: number;
+  readonly otherInformationLength: number;
+  readonly content: number;
+  readonly contentLength: number;
+  readonly signature: number;
+  readonly gbtApdu: number;
+  readonly blockData: number;
+  readonly blockDataLength: number;
+}
+
+/** The frame fields `encodeFrame` reads; a decoded `GbcsFrame` satisfies it. */
+export interface FrameInit {
+  readonly kind: FrameKind;
+  readonly cra: Cra;
+  readonly originatorCounter: bigint | number;
+  readonly originator: string | Uint8Array;
+  readonly recipient: string | Uint8Array;
+  readonly dateTime?: GbcsDateTime | Uint8Array;
+  readonly messageCode: number;
+  readonly otherInformation?: Partial<Omit<OtherInformation, 'variant' | 'messageCode'>>;
+  /** Payload; required except for GBT frames. */
+  readonly content?: Uint8Array;
+  /** 'empty' when omitted and no `signature` bytes are given. */
+  readonly signatureState?: SignatureState;
+  readonly signature?: Uint8Array;
+  /** 12 bytes; required for general-ciphering. */
+  readonly mac?: Uint8Array;
+  readonly securityHeader?: SecurityHeader;
+  readonly gbt?: Omit<GbtBlock, 'blockControl' | 'lastBlock' | 'streaming' | 'window'> &
+    Partial<Pick<GbtBlock, 'blockControl' | 'lastBlock' | 'streaming' | 'window'>>;
+  readonly lengthWidths?: LengthWidths;
+}
+
+const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+/** A decoded GBCS frame. Views share memory with the decoded input: nothing is copied. */
+export class GbcsFrame implements FrameInit {
+  /** The whole frame. */
+  readonly bytes: Uint8Array;
+  readonly kind: FrameKind;
+  readonly craFlag: 1 | 2 | 3;
+  readonly messageCode: number;
+  readonly payloadFormat: PayloadFormat;
+  readonly signatureState: SignatureState;
+  readonly layout: FrameLayout;
+  readonly lengthWidths: LengthWidths;
+  readonly securityHeader?: SecurityHeader;
+  #blockControl = 0;
+  #blockNumber = 0;
+  #blockAck = 0;
+  #counter?: bigint;
+  #originator?: string;
+  #recipient?: string;
+  #otherInformation?: OtherInformation;
+
+  /** @internal Built by the decoders from an envelope record at word `w` of `i32`. */
+  constructor(bytes: Uint8Array, i32: Int32Array, w: number) {
+    this.bytes = bytes;
+    const kind = i32[w + L.R_KIND]!;
+    this.kind = KIND_NAMES[kind]!;
+    this.craFlag = i32[w + L.R_CRA]! as 1 | 2 | 3;
+    this.messageCode = i32[w + L.R_MESSAGE_CODE]!;
+    this.payloadFormat = FORMAT_NAMES[i32[w + L.R_FORMAT]!]!;
+    this.signatureState = SIG_NAMES[i32[w + L.R_SIG_STATE]!]!;
+    this.layout = {
+      length: i32[w + L.R_LENGTH]!,
+      cipheredLength: i32[w + L.R_CS_LEN]!,
+      mac: i32[w + L.R_MAC]!,
+      generalSigning: i32[w + L.R_GS]!,
+      counter: i32[w + L.R_COUNTER]!,
+      originator: i32[w + L.R_ORIGINATOR]!,
+      recipient: i32[w + L.R_RECIPIENT]!,
+      dateTime: i32[w + L.R_DATETIME]!,
+      otherInformation: i32[w + L.R_OI]!,
+      otherInformationLength: i32[w + L.R_OI_LEN]!,
+      content: i32[w + L.R_CONTENT]!,
+      contentLength: i32[w + L.R_CONTENT_LEN]!,
+      signature: i32[w + L.R_SIG]!,
+      gbtApdu: i32[w + L.R_GBT_APDU]!,
+      blockData: i32[w + L.R_BLOCK_DATA]!,
+      blockDataLength: i32[w + L.R_BLOCK_DATA_LEN]!,
+    };
+    const gbt = kind === L.K_GBT;
+    this.lengthWidths = {
+      ciphered: kind === L.K_GENERAL_SIGNING ? undefined : i32[w + L.R_CS_LEN_WIDTH]!,
+      otherInformation: i32[w + L.R_OI_LEN_WIDTH]!,
+      content: gbt ? undefined : i32[w + L.R_CONTENT_LEN_WIDTH]!,
+      blockData: gbt ? i32[w + L.R_BLOCK_DATA_LEN_WIDTH]! : undefined,
+    };
+    if (kind !== L.K_GENERAL_SIGNING) {
+      this.securityHeader = {
+        securityControl: i32[w + L.R_SC]!,
+        invocationCounter: i32[w + L.R_IC]! >>> 0,
+      };
+    }
+    if (gbt) {
+      this.#blockControl = i32[w + L.R_BLOCK_CONTROL]!;
+      this.#blockNumber = i32[w + L.R_BLOCK_NUMBER]!;
+      this.#blockAck = i32[w + L.R_BLOCK_ACK]!;
+    }
+  }
+
+  get cra(): Cra {
+    return CRA_NAMES[this.craFlag - 1]!;
+  }
+
+  /** Use case id of the message code, e.g. "ECS52"; undefined for an unknown code. */
+  get useCase(): string | undefined {
+    return messageCodeInfo(this.messageCode)?.useCase;
+  }
+
+  get messageInfo(): MessageCodeInfo | undefined {
+    return messageCodeInfo(this.messageCode);
+  }
+
+  get originatorCounter(): bigint {
+    return (this.#counter ??= dv(this.bytes).getBigUint64(this.layout.counter));
+  }
+
+  /** Originator system title: 16 lower-case hex digits. */
+  get originator(): string {
+    const o = this.layout.originator;
+    return (this.#originator ??= toHex(this.bytes, o, o + 8));
+  }
+
+  /** Recipient system title: 16 lower-case hex digits. */
+  get recipient(): string {
+    const o = this.layout.recipient;
+    return (this.#recipient ??= toHex(this.bytes, o, o + 8));
+  }
+
+  get dateTime(): GbcsDateTime | undefined {
+    return this.layout.dateTime < 0 ? undefined : decodeDateTime(this.bytes, this.layout.dateTime);
+  }
+
+  get otherInformation(): OtherInformation {
+    return (this.#otherInformation ??= parseOtherInformation(
+      this.bytes.subarray(this.layout.otherInformation, this.layout.otherInformation + this.layout.otherInformationLength),
+    ));
+  }
+
+  /** The payload bytes (empty for GBT segments: see `gbt.blockData`). */
+  get content(): Uint8Array {
+    const c = this.layout.content;
+    return c < 0 ? new Uint8Array(0) : this.bytes.subarray(c, c + this.layout.contentLength);
+  }
+
+  /** Offset of the payload within `bytes`, -1 for GBT segments. */
+  get contentOffset(): number {
+    return this.layout.content;
+  }
+
+  /** The 64-byte r||s signature when `signatureState` is 'present'. */
+  get signature(): Uint8Array | undefined {
+    const s = this.layout.signature;
+    return this.signatureState === 'present' ? this.bytes.subarray(s + 1, s + 65) : undefined;
+  }
+
+  /** The 12-byte MAC of a general-ciphering frame. */
+  get mac(): Uint8Array | undefined {
+    const m = this.layout.mac;
+    return m < 0 ? undefined : this.bytes.subarray(m, m + 12);
+  }
+
+  get gbt(): GbtBlock | undefined {
+    if (this.kind !== 'gbt') return undefined;
+    const c = this.#blockControl;
+    const d = this.layout.blockData;
+    return {
+      blockControl: c,
+      lastBlock: (c & 0x80) !== 0,
+      streaming: (c & 0x40) !== 0,
+      window: c & 0x3f,
+      blockNumber: this.#blockNumber,
+      blockNumberAck: this.#blockAck,
+      blockData: this.bytes.subarray(d, d + this.layout.blockDataLength),
+    };
+  }
+
+  /** Bytes covered by the signature: from the byte after DF to the last payload byte. */
+  get signedBytes(): Uint8Array | undefined {
+    if (this.layout.generalSigning < 0) return undefined;
+    return this.bytes.subarray(this.layout.generalSigning + 1, this.layout.content + this.layout.contentLength);
+  }
+
+  /** A JSON-safe plain view (bigints as decimal strings, bytes as hex). */
+  toJSON(): Record<string, unknown> {
+    const info = this.messageInfo;
+    const oi = this.otherInformation;
+    const gbt = this.gbt;
+    const dt = this.dateTime;
+    return {
+      kind: this.kind,
+      cra: this.cra,
+      messageCode: this.messageCode,
+      messageCodeHex: this.messageCode.toString(16).toUpperCase().padStart(4, '0'),
+      useCase: info?.useCase ?? null,
+      messageName: info?.name ?? null,
+      originator: this.originator,
+      recipient: this.recipient,
+      originatorCounter: this.originatorCounter.toString(),
+      dateTime: dt ? (dt.special ?? dt.iso ?? dt.hex) : null,
+      otherInformation: {
+        variant: oi.variant,
+        ...(oi.supplementaryRemotePartyId !== undefined ? { supplementaryRemotePartyId: oi.supplementaryRemotePartyId } : {}),
+        ...(oi.supplementaryRemotePartyCounter !== undefined ? { supplementaryRemotePartyCounter: oi.supplementaryRemotePartyCounter.toString() } : {}),
+        ...(oi.supplementaryOriginatorCounter !== undefined ? { supplementaryOriginatorCounter: oi.supplementaryOriginatorCounter.toString() } : {}),
+        ...(oi.certificate !== undefined ? { certificate: toHex(oi.certificate) } : {}),
+        ...(oi.extra !== undefined ? { extra: toHex(oi.extra) } : {}),
+      },
+      payloadFormat: this.payloadFormat,
+      contentOffset: this.contentOffset,
+      contentLength: this.kind === 'gbt' ? 0 : this.layout.contentLength,
+      content: toHex(this.content),
+      signature: this.signatureState === 'present' ? toHex(this.signature!) : this.signatureState,
+      mac: this.mac ? toHex(this.mac) : null,
+      ...(this.securityHeader ? { securityHeader: this.securityHeader } : {}),
+      ...(gbt ? { gbt: { ...gbt, blockData: toHex(gbt.blockData) } } : {}),
+      length: this.bytes.length,
+    };
+  }
+}
+
+/** Splits the Other Information value into its GBCS.md 1.4 variant. */
+export function parseOtherInformation(v: Uint8Array): OtherInformation {
+  const messageCode = (v[0]! << 8) | v[1]!;
+  const n = v.length;
+  const d = dv(v);
+  const rp = n >= 10 ? toHex(v, 2, 10) : undefined;
+  if (n === 2) return { messageCode, variant: 'message-code' };
+  if (n === 10) return { messageCode, variant: 'remote-party', supplementaryRemotePartyId: rp };
+  if (n < 18) return { messageCode, variant: 'unrecognised', ...(rp ? { supplementaryRemotePartyId: rp } : {}), extra: v.subarray(rp ? 10 : 2) };
+  const base = { messageCode, supplementaryRemotePartyId: rp, supplementaryRemotePartyCounter: d.getBigUint64(10) };
+  if (n === 18) return { ...base, variant: 'remote-party-counter' };
+  if (n === 26) return { ...base, variant: 'originator-counter', supplementaryOriginatorCounter: d.getBigUint64(18) };
+  if (v[18] === 0x30) return { ...base, variant: 'certificate', certificate: v.subarray(18) };
+  return { ...base, variant: 'unrecognised', extra: v.subarray(18) };
+}
