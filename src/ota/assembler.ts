@@ -65,9 +65,10 @@ export class FileSink implements AssemblySink {
     this.pendingStart = offset;
     this.pendingLength = data.length;
   }
-  read(offset: number, length: number): Uint8Array {
+  /** Reads into `into` when given (reused by the verification pass, so it allocates nothing). */
+  read(offset: number, length: number, into?: Uint8Array): Uint8Array {
     this.flush();
-    const buf = new Uint8Array(length);
+    const buf = into && into.length >= length ? into : new Uint8Array(length);
     let got = 0;
     while (got < length) {
       const r = readSync(this.fd, buf, got, length - got, offset + got);
@@ -317,9 +318,11 @@ export class ImageAssembler {
     const sink = this.sink;
     // One pass feeds the hasher and the first signature check; later candidates re-read.
     let hashed = false;
+    // File reads reuse one buffer: hasher and verifier consume each chunk before the next read.
+    const reuse = sink instanceof FileSink ? new Uint8Array(Math.min(FILE_CHUNK, Math.max(1, stop - start))) : undefined;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       for (let p = start; p < stop; p += FILE_CHUNK) {
-        const c = sink.read(p, Math.min(FILE_CHUNK, stop - p));
+        const c = reuse ? (sink as FileSink).read(p, Math.min(FILE_CHUNK, stop - p), reuse) : sink.read(p, Math.min(FILE_CHUNK, stop - p));
         if (!hashed) hasher.update(c);
         yield c;
         onProgress?.(p + c.length - start, stop - start);
