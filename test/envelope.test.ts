@@ -288,3 +288,18 @@ function catchDecode(fn: () => unknown): GbcsDecodeError {
   }
   throw new Error('expected a GbcsDecodeError');
 }
+
+describe('WASM boundary', () => {
+  it('turns a trap into a GbcsDecodeError (code internal) instead of letting it escape', async () => {
+    const { wasmCore } = await import('../src/wasm/core.js');
+    const core = wasmCore();
+    const e = catchDecode(() =>
+      core.guard(() => {
+        throw new WebAssembly.RuntimeError('unreachable');
+      }),
+    );
+    expect(e.code).toBe('internal');
+    // The core keeps working afterwards.
+    expect(decodeFrame(fixture('ECS52 read firmware version response').bytes).useCase).toBe('ECS52');
+  });
+});
