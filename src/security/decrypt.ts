@@ -3,10 +3,10 @@
 // `31 ‖ IC(4) ‖ ciphertext ‖ tag(12)`, AES-128-GCM under the KDF key with CRA byte 04,
 // agreed between the originator (device) and the remote party the content is for (see
 // encryptionParties).
-import { euiBytes, toBytes, type BinaryInput } from '../bytes.js';
+import { euiBytes, normalizeEui, toBytes, type BinaryInput } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
 import { GbcsEncodeError } from '../errors.js';
-import { GbcsFrame } from '../frame.js';
+import { GbcsFrame, type FrameInit } from '../frame.js';
 import { agreeKey, type AgreementOptions } from './agreement.js';
 import { CRA_ENCRYPTION, kdfOtherInfo } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
@@ -205,21 +205,21 @@ function dlmsParts(c: Uint8Array, base: number): EncryptedLocation[] {
  * decrypt only with supplementary RP + header counter; ECS21b URP with the
  * supplementary originator counter).
  */
-export function encryptionParties(frame: Pick<GbcsFrame, 'originator' | 'recipient' | 'otherInformation' | 'originatorCounter'>): {
-  originator: string;
-  recipient: string;
-  counter: bigint;
-} {
+export function encryptionParties(frame: EncryptionContext): { originator: string; recipient: string; counter: bigint } {
   const oi = frame.otherInformation;
+  const rp = oi?.supplementaryRemotePartyId;
   return {
-    originator: frame.originator,
-    recipient: oi.supplementaryRemotePartyId ?? frame.recipient,
-    counter: oi.supplementaryOriginatorCounter ?? frame.originatorCounter,
+    originator: normalizeEui(frame.originator),
+    recipient: normalizeEui(rp ?? frame.recipient),
+    counter: BigInt(oi?.supplementaryOriginatorCounter ?? frame.originatorCounter),
   };
 }
 
+/** The message fields that determine the content-encryption key (a GbcsFrame or FrameInit). */
+export type EncryptionContext = Pick<FrameInit, 'originator' | 'recipient' | 'otherInformation' | 'originatorCounter'>;
+
 /** The 16-byte content-encryption key of a frame, or why it cannot be derived. */
-export async function encryptionKey(frame: Pick<GbcsFrame, 'originator' | 'recipient' | 'otherInformation' | 'originatorCounter'>, keyStore: KeyStore, options: AgreementOptions = {}) {
+export async function encryptionKey(frame: EncryptionContext, keyStore: KeyStore, options: AgreementOptions = {}) {
   const { originator, recipient, counter } = encryptionParties(frame);
   const otherInfo = kdfOtherInfo(euiOf(originator), CRA_ENCRYPTION, counter, euiOf(recipient));
   return agreeKey(keyStore, originator, recipient, otherInfo, options);
@@ -265,7 +265,7 @@ export async function decryptFrame(frame: GbcsFrame | BinaryInput, keyStore: Key
  * side. Encrypt every blob of one message with the same IC, as devices do.
  */
 export async function encryptBlob(
-  frame: Pick<GbcsFrame, 'originator' | 'recipient' | 'otherInformation' | 'originatorCounter'>,
+  frame: EncryptionContext,
   plaintext: Uint8Array,
   keyStore: KeyStore,
   options: AgreementOptions & { readonly invocationCounter?: number } = {},
@@ -277,7 +277,7 @@ export async function encryptBlob(
   header[0] = 0x31;
   new DataView(header.buffer).setUint32(1, ic >>> 0);
   const iv = new Uint8Array(12);
-  iv.set(euiOf(frame.originator), 0);
+  iv.set(euiBytes(frame.originator, 'originator'), 0);
   iv.set(header.subarray(1), 8);
   const sealed = await (options.primitives ?? defaultPrimitives).aesGcmEncrypt(agreed.key, iv, header.subarray(0, 1), plaintext, TAG);
   const out = new Uint8Array(HEADER + sealed.length);
