@@ -113,14 +113,14 @@ add('CS06 response, ESME signature, no MAC', encodeFrame({
 }));
 
 // 3. GBZ response with an encrypted component (GCS13a shape), GSME MAC.
-const gcs13 = { kind: 'general-ciphering', cra: 'response', originatorCounter: 0x1002n, originator: GSME, recipient: SUPPLIER, messageCode: 0x0073 };
+const gcs13 = { kind: 'general-ciphering', cra: 'response', originatorCounter: 0x1002n, originator: GSME, recipient: SUPPLIER, messageCode: 0x0074 };
 const zclPlain = fromHex('0203 00 22 E80300 0103 00 22 010000 0003 00 30 01');
 const gbzBlob = await encryptBlob(gcs13, zclPlain, ks);
 const gbz = fromHex(`01 09 01 03 0702 ${hex16(2 + 3 + 2 + gbzBlob.length)} 00 00 18 00 01 ${hex16(gbzBlob.length)} ${toHex(gbzBlob)}`);
 add('GCS13a-shaped response, encrypted GBZ component, GSME MAC', await buildMacedFrame({ ...gcs13, content: gbz, signatureState: 'empty' }, ks));
 
 // 4. DLMS get_protected_attributes response (ECS17b shape), ESME MAC.
-const ecs17 = { kind: 'general-ciphering', cra: 'response', originatorCounter: 0x1003n, originator: ESME, recipient: SUPPLIER, messageCode: 0x0043 };
+const ecs17 = { kind: 'general-ciphering', cra: 'response', originatorCounter: 0x1003n, originator: ESME, recipient: SUPPLIER, messageCode: 0x0027 };
 const dlmsPlain = fromHex('02 01 02 04 06 0000000A 02 02 0F 00 16 1E 06 0000000A 02 02 0F 00 16 20');
 const dlmsBlob = await encryptBlob(ecs17, dlmsPlain, ks);
 add('ECS17b-shaped response, DLMS protected attributes, ESME MAC', await buildMacedFrame({ ...ecs17, signatureState: 'empty', content: dlmsProtected(0x1003n, ESME, SUPPLIER, dlmsBlob) }, ks));
