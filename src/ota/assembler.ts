@@ -11,7 +11,7 @@ import type { KeyStore } from '../security/keyStore.js';
 import { TransferredBlocks } from './dlmsImageTransfer.js';
 import { FILE_CHUNK, fileReader } from './file.js';
 import { createSha256 } from './hash.js';
-import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type SignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
+import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type ImageSignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
 
 /** Where assembled bytes go. Synchronous: blocks are small and many. */
 export interface AssemblySink {
@@ -129,7 +129,7 @@ export interface AssemblyResult {
   readonly gaps: readonly [number, number][];
   readonly layout?: UpgradeImageLayout;
   readonly manufacturerImageHash?: string;
-  readonly signature?: SignatureCheck;
+  readonly signature?: ImageSignatureCheck;
   readonly stats: AssemblerStats;
   /** The assembled image when the sink is memory. */
   readonly image?: Uint8Array;
@@ -329,7 +329,7 @@ export class ImageAssembler {
       }
       hashed = true;
     }
-    let signature: SignatureCheck;
+    let signature: ImageSignatureCheck;
     const signers = this.options.signers ?? [];
     if (layout.trailerOffset === undefined) signature = { state: 'absent' };
     else if (!this.options.keys || signers.length === 0) signature = { state: 'not-checked' };

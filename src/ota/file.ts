@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import { toHex } from '../bytes.js';
 import type { KeyStore } from '../security/keyStore.js';
 import { createSha256 } from './hash.js';
-import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type SignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
+import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type ImageSignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
 
 /** 1 MiB: large enough that syscalls do not dominate, small enough to stay out of the memory figure. */
 export const FILE_CHUNK = 1 << 20;
@@ -69,7 +69,7 @@ export interface FileCheck {
   readonly layout: UpgradeImageLayout;
   /** SHA-256 of the Manufacturer Image, hex. */
   readonly manufacturerImageHash: string;
-  readonly signature: SignatureCheck;
+  readonly signature: ImageSignatureCheck;
 }
 
 /**
@@ -87,7 +87,7 @@ export async function checkUpgradeImageFile(
   const h = await createSha256();
   for await (const c of fileChunks(path, start, end, { onProgress: options.onProgress })) h.update(c);
   const manufacturerImageHash = toHex(await h.digest());
-  let signature: SignatureCheck;
+  let signature: ImageSignatureCheck;
   if (layout.trailerOffset === undefined) signature = { state: 'absent' };
   else if (!options.keys || !options.signers?.length) signature = { state: 'not-checked' };
   else {

@@ -444,7 +444,7 @@ export async function signManufacturerImage(source: ByteSource, keys: KeyStore, 
 
 export type ImageSignatureState = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'not-checked';
 
-export interface SignatureCheck {
+export interface ImageSignatureCheck {
   readonly state: ImageSignatureState;
   /** The signer whose key verified (valid) or the signers tried. */
   readonly signer?: string;
@@ -471,7 +471,7 @@ export async function verifyManufacturerImage(
 }
 
 /** Tries each candidate signer until one verifies. */
-export async function verifyUpgradeImage(image: UpgradeImage, keys: KeyStore | undefined, signers: readonly string[]): Promise<SignatureCheck> {
+export async function verifyUpgradeImage(image: UpgradeImage, keys: KeyStore | undefined, signers: readonly string[]): Promise<ImageSignatureCheck> {
   if (!image.trailer) return { state: 'absent' };
   if (!keys || signers.length === 0) return { state: 'not-checked' };
   let sawKey = false;
@@ -492,7 +492,7 @@ export interface UpgradeImageInspection {
   readonly manufacturerImageHash: string;
   readonly trailer?: { readonly offset: number; readonly flag: number; readonly signature: string };
   readonly subElements?: readonly { tag: number; name: string; offset: number; length: number }[];
-  readonly signature: SignatureCheck;
+  readonly signature: ImageSignatureCheck;
 }
 
 /** Every field, the Manufacturer Image hash and (with keys and candidate signers) the signature's validity. */

@@ -1,7 +1,6 @@
 // gbcs ota <inspect|build|hash|blocks|verify>: upgrade images on disk, streamed (any size, bounded
 // memory). A progress bar goes to stderr for jobs over a second, only when stderr is a terminal.
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { toHex } from '../../bytes.js';
@@ -19,6 +18,7 @@ import {
 } from '../../ota/image.js';
 import { encodeZclOta } from '../../ota/zclOta.js';
 import type { KeyStore } from '../../security/keyStore.js';
+import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
 import { EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, type Command, type Io } from '../io.js';
 
 const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form gbcs|gbcs-unsigned|zigbee] [--json]
@@ -27,26 +27,10 @@ const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form g
        gbcs ota blocks <file> --size N [--dlms | --zcl]
        gbcs ota verify <file> --keys <dir> [--signer <eui>]`;
 
-/**
- * DS keys from a folder laid out like the RTDS keystore: `<eui>-ds.pem` (certificate or public
- * key), `<eui>-ds.key` (PKCS#8 private key), `-pp-` for the prepayment variant.
- */
+/** The security module's PEM folder key store, with a missing folder reported as a usage error. */
 export function folderKeyStore(dir: string): KeyStore {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`key folder ${dir} does not exist`);
-  const cache = new Map<string, KeyObject | undefined>();
-  return async (eui, usage, options) => {
-    const name = `${eui.toLowerCase()}${options?.prepayment ? '-pp' : ''}-${usage.toLowerCase()}.${options?.privateKey ? 'key' : 'pem'}`;
-    if (cache.has(name)) return cache.get(name);
-    const path = join(dir, name);
-    let key: KeyObject | undefined;
-    if (existsSync(path)) {
-      const pem = readFileSync(path);
-      if (options?.privateKey) key = createPrivateKey(pem);
-      else key = pem.includes('CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
-    }
-    cache.set(name, key);
-    return key;
-  };
+  return pemFolderKeyStore(dir);
 }
 
 /** Every EUI with a DS certificate/public key in the folder: the candidate signers. */
