@@ -27,3 +27,25 @@ export {
 } from './messageCodes.js';
 export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
+export {
+  FirmwareRepository,
+  FirmwareRepositoryError,
+  DEVICE_TYPES,
+  loadRepositoryJson,
+  loadRepositoryCsv,
+  repositoryToCsv,
+  type DeviceType,
+  type FirmwareEntry,
+  type EditAuthor,
+  type AuditRecord,
+  type AuditAction,
+  type EntryChanges,
+} from './lifecycle/repository.js';
+export {
+  planUpgrade,
+  checkUpgrade,
+  FirmwareUpgradeError,
+  type UpgradeBlock,
+  type UpgradeCheck,
+  type UpgradePlan,
+} from './lifecycle/upgradePath.js';
