@@ -49,3 +49,19 @@ export {
   type UpgradeCheck,
   type UpgradePlan,
 } from './lifecycle/upgradePath.js';
+export {
+  Premises,
+  AltHanPackageError,
+  ALT_HAN_VARIANTS,
+  ALT_HAN_BRIDGES,
+  inspectUpgradeImage,
+  buildFirmwarePackage,
+  splitFirmwarePackage,
+  type AltHanVariant,
+  type SiteDevice,
+  type UpgradeImageSummary,
+  type PackageDesign,
+  type PackageImage,
+  type PackageManifest,
+  type PackagedImage,
+} from './lifecycle/altHan.js';
