@@ -65,3 +65,4 @@ export {
   type PackageManifest,
   type PackagedImage,
 } from './lifecycle/altHan.js';
+export * from './ota/index.js';
