@@ -34,7 +34,8 @@ export function upgradeImage(spec: ImageSpec): Uint8Array {
   out.set(new TextEncoder().encode('gbcs-codec test image'.padEnd(32, ' ')), 20);
   dv.setUint32(52, total, true);
   let p = 56;
-  if (spec.destination) (out.set(Buffer.from(spec.destination, 'hex'), p), (p += 8));
+  // ZigBee OTA header fields are little-endian, the destination IEEE address included.
+  if (spec.destination) (out.set(Buffer.from(spec.destination, 'hex').reverse(), p), (p += 8));
   if (spec.hwVersions) (dv.setUint16(p, spec.hwVersions[0], true), dv.setUint16(p + 2, spec.hwVersions[1], true));
   out.set(body, headerLength);
   out[headerLength + body.length] = 0x00;

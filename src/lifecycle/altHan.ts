@@ -3,7 +3,8 @@
 // the two designs discussed: every bridge with its own image, or bridges 3 and 4
 // packaged together so that bridge 3 fetches the image for the sleepy bridge 4.
 import { createHash } from 'node:crypto';
-import { normalizeEui, toHex } from '../bytes.js';
+import { normalizeEui } from '../bytes.js';
+import { parseUpgradeImage, type UpgradeImage } from '../ota/image.js';
 import { GbcsDecodeError } from '../errors.js';
 import { DEVICE_TYPES, type DeviceType } from './repository.js';
 
@@ -97,12 +98,11 @@ export class Premises {
 }
 
 /**
- * What a firmware package needs from a GBCS Upgrade Image (GBCS.md 5.2).
- *
- * This is deliberately the narrowest read: the OTA header fields that identify the
- * target (manufacturer code, image type, file version, optional destination EUI-64) and
- * the Manufacturer Image, whose SHA-256 is the Manufacturer Image Hash. The signature is
- * not verified here (that needs the Supplier's DS certificate and belongs to the OTA module).
+ * What a firmware package needs from a GBCS Upgrade Image (GBCS.md 5.2): the OTA header
+ * fields that identify the target and the Manufacturer Image, whose SHA-256 is the
+ * Manufacturer Image Hash. Parsing is the OTA module's `parseUpgradeImage` (GBCS form,
+ * signature trailer required); the signature is not verified here (that needs the
+ * Supplier's DS certificate: see the OTA module).
  */
 export interface UpgradeImageSummary {
   readonly manufacturerCode: number;
@@ -119,43 +119,32 @@ export interface UpgradeImageSummary {
   readonly manufacturerImageHash: string;
 }
 
-const OTA_FILE_ID = 0x0beef11e;
-const OTA_MIN_HEADER = 56;
-/** `00` ‖ `40` ‖ r‖s after the Manufacturer Image. */
-const TRAILER = 66;
-
-/** Reads an Upgrade Image; malformed input is a GbcsDecodeError naming the byte offset. */
+/**
+ * Reads an Upgrade Image; malformed input is a GbcsDecodeError naming the byte offset
+ * (offset by `base` when the image sits inside a larger buffer such as a package).
+ */
 export function inspectUpgradeImage(img: Uint8Array, base = 0): UpgradeImageSummary {
-  const at = (off: number) => base + off;
-  if (img.length < OTA_MIN_HEADER) throw new GbcsDecodeError('ota-truncated', at(img.length), `an OTA header of at least ${OTA_MIN_HEADER} bytes`);
-  const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
-  if (dv.getUint32(0, true) !== OTA_FILE_ID) throw new GbcsDecodeError('ota-file-id', at(0), 'OTA file identifier 1E F1 EE 0B');
-  const headerLength = dv.getUint16(6, true);
-  const fieldControl = dv.getUint16(8, true);
-  const optional = (fieldControl & 1 ? 1 : 0) + (fieldControl & 2 ? 8 : 0) + (fieldControl & 4 ? 4 : 0);
-  if (headerLength !== OTA_MIN_HEADER + optional) {
-    throw new GbcsDecodeError('ota-header-length', at(6), `header length ${OTA_MIN_HEADER + optional} for field control 0x${fieldControl.toString(16).padStart(4, '0')}`, `got ${headerLength}`);
+  let u: UpgradeImage;
+  try {
+    u = parseUpgradeImage(img, { form: 'gbcs' });
+  } catch (e) {
+    if (e instanceof GbcsDecodeError && base !== 0) {
+      throw new GbcsDecodeError(e.code, e.offset + base, e.expected, 'inside a packaged image');
+    }
+    throw e;
   }
-  const totalSize = dv.getUint32(52, true);
-  if (totalSize !== img.length) throw new GbcsDecodeError('ota-total-size', at(52), `total image size equal to the image length ${img.length}`, `got ${totalSize}`);
-  if (totalSize < headerLength + TRAILER + 1) throw new GbcsDecodeError('ota-truncated', at(img.length), 'a Manufacturer Image and the 66-byte signature trailer after the header');
-  const sigLen = totalSize - 65;
-  if (img[sigLen] !== 0x40) throw new GbcsDecodeError('ota-signature', at(sigLen), 'signature length 0x40 before the 64-byte r||s');
-  let destination: string | undefined;
-  if (fieldControl & 2) {
-    const off = OTA_MIN_HEADER + (fieldControl & 1 ? 1 : 0);
-    destination = toHex(img, off, off + 8);
+  if (u.header.totalImageSize !== img.length) {
+    throw new GbcsDecodeError('ota-total-size', base + 52, `total image size equal to the image length ${img.length}`, `got ${u.header.totalImageSize}`);
   }
-  const manufacturerImage = img.subarray(headerLength, totalSize - TRAILER);
   return {
-    manufacturerCode: dv.getUint16(10, true),
-    imageType: dv.getUint16(12, true),
-    fileVersion: dv.getUint32(14, true).toString(16).padStart(8, '0'),
-    headerLength,
-    totalSize,
-    destination,
-    manufacturerImage,
-    manufacturerImageHash: createHash('sha256').update(manufacturerImage).digest('hex'),
+    manufacturerCode: u.header.manufacturerCode,
+    imageType: u.header.imageType,
+    fileVersion: (u.header.fileVersion >>> 0).toString(16).padStart(8, '0'),
+    headerLength: u.header.headerLength,
+    totalSize: u.header.totalImageSize,
+    destination: u.header.upgradeFileDestination,
+    manufacturerImage: u.manufacturerImage,
+    manufacturerImageHash: createHash('sha256').update(u.manufacturerImage).digest('hex'),
   };
 }
 
