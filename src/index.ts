@@ -66,3 +66,12 @@ export {
   type PackagedImage,
 } from './lifecycle/altHan.js';
 export * from './ota/index.js';
+export {
+  FirmwareTracker,
+  type FirmwareStatus,
+  type ReconciledVia,
+  type Reconciliation,
+  type DeviceFirmwareState,
+  type TrackerOptions,
+  type TrackerNote,
+} from './lifecycle/tracker.js';
