@@ -8,8 +8,9 @@ import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
 import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
+import { fwCommand } from './commands/fw.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand];
+export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, fwCommand];
 
 function help(io: Io): void {
   io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');
