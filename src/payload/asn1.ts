@@ -202,23 +202,72 @@ interface Schema { readonly name: string; readonly fields?: readonly Schema[]; r
 
 const f = (name: string, fields?: Schema[], tag?: number): Schema => ({ name, ...(fields ? { fields } : {}), ...(tag !== undefined ? { tag } : {}) });
 
+const of = (name: string, item: Schema): Schema => ({ name, of: item });
+
+const cellId = (name: string, tag?: number) => f(name, [f('remotePartyRole'), f('keyUsage'), f('cellUsage')], tag);
+const credentialsDetails = f('credentialsDetails', [
+  f('originatorCounter'),
+  f('remotePartyRole'),
+  of('seqNumberResults', f('seqNumberResult', [f('remotePartyRole'), f('result')])),
+  of('certificateResults', f('certificateResult', [
+    cellId('trustAnchorCellIdentifier'), f('replacementResult'), f('priorEntityIdentifier'), f('priorSubjectKeyIdentifier'),
+    f('newEntityIdentifier'), f('newSubjectKeyIdentifier'),
+  ])),
+]);
+const CS02B = [0x0100, 0x0101, 0x0102, 0x0103, 0x0104, 0x0105, 0x0106, 0x0107, 0x0108, 0x0109, 0x0124, 0x0125, 0x0126];
+const CS03 = [0x000d, 0x000e, 0x00ab, 0x00af];
+const CS04 = [0x000f, 0x0010];
+const activateFirmwareResponse = f('activateFirmwareResponse', [f('responseCode'), f('firmwareVersion')]);
+
 /**
- * GBCS ASN.1 structures by message code and CRA (GBCS.md 3.4, 5.3, 5.4, 5.5). Fields
- * are matched in order; a field with `tag` is skipped when the next element has
- * another identifier (OPTIONAL).
+ * GBCS structures by message code and CRA (GBCS.md 3.4, 5.3-5.5, and the RTDS layouts).
+ * Fields are matched in order; a field with `tag` is skipped when the element has
+ * another identifier (OPTIONAL); `rootTag` picks between a use case's alternative
+ * replies. Names follow the GBCS ASN.1 module where GBCS.md gives them; the CS02b
+ * reply/alert detail names are descriptive, inferred from the RTDS content.
  */
-const STRUCTURES: { codes: number[]; cra: 1 | 2 | 3; name: string; schema: Schema }[] = [
-  { codes: [0x0012], cra: 1, name: 'CS06 ActivateFirmware command', schema: f('activateFirmware', [f('manufacturerImageHash'), f('originatorCounter'), f('executionDateTime', undefined, 0x18)]) },
-  { codes: [0x0012], cra: 2, name: 'CS06 ActivateFirmware response', schema: f('activateFirmwareResponse', [f('responseCode'), f('firmwareVersion')]) },
-  { codes: [0x00ca], cra: 3, name: 'CS06 future-dated firmware activation alert', schema: f('futureDatedAlert', [f('alertCode'), f('executionDateTime'), f('originatorCounter'), f('activateFirmwareResponse', [f('responseCode'), f('firmwareVersion')])]) },
+const STRUCTURES: { codes: number[]; cra: 1 | 2 | 3; rootTag?: number; name: string; schema: Schema }[] = [
+  { codes: [0x0012], cra: 1, name: 'CS06 activate firmware command', schema: f('activateFirmware', [f('manufacturerImageHash'), f('originatorCounter'), f('executionDateTime', undefined, 0x18)]) },
+  { codes: [0x0012], cra: 2, rootTag: 0x30, name: 'CS06 activate firmware response', schema: activateFirmwareResponse },
+  { codes: [0x0012], cra: 2, rootTag: 0x05, name: 'CS06 future-dated/cancel accepted', schema: f('accepted') },
+  { codes: [0x00ca], cra: 3, name: 'CS06 future-dated firmware activation alert', schema: f('futureDatedAlert', [f('alertCode'), f('executionDateTime'), f('originatorCounter'), activateFirmwareResponse]) },
+  { codes: [0x0129], cra: 1, name: 'CS08 read firmware version command', schema: f('readFirmwareVersion') },
   { codes: [0x0129], cra: 2, name: 'CS08 read firmware version response', schema: f('firmwareVersionResponse', [f('firmwareVersion'), f('responseCode')]) },
   { codes: [0x012b], cra: 3, name: 'CS09 firmware version alert', schema: f('firmwareVersionAlert', [f('alertCode'), f('dateTime'), f('firmwareVersion'), f('responseCode')]) },
   { codes: [0x0128], cra: 3, name: 'CCS08 firmware transfer alert', schema: f('firmwareTransferAlert', [f('alertCode'), f('dateTime'), f('targetDevice'), f('firmwareVersion'), f('responseCode')]) },
+  {
+    codes: CS02B, cra: 1, name: 'CS02b update security credentials command',
+    schema: f('updateSecurityCredentials', [
+      f('authorisingRemotePartyControl', [
+        f('remotePartyRole'), cellId('authorisingRemotePartyTAcellIdentifier', 0xa2), f('authorisingRemotePartySeqNumber', undefined, 0x83),
+        f('newRemotePartyFloorSeqNumber', undefined, 0x84), f('newRemotePartyPrepaymentTopUpFloorSeqNumber', undefined, 0xa5),
+      ]),
+      of('replacements', f('certificateReplacement', [f('replacementCertificate'), cellId('targetTrustAnchorCellIdentifier')])),
+      of('certificationPathCertificates', f('certificate')),
+      f('executionDateTime', undefined, 0x18),
+    ]),
+  },
+  { codes: CS02B, cra: 2, name: 'CS02b update security credentials response', schema: f('updateSecurityCredentialsResponse', [f('executionOutcome'), credentialsDetails]) },
+  { codes: [0x00cb], cra: 3, name: 'CS02b future-dated security credentials alert', schema: f('futureDatedAlert', [f('alertCode'), f('executionDateTime'), credentialsDetails]) },
+  { codes: [0x000b], cra: 1, name: 'CS02d update device certificate command', schema: f('deviceCertificate') },
+  { codes: [0x000b, 0x000c], cra: 2, rootTag: 0x02, name: 'CS02d/e response code', schema: f('responseCode') },
+  { codes: [0x000c], cra: 1, name: 'CS02e provide device certificate command', schema: f('provideDeviceCertificate', [f('keyUsage')]) },
+  { codes: [0x000c], cra: 2, rootTag: 0x30, name: 'CS02e device certificate', schema: f('deviceCertificate') },
+  { codes: CS03, cra: 1, name: 'CS03 join command', schema: f('join', [f('joinMethodAndRole'), f('otherDeviceEntityIdentifier'), f('otherDeviceType')]) },
+  { codes: CS03, cra: 2, name: 'CS03 join response', schema: f('joinResponseCode') },
+  { codes: CS04, cra: 1, name: 'CS04 unjoin command', schema: f('otherDeviceEntityIdentifier') },
+  { codes: CS04, cra: 2, name: 'CS04 unjoin response', schema: f('unjoinResponseCode') },
+  { codes: [0x007f], cra: 1, name: 'GCS28 set clock command', schema: f('setClock', [f('validityIntervalStart'), f('validityIntervalEnd')]) },
+  { codes: [0x007f], cra: 2, name: 'GCS28 set clock response', schema: f('setClockResponse', [f('deviceDateTime'), f('responseCode')]) },
+  { codes: [0x008c], cra: 1, name: 'GCS59 restore GPF device log command', schema: f('restoreDeviceLog', [of('deviceLogEntries', f('deviceLogEntry', [f('deviceIdentifier'), f('deviceType')]))]) },
+  { codes: [0x008c], cra: 2, name: 'GCS59 restore GPF device log response', schema: f('restoreDeviceLogResponse', [of('deviceLogResults', f('deviceLogResult', [f('deviceLogEntry', [f('deviceIdentifier'), f('deviceType')]), f('result')]))]) },
 ];
 
 function nameTree(n: Asn1Node, s: Schema): Asn1Node {
   const named: { -readonly [K in keyof Asn1Node]: Asn1Node[K] } = { ...n, name: s.name };
-  if (n.children && s.fields) {
+  if (n.children && s.of) {
+    named.children = n.children.map((c) => nameTree(c, s.of!));
+  } else if (n.children && s.fields) {
     const kids: Asn1Node[] = [];
     let k = 0;
     for (const c of n.children) {
@@ -233,7 +282,7 @@ function nameTree(n: Asn1Node, s: Schema): Asn1Node {
 
 export function buildAsn1(ix: NodeIndex, messageCode: number, craFlag: number): Asn1Payload {
   let root = buildNode(ix, 0);
-  const st = STRUCTURES.find((s) => s.cra === craFlag && s.codes.includes(messageCode));
+  const st = STRUCTURES.find((s) => s.cra === craFlag && s.codes.includes(messageCode) && (s.rootTag === undefined || s.rootTag === root.tag));
   if (st) root = nameTree(root, st.schema);
   return { format: 'ASN.1', type: 'asn1', ...(st ? { structure: st.name } : {}), root };
 }
