@@ -8,6 +8,7 @@ import { buildDlmsApdu, buildSpec, encodeDlmsApdu, type DlmsAccessRequest, type 
 import { buildDlmsData, type DlmsData } from './dlmsData.js';
 import { buildGbz, buildGbzComponent, encodeGbz, type GbzComponent, type GbzPayload } from './gbz.js';
 import { DATA_ACCESS_RESULTS } from './names.js';
+import { toJsonSafe } from './json.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import type { Asn1Node } from './asn1.js';
 import type { DlmsRequestSpec, DlmsResult } from './dlms.js';
@@ -183,8 +184,9 @@ export class LazyPayload {
     for (let i = 0; i < this.length; i++) yield this.get(i)!;
   }
 
+  /** JSON-safe full tree (bigints as strings, bytes as hex). */
   toJSON(): unknown {
-    return this.decoded;
+    return toJsonSafe(this.decoded);
   }
 }
 

@@ -101,7 +101,8 @@ class ZclReader {
   take(n: number, what: string): Uint8Array { this.need(n, what); const v = this.b.subarray(this.p, this.p + n); this.p += n; return v; }
 }
 
-const utf8 = new TextDecoder('utf-8');
+// Character strings are read byte-for-byte (latin1): devices put raw identifiers in them.
+const latin1 = new TextDecoder('latin1');
 
 function readValue(r: ZclReader, type: number, depth: number): ZclValue {
   if (depth > MAX_DEPTH) throw new GbcsDecodeError('nesting-too-deep', r.base + r.p, `ZCL values nested at most ${MAX_DEPTH} levels deep`);
@@ -132,7 +133,7 @@ function readValue(r: ZclReader, type: number, depth: number): ZclValue {
     // 0xFF / 0xFFFF marks an invalid (absent) string: no bytes follow.
     const invalid = len === (long ? 0xffff : 0xff);
     const bytes = invalid ? new Uint8Array(0) : r.take(len, 'ZCL string');
-    value = invalid ? null : type === 0x42 || type === 0x44 ? utf8.decode(bytes) : bytes;
+    value = invalid ? null : type === 0x42 || type === 0x44 ? latin1.decode(bytes) : bytes;
   } else {
     const items: ZclValue[] = [];
     if (type === 0x4c) {

@@ -8,7 +8,11 @@ import { formatFrameText } from '../format.js';
 import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
 
 function render(frame: GbcsFrame, json: boolean): string {
-  return json ? `${JSON.stringify(frame)}\n` : formatFrameText(frame);
+  if (!json) return formatFrameText(frame);
+  // The payload key holds the typed tree; a payload that fails to decode makes the
+  // whole command fail like any malformed frame.
+  const p = frame.payload;
+  return `${JSON.stringify({ ...frame.toJSON(), payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null })}\n`;
 }
 
 /** A file is one frame: hex/base64 text, or raw binary when it starts with DD/DF. */
