@@ -108,18 +108,19 @@ const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
 /** Scalar value of `type` at `b[v]` (fixed size types and strings of `len`). */
+// Object spreads and DataViews cost ~1 µs / ~0.2 µs each in V8: values are built as
+// plain literals with optional fields assigned afterwards, integers read with shifts.
 function scalar(type: DlmsDataType, b: Uint8Array, v: number, len: number, lw: number | undefined): DlmsData {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const lwx = lw === undefined ? {} : { lengthWidth: lw };
+  const dv = type === 'long64' || type === 'long64-unsigned' || type === 'float32' || type === 'float64' ? new DataView(b.buffer, b.byteOffset, b.byteLength) : undefined!;
   switch (type) {
     case 'null': return { type };
     case 'boolean': { const r = b[v]!; return r > 1 ? { type, value: true, raw: r } : { type, value: r === 1 }; }
-    case 'integer': return { type, value: dv.getInt8(v) };
+    case 'integer': return { type, value: (b[v]! << 24) >> 24 };
     case 'unsigned': case 'enum': case 'bcd': return { type, value: b[v]! };
-    case 'long': return { type, value: dv.getInt16(v) };
-    case 'long-unsigned': return { type, value: dv.getUint16(v) };
-    case 'double-long': return { type, value: dv.getInt32(v) };
-    case 'double-long-unsigned': return { type, value: dv.getUint32(v) };
+    case 'long': return { type, value: (((b[v]! << 8) | b[v + 1]!) << 16) >> 16 };
+    case 'long-unsigned': return { type, value: (b[v]! << 8) | b[v + 1]! };
+    case 'double-long': return { type, value: (b[v]! << 24) | (b[v + 1]! << 16) | (b[v + 2]! << 8) | b[v + 3]! };
+    case 'double-long-unsigned': return { type, value: ((b[v]! << 24) | (b[v + 1]! << 16) | (b[v + 2]! << 8) | b[v + 3]!) >>> 0 };
     case 'long64': return { type, value: dv.getBigInt64(v) };
     case 'long64-unsigned': return { type, value: dv.getBigUint64(v) };
     case 'float32': return { type, value: dv.getFloat32(v), bytes: b.subarray(v, v + 4) };
@@ -132,17 +133,22 @@ function scalar(type: DlmsDataType, b: Uint8Array, v: number, len: number, lw: n
     case 'time':
       return { type, time: { hour: ffOr(b[v]!), minute: ffOr(b[v + 1]!), second: ffOr(b[v + 2]!), hundredths: ffOr(b[v + 3]!) }, bytes: b.subarray(v, v + 4) };
     case 'octet-string': {
-      const bytes = b.subarray(v, v + len);
-      if (len === 12 && looksLikeDateTime(b, v)) return { type, bytes, dateTime: decodeDateTime(b, v), ...lwx };
-      return { type, bytes, ...lwx };
+      const o: { -readonly [K in keyof DlmsOctetString]: DlmsOctetString[K] } = { type, bytes: b.subarray(v, v + len) };
+      if (len === 12 && looksLikeDateTime(b, v)) o.dateTime = decodeDateTime(b, v);
+      if (lw !== undefined) o.lengthWidth = lw;
+      return o;
     }
     case 'visible-string': case 'utf8-string': {
       const bytes = b.subarray(v, v + len);
-      return { type, value: (type === 'utf8-string' ? utf8 : latin1).decode(bytes), bytes, ...lwx };
+      const o: { -readonly [K in keyof DlmsString]: DlmsString[K] } = { type, value: (type === 'utf8-string' ? utf8 : latin1).decode(bytes), bytes };
+      if (lw !== undefined) o.lengthWidth = lw;
+      return o;
     }
     case 'bit-string': {
       const bytes = b.subarray(v, v + ((len + 7) >> 3));
-      return { type, bitCount: len, bytes, bits: bitText(bytes, len), ...lwx };
+      const o: { -readonly [K in keyof DlmsBitString]: DlmsBitString[K] } = { type, bitCount: len, bytes, bits: bitText(bytes, len) };
+      if (lw !== undefined) o.lengthWidth = lw;
+      return o;
     }
     default: throw new Error(`unreachable DLMS scalar ${type}`);
   }
@@ -178,7 +184,7 @@ function list(type: 'array' | 'structure', items: DlmsData[], lw: number | undef
     const [pp, ct] = items;
     if (items.length === 2 && pp?.type === 'array' && ct?.type === 'octet-string' && ct.bytes.length >= 17 && ct.bytes[0] === 0x31) {
       out.protectedAttributes = true;
-      items[1] = { ...ct, encrypted: true };
+      (ct as { encrypted?: true }).encrypted = true;
     }
   }
   return out;
@@ -194,7 +200,7 @@ function markObis(items: DlmsData[]): void {
     const it = items[k]!;
     if (it.type !== 'octet-string' || it.bytes.length !== 6 || it.obis) continue;
     const prev = items[k - 1];
-    if (it.bytes[5] === 0xff || prev?.type === 'long-unsigned') items[k] = { ...it, obis: decodeObis(it.bytes) };
+    if (it.bytes[5] === 0xff || prev?.type === 'long-unsigned') (it as { obis?: Obis }).obis = decodeObis(it.bytes);
   }
 }
 

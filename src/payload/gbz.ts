@@ -116,18 +116,22 @@ export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number):
   const h = ix.value(c);
   const zcl = zclHeader(clusterId, b[h]!, b[h + 1]!, b[h + 2]!);
   const cn = ZCL_CLUSTERS[clusterId];
-  const base = {
-    control,
-    lastComponent: (control & 0x01) !== 0,
-    clusterId,
-    ...(cn ? { clusterName: cn } : {}),
-    ...(fromDateTime ? { fromDateTime } : {}),
-    zcl,
-  };
-  if (additional) return { ...base, encrypted: true, additionalHeader: additional, ciphertext: b.subarray(h + 5, end) };
-  const payload = b.subarray(h + 3, end);
-  const command = decodeZclPayload(payload, { clusterId, frameControl: zcl.frameControl, commandId: zcl.commandId }, offsetBase + h + 3);
-  return { ...base, encrypted: false, payload, command };
+  // Built as one literal with optional fields assigned after: object spreads cost ~1 µs each.
+  const out = { control, lastComponent: (control & 0x01) !== 0, clusterId } as Record<string, unknown>;
+  if (cn) out.clusterName = cn;
+  if (fromDateTime) out.fromDateTime = fromDateTime;
+  out.zcl = zcl;
+  if (additional) {
+    out.encrypted = true;
+    out.additionalHeader = additional;
+    out.ciphertext = b.subarray(h + 5, end);
+  } else {
+    const payload = b.subarray(h + 3, end);
+    out.encrypted = false;
+    out.payload = payload;
+    out.command = decodeZclPayload(payload, { clusterId, frameControl: zcl.frameControl, commandId: zcl.commandId }, offsetBase + h + 3);
+  }
+  return out as unknown as GbzComponent;
 }
 
 export function buildGbz(ix: NodeIndex, offsetBase = 0): GbzPayload {

@@ -26,7 +26,9 @@ export function decodeObis(b: Uint8Array, off = 0): Obis {
   const g = [b[off]!, b[off + 1]!, b[off + 2]!, b[off + 3]!, b[off + 4]!, b[off + 5]!] as const;
   const text = `${g[0]}-${g[1]}:${g[2]}.${g[3]}.${g[4]}.${g[5]}`;
   const name = OBIS_NAMES[text];
-  return { text, groups: g, hex: toHex(b, off, off + 6), ...(name ? { name } : {}) };
+  const o: { -readonly [K in keyof Obis]: Obis[K] } = { text, groups: g, hex: toHex(b, off, off + 6) };
+  if (name) o.name = name;
+  return o;
 }
 
 /** Parses "A-B:C.D.E.F" (F may be omitted: 255) into 6 bytes. */

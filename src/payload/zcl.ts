@@ -21,7 +21,7 @@ export interface ZclHeader {
 
 export function zclHeader(clusterId: number, frameControl: number, sequenceNumber: number, commandId: number): ZclHeader {
   const name = zclCommandName(clusterId, frameControl, commandId);
-  return {
+  const h: { -readonly [K in keyof ZclHeader]: ZclHeader[K] } = {
     frameControl,
     frameType: (frameControl & 0x03) === 0 ? 'global' : 'cluster-specific',
     manufacturerSpecific: (frameControl & 0x04) !== 0,
@@ -29,8 +29,9 @@ export function zclHeader(clusterId: number, frameControl: number, sequenceNumbe
     disableDefaultResponse: (frameControl & 0x10) !== 0,
     sequenceNumber,
     commandId,
-    ...(name ? { commandName: name } : {}),
   };
+  if (name) h.commandName = name;
+  return h;
 }
 
 /** A typed ZCL attribute value. `raw` holds its exact encoding (value bytes after the type). */
@@ -146,7 +147,9 @@ function readValue(r: ZclReader, type: number, depth: number): ZclValue {
     }
     value = items;
   }
-  return { dataType: type, dataTypeName, value, ...(iso ? { iso } : {}), raw: r.b.subarray(start, r.p) };
+  const out: { -readonly [K in keyof ZclValue]: ZclValue[K] } = { dataType: type, dataTypeName, value, raw: r.b.subarray(start, r.p) };
+  if (iso) out.iso = iso;
+  return out;
 }
 
 const statusName = (s: number) => ZCL_STATUS[s] ?? `0x${s.toString(16).padStart(2, '0')}`;
@@ -185,14 +188,12 @@ export function decodeZclPayload(
     case 0x01: {
       const records: ZclReadRecord[] = [];
       while (r.p < payload.length) {
-        const a = attr(clusterId, r.u16('attribute id'));
+        const a = attr(clusterId, r.u16('attribute id')) as { -readonly [K in keyof ZclReadRecord]: ZclReadRecord[K] };
         const status = r.u8('attribute status');
-        if (status !== 0) {
-          records.push({ ...a, status, statusName: statusName(status) });
-          continue;
-        }
-        const type = r.u8('attribute data type');
-        records.push({ ...a, status, statusName: statusName(status), value: readValue(r, type, 1) });
+        a.status = status;
+        a.statusName = statusName(status);
+        if (status === 0) a.value = readValue(r, r.u8('attribute data type'), 1);
+        records.push(a);
       }
       out = { command: 'read-attributes-response', records };
       break;
