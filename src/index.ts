@@ -63,3 +63,33 @@ export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type Zc
 export { decodeDer, encodeDer, type Asn1Node, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
+export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
+export { folderKeyStore, publicKeyFromPem, keyFileStem, type FolderKeyStore } from './security/pemKeyStore.js';
+export { nodePrimitives, webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
+export { kdf, kdfOtherInfo, EcdhCache, sharedEcdhCache, sharedSecret, CRA_ENCRYPTION, type KeyDerivationOptions } from './security/kdf.js';
+export { agreeKey, type Agreement, type AgreementOptions } from './security/agreement.js';
+export { buildMacedFrame, computeMac, macInputs, macParty, DEVICE_MACED_COMMANDS, MAC_LENGTH, type MacOptions } from './security/mac.js';
+export {
+  verifyFrame,
+  verifySignature,
+  verifyMac,
+  type FrameVerification,
+  type SignatureCheck,
+  type MacCheck,
+  type SignatureStatus,
+  type MacStatus,
+  type VerifyOptions,
+} from './security/verify.js';
+export {
+  decryptFrame,
+  encryptBlob,
+  findEncryptedParts,
+  encryptionParties,
+  encryptionKey,
+  type DecryptedPart,
+  type EncryptedLocation,
+  type EncryptedPartKind,
+  type FrameDecryption,
+} from './security/decrypt.js';
+export { signPreCommand, type SignOptions } from './security/sign.js';
+export * from './ota/index.js';

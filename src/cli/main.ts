@@ -6,8 +6,10 @@ import { GbcsDecodeError } from '../errors.js';
 import { EXIT_MALFORMED, EXIT_USAGE, UsageError, reportDecodeError, type Command, type Io } from './io.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { otaCommand } from './commands/ota.js';
+import { signCommand } from './commands/sign.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand];
+export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand];
 
 function help(io: Io): void {
   io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');
