@@ -40,3 +40,13 @@ export function decodeBatch(count: i32): i32 {
 export function abortHandler(message: usize, fileName: usize, line: u32, column: u32): void {
   unreachable();
 }
+
+// ---- Payloads ----
+import { nodeBase } from './memory';
+import { walkAt, walkedNodes, walkErrorOffset } from './payload';
+
+export function nodePtr(): usize { return nodeBase; }
+/** Walks the payload at the start of the input region (mode: W_*). 0 or an E_* code. */
+export function walkPayload(len: usize, mode: i32): i32 { return walkAt(inputBase, len, mode); }
+export function payloadNodeCount(): i32 { return walkedNodes(); }
+export function payloadErrorOffset(): u32 { return walkErrorOffset(); }

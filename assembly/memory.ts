@@ -1,6 +1,6 @@
 // Fixed scratch regions, allocated once at start-up. With runtime `stub` nothing is
 // ever freed, so no function reachable from an exported decode entry may allocate.
-import { REC_WORDS } from '../src/wasm/layout';
+import { MAX_NODES, NODE_WORDS, REC_WORDS } from '../src/wasm/layout';
 
 /** Frames per batch call; the TypeScript side splits larger batches. */
 export const MAX_BATCH: i32 = 8192;
@@ -24,3 +24,6 @@ export function growInput(len: usize): void {
   inputBase = heap.alloc(cap);
   inputCap = cap;
 }
+
+/** Payload node index: NODE_WORDS u32 per node, MAX_NODES nodes (one walk at a time). */
+export const nodeBase: usize = heap.alloc(<usize>MAX_NODES * NODE_WORDS * 4);

@@ -23,6 +23,23 @@ const EXPECTED: Record<number, [code: string, expected: string]> = {
   [L.E_BLOCK_LENGTH]: ['block-data-length', 'block-data length ending exactly at the end of the ciphered content'],
   [L.E_GBT_TRANSACTION_ID]: ['gbt-transaction-id', 'GBT transaction-id length 0x09'],
   [L.E_INPUT_TOO_LARGE]: ['input-too-large', 'a frame below 4 GiB'],
+  [L.E_TOO_MANY_NODES]: ['too-many-nodes', `a payload of at most ${L.MAX_NODES} structural elements`],
+  [L.E_NESTING_TOO_DEEP]: ['nesting-too-deep', `nesting at most ${L.MAX_DEPTH} levels deep`],
+  [L.E_PAYLOAD_TRAILING]: ['payload-trailing-bytes', 'end of payload (bytes follow the last decoded element)'],
+  [L.E_DLMS_APDU_TAG]: ['dlms-apdu-tag', 'DLMS APDU tag 0xD9 (access-request), 0xDA (access-response) or 0x0F (data-notification)'],
+  [L.E_DLMS_DATETIME_LENGTH]: ['dlms-date-time', 'DLMS APDU date-time length 0x00 (absent) or 0x0C'],
+  [L.E_DLMS_SPEC_CHOICE]: ['dlms-request-spec', 'access-request-specification choice 1 (get), 2 (set), 3 (action), 4 (get-with-selection) or 5 (set-with-selection)'],
+  [L.E_DLMS_DATA_TAG]: ['dlms-data-tag', 'a DLMS Data type tag (0x00-0x06, 0x09-0x1B except 0x0B, 0x0E)'],
+  [L.E_DLMS_RESULT_CHOICE]: ['dlms-response-spec', 'access-response-specification choice 1 (get), 2 (set) or 3 (action)'],
+  [L.E_DLMS_COMPACT_ARRAY]: ['dlms-compact-array', 'compact-array rows that each take at least one byte'],
+  [L.E_DLMS_TYPE_DESCRIPTION]: ['dlms-type-description', 'a compact-array type description (simple type, 01 count(2) type, or 02 n types)'],
+  [L.E_GBZ_PROFILE]: ['gbz-profile', 'GBZ profile id 0x0109'],
+  [L.E_GBZ_COMPONENT_LENGTH]: ['gbz-component-length', 'a GBZ component length covering its headers and the 3-byte ZCL header'],
+  [L.E_GBZ_ALERT_CONTENT]: ['gbz-alert-content', 'the alert-specific GBZ content (0x0E for 8F66/8F67, 09 20 for 8F72/8F1C)'],
+  [L.E_GBZ_CIPHERED_LENGTH]: ['gbz-ciphered-length', 'an encrypted ZCL payload length (>= 17) ending exactly at the component end'],
+  [L.E_DER_TAG]: ['der-tag', 'a DER identifier with a tag number of at most 4 bytes'],
+  [L.E_DER_LENGTH]: ['der-length', 'a DER definite length (indefinite form 0x80 is not DER)'],
+  [L.E_DER_CONTENTS]: ['der-contents', 'constructed DER contents ending exactly at the length given'],
 };
 
 export class GbcsDecodeError extends Error {

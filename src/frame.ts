@@ -5,6 +5,7 @@ import { toHex } from './bytes.js';
 import { decodeDateTime, type GbcsDateTime } from './dateTime.js';
 import { messageCodeInfo, type MessageCodeInfo } from './messageCodes.js';
 import * as L from './wasm/layout.js';
+import { LazyPayload } from './payload/index.js';
 
 export type FrameKind = 'general-ciphering' | 'general-signing' | 'gbt';
 export type Cra = 'command' | 'response' | 'alert';
@@ -142,6 +143,7 @@ export class GbcsFrame implements FrameInit {
   #originator?: string;
   #recipient?: string;
   #otherInformation?: OtherInformation;
+  #payload?: LazyPayload;
 
   /** @internal Built by the decoders from an envelope record at word `w` of `i32`. */
   constructor(bytes: Uint8Array, i32: Int32Array, w: number) {
@@ -233,6 +235,20 @@ export class GbcsFrame implements FrameInit {
   get content(): Uint8Array {
     const c = this.layout.content;
     return c < 0 ? new Uint8Array(0) : this.bytes.subarray(c, c + this.layout.contentLength);
+  }
+
+  /**
+   * The payload, decoded lazily: nothing is walked until a member is read
+   * (`payload.decoded` for the full typed tree; `kind`, `length`, `get(i)` for cheap
+   * navigation). GBT segments carry no payload of their own (undefined).
+   */
+  get payload(): LazyPayload | undefined {
+    if (this.kind === 'gbt') return undefined;
+    return (this.#payload ??= new LazyPayload(
+      this.content,
+      { format: this.payloadFormat, messageCode: this.messageCode, cra: this.cra },
+      this.layout.content,
+    ));
   }
 
   /** Offset of the payload within `bytes`, -1 for GBT segments. */

@@ -74,6 +74,42 @@ export {
   type TrackerOptions,
   type TrackerNote,
 } from './lifecycle/tracker.js';
+export {
+  decodePayload,
+  encodePayload,
+  LazyPayload,
+  type DecodedPayload,
+  type PayloadContext,
+  type PayloadItem,
+  type PayloadKind,
+} from './payload/index.js';
+export {
+  decodeDlmsData,
+  encodeDlmsData,
+  looksLikeDateTime,
+  DLMS_TYPE_TAGS,
+  type DlmsData,
+  type DlmsDataType,
+  type DlmsTypeDescription,
+  type DlmsCompactArray,
+  type DlmsOctetString,
+  type DlmsList,
+} from './payload/dlmsData.js';
+export {
+  longInvokeId,
+  type DlmsAccessRequest,
+  type DlmsAccessResponse,
+  type DlmsDataNotification,
+  type DlmsApdu,
+  type DlmsRequestSpec,
+  type DlmsResult,
+  type LongInvokeId,
+} from './payload/dlms.js';
+export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
+export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord } from './payload/zcl.js';
+export { decodeDer, encodeDer, type Asn1Node, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
+export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
+export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
 export { folderKeyStore, publicKeyFromPem, keyFileStem, type FolderKeyStore } from './security/pemKeyStore.js';
 export { nodePrimitives, webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';

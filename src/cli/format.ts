@@ -1,6 +1,8 @@
 // Human-readable rendering of decoded frames for `gbcs decode`.
 import { toHex } from '../bytes.js';
+import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
+import { formatPayload } from './payloadText.js';
 
 const row = (k: string, v: string) => `  ${k.padEnd(18)} ${v}\n`;
 
@@ -37,5 +39,14 @@ export function formatFrameText(f: GbcsFrame): string {
     s += row('signature', f.signatureState === 'present' ? clip(toHex(f.signature!), 32) : f.signatureState);
   }
   if (f.mac) s += row('mac', toHex(f.mac));
+  const p = f.payload;
+  if (p && f.payloadFormat !== 'unknown') {
+    try {
+      s += formatPayload(p.decoded);
+    } catch (e) {
+      if (!(e instanceof GbcsDecodeError)) throw e;
+      s += row('payload error', `${e.code} at frame byte ${e.offset}: expected ${e.expected}`);
+    }
+  }
   return s;
 }

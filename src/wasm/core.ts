@@ -14,6 +14,10 @@ interface CoreExports {
   reserveInput(len: number): number;
   decodeOne(len: number): number;
   decodeBatch(count: number): number;
+  nodePtr(): number;
+  walkPayload(len: number, mode: number): number;
+  payloadNodeCount(): number;
+  payloadErrorOffset(): number;
 }
 
 export class WasmCore {
@@ -31,6 +35,8 @@ export class WasmCore {
   readonly recordWord: number;
   readonly tableWord: number;
   readonly maxBatch: number;
+  /** Word index of payload node 0 in `u32` / `i32`. */
+  readonly nodeWord: number;
 
   constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as CoreExports;
@@ -39,6 +45,7 @@ export class WasmCore {
     this.recordWord = this.recordPtr >>> 2;
     this.tableWord = this.tablePtr >>> 2;
     this.maxBatch = this.exports.maxBatch();
+    this.nodeWord = (this.exports.nodePtr() >>> 0) >>> 2;
     this.refresh();
   }
 
@@ -61,6 +68,21 @@ export class WasmCore {
     } else if (this.u8.length === 0) {
       this.refresh();
     }
+  }
+
+  /**
+   * Copies `bytes` into the input region and walks them as a payload (`mode`: W_*).
+   * Returns the node count; throws GbcsDecodeError (offset relative to `bytes` plus
+   * `offsetBase`) when the walker refuses them. Nodes stay valid until the next walk.
+   */
+  walkPayload(bytes: Uint8Array, mode: number, offsetBase = 0): number {
+    this.reserve(bytes.length);
+    this.u8.set(bytes, this.inputPtr);
+    const status = this.guard(() => this.exports.walkPayload(bytes.length, mode));
+    if (status !== 0) {
+      throw GbcsDecodeError.fromStatus(status, offsetBase + (this.exports.payloadErrorOffset() >>> 0));
+    }
+    return this.exports.payloadNodeCount();
   }
 
   /** Runs a core call, turning a trap (a core bug, never expected input) into a typed error. */

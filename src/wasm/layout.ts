@@ -80,3 +80,62 @@ export const E_GBT_TAG = 16;
 export const E_BLOCK_LENGTH = 17;
 export const E_GBT_TRANSACTION_ID = 18;
 export const E_INPUT_TOO_LARGE = 19;
+
+// ---- Payload node index (assembly/payload.ts, src/payload/) ----
+// The payload walkers write NODE_WORDS u32 per node into a node region allocated at
+// start-up. Offsets are relative to the first payload byte. Nodes are in pre-order;
+// `next` is the index just past the node's subtree, so siblings chain without pointers.
+export const NODE_WORDS = 6;
+export const N_KIND = 0; // (node class << 8) | tag byte
+export const N_START = 1; // first byte of the node (its tag)
+export const N_VALUE = 2; // first byte after the tag and length/count fields
+export const N_END = 3; // one past the last byte
+export const N_NEXT = 4; // index of the next sibling (one past the subtree)
+export const N_AUX = 5; // class-specific: element count, bit count, result code, cluster id...
+
+/** Node capacity of one walk; more nodes is a 'too-many-nodes' GbcsDecodeError. */
+export const MAX_NODES = 65536;
+/** Nesting limit (DLMS Data, compact-array types, DER): deeper is 'nesting-too-deep'. */
+export const MAX_DEPTH = 32;
+
+// Node classes.
+export const NC_DLMS_APDU = 1; // tag D9 / DA / 0F; aux = long-invoke-id-and-priority
+export const NC_DLMS_DATETIME = 2; // APDU date-time field; aux = its length (0 or 12)
+export const NC_DLMS_SPEC_LIST = 3; // aux = count
+export const NC_DLMS_SPEC = 4; // tag = choice; children: selector parameters (04/05)
+export const NC_DLMS_DATA_LIST = 5; // aux = count
+export const NC_DLMS_RESULT_LIST = 6; // aux = count
+export const NC_DLMS_RESULT = 7; // tag = choice; aux = data-access-result
+export const NC_DLMS_DATA = 8; // tag = Data type; aux = element / bit / byte count
+export const NC_DLMS_TYPEDESC = 9; // compact-array type description; aux = array count
+export const NC_DLMS_CA_VALUE = 10; // untagged compact-array value; tag = type; aux as NC_DLMS_DATA
+export const NC_GBZ = 16; // aux = component count
+export const NC_GBZ_ALERT = 17; // alert header; aux = alert code; value = alert-specific content
+export const NC_GBZ_COMPONENT = 18; // tag = control byte; aux = cluster id; value = ZCL header
+export const NC_DER = 32; // tag = identifier octet; aux = tag number
+
+// Walk modes for walkPayload().
+export const W_DLMS = 1;
+export const W_GBZ = 2;
+export const W_DER = 3;
+export const W_DLMS_DATA = 4; // a single A-XDR Data value
+export const W_GBZ_ALERT = 5; // GBZ with the alert header (CRA alert)
+
+// Payload error codes (a separate range so envelope codes can grow independently).
+export const E_TOO_MANY_NODES = 100;
+export const E_NESTING_TOO_DEEP = 101;
+export const E_PAYLOAD_TRAILING = 102;
+export const E_DLMS_APDU_TAG = 103;
+export const E_DLMS_DATETIME_LENGTH = 104;
+export const E_DLMS_SPEC_CHOICE = 105;
+export const E_DLMS_DATA_TAG = 106;
+export const E_DLMS_RESULT_CHOICE = 107;
+export const E_DLMS_COMPACT_ARRAY = 108;
+export const E_DLMS_TYPE_DESCRIPTION = 109;
+export const E_GBZ_PROFILE = 110;
+export const E_GBZ_COMPONENT_LENGTH = 111;
+export const E_GBZ_ALERT_CONTENT = 112;
+export const E_GBZ_CIPHERED_LENGTH = 113;
+export const E_DER_TAG = 114;
+export const E_DER_LENGTH = 115;
+export const E_DER_CONTENTS = 116;

@@ -8,11 +8,17 @@ import { formatFrameText } from '../format.js';
 import { EXIT_VERIFY_FAILED, formatSecurityText, reportFailed, securityContext, securityReport, type SecurityContext } from '../security.js';
 import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
 
+/** The frame's JSON with the payload tree under `payload` (a payload that fails to decode fails the frame). */
+function frameJson(frame: GbcsFrame): Record<string, unknown> {
+  const p = frame.payload;
+  return { ...frame.toJSON(), payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null };
+}
+
 async function render(frame: GbcsFrame, json: boolean, sec?: SecurityContext, failed?: { any: boolean }): Promise<string> {
-  if (!sec) return json ? `${JSON.stringify(frame)}\n` : formatFrameText(frame);
+  if (!sec) return json ? `${JSON.stringify(frameJson(frame))}\n` : formatFrameText(frame);
   const report = await securityReport(frame, sec);
   if (failed && reportFailed(report)) failed.any = true;
-  return json ? `${JSON.stringify({ ...frame.toJSON(), security: report })}\n` : formatFrameText(frame) + formatSecurityText(report);
+  return json ? `${JSON.stringify({ ...frameJson(frame), security: report })}\n` : formatFrameText(frame) + formatSecurityText(report);
 }
 
 /** A file is one frame: hex/base64 text, or raw binary when it starts with DD/DF. */

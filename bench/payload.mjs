@@ -1,0 +1,66 @@
+// Payload benchmarks (tinybench): full decode (envelope + payload) throughput over the
+// RTDS corpus (or the project's fixtures when it is absent), and the lazy path vs full
+// materialisation. Each task decodes the whole corpus once per iteration.
+// Run: npm run build && node bench/payload.mjs
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Bench } from 'tinybench';
+import { decodeFrame, fromHex } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function corpus() {
+  const dir = join(process.env.GBCS_RTDS_DIR ?? resolve(here, '../../shared/rtds'), 'RTDS-4.5.0');
+  if (existsSync(dir)) {
+    const frames = [];
+    for (const d of readdirSync(dir)) for (const f of readdirSync(join(dir, d))) frames.push(fromHex(readFileSync(join(dir, d, f), 'utf8')));
+    return { name: `RTDS 4.5.0 (${frames.length} messages)`, frames };
+  }
+  const frames = readFileSync(join(here, '../test/fixtures/frames.hex'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map(fromHex);
+  return { name: `project fixtures (${frames.length} frames; RTDS corpus not found)`, frames };
+}
+
+export async function run() {
+  const { name, frames } = corpus();
+  const bytes = frames.reduce((n, f) => n + f.length, 0);
+  let sink = 0;
+  const bench = new Bench({ time: 1500, warmupTime: 300 });
+  bench
+    .add('envelope only (decodeFrame)', () => {
+      for (const f of frames) sink += decodeFrame(f).messageCode;
+    })
+    .add('full decode (envelope + payload.decoded)', () => {
+      for (const f of frames) {
+        const p = decodeFrame(f).payload;
+        if (p && p.format !== 'unknown') sink += p.decoded.format.length;
+      }
+    })
+    .add('lazy: payload.kind only', () => {
+      for (const f of frames) sink += decodeFrame(f).payload?.kind.length ?? 0;
+    })
+    .add('lazy: payload.length + get(0)', () => {
+      for (const f of frames) {
+        const p = decodeFrame(f).payload;
+        if (p && p.format !== 'unknown' && p.length > 0) sink += p.get(0) ? 1 : 0;
+      }
+    });
+  await bench.run();
+  const rows = bench.tasks.map((t) => {
+    const r = t.result;
+    const mean = r.latency?.mean ?? r.mean; // ms per corpus pass
+    return { task: t.name, msgPerSec: Math.round((frames.length * 1000) / mean), mbPerSec: +((bytes / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / frames.length) };
+  });
+  console.log(`payload bench over ${name}, ${bytes} bytes per pass`);
+  console.table(rows);
+  const ns = Object.fromEntries(rows.map((r) => [r.task, r.nsPerMsg]));
+  const full = ns['full decode (envelope + payload.decoded)'];
+  const env = ns['envelope only (decodeFrame)'];
+  console.log(`ratios: full decode / envelope only = ${(full / env).toFixed(1)}x; ` +
+    `full / lazy kind-only = ${(full / ns['lazy: payload.kind only']).toFixed(1)}x; ` +
+    `full / lazy first item = ${(full / ns['lazy: payload.length + get(0)']).toFixed(1)}x`);
+  if (sink === 0.5) console.log(sink);
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -1,0 +1,57 @@
+// Reading the node index the WASM payload walkers write (layout in src/wasm/layout.ts).
+import { wasmCore } from '../wasm/core.js';
+import * as L from '../wasm/layout.js';
+
+/** A walked payload: its bytes and the node words (a view of WASM memory or a copy). */
+export class NodeIndex {
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly w: Int32Array,
+    private readonly base: number,
+    readonly count: number,
+  ) {}
+
+  cls(i: number): number {
+    return this.w[this.base + i * L.NODE_WORDS + L.N_KIND]! >>> 8;
+  }
+  tag(i: number): number {
+    return this.w[this.base + i * L.NODE_WORDS + L.N_KIND]! & 0xff;
+  }
+  start(i: number): number {
+    return this.w[this.base + i * L.NODE_WORDS + L.N_START]!;
+  }
+  value(i: number): number {
+    return this.w[this.base + i * L.NODE_WORDS + L.N_VALUE]!;
+  }
+  end(i: number): number {
+    return this.w[this.base + i * L.NODE_WORDS + L.N_END]!;
+  }
+  next(i: number): number {
+    return this.w[this.base + i * L.NODE_WORDS + L.N_NEXT]!;
+  }
+  aux(i: number): number {
+    return this.w[this.base + i * L.NODE_WORDS + L.N_AUX]! >>> 0;
+  }
+  /** Indices of the direct children of node i. */
+  children(i: number): number[] {
+    const out: number[] = [];
+    const stop = this.next(i);
+    for (let c = i + 1; c < stop; c = this.next(c)) out.push(c);
+    return out;
+  }
+}
+
+/**
+ * Walks `bytes` in WASM (`mode`: W_*). With `copy` the node words are copied out so the
+ * index outlives later walks (lazy payloads); otherwise it is a view valid until the
+ * next walk (full decoding consumes it at once). Errors carry `offsetBase` + offset.
+ */
+export function walkNodes(bytes: Uint8Array, mode: number, copy: boolean, offsetBase = 0): NodeIndex {
+  const core = wasmCore();
+  const n = core.walkPayload(bytes, mode, offsetBase);
+  if (copy) {
+    const w = core.i32.slice(core.nodeWord, core.nodeWord + n * L.NODE_WORDS);
+    return new NodeIndex(bytes, w, 0, n);
+  }
+  return new NodeIndex(bytes, core.i32, core.nodeWord, n);
+}
