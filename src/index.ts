@@ -27,3 +27,16 @@ export {
 } from './messageCodes.js';
 export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
+export { segmentMessage, GBT_MAX_BLOCKS, type SegmentOptions } from './gbt/segment.js';
+export {
+  GbtReassembler,
+  GbtReassemblyError,
+  GBT_DEFAULTS,
+  type GbtConversationKey,
+  type GbtConversationState,
+  type GbtDiscarded,
+  type GbtErrorCode,
+  type GbtGap,
+  type GbtPushResult,
+  type GbtReassemblerOptions,
+} from './gbt/reassembler.js';

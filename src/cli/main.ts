@@ -6,8 +6,9 @@ import { GbcsDecodeError } from '../errors.js';
 import { EXIT_MALFORMED, EXIT_USAGE, UsageError, reportDecodeError, type Command, type Io } from './io.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { gbtCommand } from './commands/gbt.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand];
+export const COMMANDS: Command[] = [decodeCommand, demoCommand, gbtCommand];
 
 function help(io: Io): void {
   io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');
