@@ -19,12 +19,13 @@ export interface RtdsFile {
   readonly name: string;
   /** Use case from the folder name, e.g. "ECS52", "CS02bSupplierBySupplier", "FDRA-DLMS". */
   readonly useCase: string;
-  /** COMMAND, PRECOMMAND, RESPONSE, ALERT, or the last word before _GBCS for odd names. */
+  /** COMMAND, PRECOMMAND, RESPONSE or ALERT (the last such word in the file name). */
   readonly kind: string;
   readonly hex: string;
   readonly bytes: Uint8Array;
 }
 
+const KINDS = new Set(['COMMAND', 'PRECOMMAND', 'RESPONSE', 'ALERT']);
 let cache: RtdsFile[] | undefined;
 
 /** Every RTDS message, sorted by name (empty when the corpus is absent). */
@@ -36,11 +37,12 @@ export function rtdsFiles(): RtdsFile[] {
     for (const file of readdirSync(join(RTDS_MESSAGES, dir)).sort()) {
       if (!file.toUpperCase().endsWith('.HEX')) continue;
       const hex = readFileSync(join(RTDS_MESSAGES, dir, file), 'utf8').trim();
-      const parts = file.split('_');
+      const kinds = file.split(/[_.]/).filter((w) => KINDS.has(w));
+      if (kinds.length === 0) throw new Error(`RTDS file name names no kind: ${dir}/${file}`);
       cache.push({
         name: `${dir}/${file}`,
         useCase: dir.slice(dir.indexOf('_') + 1),
-        kind: parts[parts.length - 2]!,
+        kind: kinds[kinds.length - 1]!,
         hex,
         bytes: Uint8Array.from(Buffer.from(hex, 'hex')),
       });
