@@ -72,3 +72,40 @@ export {
   type ReadBoostButtonDataCommand,
   type ReadBoostButtonDataRequest,
 } from './boost/readBoostButtonData.js';
+export {
+  ACTIVATION_RESPONSE_CODES,
+  CS06_MESSAGE_CODE,
+  FUTURE_DATED_ACTIVATION_ALERT_CODE,
+  activationResponseCodeName,
+  buildActivateFirmwareCommand,
+  buildActivateFirmwarePreCommand,
+  encodeActivateFirmwareResponse,
+  encodeFutureDatedActivationAlert,
+  type ActivateFirmwareCommand,
+  type ActivateFirmwareCommandInit,
+  type ActivateFirmwareFrameInit,
+  type ActivateFirmwareResponse,
+  type ActivationResponseCodeName,
+  type FutureDatedActivationAlert,
+  type FutureDatedActivationAlertInit,
+} from './firmware/activateFirmware.js';
+export {
+  FIRMWARE_VERSION_MESSAGE_CODES,
+  buildReadFirmwareVersionRequest,
+  encodeFirmwareVersion,
+  readFirmwareVersionFrame,
+  type FirmwareVersion,
+  type FirmwareVersionUseCase,
+  type ReadFirmwareVersionFrameInit,
+} from './firmware/firmwareVersion.js';
+export {
+  CCS08_MESSAGE_CODE,
+  CCS08_STATUS_NAMES,
+  FDRA_DLMS_MESSAGE_CODE,
+  FDRA_GBZ_MESSAGE_CODE,
+  encodeFirmwareReceipt,
+  type FirmwareReceipt,
+  type FirmwareReceiptInit,
+} from './firmware/receipt.js';
+export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
+export type { GeneralizedTime } from './typed/cursor.js';

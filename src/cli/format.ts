@@ -1,6 +1,7 @@
 // Human-readable rendering of decoded frames for `gbcs decode`.
 import { toHex } from '../bytes.js';
 import type { GbcsFrame } from '../frame.js';
+import { formatTypedView } from './typedViews.js';
 
 const row = (k: string, v: string) => `  ${k.padEnd(18)} ${v}\n`;
 
@@ -37,5 +38,6 @@ export function formatFrameText(f: GbcsFrame): string {
     s += row('signature', f.signatureState === 'present' ? clip(toHex(f.signature!), 32) : f.signatureState);
   }
   if (f.mac) s += row('mac', toHex(f.mac));
+  s += formatTypedView(f);
   return s;
 }
