@@ -14,7 +14,7 @@ export interface GbtConversationKey {
   readonly recipient: string;
   readonly cra: Cra;
   readonly originatorCounter: bigint;
-  /** `originator/recipient/cra/counter`, usable as a map key. */
+  /** `originator/recipient/cra/counter` (readable; unique per conversation). */
   readonly id: string;
 }
 
@@ -130,6 +130,8 @@ export const GBT_DEFAULTS = {
 
 interface Conversation {
   readonly key: GbtConversationKey;
+  /** Binary routing key (see routingKey). */
+  readonly mapKey: string;
   readonly messageCode: number;
   readonly blocks: Map<number, Uint8Array>;
   last: number | undefined;
@@ -140,6 +142,21 @@ interface Conversation {
 }
 
 const NONE: readonly GbtDiscarded[] = Object.freeze([]);
+
+/**
+ * Map key of a frame's conversation: CRA ‖ counter ‖ 08 ‖ originator ‖ 08 ‖ recipient,
+ * contiguous in every GBCS header (27 bytes), taken as a latin1 string: no hex or
+ * bigint formatting per block.
+ */
+function routingKey(frame: GbcsFrame): string {
+  const c = frame.layout.counter;
+  return String.fromCharCode.apply(null, frame.bytes.subarray(c - 1, c + 26) as unknown as number[]);
+}
+
+function keyOf(frame: GbcsFrame): GbtConversationKey {
+  const { originator, recipient, originatorCounter } = frame;
+  return { originator, recipient, cra: frame.cra, originatorCounter, id: `${originator}/${recipient}/${frame.cra}/${originatorCounter}` };
+}
 
 function gapsOf(c: Conversation): GbtGap[] {
   const top = c.last ?? c.maxBlock;
@@ -245,7 +262,7 @@ export class GbtReassembler {
     }
     for (const c of this.#done.values()) {
       if (now - c.lastActivity < this.expiryMs) break;
-      this.#done.delete(c.key.id);
+      this.#done.delete(c.mapKey);
     }
     return out;
   }
@@ -272,15 +289,12 @@ export class GbtReassembler {
       const error = new GbtReassemblyError('gbt-not-a-segment', 0, 'a GBT segment (DD 09 ...)', { detail: `got a ${frame.kind} frame` });
       return { status: 'rejected', key: undefined, error, expired: expiredOrNone };
     }
-    const originator = frame.originator;
-    const recipient = frame.recipient;
-    const counter = frame.originatorCounter;
-    const id = `${originator}/${recipient}/${frame.craFlag}/${counter}`;
+    const mapKey = routingKey(frame);
     const apdu = frame.layout.gbtApdu;
     const n = g.blockNumber;
-    let c = this.#open.get(id);
-    const done = c ? undefined : this.#done.get(id);
-    const key: GbtConversationKey = (c ?? done)?.key ?? { originator, recipient, cra: frame.cra, originatorCounter: counter, id };
+    let c = this.#open.get(mapKey);
+    const done = c ? undefined : this.#done.get(mapKey);
+    const key: GbtConversationKey = (c ?? done)?.key ?? keyOf(frame);
     const reject = (code: GbtErrorCode, offset: number, expected: string, detail?: string): GbtPushResult => ({
       status: 'rejected',
       key,
@@ -327,8 +341,8 @@ export class GbtReassembler {
         return reject('gbt-too-many-conversations', 0, `at most ${this.maxConversations} open conversations`);
       }
       const now = this.#now();
-      c = { key, messageCode: frame.messageCode, blocks: new Map(), last: undefined, maxBlock: 0, bytes: 0, firstSeen: now, lastActivity: now };
-      this.#open.set(id, c);
+      c = { key, mapKey, messageCode: frame.messageCode, blocks: new Map(), last: undefined, maxBlock: 0, bytes: 0, firstSeen: now, lastActivity: now };
+      this.#open.set(mapKey, c);
     }
     if (c.bytes + size > this.maxMessageSize) {
       const error = new GbtReassemblyError('gbt-message-too-large', frame.layout.blockData, `a message of at most ${this.maxMessageSize} bytes`, {
@@ -345,8 +359,8 @@ export class GbtReassembler {
     if (n > c.maxBlock) c.maxBlock = n;
     if (g.lastBlock) c.last = n;
     c.lastActivity = this.#now();
-    this.#open.delete(id);
-    this.#open.set(id, c);
+    this.#open.delete(mapKey);
+    this.#open.set(mapKey, c);
     if (c.last === undefined || c.blocks.size !== c.last) return { status: 'accepted', key, blockNumber: n, expired: expiredOrNone };
     return this.#complete(c, expiredOrNone);
   }
@@ -359,7 +373,7 @@ export class GbtReassembler {
       message.set(b, p);
       p += b.length;
     }
-    this.#open.delete(c.key.id);
+    this.#open.delete(c.mapKey);
     this.#buffered -= c.bytes;
     const key = c.key;
     let frame: GbcsFrame;
@@ -370,12 +384,12 @@ export class GbtReassembler {
       const error = new GbtReassemblyError('gbt-reassembled-invalid', -1, 'the reassembled bytes to be a GBCS message', { key, detail: e.message, cause: e });
       return { status: 'rejected', key, error, message, discarded: { ...stateOf(c), error, blocks: c.blocks }, expired };
     }
-    this.#done.set(key.id, c);
+    this.#done.set(c.mapKey, c);
     while (this.#done.size > this.maxConversations) this.#done.delete(this.#done.keys().next().value!);
     const mismatch =
       frame.kind === 'gbt'
         ? 'a whole message, not another GBT segment'
-        : frame.originator !== key.originator || frame.recipient !== key.recipient || frame.craFlag !== (['command', 'response', 'alert'].indexOf(key.cra) + 1) || frame.originatorCounter !== key.originatorCounter
+        : routingKey(frame) !== c.mapKey
           ? `the routing of the GBT header (${key.id})`
           : frame.messageCode !== c.messageCode
             ? `message code 0x${c.messageCode.toString(16).padStart(4, '0')} as in the GBT header`
@@ -388,7 +402,7 @@ export class GbtReassembler {
   }
 
   #discard(c: Conversation, error: GbtReassemblyError): GbtDiscarded {
-    this.#open.delete(c.key.id);
+    this.#open.delete(c.mapKey);
     this.#buffered -= c.bytes;
     return { ...stateOf(c), error, blocks: c.blocks };
   }
