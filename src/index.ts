@@ -27,6 +27,36 @@ export {
 } from './messageCodes.js';
 export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
+export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
+export { folderKeyStore, publicKeyFromPem, keyFileStem, type FolderKeyStore } from './security/pemKeyStore.js';
+export { nodePrimitives, webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
+export { kdf, kdfOtherInfo, EcdhCache, sharedEcdhCache, sharedSecret, CRA_ENCRYPTION, type KeyDerivationOptions } from './security/kdf.js';
+export { agreeKey, type Agreement, type AgreementOptions } from './security/agreement.js';
+export { buildMacedFrame, computeMac, macInputs, macParty, DEVICE_MACED_COMMANDS, MAC_LENGTH, type MacOptions } from './security/mac.js';
+export {
+  verifyFrame,
+  verifySignature,
+  verifyMac,
+  type FrameVerification,
+  type SignatureCheck,
+  type MacCheck,
+  type SignatureStatus,
+  type MacStatus,
+  type VerifyOptions,
+} from './security/verify.js';
+export {
+  decryptFrame,
+  encryptBlob,
+  findEncryptedParts,
+  encryptionParties,
+  encryptionKey,
+  type DecryptedPart,
+  type EncryptedLocation,
+  type EncryptedPartKind,
+  type FrameDecryption,
+} from './security/decrypt.js';
+export { signPreCommand, type SignOptions } from './security/sign.js';
+export * from './ota/index.js';
 export { segmentMessage, GBT_MAX_BLOCKS, type SegmentOptions } from './gbt/segment.js';
 export {
   GbtReassembler,

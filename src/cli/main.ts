@@ -7,8 +7,10 @@ import { EXIT_MALFORMED, EXIT_USAGE, UsageError, reportDecodeError, type Command
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
 import { gbtCommand } from './commands/gbt.js';
+import { otaCommand } from './commands/ota.js';
+import { signCommand } from './commands/sign.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand, gbtCommand];
+export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, gbtCommand];
 
 function help(io: Io): void {
   io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');

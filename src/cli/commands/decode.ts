@@ -5,10 +5,14 @@ import { decodeFrame } from '../../decode.js';
 import { GbcsDecodeError } from '../../errors.js';
 import type { GbcsFrame } from '../../frame.js';
 import { formatFrameText } from '../format.js';
+import { EXIT_VERIFY_FAILED, formatSecurityText, reportFailed, securityContext, securityReport, type SecurityContext } from '../security.js';
 import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
 
-function render(frame: GbcsFrame, json: boolean): string {
-  return json ? `${JSON.stringify(frame)}\n` : formatFrameText(frame);
+async function render(frame: GbcsFrame, json: boolean, sec?: SecurityContext, failed?: { any: boolean }): Promise<string> {
+  if (!sec) return json ? `${JSON.stringify(frame)}\n` : formatFrameText(frame);
+  const report = await securityReport(frame, sec);
+  if (failed && reportFailed(report)) failed.any = true;
+  return json ? `${JSON.stringify({ ...frame.toJSON(), security: report })}\n` : formatFrameText(frame) + formatSecurityText(report);
 }
 
 /** A file is one frame: hex/base64 text, or raw binary when it starts with DD/DF. */
@@ -26,26 +30,30 @@ function readFrameFile(path: string): Uint8Array | string {
 export const decodeCommand: Command = {
   name: 'decode',
   summary: 'decode GBCS frames (hex, base64, @file, or - for one frame per stdin line)',
-  usage: 'gbcs decode [--json] <hex | base64 | @file | ->',
+  usage: 'gbcs decode [--json] [--keys <folder> [--acb <eui>]] <hex | base64 | @file | ->',
   async run(args: string[], io: Io): Promise<number> {
-    const { flags, positional } = parseArgs(args, { booleans: ['json'] });
+    const { flags, positional } = parseArgs(args, { booleans: ['json'], values: ['keys', 'acb'] });
     const json = flags.has('json');
+    // --keys: verify signature and MAC and decrypt encrypted content with that key folder.
+    const sec = securityContext(flags.get('keys'), flags.get('acb'));
     if (positional.length !== 1) throw new UsageError('give exactly one frame source');
     const src = positional[0]!;
     if (src !== '-') {
       const input = src.startsWith('@') ? readFrameFile(src.slice(1)) : src;
-      io.stdout.write(render(decodeFrame(input), json));
-      return EXIT_OK;
+      const failed = { any: false };
+      io.stdout.write(await render(decodeFrame(input), json, sec, failed));
+      return failed.any ? EXIT_VERIFY_FAILED : EXIT_OK;
     }
     const text = (await readStream(io.stdin)).toString('utf8');
     let status = EXIT_OK;
     let first = true;
+    const failed = { any: false };
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!.trim();
       if (line === '' || line.startsWith('#')) continue;
       try {
-        const out = render(decodeFrame(line), json);
+        const out = await render(decodeFrame(line), json, sec, failed);
         io.stdout.write(json || first ? out : `\n${out}`);
         first = false;
       } catch (e) {
@@ -55,6 +63,6 @@ export const decodeCommand: Command = {
         status = EXIT_MALFORMED;
       }
     }
-    return status;
+    return status === EXIT_OK && failed.any ? EXIT_VERIFY_FAILED : status;
   },
 };

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { decodeFrame } from '../../decode.js';
 import { formatFrameText } from '../format.js';
 import { EXIT_OK, type Command, type Io } from '../io.js';
+import { checkUpgradeImageFile } from '../../ota/file.js';
+import { folderKeyStore, formatInspection } from './ota.js';
 
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
 
@@ -25,6 +27,11 @@ export const demoCommand: Command = {
       n++;
     }
     io.stdout.write(`decoded ${n} sample frames\n`);
+    // An OTA upgrade image built by our builder and signed with the committed test-only key.
+    const ota = new URL('sample-ota.bin', FIXTURES).pathname;
+    const keys = folderKeyStore(new URL('ota-keys/', FIXTURES).pathname);
+    const check = await checkUpgradeImageFile(ota, { keys, signers: ['a0a0a0a0a0a0a0a0'] });
+    io.stdout.write(`\n== OTA upgrade image test/fixtures/sample-ota.bin\n${formatInspection(check)}`);
     return EXIT_OK;
   },
 };

@@ -1,0 +1,72 @@
+// Security cost per frame as a ratio to decode-only: decode + verify (signature and MAC)
+// with the ECDH cache (repeated messages between the same parties skip ECDH) and without
+// it, and decode + verify + decrypt. Corpus: RTDS with its keystore when present, else
+// the project's security fixtures with test/fixtures/keys.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeFrame, decryptFrame, EcdhCache, folderKeyStore, verifyFrame } from '../dist/index.js';
+import { corpusBytes, loadCorpus } from './corpus.mjs';
+import { runCases } from './report.mjs';
+
+const ACB = '90b3d51f30000002';
+
+function securityCorpus() {
+  const rtds = process.env.GBCS_RTDS_DIR ?? new URL('../../shared/rtds', import.meta.url).pathname;
+  if (existsSync(join(rtds, 'keystore'))) {
+    const { name, frames } = loadCorpus();
+    return { name, frames, keys: join(rtds, 'keystore') };
+  }
+  const text = readFileSync(new URL('../test/fixtures/security.hex', import.meta.url), 'utf8');
+  const frames = text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => Uint8Array.from(Buffer.from(l.trim(), 'hex')));
+  return { name: `project security fixtures (${frames.length} messages)`, frames, keys: new URL('../test/fixtures/keys', import.meta.url).pathname };
+}
+
+export async function run() {
+  const { name, frames, keys } = securityCorpus();
+  const ks = folderKeyStore(keys);
+  const bytes = corpusBytes(frames);
+  const cache = new EcdhCache();
+  // Warm the key store (PEM parsing is a one-off per party) and the ECDH cache.
+  let macs = 0;
+  let sigs = 0;
+  for (const f of frames) {
+    const v = await verifyFrame(f, ks, { acb: ACB, ecdhCache: cache });
+    if (v.mac.status === 'valid') macs++;
+    if (v.signature.status === 'valid') sigs++;
+  }
+  console.log(`\nSecurity corpus: ${name}, ${sigs} signatures and ${macs} MACs verify; ${cache.computations} distinct ECDH key pairs`);
+  let sink = 0;
+  const rows = await runCases(
+    'Verification cost per frame (ratio to decode only)',
+    [
+      { name: 'decode only', fn: () => { for (const f of frames) sink += decodeFrame(f).messageCode; } },
+      {
+        name: 'decode + verify (ECDH cached)',
+        fn: async () => { for (const f of frames) sink += (await verifyFrame(decodeFrame(f), ks, { acb: ACB, ecdhCache: cache })).ok ? 1 : 0; },
+      },
+      {
+        name: 'decode + verify (ECDH every message)',
+        fn: async () => { for (const f of frames) sink += (await verifyFrame(decodeFrame(f), ks, { acb: ACB, ecdhCache: false })).ok ? 1 : 0; },
+      },
+      {
+        name: 'decode + verify + decrypt (ECDH cached)',
+        fn: async () => {
+          for (const f of frames) {
+            const fr = decodeFrame(f);
+            sink += (await verifyFrame(fr, ks, { acb: ACB, ecdhCache: cache })).ok ? 1 : 0;
+            sink += (await decryptFrame(fr, ks, { ecdhCache: cache })).parts.length;
+          }
+        },
+      },
+    ],
+    { units: frames.length, bytes, unitName: 'msg', time: 1500 },
+  );
+  const base = rows[0].periodMs;
+  console.log('\n| case | cost per frame, x decode-only |\n|---|---:|');
+  for (const r of rows) console.log(`| ${r.name} | ${(r.periodMs / base).toFixed(0)}x |`);
+  const cached = rows[1].periodMs;
+  console.log(`ECDH cache: verification ${(rows[2].periodMs / cached).toFixed(1)}x faster with it than recomputing ECDH per message.`);
+  if (sink === -1) console.log(sink);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -1,0 +1,269 @@
+// gbcs ota <inspect|build|hash|blocks|verify>: upgrade images on disk, streamed (any size, bounded
+// memory). A progress bar goes to stderr for jobs over a second, only when stderr is a terminal.
+import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { toHex } from '../../bytes.js';
+import { encodeImageBlockTransfer, encodeImageTransferInitiate } from '../../ota/dlmsImageTransfer.js';
+import { checkUpgradeImageFile, fileChunks, upgradeImageFileLayout } from '../../ota/file.js';
+import {
+  GBCS_TRAILER_LENGTH,
+  encodeGbcsTrailer,
+  encodeOtaHeader,
+  otaHeaderLength,
+  signManufacturerImage,
+  subElementName,
+  type OtaHeaderInit,
+  type UpgradeImageForm,
+} from '../../ota/image.js';
+import { encodeZclOta } from '../../ota/zclOta.js';
+import type { KeyStore } from '../../security/keyStore.js';
+import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, type Command, type Io } from '../io.js';
+
+const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form gbcs|gbcs-unsigned|zigbee] [--json]
+       gbcs ota build --header <json | @file.json> --image <file> --keys <dir> --signer <eui> -o <file>
+       gbcs ota hash <file>
+       gbcs ota blocks <file> --size N [--dlms | --zcl]
+       gbcs ota verify <file> --keys <dir> [--signer <eui>]`;
+
+/** The security module's PEM folder key store, with a missing folder reported as a usage error. */
+export function folderKeyStore(dir: string): KeyStore {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`key folder ${dir} does not exist`);
+  return pemFolderKeyStore(dir);
+}
+
+/** Every EUI with a DS certificate/public key in the folder: the candidate signers. */
+function folderSigners(dir: string): string[] {
+  return readdirSync(dir)
+    .map((f) => /^([0-9a-f]{16})-ds\.pem$/i.exec(f)?.[1]?.toLowerCase())
+    .filter((e): e is string => e !== undefined)
+    .sort();
+}
+
+/** Progress on stderr: only on a terminal, only once the job has run for a second. */
+export function progressBar(io: Io, label: string): { update: (done: number, total: number) => void; end: () => void } {
+  const start = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (!io.isTTY) return;
+      const now = Date.now();
+      if (now - start < 1000 || now - last < 100) return;
+      last = now;
+      shown = true;
+      const f = total > 0 ? done / total : 1;
+      const width = 30;
+      const bar = '#'.repeat(Math.round(f * width)).padEnd(width, '.');
+      io.stderr.write(`\r${label} [${bar}] ${(f * 100).toFixed(0).padStart(3)}% ${(done / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MiB`);
+    },
+    end() {
+      if (shown) io.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function fileArg(positional: string[]): string {
+  if (positional.length !== 1) throw new UsageError('give exactly one image file');
+  const f = positional[0]!;
+  if (!existsSync(f)) throw new UsageError(`cannot read ${f}: no such file`);
+  return f;
+}
+
+function formArg(v: string | true | undefined): UpgradeImageForm | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'gbcs' || v === 'gbcs-unsigned' || v === 'zigbee') return v;
+  throw new UsageError(`--form must be gbcs, gbcs-unsigned or zigbee`);
+}
+
+function signersArg(flags: Map<string, string | true>, dir: string | undefined): string[] {
+  const s = flags.get('signer');
+  if (typeof s === 'string') {
+    if (!/^[0-9a-fA-F]{16}$/.test(s.replace(/[-:\s]/g, ''))) throw new UsageError(`--signer must be an EUI-64 (16 hex digits)`);
+    return [s.replace(/[-:\s]/g, '').toLowerCase()];
+  }
+  return dir ? folderSigners(dir) : [];
+}
+
+const hex4 = (v: number, w = 4) => `0x${v.toString(16).padStart(w, '0')}`;
+
+async function inspect(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form'], booleans: ['json'] });
+  const file = fileArg(positional);
+  const dir = flags.get('keys') as string | undefined;
+  const keys = dir ? folderKeyStore(dir) : undefined;
+  const bar = progressBar(io, 'hashing');
+  const r = await checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(flags, dir), form: formArg(flags.get('form')), onProgress: bar.update });
+  bar.end();
+  const { layout } = r;
+  const { headerStringBytes: _h, headerExtra, ...header } = layout.header;
+  if (flags.has('json')) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          form: layout.form,
+          header: { ...header, headerExtra: toHex(headerExtra) },
+          manufacturerImage: { offset: layout.manufacturerImageOffset, length: layout.manufacturerImageLength },
+          manufacturerImageHash: r.manufacturerImageHash,
+          ...(layout.trailerOffset !== undefined && { trailerOffset: layout.trailerOffset }),
+          ...(layout.subElements && { subElements: layout.subElements.map((s) => ({ ...s, name: subElementName(s.tag) })) }),
+          signature: r.signature,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else io.stdout.write(formatInspection(r));
+  return EXIT_OK;
+}
+
+/** Text rendering of a file check (also used by the demo). */
+export function formatInspection(r: Awaited<ReturnType<typeof checkUpgradeImageFile>>): string {
+  const { layout } = r;
+  const h = layout.header;
+  const lines = [
+    `form                     ${layout.form}`,
+    `file identifier          ${hex4(h.fileIdentifier, 8)}`,
+    `header version           ${hex4(h.headerVersion)}`,
+    `header length            ${h.headerLength}`,
+    `field control            ${hex4(h.fieldControl)}`,
+    `manufacturer code        ${hex4(h.manufacturerCode)}`,
+    `image type               ${hex4(h.imageType)}`,
+    `file version             ${hex4(h.fileVersion, 8)}`,
+    `zigbee stack version     ${hex4(h.zigbeeStackVersion)}`,
+    `header string            ${JSON.stringify(h.headerString)}`,
+    `total image size         ${h.totalImageSize}`,
+  ];
+  if (h.securityCredentialVersion !== undefined) lines.push(`security credential ver  ${h.securityCredentialVersion}`);
+  if (h.upgradeFileDestination !== undefined) lines.push(`upgrade file destination ${h.upgradeFileDestination}`);
+  if (h.minimumHardwareVersion !== undefined) lines.push(`hardware versions        ${hex4(h.minimumHardwareVersion)}..${hex4(h.maximumHardwareVersion!)}`);
+  if (h.headerExtra.length) lines.push(`header extra bytes       ${toHex(h.headerExtra)}`);
+  lines.push(`manufacturer image       ${layout.manufacturerImageLength} bytes at ${layout.manufacturerImageOffset}`);
+  for (const s of layout.subElements ?? []) lines.push(`sub-element              tag ${hex4(s.tag)} (${subElementName(s.tag)}), ${s.length} bytes at ${s.offset}`);
+  if (layout.trailerOffset !== undefined) lines.push(`trailer                  at ${layout.trailerOffset} (flag, 40, 64-byte r||s)`);
+  lines.push(`manufacturer image hash  ${r.manufacturerImageHash}`);
+  const s = r.signature;
+  lines.push(`supplier signature       ${s.state}${s.signer ? ` (${s.signer})` : s.tried ? ` (tried ${s.tried.join(', ')})` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function build(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, { values: ['header', 'image', 'keys', 'signer', 'o'], aliases: { o: 'o' } });
+  if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
+  for (const f of ['header', 'image', 'keys', 'signer', 'o']) if (typeof flags.get(f) !== 'string') throw new UsageError(`--${f === 'o' ? 'o' : f} is required`);
+  let header: OtaHeaderInit;
+  try {
+    header = JSON.parse(argText(flags.get('header') as string)) as OtaHeaderInit;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--header is not JSON: ${(e as Error).message}`);
+  }
+  for (const k of ['manufacturerCode', 'imageType', 'fileVersion'] as const) {
+    const v = header[k] as unknown;
+    if (typeof v === 'string') (header as unknown as Record<string, unknown>)[k] = Number(v);
+    if (!Number.isInteger((header as unknown as Record<string, unknown>)[k])) throw new UsageError(`--header needs ${k} (a number)`);
+  }
+  const image = flags.get('image') as string;
+  if (!existsSync(image)) throw new UsageError(`cannot read ${image}: no such file`);
+  const keys = folderKeyStore(flags.get('keys') as string);
+  const [signer] = signersArg(flags, undefined);
+  const size = statSync(image).size;
+  const bar = progressBar(io, 'signing');
+  const signature = await signManufacturerImage(fileChunks(image, 0, size, { onProgress: bar.update }), keys, signer!);
+  bar.end();
+  const total = otaHeaderLength(header) + size + GBCS_TRAILER_LENGTH;
+  const out = createWriteStream(flags.get('o') as string);
+  const write = (b: Uint8Array) => (out.write(b) ? Promise.resolve() : new Promise<void>((res) => out.once('drain', res)));
+  await write(encodeOtaHeader(header, total));
+  // Copied per chunk: fileChunks reuses its buffer, the stream may still hold the last one.
+  for await (const c of fileChunks(image, 0, size)) await write(c.slice());
+  await write(encodeGbcsTrailer(signature));
+  out.end();
+  await finished(out);
+  io.stdout.write(`wrote ${flags.get('o')}: ${total} bytes, manufacturer image ${size} bytes, signed by ${signer}\n`);
+  return EXIT_OK;
+}
+
+async function hash(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, { values: ['form'] });
+  const bar = progressBar(io, 'hashing');
+  const r = await checkUpgradeImageFile(fileArg(positional), { form: formArg(flags.get('form')), onProgress: bar.update });
+  bar.end();
+  io.stdout.write(`${r.manufacturerImageHash}\n`);
+  return EXIT_OK;
+}
+
+async function blocks(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, { values: ['size'], booleans: ['dlms', 'zcl'] });
+  const file = fileArg(positional);
+  const n = Number(flags.get('size'));
+  if (!Number.isInteger(n) || n < 1) throw new UsageError('--size must be a positive integer');
+  if (flags.has('dlms') && flags.has('zcl')) throw new UsageError('give --dlms or --zcl, not both');
+  const zcl = flags.has('zcl');
+  if (zcl && n > 255) throw new UsageError('--zcl blocks are at most 255 bytes (one-byte data size)');
+  const size = statSync(file).size;
+  const id = zcl ? upgradeImageFileLayout(file).header : undefined;
+  if (flags.has('dlms')) io.stdout.write(`initiate ${toHex(encodeImageTransferInitiate({ identifier: new TextEncoder().encode(file.split('/').pop()!), size }))}\n`);
+  else if (!zcl) io.stdout.write('block   offset     length\n');
+  let index = 0;
+  const bar = progressBar(io, 'cutting');
+  // Chunks are a multiple of the block size, so blocks never straddle two reads.
+  const chunkSize = n * Math.max(1, Math.floor((1 << 20) / n));
+  let lines: string[] = [];
+  for await (const c of fileChunks(file, 0, size, { chunkSize, onProgress: bar.update })) {
+    for (let o = 0; o < c.length; o += n) {
+      const data = c.subarray(o, o + n);
+      const offset = index * n;
+      if (zcl) {
+        const f = encodeZclOta({ command: 'image-block-response', status: 0, manufacturerCode: id!.manufacturerCode, imageType: id!.imageType, fileVersion: id!.fileVersion, fileOffset: offset, data }, { sequence: index & 0xff });
+        lines.push(toHex(f));
+      } else if (flags.has('dlms')) lines.push(toHex(encodeImageBlockTransfer({ blockNumber: index, data })));
+      else lines.push(`${String(index).padStart(5)}   ${String(offset).padStart(9)}  ${String(data.length).padStart(6)}`);
+      index++;
+    }
+    io.stdout.write(`${lines.join('\n')}\n`);
+    lines = [];
+  }
+  bar.end();
+  return EXIT_OK;
+}
+
+async function verify(args: string[], io: Io): Promise<number> {
+  const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form'] });
+  const file = fileArg(positional);
+  const dir = flags.get('keys');
+  if (typeof dir !== 'string') throw new UsageError('--keys <dir> is required');
+  const signers = signersArg(flags, dir);
+  const bar = progressBar(io, 'verifying');
+  const r = await checkUpgradeImageFile(file, { keys: folderKeyStore(dir), signers, form: formArg(flags.get('form')), onProgress: bar.update });
+  bar.end();
+  const s = r.signature;
+  io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
+  if (s.state === 'valid') return EXIT_OK;
+  if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
+  return EXIT_MALFORMED;
+}
+
+export const otaCommand: Command = {
+  name: 'ota',
+  summary: 'OTA upgrade images: inspect, build (sign), hash, cut into blocks, verify',
+  usage: USAGE,
+  async run(args: string[], io: Io): Promise<number> {
+    const [sub, ...rest] = args;
+    switch (sub) {
+      case 'inspect':
+        return inspect(rest, io);
+      case 'build':
+        return build(rest, io);
+      case 'hash':
+        return hash(rest, io);
+      case 'blocks':
+        return blocks(rest, io);
+      case 'verify':
+        return verify(rest, io);
+      default:
+        throw new UsageError(sub === undefined ? 'give a subcommand' : `unknown subcommand ${JSON.stringify(sub)}`);
+    }
+  },
+};

@@ -1,0 +1,117 @@
+// Node-only access to upgrade images on disk: header-sized synchronous reads for the layout and
+// chunked streaming for hashing and signature checks, so any size runs in bounded memory.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { toHex } from '../bytes.js';
+import type { KeyStore } from '../security/keyStore.js';
+import { createSha256 } from './hash.js';
+import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type ImageSignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
+
+/** 1 MiB: large enough that syscalls do not dominate, small enough to stay out of the memory figure. */
+export const FILE_CHUNK = 1 << 20;
+
+/** Reader over an open file descriptor (synchronous, small reads). */
+export function fileReader(fd: number, size: number): ImageReader {
+  return {
+    size,
+    read(offset, length) {
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buf = new Uint8Array(n);
+      let got = 0;
+      while (got < n) {
+        const r = readSync(fd, buf, got, n - got, offset + got);
+        if (r === 0) break;
+        got += r;
+      }
+      return got === n ? buf : buf.subarray(0, got);
+    },
+  };
+}
+
+/** Layout of an image file (form, header, Manufacturer Image range, trailer), reading only headers. */
+export function upgradeImageFileLayout(path: string, options: { form?: UpgradeImageForm } = {}): UpgradeImageLayout {
+  const fd = openSync(path, 'r');
+  try {
+    return upgradeImageLayout(fileReader(fd, fstatSync(fd).size), options);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Yields `[start, end)` of a file in chunks of at most `chunkSize`. The chunk is a view of one
+ * reused buffer, valid until the next iteration (hashers and verifiers consume it at once).
+ */
+export async function* fileChunks(
+  path: string,
+  start = 0,
+  end?: number,
+  options: { chunkSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const stop = end ?? (await fh.stat()).size;
+    const buf = new Uint8Array(Math.max(1, Math.min(options.chunkSize ?? FILE_CHUNK, stop - start)));
+    let pos = start;
+    while (pos < stop) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, stop - pos), pos);
+      if (bytesRead === 0) throw new Error(`${path} shrank while being read (at byte ${pos})`);
+      pos += bytesRead;
+      yield buf.subarray(0, bytesRead);
+      options.onProgress?.(pos - start, stop - start);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface FileCheck {
+  readonly layout: UpgradeImageLayout;
+  /** SHA-256 of the Manufacturer Image, hex. */
+  readonly manufacturerImageHash: string;
+  readonly signature: ImageSignatureCheck;
+}
+
+/**
+ * Hashes the Manufacturer Image of an image file and (given keys and a signer) verifies the
+ * Supplier signature, streaming. With several candidate signers the first pass hashes and checks
+ * the first; later candidates re-read the file.
+ */
+export async function checkUpgradeImageFile(
+  path: string,
+  options: { keys?: KeyStore; signers?: readonly string[]; form?: UpgradeImageForm; onProgress?: (done: number, total: number) => void } = {},
+): Promise<FileCheck> {
+  const layout = upgradeImageFileLayout(path, options);
+  const start = layout.manufacturerImageOffset;
+  const end = start + layout.manufacturerImageLength;
+  const h = await createSha256();
+  for await (const c of fileChunks(path, start, end, { onProgress: options.onProgress })) h.update(c);
+  const manufacturerImageHash = toHex(await h.digest());
+  let signature: ImageSignatureCheck;
+  if (layout.trailerOffset === undefined) signature = { state: 'absent' };
+  else if (!options.keys || !options.signers?.length) signature = { state: 'not-checked' };
+  else {
+    const sig = upgradeImageLayoutSignature(path, layout.trailerOffset);
+    let sawKey = false;
+    signature = { state: 'key-unknown', tried: options.signers.map((s) => s.toLowerCase()) };
+    for (const s of options.signers) {
+      const r = await verifyManufacturerImage(fileChunks(path, start, end, { onProgress: options.onProgress }), sig, options.keys, s);
+      if (r === 'valid') {
+        signature = { state: 'valid', signer: s.toLowerCase() };
+        break;
+      }
+      if (r === 'invalid') sawKey = true;
+    }
+    if (signature.state !== 'valid' && sawKey) signature = { ...signature, state: 'invalid' };
+  }
+  return { layout, manufacturerImageHash, signature };
+}
+
+function upgradeImageLayoutSignature(path: string, trailerOffset: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    return fileReader(fd, fstatSync(fd).size).read(trailerOffset + 2, 64);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,342 @@
+// ZigBee OTA Upgrade cluster 0x0019 commands (GBCS.md 5.6), little-endian, with the ZCL header
+// (frame control, [manufacturer code], sequence number, command id). Decoding is strict: every
+// command must end exactly where its fields end, and the direction bit must match the command.
+import { toBytes, toHex, euiBytes, type BinaryInput } from '../bytes.js';
+import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
+
+export const OTA_CLUSTER_ID = 0x0019;
+
+export const ZCL_OTA_STATUS = {
+  SUCCESS: 0x00,
+  NOT_AUTHORIZED: 0x7e,
+  MALFORMED_COMMAND: 0x80,
+  ABORT: 0x95,
+  INVALID_IMAGE: 0x96,
+  WAIT_FOR_DATA: 0x97,
+  NO_IMAGE_AVAILABLE: 0x98,
+  REQUIRE_MORE_IMAGE: 0x99,
+} as const;
+
+const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ZCL_OTA_STATUS).map(([k, v]) => [v, k]));
+export function zclOtaStatusName(status: number): string {
+  return STATUS_NAMES[status] ?? `0x${status.toString(16).padStart(2, '0')}`;
+}
+
+export interface ImageId {
+  readonly manufacturerCode: number;
+  readonly imageType: number;
+  readonly fileVersion: number;
+}
+
+export type ZclOtaCommand =
+  | { readonly command: 'image-notify'; readonly payloadType: 0 | 1 | 2 | 3; readonly queryJitter: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number }
+  | ({ readonly command: 'query-next-image-request'; readonly hardwareVersion?: number } & ImageId)
+  | { readonly command: 'query-next-image-response'; readonly status: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number; readonly imageSize?: number }
+  | ({ readonly command: 'image-block-request'; readonly fileOffset: number; readonly maxDataSize: number; readonly requestNodeAddress?: string; readonly minimumBlockPeriod?: number } & ImageId)
+  | ({ readonly command: 'image-page-request'; readonly fileOffset: number; readonly maxDataSize: number; readonly pageSize: number; readonly responseSpacing: number; readonly requestNodeAddress?: string } & ImageId)
+  | ({ readonly command: 'image-block-response'; readonly status: 0x00; readonly fileOffset: number; readonly data: Uint8Array } & ImageId)
+  | { readonly command: 'image-block-response'; readonly status: 0x97; readonly currentTime: number; readonly requestTime: number; readonly minimumBlockPeriod?: number }
+  | { readonly command: 'image-block-response'; readonly status: number }
+  | ({ readonly command: 'upgrade-end-request'; readonly status: number } & ImageId)
+  | ({ readonly command: 'upgrade-end-response'; readonly currentTime: number; readonly upgradeTime: number } & ImageId)
+  | { readonly command: 'query-device-specific-file-request'; readonly requestNodeAddress: string; readonly manufacturerCode: number; readonly imageType: number; readonly fileVersion: number; readonly zigbeeStackVersion: number }
+  | { readonly command: 'query-device-specific-file-response'; readonly status: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number; readonly imageSize?: number };
+
+export type ZclOtaCommandName = ZclOtaCommand['command'];
+
+/** Command ids and direction (true: server to client). */
+export const ZCL_OTA_COMMANDS: Record<ZclOtaCommandName, { id: number; toClient: boolean }> = {
+  'image-notify': { id: 0x00, toClient: true },
+  'query-next-image-request': { id: 0x01, toClient: false },
+  'query-next-image-response': { id: 0x02, toClient: true },
+  'image-block-request': { id: 0x03, toClient: false },
+  'image-page-request': { id: 0x04, toClient: false },
+  'image-block-response': { id: 0x05, toClient: true },
+  'upgrade-end-request': { id: 0x06, toClient: false },
+  'upgrade-end-response': { id: 0x07, toClient: true },
+  'query-device-specific-file-request': { id: 0x08, toClient: false },
+  'query-device-specific-file-response': { id: 0x09, toClient: true },
+};
+const BY_ID = new Map(Object.entries(ZCL_OTA_COMMANDS).map(([name, v]) => [v.id, name as ZclOtaCommandName]));
+
+export interface ZclOtaFrame {
+  readonly frameControl: number;
+  readonly manufacturerSpecificCode?: number;
+  readonly sequence: number;
+  readonly command: ZclOtaCommand;
+}
+
+class Writer {
+  private b = new Uint8Array(64);
+  n = 0;
+  private room(k: number): void {
+    if (this.n + k <= this.b.length) return;
+    const nb = new Uint8Array(Math.max(this.b.length * 2, this.n + k));
+    nb.set(this.b.subarray(0, this.n));
+    this.b = nb;
+  }
+  u8(v: number, f: string): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xff) throw new GbcsEncodeError(f, `${v} is not a byte`);
+    this.room(1);
+    this.b[this.n++] = v;
+    return this;
+  }
+  u16(v: number, f: string): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new GbcsEncodeError(f, `${v} is not a 16-bit unsigned integer`);
+    this.room(2);
+    this.b[this.n++] = v & 0xff;
+    this.b[this.n++] = v >>> 8;
+    return this;
+  }
+  u32(v: number, f: string): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new GbcsEncodeError(f, `${v} is not a 32-bit unsigned integer`);
+    this.room(4);
+    for (let i = 0; i < 4; i++) this.b[this.n++] = (v >>> (8 * i)) & 0xff;
+    return this;
+  }
+  bytes(v: Uint8Array): this {
+    this.room(v.length);
+    this.b.set(v, this.n);
+    this.n += v.length;
+    return this;
+  }
+  ieee(eui: string, f: string): this {
+    return this.bytes(euiBytes(eui, f).slice().reverse());
+  }
+  id(c: ImageId): this {
+    return this.u16(c.manufacturerCode, 'manufacturerCode').u16(c.imageType, 'imageType').u32(c.fileVersion, 'fileVersion');
+  }
+  done(): Uint8Array {
+    return this.b.slice(0, this.n);
+  }
+}
+
+class Reader {
+  o: number;
+  constructor(
+    readonly b: Uint8Array,
+    start: number,
+  ) {
+    this.o = start;
+  }
+  private need(k: number, what: string): void {
+    if (this.o + k > this.b.length) throw new GbcsDecodeError('truncated', this.b.length, what, 'the ZCL OTA command ends inside a field');
+  }
+  u8(what: string): number {
+    this.need(1, what);
+    return this.b[this.o++]!;
+  }
+  u16(what: string): number {
+    this.need(2, what);
+    const v = this.b[this.o]! | (this.b[this.o + 1]! << 8);
+    this.o += 2;
+    return v;
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const b = this.b;
+    const o = this.o;
+    this.o += 4;
+    return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+  }
+  view(n: number, what: string): Uint8Array {
+    this.need(n, what);
+    this.o += n;
+    return this.b.subarray(this.o - n, this.o);
+  }
+  ieee(what: string): string {
+    return toHex(this.view(8, what).slice().reverse());
+  }
+  id(): ImageId {
+    return { manufacturerCode: this.u16('manufacturer code (2)'), imageType: this.u16('image type (2)'), fileVersion: this.u32('file version (4)') };
+  }
+  get left(): number {
+    return this.b.length - this.o;
+  }
+  end(): void {
+    if (this.o !== this.b.length) {
+      throw new GbcsDecodeError('trailing-bytes', this.o, 'end of the ZCL OTA command', `${this.b.length - this.o} bytes follow`);
+    }
+  }
+}
+
+/** Encodes one OTA cluster command with its ZCL header (frame control 0x01 C→S, 0x19 S→C). */
+export function encodeZclOta(cmd: ZclOtaCommand, options: { sequence?: number; manufacturerSpecificCode?: number; disableDefaultResponse?: boolean } = {}): Uint8Array {
+  const spec = ZCL_OTA_COMMANDS[cmd.command];
+  if (!spec) throw new GbcsEncodeError('command', `unknown OTA command ${JSON.stringify((cmd as { command: unknown }).command)}`);
+  const w = new Writer();
+  const ms = options.manufacturerSpecificCode !== undefined;
+  const ddr = options.disableDefaultResponse ?? spec.toClient;
+  w.u8(0x01 | (ms ? 0x04 : 0) | (spec.toClient ? 0x08 : 0) | (ddr ? 0x10 : 0), 'frameControl');
+  if (ms) w.u16(options.manufacturerSpecificCode!, 'manufacturerSpecificCode');
+  w.u8(options.sequence ?? 0, 'sequence').u8(spec.id, 'command');
+  switch (cmd.command) {
+    case 'image-notify': {
+      w.u8(cmd.payloadType, 'payloadType').u8(cmd.queryJitter, 'queryJitter');
+      if (cmd.payloadType >= 1) w.u16(cmd.manufacturerCode ?? 0xffff, 'manufacturerCode');
+      if (cmd.payloadType >= 2) w.u16(cmd.imageType ?? 0xffff, 'imageType');
+      if (cmd.payloadType >= 3) w.u32(cmd.fileVersion ?? 0xffffffff, 'fileVersion');
+      break;
+    }
+    case 'query-next-image-request':
+      w.u8(cmd.hardwareVersion !== undefined ? 1 : 0, 'fieldControl').id(cmd);
+      if (cmd.hardwareVersion !== undefined) w.u16(cmd.hardwareVersion, 'hardwareVersion');
+      break;
+    case 'query-next-image-response':
+    case 'query-device-specific-file-response':
+      w.u8(cmd.status, 'status');
+      if (cmd.status === 0) {
+        w.u16(cmd.manufacturerCode ?? -1, 'manufacturerCode').u16(cmd.imageType ?? -1, 'imageType');
+        w.u32(cmd.fileVersion ?? -1, 'fileVersion').u32(cmd.imageSize ?? -1, 'imageSize');
+      }
+      break;
+    case 'image-block-request':
+      w.u8((cmd.requestNodeAddress !== undefined ? 1 : 0) | (cmd.minimumBlockPeriod !== undefined ? 2 : 0), 'fieldControl');
+      w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.maxDataSize, 'maxDataSize');
+      if (cmd.requestNodeAddress !== undefined) w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
+      if (cmd.minimumBlockPeriod !== undefined) w.u16(cmd.minimumBlockPeriod, 'minimumBlockPeriod');
+      break;
+    case 'image-page-request':
+      w.u8(cmd.requestNodeAddress !== undefined ? 1 : 0, 'fieldControl');
+      w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.maxDataSize, 'maxDataSize');
+      w.u16(cmd.pageSize, 'pageSize').u16(cmd.responseSpacing, 'responseSpacing');
+      if (cmd.requestNodeAddress !== undefined) w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
+      break;
+    case 'image-block-response': {
+      w.u8(cmd.status, 'status');
+      if (cmd.status === 0x00 && 'data' in cmd) {
+        if (cmd.data.length > 0xff) throw new GbcsEncodeError('data', `${cmd.data.length} bytes exceed the one-byte data size (255)`);
+        w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.data.length, 'dataSize').bytes(cmd.data);
+      } else if (cmd.status === 0x97 && 'currentTime' in cmd) {
+        w.u32(cmd.currentTime, 'currentTime').u32(cmd.requestTime, 'requestTime');
+        if (cmd.minimumBlockPeriod !== undefined) w.u16(cmd.minimumBlockPeriod, 'minimumBlockPeriod');
+      } else if (cmd.status === 0x00 || cmd.status === 0x97) {
+        throw new GbcsEncodeError('image-block-response', `status 0x${cmd.status.toString(16)} needs its fields`);
+      }
+      break;
+    }
+    case 'upgrade-end-request':
+      w.u8(cmd.status, 'status').id(cmd);
+      break;
+    case 'upgrade-end-response':
+      w.id(cmd).u32(cmd.currentTime, 'currentTime').u32(cmd.upgradeTime, 'upgradeTime');
+      break;
+    case 'query-device-specific-file-request':
+      w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
+      w.u16(cmd.manufacturerCode, 'manufacturerCode').u16(cmd.imageType, 'imageType').u32(cmd.fileVersion, 'fileVersion');
+      w.u16(cmd.zigbeeStackVersion, 'zigbeeStackVersion');
+      break;
+  }
+  return w.done();
+}
+
+/** Decodes one OTA cluster command (ZCL header included). Block data is a view of the input. */
+export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
+  const b = toBytes(input);
+  const r = new Reader(b, 0);
+  const frameControl = r.u8('ZCL frame control');
+  if ((frameControl & 0x03) !== 0x01) {
+    throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01)', `frame control 0x${frameControl.toString(16).padStart(2, '0')}`);
+  }
+  const manufacturerSpecificCode = frameControl & 0x04 ? r.u16('manufacturer code of a manufacturer-specific frame') : undefined;
+  const sequence = r.u8('ZCL sequence number');
+  const idAt = r.o;
+  const id = r.u8('OTA command id');
+  const name = BY_ID.get(id);
+  if (!name) throw new GbcsDecodeError('zcl-ota-command', idAt, 'an OTA cluster command id 0x00-0x09', `found 0x${id.toString(16).padStart(2, '0')}`);
+  const toClient = (frameControl & 0x08) !== 0;
+  if (toClient !== ZCL_OTA_COMMANDS[name].toClient) {
+    throw new GbcsDecodeError('zcl-direction', 0, `direction bit ${ZCL_OTA_COMMANDS[name].toClient ? 'server to client (0x08 set)' : 'client to server (0x08 clear)'} for ${name}`);
+  }
+  let command: ZclOtaCommand;
+  switch (name) {
+    case 'image-notify': {
+      const ptAt = r.o;
+      const payloadType = r.u8('payload type');
+      if (payloadType > 3) throw new GbcsDecodeError('zcl-ota-field', ptAt, 'payload type 0-3', `found ${payloadType}`);
+      const queryJitter = r.u8('query jitter');
+      command = {
+        command: name,
+        payloadType: payloadType as 0 | 1 | 2 | 3,
+        queryJitter,
+        ...(payloadType >= 1 && { manufacturerCode: r.u16('manufacturer code') }),
+        ...(payloadType >= 2 && { imageType: r.u16('image type') }),
+        ...(payloadType >= 3 && { fileVersion: r.u32('file version') }),
+      };
+      break;
+    }
+    case 'query-next-image-request': {
+      const fc = r.u8('field control');
+      const id = r.id();
+      command = { command: name, ...id, ...(fc & 1 && { hardwareVersion: r.u16('hardware version') }) };
+      break;
+    }
+    case 'query-next-image-response':
+    case 'query-device-specific-file-response': {
+      const status = r.u8('status');
+      command =
+        status === 0
+          ? { command: name, status, ...r.id(), imageSize: r.u32('image size') }
+          : { command: name, status };
+      break;
+    }
+    case 'image-block-request': {
+      const fc = r.u8('field control');
+      const id = r.id();
+      command = {
+        command: name,
+        ...id,
+        fileOffset: r.u32('file offset'),
+        maxDataSize: r.u8('maximum data size'),
+        ...(fc & 1 && { requestNodeAddress: r.ieee('request node address (IEEE)') }),
+        ...(fc & 2 && { minimumBlockPeriod: r.u16('minimum block period') }),
+      };
+      break;
+    }
+    case 'image-page-request': {
+      const fc = r.u8('field control');
+      command = {
+        command: name,
+        ...r.id(),
+        fileOffset: r.u32('file offset'),
+        maxDataSize: r.u8('maximum data size'),
+        pageSize: r.u16('page size'),
+        responseSpacing: r.u16('response spacing'),
+        ...(fc & 1 && { requestNodeAddress: r.ieee('request node address (IEEE)') }),
+      };
+      break;
+    }
+    case 'image-block-response': {
+      const status = r.u8('status');
+      if (status === 0x00) {
+        const id = r.id();
+        const fileOffset = r.u32('file offset');
+        const size = r.u8('data size');
+        command = { command: name, status: 0x00, ...id, fileOffset, data: r.view(size, `${size} bytes of block data`) };
+      } else if (status === 0x97) {
+        const currentTime = r.u32('current time');
+        const requestTime = r.u32('request time');
+        command = { command: name, status: 0x97, currentTime, requestTime, ...(r.left > 0 && { minimumBlockPeriod: r.u16('minimum block period') }) };
+      } else command = { command: name, status };
+      break;
+    }
+    case 'upgrade-end-request': {
+      const status = r.u8('status');
+      command = { command: name, status, ...r.id() };
+      break;
+    }
+    case 'upgrade-end-response':
+      command = { command: name, ...r.id(), currentTime: r.u32('current time'), upgradeTime: r.u32('upgrade time') };
+      break;
+    case 'query-device-specific-file-request':
+      command = {
+        command: name,
+        requestNodeAddress: r.ieee('request node address (IEEE)'),
+        ...r.id(),
+        zigbeeStackVersion: r.u16('ZigBee stack version'),
+      };
+      break;
+  }
+  r.end();
+  return { frameControl, ...(manufacturerSpecificCode !== undefined && { manufacturerSpecificCode }), sequence, command };
+}
