@@ -66,6 +66,7 @@ export const DEFAULT_BOOST_LOG_LAYOUT: BoostLogLayout = Object.freeze({
   maxEntries: 23,
   restrictingObject: Object.freeze({ classId: 1, obis: '0-0:94.44.100.255', attribute: 2, dataIndex: 0 }),
 });
+checkLayout(DEFAULT_BOOST_LOG_LAYOUT);
 
 /** A boost that has not ended (only if a device logs it at all). */
 export const BOOST_END_RUNNING = 0xffffffff;
@@ -98,8 +99,13 @@ export function boostPeriodTimes(p: BoostPeriod): BoostPeriodTimes {
   return { start: gbcsSecondsToDate(p.start), end: running ? null : gbcsSecondsToDate(p.end), durationSeconds: running ? null : p.end - p.start };
 }
 
+/** Validates a layout (defaults filled in). The default layout is validated once. */
 export function resolveLayout(layout?: Partial<BoostLogLayout>): BoostLogLayout {
-  const l = { ...DEFAULT_BOOST_LOG_LAYOUT, ...layout };
+  if (layout === undefined || layout === DEFAULT_BOOST_LOG_LAYOUT) return DEFAULT_BOOST_LOG_LAYOUT;
+  return checkLayout({ ...DEFAULT_BOOST_LOG_LAYOUT, ...layout });
+}
+
+function checkLayout(l: BoostLogLayout): BoostLogLayout {
   const starts = l.columns.filter((c) => c.role === 'start');
   const ends = l.columns.filter((c) => c.role === 'end');
   if (starts.length !== 1 || ends.length !== 1) throw new GbcsEncodeError('layout.columns', 'need exactly one start and one end column');
