@@ -27,6 +27,53 @@ export {
 } from './messageCodes.js';
 export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
+export {
+  FirmwareRepository,
+  FirmwareRepositoryError,
+  DEVICE_TYPES,
+  loadRepositoryJson,
+  loadRepositoryCsv,
+  repositoryToCsv,
+  type DeviceType,
+  type FirmwareEntry,
+  type EditAuthor,
+  type AuditRecord,
+  type AuditAction,
+  type EntryChanges,
+} from './lifecycle/repository.js';
+export {
+  planUpgrade,
+  checkUpgrade,
+  FirmwareUpgradeError,
+  type UpgradeBlock,
+  type UpgradeCheck,
+  type UpgradePlan,
+} from './lifecycle/upgradePath.js';
+export {
+  Premises,
+  AltHanPackageError,
+  ALT_HAN_VARIANTS,
+  ALT_HAN_BRIDGES,
+  summarizePackageImage,
+  buildFirmwarePackage,
+  splitFirmwarePackage,
+  type AltHanVariant,
+  type SiteDevice,
+  type UpgradeImageSummary,
+  type PackageDesign,
+  type PackageImage,
+  type PackageManifest,
+  type PackagedImage,
+} from './lifecycle/altHan.js';
+export {
+  FirmwareTracker,
+  type FirmwareStatus,
+  type ReconciledVia,
+  type Reconciliation,
+  type DeviceFirmwareState,
+  type TrackerOptions,
+  type TrackerNote,
+} from './lifecycle/tracker.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
 export { folderKeyStore, publicKeyFromPem, keyFileStem, type FolderKeyStore } from './security/pemKeyStore.js';
 export { nodePrimitives, webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';

@@ -9,8 +9,9 @@ import { demoCommand } from './commands/demo.js';
 import { gbtCommand } from './commands/gbt.js';
 import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
+import { fwCommand } from './commands/fw.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, gbtCommand];
+export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, fwCommand, gbtCommand];
 
 function help(io: Io): void {
   io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');
