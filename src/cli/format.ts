@@ -3,6 +3,7 @@ import { toHex } from '../bytes.js';
 import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
 import { formatPayload } from './payloadText.js';
+import { formatTypedView } from './typedViews.js';
 
 const row = (k: string, v: string) => `  ${k.padEnd(18)} ${v}\n`;
 
@@ -48,5 +49,6 @@ export function formatFrameText(f: GbcsFrame): string {
       s += row('payload error', `${e.code} at frame byte ${e.offset}: expected ${e.expected}`);
     }
   }
+  s += formatTypedView(f);
   return s;
 }
