@@ -221,4 +221,4 @@ export {
   type FirmwareReceiptInit,
 } from './firmware/receipt.js';
 export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
-export type { GeneralizedTime } from './typed/cursor.js';
+export type { GeneralizedTime } from './gbcsTime.js';

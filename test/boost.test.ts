@@ -18,7 +18,7 @@ import {
   type BoostPeriod,
 } from '../src/boost/boostLog.js';
 import { buildReadBoostButtonDataRequest, decodeReadBoostButtonDataRequest, decodeReadBoostButtonDataResponse } from '../src/boost/readBoostButtonData.js';
-import { GBCS_EPOCH_MS, toGbcsSeconds } from '../src/typed/cursor.js';
+import { GBCS_EPOCH_MS, toGbcsSeconds } from '../src/gbcsTime.js';
 
 const s = (iso: string) => (Date.parse(iso) - GBCS_EPOCH_MS) / 1000;
 const hex = (h: string) => fromHex(h);

@@ -16,22 +16,47 @@
 // A boost that is still running has no end yet: it is not in the log. Should a device
 // write it with end 0xFFFFFFFF (the DLMS "not specified" u32) we keep it, flag it
 // `running`, and never select it.
+//
+// Decoding walks the bytes once with the payload module's WASM DLMS walker and reads the
+// values from its node index (no per-column objects); building goes through the payload
+// encoders (encodeDlmsData / encodePayload).
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
-import { Cursor, berLengthBytes, concat, formatObis, gbcsSecondsToDate, obisBytes, toGbcsSeconds, u32beBytes } from '../typed/cursor.js';
-import { contentCursor, encodeAccessRequest, encodeAccessResponse, invokeIdFor, parseAccessRequest, parseAccessResponse } from '../typed/dlms.js';
+import { gbcsSecondsToDate, toGbcsSeconds } from '../gbcsTime.js';
+import { encodeAccessRequest, encodeAccessResponse, getSpec, invokeIdFor } from '../payload/build.js';
+import { encodeDlmsData, type DlmsData, type DlmsDataType } from '../payload/dlmsData.js';
+import type { DlmsRequestSpec } from '../payload/dlms.js';
+import { NodeIndex, walkNodes } from '../payload/nodes.js';
+import { decodeObis, encodeObis } from '../payload/obis.js';
+import * as L from '../wasm/layout.js';
 
 export type BoostColumnType = 'u32' | 'u16' | 'u8' | 'i32' | 'i16' | 'i8' | 'enum' | 'boolean';
 
-const COLUMN_TYPES: Record<BoostColumnType, { tag: number; size: number; signed: boolean }> = {
-  u32: { tag: 0x06, size: 4, signed: false },
-  u16: { tag: 0x12, size: 2, signed: false },
-  u8: { tag: 0x11, size: 1, signed: false },
-  i32: { tag: 0x05, size: 4, signed: true },
-  i16: { tag: 0x10, size: 2, signed: true },
-  i8: { tag: 0x0f, size: 1, signed: true },
-  enum: { tag: 0x16, size: 1, signed: false },
-  boolean: { tag: 0x03, size: 1, signed: false },
+const COLUMN_TYPES: Record<BoostColumnType, { tag: number; size: number; signed: boolean; dlms: DlmsDataType }> = {
+  u32: { tag: 0x06, size: 4, signed: false, dlms: 'double-long-unsigned' },
+  u16: { tag: 0x12, size: 2, signed: false, dlms: 'long-unsigned' },
+  u8: { tag: 0x11, size: 1, signed: false, dlms: 'unsigned' },
+  i32: { tag: 0x05, size: 4, signed: true, dlms: 'double-long' },
+  i16: { tag: 0x10, size: 2, signed: true, dlms: 'long' },
+  i8: { tag: 0x0f, size: 1, signed: true, dlms: 'integer' },
+  enum: { tag: 0x16, size: 1, signed: false, dlms: 'enum' },
+  boolean: { tag: 0x03, size: 1, signed: false, dlms: 'boolean' },
 };
+
+/** '0-0:99.98.20.255', '0000636214FF' or 6 bytes -> 6 bytes. */
+export function obisBytes(obis: string | Uint8Array): Uint8Array {
+  if (obis instanceof Uint8Array) {
+    if (obis.length !== 6) throw new GbcsEncodeError('obis', `must be 6 bytes, got ${obis.length}`);
+    return obis;
+  }
+  if (/^[0-9a-fA-F]{12}$/.test(obis)) return Uint8Array.from(obis.match(/../g)!, (h) => parseInt(h, 16));
+  try {
+    return encodeObis(obis);
+  } catch (e) {
+    throw new GbcsEncodeError('obis', `${JSON.stringify(obis)} is not A-B:C.D.E.F nor 12 hex digits (${(e as Error).message})`);
+  }
+}
+
+const obisText = (obis: string | Uint8Array) => decodeObis(obisBytes(obis)).text;
 
 export interface BoostColumn {
   /** 'start' and 'end' (exactly one each, type u32); any number of 'extra'. */
@@ -117,40 +142,114 @@ function checkLayout(l: BoostLogLayout): BoostLogLayout {
   return l;
 }
 
-function readColumn(c: Cursor, type: BoostColumnType): number {
-  const t = COLUMN_TYPES[type];
-  const b = c.take(t.size, `a ${type} column value`);
-  let v = 0;
-  for (const x of b) v = v * 256 + x;
-  if (t.signed && v >= 2 ** (t.size * 8 - 1)) v -= 2 ** (t.size * 8);
-  return v;
+/** A column value at b[v] (big-endian, as the walker located it). */
+function readColumn(b: Uint8Array, v: number, type: BoostColumnType): number {
+  switch (type) {
+    case 'u32': return ((b[v]! << 24) | (b[v + 1]! << 16) | (b[v + 2]! << 8) | b[v + 3]!) >>> 0;
+    case 'i32': return (b[v]! << 24) | (b[v + 1]! << 16) | (b[v + 2]! << 8) | b[v + 3]!;
+    case 'u16': return (b[v]! << 8) | b[v + 1]!;
+    case 'i16': return (((b[v]! << 8) | b[v + 1]!) << 16) >> 16;
+    case 'i8': return (b[v]! << 24) >> 24;
+    default: return b[v]!;
+  }
 }
 
-function writeColumn(v: number, type: BoostColumnType, field: string): number[] {
+function writeColumn(v: number, type: BoostColumnType, field: string): DlmsData {
   const t = COLUMN_TYPES[type];
   const bits = t.size * 8;
   const lo = t.signed ? -(2 ** (bits - 1)) : 0;
   const hi = t.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   if (!Number.isInteger(v) || v < lo || v > hi) throw new GbcsEncodeError(field, `${v} does not fit ${type}`);
-  let u = v < 0 ? v + 2 ** bits : v;
-  const out = new Array<number>(t.size);
-  for (let i = t.size - 1; i >= 0; i--) {
-    out[i] = u % 256;
-    u = Math.floor(u / 256);
-  }
-  return out;
+  return type === 'boolean' ? (v > 1 ? { type: 'boolean', value: true, raw: v } : { type: 'boolean', value: v === 1 }) : ({ type: t.dlms, value: v } as DlmsData);
 }
 
-function row(values: number[], layout: BoostLogLayout): BoostPeriod {
+/** One Boost Period from the walker nodes of its columns (`first` = node of column 0). */
+function row(ix: NodeIndex, first: number, layout: BoostLogLayout): BoostPeriod {
+  const b = ix.bytes;
+  const cols = layout.columns;
+  if (cols === DEFAULT_BOOST_LOG_LAYOUT.columns) return { start: readColumn(b, ix.value(first), 'u32'), end: readColumn(b, ix.value(first + 1), 'u32') };
   let start = 0;
   let end = 0;
   const extras: number[] = [];
-  layout.columns.forEach((col, i) => {
-    if (col.role === 'start') start = values[i]!;
-    else if (col.role === 'end') end = values[i]!;
-    else extras.push(values[i]!);
-  });
+  for (let k = 0, n = first; k < cols.length; k++, n = ix.next(n)) {
+    const col = cols[k]!;
+    const v = readColumn(b, ix.value(n), col.type);
+    if (col.role === 'start') start = v;
+    else if (col.role === 'end') end = v;
+    else extras.push(v);
+  }
   return extras.length ? { start, end, extras } : { start, end };
+}
+
+const hexTag = (t: number) => `0x${t.toString(16).padStart(2, '0')}`;
+
+/**
+ * The log from a walked Data node `i` (compact-array or array of structures), checked
+ * against the layout. `base` turns node offsets into frame offsets.
+ */
+function logFromNode(ix: NodeIndex, i: number, layout: BoostLogLayout, base: number, what: string): BoostLog {
+  const cols = layout.columns;
+  const fail = (expected: string, at: number, detail?: string): never => {
+    throw new GbcsDecodeError(what, base + at, expected, detail);
+  };
+  const tag = ix.tag(i);
+  const entries: BoostPeriod[] = [];
+  const stop = ix.next(i);
+  if (tag === 0x13) {
+    const td = i + 1;
+    if (ix.tag(td) !== 0x02) fail('a structure type description 0x02', ix.start(td), `found ${hexTag(ix.tag(td))}`);
+    const types = ix.children(td);
+    if (types.length !== cols.length) fail(`${cols.length} columns (layout)`, ix.start(td) + 1, `found ${types.length}`);
+    for (let k = 0; k < cols.length; k++) {
+      const want = COLUMN_TYPES[cols[k]!.type].tag;
+      if (ix.tag(types[k]!) !== want) fail(`column type ${hexTag(want)} (${cols[k]!.role} ${cols[k]!.type})`, ix.start(types[k]!), `found ${hexTag(ix.tag(types[k]!))}`);
+    }
+    // Every column is fixed-size, so the walker has checked that the rows fill the contents.
+    const rowSize = cols.reduce((n, col) => n + COLUMN_TYPES[col.type].size, 0);
+    const n = ix.aux(i) / rowSize;
+    if (n > layout.maxEntries) fail(`at most ${layout.maxEntries} Boost Periods`, ix.end(td), `${n} entries`);
+    for (let r = ix.next(td); r < stop; r = ix.next(r)) entries.push(row(ix, r + 1, layout));
+  } else if (tag === 0x01) {
+    const items = ix.children(i);
+    if (items.length > layout.maxEntries) fail(`at most ${layout.maxEntries} Boost Periods`, ix.start(i) + 1, `${items.length} entries`);
+    for (const s of items) {
+      if (ix.tag(s) !== 0x02) fail('a structure 0x02 per Boost Period', ix.start(s), `found ${hexTag(ix.tag(s))}`);
+      const fields = ix.children(s);
+      if (fields.length !== cols.length) fail(`${cols.length} columns (layout)`, ix.start(s) + 1, `found ${fields.length}`);
+      for (let k = 0; k < cols.length; k++) {
+        const col = cols[k]!;
+        if (ix.tag(fields[k]!) !== COLUMN_TYPES[col.type].tag) fail(`a ${col.type} (${col.role}) Data tag`, ix.start(fields[k]!), `found ${hexTag(ix.tag(fields[k]!))}`);
+      }
+      entries.push(row(ix, s + 1, layout));
+    }
+  } else {
+    fail('the log buffer: compact-array 0x13 or array 0x01', ix.start(i), `found 0x${tag.toString(16).toUpperCase()}`);
+  }
+  return { entries, form: tag === 0x13 ? 'compact-array' : 'array' };
+}
+
+/**
+ * The walker's error in the boost log's terms: bytes after the buffer, and (compact-array
+ * form) a contents length that is not a whole number of rows, which the walker sees as
+ * a row cut short.
+ */
+function walkError(e: unknown, data: Uint8Array, layout: BoostLogLayout, base: number, what: string): unknown {
+  if (!(e instanceof GbcsDecodeError)) return e;
+  if (e.code === 'payload-trailing-bytes') return new GbcsDecodeError(what, e.offset, 'the end of the log buffer', e.expected);
+  if (e.code === 'truncated' && data[0] === 0x13) {
+    const cols = layout.columns;
+    const head = cols.length + 3;
+    const typesMatch = data[1] === 0x02 && data[2] === cols.length && cols.every((c, k) => data[3 + k] === COLUMN_TYPES[c.type].tag);
+    const first = data[head];
+    if (typesMatch && first !== undefined) {
+      const w = first < 0x80 ? 0 : first & 0x7f;
+      let len = first < 0x80 ? first : 0;
+      for (let k = 1; k <= w && head + k < data.length; k++) len = len * 256 + data[head + k]!;
+      const rowSize = cols.reduce((n, col) => n + COLUMN_TYPES[col.type].size, 0);
+      if (len % rowSize !== 0) return new GbcsDecodeError(what, base + head, `contents length a multiple of the ${rowSize}-byte row`, `length ${len}`);
+    }
+  }
+  return e.code === what ? e : new GbcsDecodeError(what, e.offset, e.expected, e.code);
 }
 
 /**
@@ -160,68 +259,40 @@ function row(values: number[], layout: BoostLogLayout): BoostPeriod {
  */
 export function decodeBoostLog(data: Uint8Array, layoutIn?: Partial<BoostLogLayout>, offset = 0): BoostLog {
   const layout = resolveLayout(layoutIn);
-  const c = new Cursor(data, 0, data.length, offset, 'boost-log');
-  const cols = layout.columns;
-  const tagAt = c.pos;
-  const tag = c.u8('the log buffer: compact-array 0x13 or array 0x01');
-  const entries: BoostPeriod[] = [];
-  const tooMany = (n: number, at: number) => c.fail(`at most ${layout.maxEntries} Boost Periods`, at, `${n} entries`);
-  if (tag === 0x13) {
-    c.expect(0x02, 'a structure type description 0x02');
-    c.expect(cols.length, `${cols.length} columns (layout)`);
-    for (const col of cols) c.expect(COLUMN_TYPES[col.type].tag, `column type 0x${COLUMN_TYPES[col.type].tag.toString(16).padStart(2, '0')} (${col.role} ${col.type})`);
-    const lenAt = c.pos;
-    const len = c.length('the compact-array contents length');
-    const rowSize = cols.reduce((n, col) => n + COLUMN_TYPES[col.type].size, 0);
-    if (len % rowSize !== 0) c.fail(`contents length a multiple of the ${rowSize}-byte row`, lenAt, `length ${len}`);
-    if (len / rowSize > layout.maxEntries) tooMany(len / rowSize, lenAt);
-    const body = c.sub(len, 'the compact-array contents');
-    while (body.remaining > 0) entries.push(row(cols.map((col) => readColumn(body, col.type)), layout));
-  } else if (tag === 0x01) {
-    const countAt = c.pos;
-    const n = c.length('the array count');
-    if (n > layout.maxEntries) tooMany(n, countAt);
-    for (let i = 0; i < n; i++) {
-      c.expect(0x02, 'a structure 0x02 per Boost Period');
-      c.expect(cols.length, `${cols.length} columns (layout)`);
-      entries.push(
-        row(
-          cols.map((col) => {
-            c.expect(COLUMN_TYPES[col.type].tag, `a ${col.type} (${col.role}) Data tag`);
-            return readColumn(c, col.type);
-          }),
-          layout,
-        ),
-      );
-    }
-  } else {
-    c.fail('the log buffer: compact-array 0x13 or array 0x01', tagAt, `found 0x${tag.toString(16).toUpperCase()}`);
+  let ix: NodeIndex;
+  try {
+    ix = walkNodes(data, L.W_DLMS_DATA, false, offset);
+  } catch (e) {
+    throw walkError(e, data, layout, offset, 'boost-log');
   }
-  c.done('the end of the log buffer');
-  return { entries, form: tag === 0x13 ? 'compact-array' : 'array' };
+  return logFromNode(ix, 0, layout, offset, 'boost-log');
 }
 
-/** Encodes the log buffer (for device simulators and fixtures); decodeBoostLog reverses it exactly. */
-export function encodeBoostLog(log: BoostLog | readonly BoostPeriod[], layoutIn?: Partial<BoostLogLayout>): Uint8Array {
-  const layout = resolveLayout(layoutIn);
+/** The log buffer as a DLMS Data value. */
+function logData(log: BoostLog | readonly BoostPeriod[], layout: BoostLogLayout): DlmsData {
   const entries = Array.isArray(log) ? (log as readonly BoostPeriod[]) : (log as BoostLog).entries;
   const form = Array.isArray(log) ? 'compact-array' : (log as BoostLog).form;
   if (entries.length > layout.maxEntries) throw new GbcsEncodeError('entries', `${entries.length} Boost Periods; the log holds at most ${layout.maxEntries}`);
   const nExtra = layout.columns.filter((c) => c.role === 'extra').length;
-  const rows = entries.map((e, i) => {
+  const rows: DlmsData[] = entries.map((e, i) => {
     if ((e.extras?.length ?? 0) !== nExtra) throw new GbcsEncodeError(`entries[${i}].extras`, `the layout has ${nExtra} extra column(s)`);
     let x = 0;
-    return layout.columns.map((col) => {
+    const items = layout.columns.map((col) => {
       const v = col.role === 'start' ? e.start : col.role === 'end' ? e.end : e.extras![x++]!;
-      return { col, bytes: writeColumn(v, col.type, `entries[${i}].${col.role === 'extra' ? (col.name ?? 'extra') : col.role}`) };
+      return writeColumn(v, col.type, `entries[${i}].${col.role === 'extra' ? (col.name ?? 'extra') : col.role}`);
     });
+    return { type: 'structure', items };
   });
-  const tags = layout.columns.map((c) => COLUMN_TYPES[c.type].tag);
   if (form === 'compact-array') {
-    const body = rows.flatMap((r) => r.flatMap((v) => v.bytes));
-    return concat(0x13, 0x02, layout.columns.length, tags, berLengthBytes(body.length), body);
+    const typeDescription = { type: 'structure' as const, items: layout.columns.map((c) => ({ type: COLUMN_TYPES[c.type].dlms }) as { type: 'unsigned' }) };
+    return { type: 'compact-array', typeDescription, rows };
   }
-  return concat(0x01, berLengthBytes(rows.length), rows.flatMap((r) => [0x02, r.length, ...r.flatMap((v) => [COLUMN_TYPES[v.col.type].tag, ...v.bytes])]));
+  return { type: 'array', items: rows };
+}
+
+/** Encodes the log buffer (for device simulators and fixtures); decodeBoostLog reverses it exactly. */
+export function encodeBoostLog(log: BoostLog | readonly BoostPeriod[], layoutIn?: Partial<BoostLogLayout>): Uint8Array {
+  return encodeDlmsData(logData(log, resolveLayout(layoutIn)));
 }
 
 /**
@@ -246,28 +317,45 @@ export function selectBoostPeriods(log: BoostLog | readonly BoostPeriod[], from:
     .map((x) => x.e);
 }
 
-/** The range_descriptor Data of a read: {restricting object, from, to, selected_values = all}. */
-export function boostRangeDescriptor(from: Date | number, to: Date | number, layoutIn?: Partial<BoostLogLayout>): Uint8Array {
-  const layout = resolveLayout(layoutIn);
+function rangeData(from: Date | number, to: Date | number, layout: BoostLogLayout): DlmsData {
   const r = layout.restrictingObject;
   if (!Number.isInteger(r.classId) || r.classId < 0 || r.classId > 0xffff) throw new GbcsEncodeError('restrictingObject.classId', 'must be 0..65535');
-  return concat(
-    [0x02, 0x04],
-    [0x02, 0x04, 0x12, r.classId >> 8, r.classId & 0xff, 0x09, 0x06],
-    obisBytes(r.obis),
-    [0x0f, r.attribute & 0xff, 0x12, r.dataIndex >> 8, r.dataIndex & 0xff],
-    0x06,
-    u32beBytes(toGbcsSeconds(from, 'from')),
-    0x06,
-    u32beBytes(toGbcsSeconds(to, 'to')),
-    [0x01, 0x00],
-  );
+  return {
+    type: 'structure',
+    items: [
+      {
+        type: 'structure',
+        items: [
+          { type: 'long-unsigned', value: r.classId },
+          { type: 'octet-string', bytes: obisBytes(r.obis) },
+          // attribute_index is an integer (signed) on the wire; the byte is what counts.
+          { type: 'integer', value: ((r.attribute & 0xff) << 24) >> 24 },
+          { type: 'long-unsigned', value: r.dataIndex & 0xffff },
+        ],
+      },
+      { type: 'double-long-unsigned', value: toGbcsSeconds(from, 'from') },
+      { type: 'double-long-unsigned', value: toGbcsSeconds(to, 'to') },
+      { type: 'array', items: [] },
+    ],
+  };
 }
 
-/** get-with-selection spec for the log buffer with a range. */
-export function boostLogReadSpec(from: Date | number, to: Date | number, layoutIn?: Partial<BoostLogLayout>): Uint8Array {
+/** The range_descriptor Data of a read: {restricting object, from, to, selected_values = all}. */
+export function boostRangeDescriptor(from: Date | number, to: Date | number, layoutIn?: Partial<BoostLogLayout>): Uint8Array {
+  return encodeDlmsData(rangeData(from, to, resolveLayout(layoutIn)));
+}
+
+/** get-with-selection (range selector 1) of the log buffer, as a request spec. */
+export function boostLogSpec(from: Date | number, to: Date | number, layoutIn?: Partial<BoostLogLayout>): DlmsRequestSpec {
   const layout = resolveLayout(layoutIn);
-  return concat(0x04, layout.classId >> 8, layout.classId & 0xff, obisBytes(layout.obis), layout.attribute, 0x01, boostRangeDescriptor(from, to, layout));
+  return getSpec(layout.classId, obisBytes(layout.obis), layout.attribute, { selector: 1, parameters: rangeData(from, to, layout) });
+}
+
+/** get-with-selection spec for the log buffer with a range (its bytes in an access-request). */
+export function boostLogReadSpec(from: Date | number, to: Date | number, layoutIn?: Partial<BoostLogLayout>): Uint8Array {
+  // An access-request of this one spec and no Data: D9 invoke(4) 00 01 <spec> 00.
+  const req = encodeAccessRequest(0, [boostLogSpec(from, to, layoutIn)], []);
+  return req.subarray(7, req.length - 1);
 }
 
 export interface BoostLogReadRequest {
@@ -283,7 +371,7 @@ export interface BoostLogReadRequest {
  * public GBCS use case carries this read yet (wrap it with encodeFrame).
  */
 export function buildBoostLogReadRequest(req: BoostLogReadRequest): Uint8Array {
-  return encodeAccessRequest(invokeIdFor(req.originatorCounter), [boostLogReadSpec(req.from, req.to, req.layout)], [Uint8Array.of(0)]);
+  return encodeAccessRequest(invokeIdFor(req.originatorCounter), [boostLogSpec(req.from, req.to, req.layout)], [{ type: 'null' }]);
 }
 
 export interface DecodedRange {
@@ -293,44 +381,74 @@ export interface DecodedRange {
   readonly to: number;
 }
 
-/** Reads a range_descriptor Data (as built by boostRangeDescriptor / the ECS61c read). */
-export function decodeRangeDescriptor(c: Cursor): DecodedRange {
-  c.expect(0x02, 'range_descriptor structure 0x02');
-  c.expect(0x04, 'range_descriptor of 4 elements');
-  c.expect(0x02, 'restricting object structure 0x02');
-  c.expect(0x04, 'restricting object of 4 elements');
-  c.expect(0x12, 'class id (long-unsigned 0x12)');
-  const classId = c.u16be('class id');
-  c.expect(0x09, 'logical name (octet-string 0x09)');
-  c.expect(0x06, 'a 6-byte logical name');
-  const obis = formatObis(c.take(6, 'logical name'));
-  c.expect(0x0f, 'attribute index (integer 0x0F)');
-  const attribute = c.u8('attribute index');
-  c.expect(0x12, 'data index (long-unsigned 0x12)');
-  const dataIndex = c.u16be('data index');
-  c.expect(0x06, 'from value (double-long-unsigned 0x06: seconds since 2000)');
-  const from = c.u32be('from value');
-  c.expect(0x06, 'to value (double-long-unsigned 0x06: seconds since 2000)');
-  const to = c.u32be('to value');
-  c.expect(0x01, 'selected values array 0x01');
-  c.expect(0x00, 'an empty selected values array (all columns)');
-  return { restrictingObject: { classId, obis, attribute, dataIndex }, from, to };
+type Fail = (expected: string, at: number, detail?: string) => never;
+
+/** Reads a walked range_descriptor Data node (as built by boostRangeDescriptor / the ECS61c read). */
+export function rangeFromNode(ix: NodeIndex, i: number, fail: Fail): DecodedRange {
+  const b = ix.bytes;
+  const want = (n: number, tag: number, expected: string, count?: number) => {
+    if (ix.tag(n) !== tag) fail(expected, ix.start(n), `found ${hexTag(ix.tag(n))}`);
+    if (count !== undefined && ix.aux(n) !== count) fail(expected, ix.start(n) + 1, `${ix.aux(n)} element(s)`);
+  };
+  want(i, 0x02, 'range_descriptor structure 0x02 of 4 elements', 4);
+  const [ro, from, to, sel] = ix.children(i) as [number, number, number, number];
+  want(ro, 0x02, 'restricting object structure 0x02 of 4 elements', 4);
+  const [cls, ln, attr, di] = ix.children(ro) as [number, number, number, number];
+  want(cls, 0x12, 'class id (long-unsigned 0x12)');
+  want(ln, 0x09, 'logical name (octet-string 0x09) of 6 bytes', 6);
+  want(attr, 0x0f, 'attribute index (integer 0x0F)');
+  want(di, 0x12, 'data index (long-unsigned 0x12)');
+  want(from, 0x06, 'from value (double-long-unsigned 0x06: seconds since 2000)');
+  want(to, 0x06, 'to value (double-long-unsigned 0x06: seconds since 2000)');
+  want(sel, 0x01, 'an empty selected values array 0x01 00 (all columns)', 0);
+  return {
+    restrictingObject: { classId: readColumn(b, ix.value(cls), 'u16'), obis: decodeObis(b, ix.value(ln)).text, attribute: b[ix.value(attr)]!, dataIndex: readColumn(b, ix.value(di), 'u16') },
+    from: readColumn(b, ix.value(from), 'u32'),
+    to: readColumn(b, ix.value(to), 'u32'),
+  };
+}
+
+/** Walks a DLMS APDU (access-request / access-response) of a frame's content. */
+export function walkApdu(content: Uint8Array, contentOffset: number, what: string, tag: 0xd9 | 0xda): NodeIndex {
+  let ix: NodeIndex;
+  try {
+    ix = walkNodes(content, L.W_DLMS, false, contentOffset);
+  } catch (e) {
+    throw e instanceof GbcsDecodeError && e.code !== what ? new GbcsDecodeError(what, e.offset, e.expected, e.code) : e;
+  }
+  if (ix.tag(0) !== tag) throw new GbcsDecodeError(what, contentOffset, tag === 0xd9 ? 'DLMS access-request tag 0xD9' : 'DLMS access-response tag 0xDA', `found ${hexTag(ix.tag(0))}`);
+  return ix;
+}
+
+/** Node indices of an access-request's specs, or an access-response's data items and results. */
+export function apduLists(ix: NodeIndex): { specs: number[]; data: number[]; results: number[] } {
+  const specList = 2;
+  const dataList = ix.next(specList);
+  const resultList = ix.next(dataList);
+  return { specs: ix.children(specList), data: ix.children(dataList), results: resultList < ix.count ? ix.children(resultList) : [] };
+}
+
+/** "class/obis/attribute" of a walked request spec, and its selector (0 for plain gets). */
+export function specOf(ix: NodeIndex, s: number): { kind: number; classId: number; obis: string; attribute: number; selector: number } {
+  const b = ix.bytes;
+  const v = ix.value(s);
+  return { kind: ix.tag(s), classId: (b[v]! << 8) | b[v + 1]!, obis: decodeObis(b, v + 2).text, attribute: b[v + 8]!, selector: ix.tag(s) >= 4 ? ix.aux(s) : 0 };
 }
 
 /** Decodes a request built by buildBoostLogReadRequest (device-simulator side). */
 export function decodeBoostLogReadRequest(content: Uint8Array, layoutIn?: Partial<BoostLogLayout>, contentOffset = 0): DecodedRange & { invokeId: number } {
   const layout = resolveLayout(layoutIn);
-  const req = parseAccessRequest(contentCursor(content, contentOffset, 'boost-log'));
-  const spec = req.specs[0];
-  const obis = obisBytes(layout.obis);
-  if (req.specs.length !== 1 || !spec || spec.kind !== 4 || spec.classId !== layout.classId || spec.attribute !== layout.attribute || formatObis(spec.obis) !== formatObis(obis) || spec.selector !== 1) {
-    throw new GbcsDecodeError('boost-log', contentOffset, `one get-with-selection of ${layout.classId}/${formatObis(obis)}/${layout.attribute} with range selector 1`);
+  const ix = walkApdu(content, contentOffset, 'boost-log', 0xd9);
+  const { specs } = apduLists(ix);
+  const spec = specs.length === 1 ? specOf(ix, specs[0]!) : undefined;
+  const obis = obisText(layout.obis);
+  if (!spec || spec.kind !== 4 || spec.classId !== layout.classId || spec.attribute !== layout.attribute || spec.obis !== obis || spec.selector !== 1) {
+    throw new GbcsDecodeError('boost-log', contentOffset, `one get-with-selection of ${layout.classId}/${obis}/${layout.attribute} with range selector 1`);
   }
-  const s = spec.selection!;
-  const c = new Cursor(s.bytes, 0, s.bytes.length, s.offset, 'boost-log');
-  const range = decodeRangeDescriptor(c);
-  c.done();
-  return { invokeId: req.invokeId, ...range };
+  const fail: Fail = (expected, at, detail) => {
+    throw new GbcsDecodeError('boost-log', contentOffset + at, expected, detail);
+  };
+  return { invokeId: ix.aux(0), ...rangeFromNode(ix, specs[0]! + 1, fail) };
 }
 
 export interface BoostLogResponse {
@@ -341,18 +459,24 @@ export interface BoostLogResponse {
   readonly log?: BoostLog;
 }
 
+/** The log of a walked Data node `i` of an APDU (errors at frame offsets); `layout` as resolveLayout returns it. */
+export function logFromApdu(ix: NodeIndex, i: number, layout: BoostLogLayout, contentOffset: number, what: string): BoostLog {
+  return logFromNode(ix, i, layout, contentOffset, what);
+}
+
 /** Decodes the access-response to a boost log read: one Data item and its result. */
 export function decodeBoostLogResponse(content: Uint8Array, layoutIn?: Partial<BoostLogLayout>, contentOffset = 0): BoostLogResponse {
   const layout = resolveLayout(layoutIn);
-  const rsp = parseAccessResponse(contentCursor(content, contentOffset, 'boost-log'));
-  if (rsp.data.length !== 1) throw new GbcsDecodeError('boost-log', contentOffset + 7, 'one Data item (the log buffer)', `found ${rsp.data.length}`);
-  const item = rsp.data[0]!;
-  const result = rsp.results[0]!.result;
-  if (result !== 0 || item.bytes[0] === 0x00) return { invokeId: rsp.invokeId, result };
-  return { invokeId: rsp.invokeId, result, log: decodeBoostLog(item.bytes, layout, item.offset) };
+  const ix = walkApdu(content, contentOffset, 'boost-log', 0xda);
+  const { data, results } = apduLists(ix);
+  if (data.length !== 1) throw new GbcsDecodeError('boost-log', contentOffset + 7, 'one Data item (the log buffer)', `found ${data.length}`);
+  const invokeId = ix.aux(0);
+  const result = ix.aux(results[0]!);
+  if (result !== 0 || ix.tag(data[0]!) === 0x00) return { invokeId, result };
+  return { invokeId, result, log: logFromNode(ix, data[0]!, layout, contentOffset, 'boost-log') };
 }
 
 /** Encodes that access-response (device simulators); decodeBoostLogResponse reverses it. */
 export function encodeBoostLogResponse(originatorCounter: bigint | number, log: BoostLog | readonly BoostPeriod[], layout?: Partial<BoostLogLayout>): Uint8Array {
-  return encodeAccessResponse(invokeIdFor(originatorCounter), [encodeBoostLog(log, layout)], [{ choice: 1, result: 0 }]);
+  return encodeAccessResponse(invokeIdFor(originatorCounter), [logData(log, resolveLayout(layout))], [{ kind: 'get', result: 0 }]);
 }

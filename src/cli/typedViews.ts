@@ -6,7 +6,7 @@ import { ECS61C_MESSAGE_CODE, decodeReadBoostButtonDataRequest, decodeReadBoostB
 import { GbcsDecodeError } from '../errors.js';
 import { decodeFirmwareMessage, type FirmwareMessage } from '../firmware/firmwareMessage.js';
 import type { GbcsFrame } from '../frame.js';
-import { gbcsSecondsToDate } from '../typed/cursor.js';
+import { gbcsSecondsToDate } from '../gbcsTime.js';
 
 const row = (k: string, v: string) => `  ${k.padEnd(18)} ${v}\n`;
 const iso = (d: Date | undefined | null) => (d ? d.toISOString().replace('.000Z', 'Z') : 'unspecified');

@@ -4,9 +4,14 @@
 //   immediate 30 09 02 01 <code> 04 04 <fwVersion>
 //   future-dated or cancellation response: 05 00 (NULL: accepted)
 //   alert     30 L 02 03 00 8F 66/67 18 0F <time> 02 n <counter> 30 09 02 01 <code> 04 04 <ver>
+// Decoded with the payload module (decodePayload: the WASM DER walker) and written with
+// its DER encoder; this module only checks and names the fields.
 import { encodeFrame } from '../encode.js';
 import { GbcsEncodeError } from '../errors.js';
-import { CANCEL_TIME, Cursor, concat, derUnsignedBytes, formatGeneralizedTime, tlv, type GeneralizedTime } from '../typed/cursor.js';
+import { CANCEL_TIME, formatGeneralizedTime, type GeneralizedTime } from '../gbcsTime.js';
+import { derGeneralizedTime, derNull, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
+import type { Asn1Node } from '../payload/asn1.js';
+import { DerFields, decodeAs, fail, type ViewContext } from './payloadFields.js';
 
 export const CS06_MESSAGE_CODE = 0x0012;
 export const FUTURE_DATED_ACTIVATION_ALERT_CODE = 0x00ca;
@@ -35,18 +40,17 @@ export interface ActivateFirmwareCommandInit {
   readonly executionDateTime?: Date | 'cancel';
 }
 
-function generalizedTimeTlv(t: Date | 'cancel'): Uint8Array {
-  const text = t === 'cancel' ? CANCEL_TIME : formatGeneralizedTime(t);
-  return tlv(0x18, Uint8Array.from(text, (ch) => ch.charCodeAt(0)));
+function generalizedTimeNode(t: Date | 'cancel'): Asn1Node {
+  return derGeneralizedTime(t === 'cancel' ? CANCEL_TIME : formatGeneralizedTime(t));
 }
 
 /** The CS06 command payload. */
 export function buildActivateFirmwareCommand(init: ActivateFirmwareCommandInit): Uint8Array {
   const h = init.manufacturerImageHash;
   if (!(h instanceof Uint8Array) || h.length !== 32) throw new GbcsEncodeError('manufacturerImageHash', `must be 32 bytes (SHA-256), got ${h?.length}`);
-  const parts = [tlv(0x04, h), tlv(0x02, derUnsignedBytes(init.originatorCounter, 'originatorCounter'))];
-  if (init.executionDateTime !== undefined) parts.push(generalizedTimeTlv(init.executionDateTime));
-  return tlv(0x30, concat(...parts));
+  const parts = [derOctetString(h), derUnsignedInteger(init.originatorCounter, 'originatorCounter')];
+  if (init.executionDateTime !== undefined) parts.push(generalizedTimeNode(init.executionDateTime));
+  return encodeDer(derSequence(...parts));
 }
 
 export interface ActivateFirmwareFrameInit extends ActivateFirmwareCommandInit {
@@ -71,13 +75,13 @@ export function buildActivateFirmwarePreCommand(init: ActivateFirmwareFrameInit)
   });
 }
 
-export function decodeActivateFirmwareCommand(c: Cursor): ActivateFirmwareCommand {
-  const seq = c.sub(c.tlv(0x30, 'SEQUENCE (CS06 command)'), 'the CS06 SEQUENCE');
-  const manufacturerImageHash = seq.derOctets('manufacturerImageHash', 32);
-  const originatorCounter = seq.derUnsigned('originatorCounter');
-  const executionDateTime = seq.remaining > 0 ? seq.derTime('executionDateTime') : undefined;
+/** The CS06 command fields of a decoded DER root (errors at `ctx.base` + offset). */
+export function cs06CommandFields(ctx: Pick<ViewContext, 'base' | 'what'>, root: Asn1Node): ActivateFirmwareCommand {
+  const seq = DerFields.of(ctx, root, 0, 'SEQUENCE (CS06 command)', 'the CS06 SEQUENCE');
+  const manufacturerImageHash = seq.octets('manufacturerImageHash', 32);
+  const originatorCounter = seq.unsigned('originatorCounter');
+  const executionDateTime = seq.remaining > 0 ? seq.time('executionDateTime') : undefined;
   seq.done('the end of the CS06 SEQUENCE');
-  c.done();
   return { manufacturerImageHash, originatorCounter, ...(executionDateTime ? { executionDateTime } : {}) };
 }
 
@@ -92,35 +96,34 @@ export type ActivateFirmwareResponse =
   /** `05 00`: a future-dated activation or a cancellation accepted (the command says which). */
   | { readonly kind: 'accepted' };
 
-function activationResult(c: Cursor): { responseCode: number; responseCodeName: ActivationResponseCodeName; firmwareVersion: Uint8Array } {
-  const seq = c.sub(c.tlv(0x30, 'SEQUENCE {responseCode, firmwareVersion}'), 'the activation result');
-  const code = seq.derUnsigned('responseCode');
-  if (code > 255n) seq.fail('responseCode 0-3', seq.pos - 1);
-  const firmwareVersion = seq.derOctets('firmwareVersion', 4);
+function activationResult(seq: DerFields): { responseCode: number; responseCodeName: ActivationResponseCodeName; firmwareVersion: Uint8Array } {
+  const at = seq.children[0]?.offset ?? seq.node.offset;
+  const code = seq.unsigned('responseCode');
+  if (code > 255n) fail(seq.ctx, 'responseCode 0-3', at);
+  const firmwareVersion = seq.octets('firmwareVersion', 4);
   seq.done('the end of the activation result');
   const responseCode = Number(code);
   return { responseCode, responseCodeName: activationResponseCodeName(responseCode), firmwareVersion };
 }
 
-export function decodeActivateFirmwareResponse(c: Cursor): ActivateFirmwareResponse {
-  if (c.remaining === 2 && c.bytes[c.pos] === 0x05) {
-    c.expect(0x05, 'NULL');
-    c.expect(0x00, 'NULL length 0');
-    return { kind: 'accepted' };
-  }
-  const r = activationResult(c);
-  c.done();
-  return { kind: 'immediate', ...r };
+export function decodeActivateFirmwareCommand(ctx: ViewContext): ActivateFirmwareCommand {
+  return cs06CommandFields(ctx, decodeAs(ctx, 'ASN.1').root);
 }
 
-function resultTlv(code: number, version: Uint8Array): Uint8Array {
+export function decodeActivateFirmwareResponse(ctx: ViewContext): ActivateFirmwareResponse {
+  const root = decodeAs(ctx, 'ASN.1').root;
+  if (root.tag === 0x05 && root.length === 0) return { kind: 'accepted' };
+  return { kind: 'immediate', ...activationResult(DerFields.of(ctx, root, 0, 'SEQUENCE {responseCode, firmwareVersion}', 'the activation result')) };
+}
+
+function resultNode(code: number, version: Uint8Array): Asn1Node {
   if (version.length !== 4) throw new GbcsEncodeError('firmwareVersion', `must be 4 bytes, got ${version.length}`);
-  return tlv(0x30, concat(tlv(0x02, derUnsignedBytes(code, 'responseCode')), tlv(0x04, version)));
+  return derSequence(derUnsignedInteger(code, 'responseCode'), derOctetString(version));
 }
 
 /** Device side: the CS06 response payload. */
 export function encodeActivateFirmwareResponse(r: ActivateFirmwareResponse): Uint8Array {
-  return r.kind === 'accepted' ? Uint8Array.of(0x05, 0x00) : resultTlv(r.responseCode, r.firmwareVersion);
+  return encodeDer(r.kind === 'accepted' ? derNull() : resultNode(r.responseCode, r.firmwareVersion));
 }
 
 export interface FutureDatedActivationAlert {
@@ -135,16 +138,15 @@ export interface FutureDatedActivationAlert {
   readonly firmwareVersion: Uint8Array;
 }
 
-export function decodeFutureDatedActivationAlert(c: Cursor): FutureDatedActivationAlert {
-  const seq = c.sub(c.tlv(0x30, 'SEQUENCE (alert 0x00CA)'), 'the alert SEQUENCE');
-  const at = seq.pos;
-  const alert = seq.derUnsigned('alertCode');
-  if (alert !== 0x8f66n && alert !== 0x8f67n) seq.fail('alert code 0x8F66 (actioned) or 0x8F67 (not actioned)', at, `found 0x${alert.toString(16).toUpperCase()}`);
-  const time = seq.derTime('alert time');
-  const originatorCounter = seq.derUnsigned('originatorCounter');
-  const r = activationResult(seq);
+export function decodeFutureDatedActivationAlert(ctx: ViewContext): FutureDatedActivationAlert {
+  const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (alert 0x00CA)', 'the alert SEQUENCE');
+  const at = seq.children[0]?.offset ?? 0;
+  const alert = seq.unsigned('alertCode');
+  if (alert !== 0x8f66n && alert !== 0x8f67n) fail(ctx, 'alert code 0x8F66 (actioned) or 0x8F67 (not actioned)', at, `found 0x${alert.toString(16).toUpperCase()}`);
+  const time = seq.time('alert time');
+  const originatorCounter = seq.unsigned('originatorCounter');
+  const r = activationResult(seq.sequence('SEQUENCE {responseCode, firmwareVersion}', 'the activation result'));
   seq.done('the end of the alert SEQUENCE');
-  c.done();
   const alertCode = Number(alert);
   return { alertCode, actioned: alertCode === 0x8f66, time, originatorCounter, ...r };
 }
@@ -159,13 +161,12 @@ export interface FutureDatedActivationAlertInit {
 
 /** Device side: the 0x00CA alert payload. */
 export function encodeFutureDatedActivationAlert(a: FutureDatedActivationAlertInit): Uint8Array {
-  return tlv(
-    0x30,
-    concat(
-      tlv(0x02, derUnsignedBytes(a.actioned ? 0x8f66 : 0x8f67, 'alertCode')),
-      generalizedTimeTlv(a.time),
-      tlv(0x02, derUnsignedBytes(a.originatorCounter, 'originatorCounter')),
-      resultTlv(a.responseCode, a.firmwareVersion),
+  return encodeDer(
+    derSequence(
+      derUnsignedInteger(a.actioned ? 0x8f66 : 0x8f67, 'alertCode'),
+      generalizedTimeNode(a.time),
+      derUnsignedInteger(a.originatorCounter, 'originatorCounter'),
+      resultNode(a.responseCode, a.firmwareVersion),
     ),
   );
 }

@@ -1,7 +1,6 @@
 // One entry point for the typed firmware views: picks the layout from the frame's
 // message code and CRA flag (GBCS.md 5.3-5.5).
 import type { GbcsFrame } from '../frame.js';
-import { Cursor } from '../typed/cursor.js';
 import {
   CS06_MESSAGE_CODE,
   FUTURE_DATED_ACTIVATION_ALERT_CODE,
@@ -39,8 +38,8 @@ export function isFirmwareMessage(frame: Pick<GbcsFrame, 'messageCode' | 'kind'>
  */
 export function decodeFirmwareMessage(frame: GbcsFrame): FirmwareMessage | undefined {
   if (!isFirmwareMessage(frame)) return undefined;
-  const content = frame.content;
-  const c = new Cursor(content, 0, content.length, frame.contentOffset, 'firmware');
+  // Payloads are decoded by the payload module; errors carry code 'firmware' and frame offsets.
+  const c = { content: frame.content, base: frame.contentOffset, what: 'firmware', frame };
   const code = frame.messageCode;
   const cra = frame.cra;
   if (code === CS06_MESSAGE_CODE) {

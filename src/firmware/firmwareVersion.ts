@@ -4,10 +4,13 @@
 //   GCS38 (GSME, 0x0084): ZCL Read Attributes 0x0702/0x0206 -> type 0x41, 4 bytes
 //   CS08 (PPMID/HCALCS, 0x0129): ASN.1 05 00 -> 30 09 04 04 <ver> 02 01 <status>
 //   CS09 (0x012B alert 8F8B): 30 {alert code, GeneralizedTime, 04 04 <ver>, 02 01 <status>}
+// Decoded with the payload module (decodePayload) and written with its encoders.
 import { GbcsEncodeError } from '../errors.js';
 import type { FrameInit } from '../frame.js';
-import { Cursor, concat, derUnsignedBytes, formatGeneralizedTime, tlv, type GeneralizedTime } from '../typed/cursor.js';
-import { encodeAccessRequest, encodeAccessResponse, invokeIdFor, parseAccessResponse } from '../typed/dlms.js';
+import { formatGeneralizedTime, type GeneralizedTime } from '../gbcsTime.js';
+import { encodeAccessRequest, encodeAccessResponse, encodeGbzSingle, getSpec, invokeIdFor } from '../payload/build.js';
+import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
+import { DerFields, decodeAs, fail, type ViewContext } from './payloadFields.js';
 
 export type FirmwareVersionUseCase = 'ECS52' | 'GCS38' | 'CS08' | 'CS09';
 
@@ -36,66 +39,59 @@ export interface FirmwareVersion {
 }
 
 /** ECS52 response (DLMS access-response with one octet-string(4)). */
-export function decodeEcs52Response(c: Cursor): FirmwareVersion {
-  const rsp = parseAccessResponse(c);
-  if (rsp.data.length !== 1) c.fail('one Data item (the firmware version)', 7);
+export function decodeEcs52Response(ctx: ViewContext): FirmwareVersion {
+  const rsp = decodeAs(ctx, 'DLMS');
+  if (rsp.type !== 'access-response') fail(ctx, 'DLMS access-response tag 0xDA', 0, `found a ${rsp.type}`);
+  // DA invoke(4) date-time(1 or 13) spec-count data-count: the first item's offset.
+  const itemAt = (rsp.dateTime ? 19 : 7) + 1 + rsp.specs.length * 10;
+  if (rsp.data.length !== 1) fail(ctx, 'one Data item (the firmware version)', itemAt, `found ${rsp.data.length}`);
   const item = rsp.data[0]!;
   const status = rsp.results[0]!.result;
   if (status !== 0) return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: false, status };
-  const ic = new Cursor(item.bytes, 0, item.bytes.length, item.offset, c.what);
-  ic.expect(0x09, 'octet-string 0x09 (firmware version)');
-  ic.expect(0x04, 'a 4-byte firmware version');
-  return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: true, version: ic.take(4, 'firmware version'), status };
+  if (item.type !== 'octet-string') fail(ctx, 'octet-string 0x09 (firmware version)', itemAt + 1, `found ${item.type}`);
+  if (item.bytes.length !== 4) fail(ctx, 'a 4-byte firmware version', itemAt + 2, `length ${item.bytes.length}`);
+  return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: true, version: item.bytes, status };
 }
 
-/** GCS38 response: GBZ, one Metering component, ZCL Read Attributes Response for 0x0206. */
-export function decodeGcs38Response(c: Cursor): FirmwareVersion {
-  c.expect(0x01, 'GBZ profile 0x0109');
-  c.expect(0x09, 'GBZ profile 0x0109');
-  c.expect(0x01, 'one GBZ component');
-  const ctlAt = c.pos;
-  const control = c.u8('component control');
-  if (control & 0x02) c.fail('a clear (not encrypted) component', ctlAt);
-  if (c.u16be('cluster id') !== METERING_CLUSTER) c.fail('cluster 0x0702 (Metering)', c.pos - 2);
-  const comp = c.sub(c.u16be('component length'), 'the GBZ component');
-  if (control & 0x10) comp.take(4, 'from-date-time');
-  comp.u8('ZCL frame control');
-  comp.u8('ZCL sequence number');
-  comp.expect(0x01, 'ZCL command 0x01 Read Attributes Response');
-  if (comp.u16le('attribute id') !== FIRMWARE_VERSION_ATTRIBUTE) comp.fail('attribute 0x0206 (firmware version)', comp.pos - 2);
-  const status = comp.u8('attribute status');
-  if (status !== 0) {
-    comp.done('the end of the Read Attributes Response');
-    c.done();
-    return { useCase: 'GCS38', deviceType: 'GSME', ok: false, status };
-  }
-  comp.expect(0x41, 'ZCL octet-string type 0x41');
-  comp.expect(0x04, 'a 4-byte firmware version');
-  const version = comp.take(4, 'firmware version');
-  comp.done('the end of the Read Attributes Response');
-  c.done();
-  return { useCase: 'GCS38', deviceType: 'GSME', ok: true, version, status };
+/**
+ * GCS38 response: GBZ, one clear Metering component, ZCL Read Attributes Response with
+ * the firmware version attribute 0x0206 (other attributes in the response are skipped).
+ */
+export function decodeGcs38Response(ctx: ViewContext): FirmwareVersion {
+  const gbz = decodeAs(ctx, 'GBZ');
+  if (gbz.componentCount !== 1 || gbz.components.length !== 1) fail(ctx, 'one GBZ component', 2, `count ${gbz.componentCount}`);
+  const comp = gbz.components[0]!;
+  if (comp.encrypted) fail(ctx, 'a clear (not encrypted) component', 3);
+  if (comp.clusterId !== METERING_CLUSTER) fail(ctx, 'cluster 0x0702 (Metering)', 4, `found 0x${comp.clusterId.toString(16).padStart(4, '0')}`);
+  const zclAt = 8 + (comp.fromDateTime ? 4 : 0);
+  const cmd = comp.command;
+  if (cmd.command !== 'read-attributes-response') fail(ctx, 'ZCL command 0x01 Read Attributes Response', zclAt + 2, `found 0x${comp.zcl.commandId.toString(16).padStart(2, '0')}`);
+  const rec = cmd.records.find((r) => r.id === FIRMWARE_VERSION_ATTRIBUTE);
+  if (!rec) fail(ctx, 'attribute 0x0206 (firmware version)', zclAt + 3);
+  if (rec.status !== 0) return { useCase: 'GCS38', deviceType: 'GSME', ok: false, status: rec.status };
+  const v = rec.value!;
+  if (v.dataType !== 0x41) fail(ctx, 'ZCL octet-string type 0x41', zclAt + 3, `found 0x${v.dataType.toString(16)}`);
+  if (!(v.value instanceof Uint8Array) || v.value.length !== 4) fail(ctx, 'a 4-byte firmware version', zclAt + 3, `length ${v.value instanceof Uint8Array ? v.value.length : 'invalid'}`);
+  return { useCase: 'GCS38', deviceType: 'GSME', ok: true, version: v.value, status: 0 };
 }
 
 /** CS08 response: 30 09 04 04 <ver> 02 01 <status>. */
-export function decodeCs08Response(c: Cursor): FirmwareVersion {
-  const seq = c.sub(c.tlv(0x30, 'SEQUENCE {firmwareVersion, status}'), 'the CS08 SEQUENCE');
-  const version = seq.derOctets('firmwareVersion', 4);
-  const status = Number(seq.derUnsigned('status'));
+export function decodeCs08Response(ctx: ViewContext): FirmwareVersion {
+  const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE {firmwareVersion, status}', 'the CS08 SEQUENCE');
+  const version = seq.octets('firmwareVersion', 4);
+  const status = Number(seq.unsigned('status'));
   seq.done('the end of the CS08 SEQUENCE');
-  c.done();
   return { useCase: 'CS08', deviceType: 'PPMID/HCALCS', ok: status === 0, version, status };
 }
 
 /** CS09 alert (0x012B): 30 {alertCode 8F8B, GeneralizedTime, 04 04 <ver>, 02 01 <status>}. */
-export function decodeCs09Alert(c: Cursor): FirmwareVersion {
-  const seq = c.sub(c.tlv(0x30, 'SEQUENCE (CS09 alert)'), 'the CS09 SEQUENCE');
-  const alertCode = Number(seq.derUnsigned('alertCode'));
-  const time = seq.derTime('alert time');
-  const version = seq.derOctets('firmwareVersion', 4);
-  const status = Number(seq.derUnsigned('status'));
+export function decodeCs09Alert(ctx: ViewContext): FirmwareVersion {
+  const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (CS09 alert)', 'the CS09 SEQUENCE');
+  const alertCode = Number(seq.unsigned('alertCode'));
+  const time = seq.time('alert time');
+  const version = seq.octets('firmwareVersion', 4);
+  const status = Number(seq.unsigned('status'));
   seq.done('the end of the CS09 SEQUENCE');
-  c.done();
   return { useCase: 'CS09', deviceType: 'PPMID/HCALCS', ok: status === 0, version, status, alertCode, time };
 }
 
@@ -103,13 +99,12 @@ export function decodeCs09Alert(c: Cursor): FirmwareVersion {
 export function buildReadFirmwareVersionRequest(useCase: Exclude<FirmwareVersionUseCase, 'CS09'>, opts: { originatorCounter: bigint | number; zclSequence?: number }): Uint8Array {
   switch (useCase) {
     case 'ECS52':
-      return encodeAccessRequest(invokeIdFor(opts.originatorCounter), [concat(0x01, 0x00, 0x01, ECS52_OBIS, 0x02)], [Uint8Array.of(0)]);
+      return encodeAccessRequest(invokeIdFor(opts.originatorCounter), [getSpec(1, ECS52_OBIS, 2)], [{ type: 'null' }]);
     case 'GCS38':
-      // GBZ: profile, 1 component (last, clear), Metering, length 5: ZCL C->S global,
-      // sequence, Read Attributes, attribute 0x0206 (LE).
-      return Uint8Array.of(0x01, 0x09, 0x01, 0x01, 0x07, 0x02, 0x00, 0x05, 0x00, (opts.zclSequence ?? 0) & 0xff, 0x00, 0x06, 0x02);
+      // One clear Metering component: ZCL C->S global, Read Attributes of 0x0206.
+      return encodeGbzSingle(METERING_CLUSTER, 0x00, (opts.zclSequence ?? 0) & 0xff, 0x00, { command: 'read-attributes', attributes: [{ id: FIRMWARE_VERSION_ATTRIBUTE }] });
     case 'CS08':
-      return Uint8Array.of(0x05, 0x00);
+      return Uint8Array.of(0x05, 0x00); // NULL
     default:
       throw new GbcsEncodeError('useCase', `no SR 11.2 read for ${JSON.stringify(useCase)}`);
   }
@@ -157,23 +152,25 @@ export function encodeFirmwareVersion(v: FirmwareVersion, opts: { originatorCoun
     case 'ECS52':
       if (opts.originatorCounter === undefined) throw new GbcsEncodeError('originatorCounter', 'ECS52 responses carry the invoke-id of the command counter');
       return v.ok
-        ? encodeAccessResponse(invokeIdFor(opts.originatorCounter), [concat(0x09, 0x04, ver)], [{ choice: 1, result: 0 }])
-        : encodeAccessResponse(invokeIdFor(opts.originatorCounter), [Uint8Array.of(0)], [{ choice: 1, result: v.status }]);
+        ? encodeAccessResponse(invokeIdFor(opts.originatorCounter), [{ type: 'octet-string', bytes: ver }], [{ kind: 'get', result: 0 }])
+        : encodeAccessResponse(invokeIdFor(opts.originatorCounter), [{ type: 'null' }], [{ kind: 'get', result: v.status }]);
     case 'GCS38': {
-      const zcl = v.ok ? concat(0x08, 0x00, 0x01, 0x06, 0x02, 0x00, 0x41, 0x04, ver) : Uint8Array.of(0x08, 0x00, 0x01, 0x06, 0x02, v.status & 0xff);
-      return concat(0x01, 0x09, 0x01, 0x01, 0x07, 0x02, zcl.length >> 8, zcl.length & 0xff, zcl);
+      // S->C global, disable default response; Read Attributes Response for 0x0206.
+      const rec = v.ok
+        ? { id: FIRMWARE_VERSION_ATTRIBUTE, status: 0, statusName: 'SUCCESS', value: { dataType: 0x41, dataTypeName: 'octstr', value: ver, raw: Uint8Array.of(4, ...ver) } }
+        : { id: FIRMWARE_VERSION_ATTRIBUTE, status: v.status & 0xff, statusName: '' };
+      return encodeGbzSingle(METERING_CLUSTER, 0x08, 0x00, 0x01, { command: 'read-attributes-response', records: [rec] });
     }
     case 'CS08':
-      return tlv(0x30, concat(tlv(0x04, ver), tlv(0x02, derUnsignedBytes(v.status, 'status'))));
+      return encodeDer(derSequence(derOctetString(ver), derUnsignedInteger(v.status, 'status')));
     case 'CS09':
       if (!v.time?.date) throw new GbcsEncodeError('time', 'a CS09 alert needs its time');
-      return tlv(
-        0x30,
-        concat(
-          tlv(0x02, derUnsignedBytes(v.alertCode ?? 0x8f8b, 'alertCode')),
-          tlv(0x18, Uint8Array.from(formatGeneralizedTime(v.time.date), (ch) => ch.charCodeAt(0))),
-          tlv(0x04, ver),
-          tlv(0x02, derUnsignedBytes(v.status, 'status')),
+      return encodeDer(
+        derSequence(
+          derUnsignedInteger(v.alertCode ?? 0x8f8b, 'alertCode'),
+          derGeneralizedTime(formatGeneralizedTime(v.time.date)),
+          derOctetString(ver),
+          derUnsignedInteger(v.status, 'status'),
         ),
       );
     default:

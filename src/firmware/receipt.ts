@@ -4,11 +4,17 @@
 //   0x00CE DLMS: 0F <invoke> 00 02 03 12 <alert> 09 0C <date-time> 09 20 <hash>
 //   0x00CF GBZ:  01 09 00 <alert(2)> <u32 time> 09 20 <hash>
 //   0x0128 CCS08: 30 {02 03 00 8F 89/8A, GeneralizedTime, 04 08 <target>, 04 04 <ver>, 02 01 <code>}
+// Decoded with the payload module (decodePayload) and written with its encoders.
 import { euiBytes, toHex } from '../bytes.js';
 import { decodeDateTime, encodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
-import { Cursor, concat, derUnsignedBytes, formatGeneralizedTime, gbcsSecondsToDate, tlv, toGbcsSeconds, u32beBytes, type GeneralizedTime } from '../typed/cursor.js';
-import { invokeIdFor } from '../typed/dlms.js';
+import { formatGeneralizedTime, gbcsSecondsToDate, toGbcsSeconds, type GeneralizedTime } from '../gbcsTime.js';
+import { invokeIdFor } from '../payload/build.js';
+import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
+import { longInvokeId } from '../payload/dlms.js';
+import { encodePayload } from '../payload/index.js';
+import { secondsSince2000 } from '../payload/names.js';
+import { DerFields, decodeAs, fail, type ViewContext } from './payloadFields.js';
 
 export const FDRA_DLMS_MESSAGE_CODE = 0x00ce;
 export const FDRA_GBZ_MESSAGE_CODE = 0x00cf;
@@ -55,46 +61,40 @@ function dlmsUtc(dt: GbcsDateTime): Date | undefined {
   return new Date(ms);
 }
 
-export function decodeFdraDlms(c: Cursor): FirmwareReceipt {
-  c.expect(0x0f, 'DLMS data-notification tag 0x0F');
-  c.u32be('the long-invoke-id');
-  c.expect(0x00, 'date-time 0x00 (absent)');
-  c.expect(0x02, 'structure 0x02');
-  c.expect(0x03, 'a structure of 3 elements (alert code, date-time, hash)');
-  c.expect(0x12, 'alert code (long-unsigned 0x12)');
-  const alertCode = c.u16be('alert code');
-  c.expect(0x09, 'date-time (octet-string 0x09)');
-  c.expect(0x0c, 'a 12-byte date-time');
-  const dt = decodeDateTime(c.take(12, 'date-time'));
-  c.expect(0x09, 'calculated hash (octet-string 0x09)');
-  c.expect(0x20, 'a 32-byte hash');
-  const calculatedHash = c.take(32, 'calculated hash');
-  c.done();
-  return { variant: 'FDRA-DLMS', alertCode, status: fdraStatus(alertCode), time: dlmsUtc(dt), dateTime: dt, calculatedHash };
+/** 0x00CE: data-notification structure {long-unsigned alert code, date-time(12), hash(32)}. */
+export function decodeFdraDlms(ctx: ViewContext): FirmwareReceipt {
+  const n = decodeAs(ctx, 'DLMS');
+  if (n.type !== 'data-notification') fail(ctx, 'DLMS data-notification tag 0x0F', 0, `found a ${n.type}`);
+  // 0F invoke(4) date-time(1 or 13), then the fixed-size structure.
+  const at = n.dateTime ? 18 : 6;
+  const body = n.body;
+  if (body.type !== 'structure' || body.items.length !== 3) fail(ctx, 'a structure of 3 elements (alert code, date-time, hash)', at);
+  const [code, dt, hash] = body.items as [typeof body.items[0], typeof body.items[0], typeof body.items[0]];
+  if (code!.type !== 'long-unsigned') fail(ctx, 'alert code (long-unsigned 0x12)', at + 2, `found ${code!.type}`);
+  if (dt!.type !== 'octet-string' || dt!.bytes.length !== 12) fail(ctx, 'date-time (octet-string 0x09 of 12 bytes)', at + 5);
+  if (hash!.type !== 'octet-string' || hash!.bytes.length !== 32) fail(ctx, 'calculated hash (octet-string 0x09 of 32 bytes)', at + 19);
+  const alertCode = code.value;
+  const dateTime = decodeDateTime(dt.bytes);
+  return { variant: 'FDRA-DLMS', alertCode, status: fdraStatus(alertCode), time: dlmsUtc(dateTime), dateTime, calculatedHash: hash.bytes };
 }
 
-export function decodeFdraGbz(c: Cursor): FirmwareReceipt {
-  c.expect(0x01, 'GBZ profile 0x0109');
-  c.expect(0x09, 'GBZ profile 0x0109');
-  c.expect(0x00, 'no GBZ components (alert content follows the header)');
-  const alertCode = c.u16be('alert code');
-  const t = c.u32be('alert time (u32 seconds since 2000)');
-  c.expect(0x09, 'calculated hash (octet-string 0x09)');
-  c.expect(0x20, 'a 32-byte hash');
-  const calculatedHash = c.take(32, 'calculated hash');
-  c.done();
-  return { variant: 'FDRA-GBZ', alertCode, status: fdraStatus(alertCode), time: gbcsSecondsToDate(t), calculatedHash };
+/** 0x00CF: GBZ alert header with no components, the 8F72/8F1C alert carrying the hash. */
+export function decodeFdraGbz(ctx: ViewContext): FirmwareReceipt {
+  const g = decodeAs(ctx, 'GBZ');
+  if (g.componentCount !== 0 || g.components.length !== 0) fail(ctx, 'no GBZ components (alert content follows the header)', 2, `count ${g.componentCount}`);
+  const a = g.alert;
+  if (!a || a.content.kind !== 'firmware-hash') fail(ctx, 'alert code 0x8F72 or 0x8F1C (with the calculated hash)', 3);
+  return { variant: 'FDRA-GBZ', alertCode: a.alertCode, status: fdraStatus(a.alertCode), time: gbcsSecondsToDate(a.time.seconds), calculatedHash: a.content.hash };
 }
 
-export function decodeCcs08(c: Cursor): FirmwareReceipt {
-  const seq = c.sub(c.tlv(0x30, 'SEQUENCE (CCS08 alert)'), 'the CCS08 SEQUENCE');
-  const alertCode = Number(seq.derUnsigned('alertCode'));
-  const generalizedTime = seq.derTime('alert time');
-  const targetDevice = toHex(seq.derOctets('target device EUI-64', 8));
-  const firmwareVersion = seq.derOctets('firmwareVersion', 4);
-  const transferStatus = Number(seq.derUnsigned('status'));
+export function decodeCcs08(ctx: ViewContext): FirmwareReceipt {
+  const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (CCS08 alert)', 'the CCS08 SEQUENCE');
+  const alertCode = Number(seq.unsigned('alertCode'));
+  const generalizedTime = seq.time('alert time');
+  const targetDevice = toHex(seq.octets('target device EUI-64', 8));
+  const firmwareVersion = seq.octets('firmwareVersion', 4);
+  const transferStatus = Number(seq.unsigned('status'));
   seq.done('the end of the CCS08 SEQUENCE');
-  c.done();
   return {
     variant: 'CCS08',
     alertCode,
@@ -124,25 +124,38 @@ export interface FirmwareReceiptInit {
 export function encodeFirmwareReceipt(r: FirmwareReceiptInit): Uint8Array {
   const hash = () => {
     if (r.calculatedHash?.length !== 32) throw new GbcsEncodeError('calculatedHash', 'must be 32 bytes');
-    return concat(0x09, 0x20, r.calculatedHash);
+    return r.calculatedHash;
   };
   switch (r.variant) {
     case 'FDRA-DLMS': {
       const t = r.time;
       const dt = encodeDateTime(Uint8Array.of(t.getUTCFullYear() >> 8, t.getUTCFullYear() & 0xff, t.getUTCMonth() + 1, t.getUTCDate(), ((t.getUTCDay() + 6) % 7) + 1, t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), Math.floor(t.getUTCMilliseconds() / 10), 0x80, 0x00, 0xff));
-      return concat(0x0f, u32beBytes(invokeIdFor(r.originatorCounter ?? 0)), 0x00, 0x02, 0x03, 0x12, r.alertCode >> 8, r.alertCode & 0xff, 0x09, 0x0c, dt, hash());
+      return encodePayload({
+        format: 'DLMS',
+        type: 'data-notification',
+        invokeId: longInvokeId(invokeIdFor(r.originatorCounter ?? 0)),
+        body: { type: 'structure', items: [{ type: 'long-unsigned', value: r.alertCode }, { type: 'octet-string', bytes: dt }, { type: 'octet-string', bytes: hash() }] },
+      });
     }
-    case 'FDRA-GBZ':
-      return concat(0x01, 0x09, 0x00, r.alertCode >> 8, r.alertCode & 0xff, u32beBytes(toGbcsSeconds(r.time, 'time')), hash());
+    case 'FDRA-GBZ': {
+      const seconds = toGbcsSeconds(r.time, 'time');
+      return encodePayload({
+        format: 'GBZ',
+        type: 'gbz',
+        profileId: 0x0109,
+        componentCount: 0,
+        alert: { alertCode: r.alertCode, time: { seconds, iso: secondsSince2000(seconds) }, content: { kind: 'firmware-hash', hash: hash() } },
+        components: [],
+      });
+    }
     case 'CCS08':
-      return tlv(
-        0x30,
-        concat(
-          tlv(0x02, derUnsignedBytes(r.alertCode, 'alertCode')),
-          tlv(0x18, Uint8Array.from(formatGeneralizedTime(r.time), (ch) => ch.charCodeAt(0))),
-          tlv(0x04, euiBytes(r.targetDevice ?? '', 'targetDevice')),
-          tlv(0x04, r.firmwareVersion ?? new Uint8Array(4)),
-          tlv(0x02, derUnsignedBytes(r.transferStatus ?? 0, 'transferStatus')),
+      return encodeDer(
+        derSequence(
+          derUnsignedInteger(r.alertCode, 'alertCode'),
+          derGeneralizedTime(formatGeneralizedTime(r.time)),
+          derOctetString(euiBytes(r.targetDevice ?? '', 'targetDevice')),
+          derOctetString(r.firmwareVersion ?? new Uint8Array(4)),
+          derUnsignedInteger(r.transferStatus ?? 0, 'transferStatus'),
         ),
       );
     default:
