@@ -3,12 +3,12 @@
 // is seen; when the response is lost, an SR 11.2 read or a retried SR 11.3 response that
 // shows the version clears the suspension, and the tracker records how.
 //
-// The typed firmware message views (src/firmware/) had not landed when this was written,
-// so the payloads are read here with the narrowest parse of the fields needed (GBCS.md
-// 5.3-5.5), each bounds-checked and failing with a GbcsDecodeError at the frame offset.
+// Payloads are read through the typed firmware views (decodeFirmwareMessage, GBCS.md
+// 5.3-5.5): a malformed one fails with their GbcsDecodeError at the frame offset.
 import { decodeFrame } from '../decode.js';
 import { toHex, normalizeEui, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError } from '../errors.js';
+import { decodeFirmwareMessage, type FirmwareMessage } from '../firmware/firmwareMessage.js';
 import type { GbcsFrame } from '../frame.js';
 import type { DeviceType, FirmwareRepository } from './repository.js';
 
@@ -96,223 +96,49 @@ const READ_TARGETS: Record<number, { via: ReconciledVia; types: readonly DeviceT
   [CS09]: { via: 'CS09 alert 8F8B', types: ['PPMID', 'HCALCS'] },
 };
 
-/** Bounds-checked cursor over a frame's content; errors carry the frame offset. */
-class Cursor {
-  p = 0;
-  constructor(
-    readonly b: Uint8Array,
-    readonly base: number,
-    readonly what: string,
-  ) {}
-  fail(expected: string, at = this.p): never {
-    throw new GbcsDecodeError('firmware-payload', this.base + at, expected, this.what);
-  }
-  byte(expected: string): number {
-    if (this.p >= this.b.length) this.fail(expected);
-    return this.b[this.p++]!;
-  }
-  expect(v: number, expected: string): void {
-    if (this.byte(expected) !== v) this.fail(expected, this.p - 1);
-  }
-  take(n: number, expected: string): Uint8Array {
-    if (this.p + n > this.b.length) this.fail(expected, this.b.length);
-    return this.b.subarray(this.p, (this.p += n));
-  }
-  /** DER/BER definite length (short form or 81/82). */
-  len(expected: string): number {
-    const l = this.byte(expected);
-    if (l < 0x80) return l;
-    if (l === 0x81) return this.byte(expected);
-    if (l === 0x82) return (this.byte(expected) << 8) | this.byte(expected);
-    return this.fail(`${expected}: a DER length 00-7F, 81 nn or 82 nn nn`, this.p - 1);
-  }
-  /** DER tag + length + value. */
-  tlv(tag: number, expected: string): Uint8Array {
-    this.expect(tag, expected);
-    return this.take(this.len(expected), expected);
-  }
-  /** DER INTEGER as a non-negative number (up to 8 bytes, returned as bigint). */
-  integer(expected: string): bigint {
-    const v = this.tlv(0x02, `INTEGER ${expected}`);
-    if (v.length === 0 || v.length > 9) this.fail(`INTEGER ${expected} of 1-9 bytes`, this.p - v.length);
-    let n = 0n;
-    for (const x of v) n = (n << 8n) | BigInt(x);
-    return n;
-  }
-  end(): void {
-    if (this.p !== this.b.length) this.fail('end of payload');
-  }
-}
-
-const cursor = (f: GbcsFrame, what: string) => new Cursor(f.content, f.layout.content, what);
 const hex = (b: Uint8Array) => toHex(b);
 
-/** CS06 command: SEQUENCE { OCTET STRING(32) hash, INTEGER counter, [GeneralizedTime] }. */
+/** The frame's typed firmware view of the given type (the caller has matched code and CRA). */
+function view<T extends FirmwareMessage['type']>(f: GbcsFrame, type: T): Extract<FirmwareMessage, { type: T }> {
+  const m = decodeFirmwareMessage(f);
+  if (m?.type !== type) throw new GbcsDecodeError('firmware', f.contentOffset, `a ${type} payload`, `message code 0x${f.messageCode.toString(16).padStart(4, '0')}`);
+  return m as Extract<FirmwareMessage, { type: T }>;
+}
+
 function readCs06Command(f: GbcsFrame): { hash: string; futureDated: boolean } {
-  const c = cursor(f, 'CS06 command');
-  const body = c.tlv(0x30, 'SEQUENCE');
-  const seq = new Cursor(body, c.base + c.p - body.length, 'CS06 command');
-  const hash = seq.tlv(0x04, 'OCTET STRING manufacturerImageHash');
-  if (hash.length !== 32) seq.fail('a 32-byte manufacturerImageHash', seq.p - hash.length);
-  seq.integer('originatorCounter');
-  let futureDated = false;
-  if (seq.p < seq.b.length) {
-    seq.tlv(0x18, 'GeneralizedTime executionDateTime');
-    futureDated = true;
-  }
-  seq.end();
-  c.end();
-  return { hash: hex(hash), futureDated };
+  const m = view(f, 'activate-firmware-command');
+  return { hash: hex(m.manufacturerImageHash), futureDated: m.executionDateTime !== undefined };
 }
 
-/** SEQUENCE { INTEGER code, OCTET STRING(4) version } (CS06 response and the tail of 0x00CA). */
-function readActivationResult(c: Cursor): { code: number; version: string } {
-  const inner = c.tlv(0x30, 'SEQUENCE {responseCode, firmwareVersion}');
-  const s = new Cursor(inner, c.base + c.p - inner.length, c.what);
-  const code = Number(s.integer('responseCode'));
-  const v = s.tlv(0x04, 'OCTET STRING firmwareVersion');
-  if (v.length !== 4) s.fail('a 4-byte firmwareVersion', s.p - v.length);
-  s.end();
-  return { code, version: hex(v) };
-}
-
-/** CS06 response: the activation result, or NULL (future-dated accepted / cancelled). */
 function readCs06Response(f: GbcsFrame): { code: number; version: string } | 'accepted' {
-  const c = cursor(f, 'CS06 response');
-  if (f.content.length === 2 && f.content[0] === 0x05 && f.content[1] === 0x00) return 'accepted';
-  const r = readActivationResult(c);
-  c.end();
-  return r;
+  const r = view(f, 'activate-firmware-response').response;
+  return r.kind === 'accepted' ? 'accepted' : { code: r.responseCode, version: hex(r.firmwareVersion) };
 }
 
-/** 0x00CA: SEQUENCE { INTEGER alertCode, GeneralizedTime, INTEGER counter, SEQUENCE result }. */
 function readAlert00CA(f: GbcsFrame): { alertCode: number; counter: bigint; code: number; version: string } {
-  const c = cursor(f, 'alert 0x00CA');
-  const body = c.tlv(0x30, 'SEQUENCE');
-  const s = new Cursor(body, c.base + c.p - body.length, 'alert 0x00CA');
-  const alertCode = Number(s.integer('alertCode'));
-  if (alertCode !== 0x8f66 && alertCode !== 0x8f67) s.fail('alert code 8F66 or 8F67', 0);
-  s.tlv(0x18, 'GeneralizedTime');
-  const counter = s.integer('originatorCounter');
-  const r = readActivationResult(s);
-  s.end();
-  c.end();
-  return { alertCode, counter, ...r };
+  const a = view(f, 'future-dated-activation-alert');
+  return { alertCode: a.alertCode, counter: a.originatorCounter, code: a.responseCode, version: hex(a.firmwareVersion) };
 }
 
-/** FDRA 0x00CE (DLMS) / 0x00CF (GBZ): alert code and the calculated Manufacturer Image hash. */
+/** FDRA 0x00CE / 0x00CF: only 8F72 (verified) and 8F1C (failed) are receipts. */
 function readFdra(f: GbcsFrame): { alertCode: number; hash: string } {
-  const c = cursor(f, f.messageCode === FDRA_DLMS ? 'FDRA 0x00CE' : 'FDRA 0x00CF');
-  let alertCode: number;
-  if (f.messageCode === FDRA_DLMS) {
-    c.expect(0x0f, 'data-notification 0F');
-    c.take(4, 'long-invoke-id');
-    c.expect(0x00, 'date-time 00');
-    c.expect(0x02, 'structure 02');
-    c.expect(0x03, 'structure of 3 elements');
-    c.expect(0x12, 'u16 alert code (12)');
-    alertCode = (c.byte('alert code') << 8) | c.byte('alert code');
-    c.expect(0x09, 'octet-string date-time (09)');
-    c.expect(0x0c, 'date-time length 0C');
-    c.take(12, 'date-time');
-  } else {
-    c.expect(0x01, 'GBZ profile 0109');
-    c.expect(0x09, 'GBZ profile 0109');
-    c.byte('component count');
-    alertCode = (c.byte('alert code') << 8) | c.byte('alert code');
-    c.take(4, 'alert time');
-  }
-  if (alertCode !== 0x8f72 && alertCode !== 0x8f1c) c.fail('alert code 8F72 or 8F1C', c.p - (f.messageCode === FDRA_DLMS ? 16 : 6));
-  c.expect(0x09, 'octet-string hash (09)');
-  c.expect(0x20, 'hash length 20');
-  const hash = c.take(32, 'calculated Manufacturer Image hash');
-  c.end();
-  return { alertCode, hash: hex(hash) };
+  const r = view(f, 'firmware-receipt');
+  if (r.status !== 'verified' && r.status !== 'verification-failed') throw new GbcsDecodeError('firmware', f.contentOffset, 'alert code 8F72 or 8F1C', `found 0x${r.alertCode.toString(16).toUpperCase()}`);
+  return { alertCode: r.alertCode, hash: hex(r.calculatedHash!) };
 }
 
-/** CCS08 0x0128: SEQUENCE { INTEGER alert, GeneralizedTime, OCTET STRING(8) target, OCTET STRING(4) version, INTEGER code }. */
 function readCcs08(f: GbcsFrame): { alertCode: number; target: string; version: string; code: number } {
-  const c = cursor(f, 'CCS08 alert');
-  const body = c.tlv(0x30, 'SEQUENCE');
-  const s = new Cursor(body, c.base + c.p - body.length, 'CCS08 alert');
-  const alertCode = Number(s.integer('alertCode'));
-  s.tlv(0x18, 'GeneralizedTime');
-  const t = s.tlv(0x04, 'OCTET STRING target EUI-64');
-  if (t.length !== 8) s.fail('an 8-byte target EUI-64', s.p - t.length);
-  const v = s.tlv(0x04, 'OCTET STRING firmwareVersion');
-  if (v.length !== 4) s.fail('a 4-byte firmwareVersion', s.p - v.length);
-  const code = Number(s.integer('transfer result'));
-  s.end();
-  c.end();
-  return { alertCode, target: hex(t), version: hex(v), code };
+  const r = view(f, 'firmware-receipt');
+  return { alertCode: r.alertCode, target: r.targetDevice!, version: hex(r.firmwareVersion!), code: r.transferStatus! };
 }
 
-/** The version an SR 11.2 read (or CS09 alert) reports, or undefined when the read failed. */
+/**
+ * The version an SR 11.2 read (or CS09 alert) reports, or undefined when the read failed
+ * (ECS52 / GCS38 carry no version then; CS08 / CS09 always carry one, whatever the status).
+ */
 function readVersion(f: GbcsFrame): string | undefined {
-  const what = f.messageCode === ECS52 ? 'ECS52 response' : f.messageCode === GCS38 ? 'GCS38 response' : f.messageCode === CS08 ? 'CS08 response' : 'CS09 alert';
-  const c = cursor(f, what);
-  if (f.messageCode === ECS52) {
-    // DA invoke(4) 00 00 | 01 | 09 04 ver | 01 | 01 result
-    c.expect(0xda, 'access-response DA');
-    c.take(4, 'long-invoke-id');
-    c.expect(0x00, 'date-time 00');
-    c.expect(0x00, 'no echoed specs (00)');
-    c.expect(0x01, 'one Data item');
-    const tag = c.byte('Data');
-    if (tag === 0x00) return undefined; // failed get: Data null, result explains
-    if (tag !== 0x09) c.fail('octet-string 09 (firmware version) or null 00', c.p - 1);
-    c.expect(0x04, 'firmware version length 04');
-    const v = c.take(4, 'firmware version');
-    c.expect(0x01, 'one result');
-    c.expect(0x01, 'result choice get (01)');
-    const result = c.byte('result');
-    c.end();
-    return result === 0 ? hex(v) : undefined;
-  }
-  if (f.messageCode === GCS38) {
-    // 01 09 | n | control cluster(2) len(2) [from-date(4)] | fc seq 01 | 06 02 00 41 04 ver
-    c.expect(0x01, 'GBZ profile 0109');
-    c.expect(0x09, 'GBZ profile 0109');
-    c.byte('component count');
-    const control = c.byte('component control');
-    if (control & 0x02) c.fail('a clear (unencrypted) component', c.p - 1);
-    const cluster = (c.byte('cluster') << 8) | c.byte('cluster');
-    if (cluster !== 0x0702) c.fail('Metering cluster 0702', c.p - 2);
-    const len = (c.byte('component length') << 8) | c.byte('component length');
-    const comp = new Cursor(c.take(len, 'component'), c.base + c.p - len, what);
-    if (control & 0x10) comp.take(4, 'from-date-time');
-    comp.byte('ZCL frame control');
-    comp.byte('ZCL sequence number');
-    comp.expect(0x01, 'Read Attributes Response (01)');
-    while (comp.p < comp.b.length) {
-      const id = comp.byte('attribute id') | (comp.byte('attribute id') << 8);
-      const status = comp.byte('attribute status');
-      if (status !== 0) {
-        if (id === 0x0206) return undefined;
-        continue;
-      }
-      const type = comp.byte('attribute type');
-      if (type !== 0x41) comp.fail('octet-string attribute type 41', comp.p - 1);
-      const v = comp.take(comp.byte('octet-string length'), 'attribute value');
-      if (id === 0x0206) {
-        if (v.length !== 4) comp.fail('a 4-byte firmware version', comp.p - v.length);
-        return hex(v);
-      }
-    }
-    return comp.fail('attribute 0x0206 (firmware version)');
-  }
-  const body = c.tlv(0x30, 'SEQUENCE');
-  const s = new Cursor(body, c.base + c.p - body.length, what);
-  if (f.messageCode === CS09) {
-    s.integer('alertCode');
-    s.tlv(0x18, 'GeneralizedTime');
-  }
-  const v = s.tlv(0x04, 'OCTET STRING firmwareVersion');
-  if (v.length !== 4) s.fail('a 4-byte firmwareVersion', s.p - v.length);
-  s.integer('result');
-  s.end();
-  c.end();
-  return hex(v);
+  const v = view(f, 'firmware-version');
+  return v.version ? hex(v.version) : undefined;
 }
 
 interface MutableState {
