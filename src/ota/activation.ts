@@ -1,11 +1,12 @@
 // CS06 Activate Firmware (GBCS.md 5.3): does a CS06 command activate this image? The command
 // payload is `30 L 04 20 <hash> 02 n <counter> [18 0F <time>]`; a device activates only when the
-// 32-byte hash equals SHA-256 of its stored Manufacturer Image. Read with a minimal DER reader
-// (definite lengths only, as DER requires).
+// 32-byte hash equals SHA-256 of its stored Manufacturer Image. The DER is walked by the
+// payload module (decodeDer); the INTEGER is read signed, as DER defines it.
 import { toBytes, toHex, type BinaryInput } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
 import { GbcsDecodeError } from '../errors.js';
 import { GbcsFrame } from '../frame.js';
+import { decodeDer, type Asn1Node } from '../payload/asn1.js';
 import { sha256 } from './hash.js';
 import { parseUpgradeImage, type UpgradeImage } from './image.js';
 
@@ -24,51 +25,39 @@ export interface Cs06Command {
   readonly cancel: boolean;
 }
 
-function derLength(b: Uint8Array, o: number): [length: number, next: number] {
-  if (o >= b.length) throw new GbcsDecodeError('truncated', o, 'a DER length');
-  const f = b[o]!;
-  if (f < 0x80) return [f, o + 1];
-  const k = f & 0x7f;
-  if (k === 0 || k > 3) throw new GbcsDecodeError('ber-length', o, 'DER definite length (00-7F, 81 nn, 82 nn nn or 83 nn nn nn)', `found 0x${f.toString(16)}`);
-  if (o + 1 + k > b.length) throw new GbcsDecodeError('truncated', b.length, 'the bytes of a DER length');
-  let n = 0;
-  for (let i = 1; i <= k; i++) n = n * 256 + b[o + i]!;
-  return [n, o + 1 + k];
-}
-
-function tlv(b: Uint8Array, o: number, tag: number, what: string, end: number): [value: Uint8Array, next: number] {
-  if (o >= end) throw new GbcsDecodeError('truncated', o, what);
-  if (b[o] !== tag) throw new GbcsDecodeError('asn1-tag', o, what, `found 0x${b[o]!.toString(16).padStart(2, '0')}`);
-  const [len, v] = derLength(b, o + 1);
-  if (v + len > end) throw new GbcsDecodeError('truncated', end, `${len} bytes of ${what}`, `${end - v} present`);
-  return [b.subarray(v, v + len), v + len];
-}
+const hex2 = (v: number) => v.toString(16).padStart(2, '0');
 
 /** Decodes the CS06 command payload (ASN.1), strictly: nothing may follow the SEQUENCE. */
 export function decodeCs06Command(input: BinaryInput): Cs06Command {
   const b = toBytes(input);
-  const [seq, after] = tlv(b, 0, 0x30, 'SEQUENCE tag 30 (CS06 Activate Firmware)', b.length);
-  if (after !== b.length) throw new GbcsDecodeError('trailing-bytes', after, 'end of the CS06 payload');
-  const base = seq.byteOffset - b.byteOffset;
-  const end = base + seq.length;
-  const [hash, o1] = tlv(b, base, 0x04, 'OCTET STRING tag 04 (Manufacturer Image hash)', end);
-  if (hash.length !== 32) throw new GbcsDecodeError('cs06-hash', base + 1, 'a 32-byte hash (04 20)', `length ${hash.length}`);
-  const [int, o2] = tlv(b, o1, 0x02, 'INTEGER tag 02 (originator counter)', end);
-  if (int.length === 0 || int.length > 9) throw new GbcsDecodeError('cs06-counter', o1 + 1, 'an INTEGER of 1-9 bytes');
-  let counter = 0n;
-  for (const x of int) counter = (counter << 8n) | BigInt(x);
-  if (int[0]! & 0x80) counter -= 1n << BigInt(8 * int.length);
-  let executionDateTime: string | undefined;
-  let o = o2;
-  if (o < end) {
-    const [t, o3] = tlv(b, o, 0x18, 'GeneralizedTime tag 18 (execution date-time) or the end of the SEQUENCE', end);
-    if (t.length !== 15) throw new GbcsDecodeError('cs06-time', o + 1, 'GeneralizedTime of 15 characters (18 0F YYYYMMDDhhmmssZ)', `length ${t.length}`);
-    executionDateTime = String.fromCharCode(...t);
-    if (!/^\d{14}Z$/.test(executionDateTime)) throw new GbcsDecodeError('cs06-time', o + 2, 'YYYYMMDDhhmmssZ', JSON.stringify(executionDateTime));
-    o = o3;
+  let root: Asn1Node;
+  try {
+    root = decodeDer(b);
+  } catch (e) {
+    if (e instanceof GbcsDecodeError && e.code === 'payload-trailing-bytes') throw new GbcsDecodeError('trailing-bytes', e.offset, 'end of the CS06 payload');
+    throw e;
   }
-  if (o !== end) throw new GbcsDecodeError('trailing-bytes', o, 'end of the CS06 SEQUENCE');
-  return { hash, hashHex: toHex(hash), counter, ...(executionDateTime !== undefined && { executionDateTime }), cancel: executionDateTime === CS06_CANCEL_TIME };
+  if (root.tag !== 0x30) throw new GbcsDecodeError('asn1-tag', 0, 'SEQUENCE tag 30 (CS06 Activate Firmware)', `found 0x${hex2(root.tag)}`);
+  const end = b.length;
+  const [hashNode, intNode, timeNode, extra] = root.children!;
+  const field = (n: Asn1Node | undefined, tag: number, what: string): Asn1Node => {
+    if (!n) throw new GbcsDecodeError('truncated', end, what);
+    if (n.tag !== tag) throw new GbcsDecodeError('asn1-tag', n.offset, what, `found 0x${hex2(n.tag)}`);
+    return n;
+  };
+  const hash = field(hashNode, 0x04, 'OCTET STRING tag 04 (Manufacturer Image hash)').value!;
+  if (hash.length !== 32) throw new GbcsDecodeError('cs06-hash', hashNode!.offset + 1, 'a 32-byte hash (04 20)', `length ${hash.length}`);
+  const int = field(intNode, 0x02, 'INTEGER tag 02 (originator counter)');
+  if (int.length === 0 || int.length > 9) throw new GbcsDecodeError('cs06-counter', int.offset + 1, 'an INTEGER of 1-9 bytes');
+  let executionDateTime: string | undefined;
+  if (timeNode) {
+    const t = field(timeNode, 0x18, 'GeneralizedTime tag 18 (execution date-time) or the end of the SEQUENCE');
+    if (t.length !== 15) throw new GbcsDecodeError('cs06-time', t.offset + 1, 'GeneralizedTime of 15 characters (18 0F YYYYMMDDhhmmssZ)', `length ${t.length}`);
+    executionDateTime = t.text!;
+    if (!/^\d{14}Z$/.test(executionDateTime)) throw new GbcsDecodeError('cs06-time', t.offset + 2, 'YYYYMMDDhhmmssZ', JSON.stringify(executionDateTime));
+  }
+  if (extra) throw new GbcsDecodeError('trailing-bytes', extra.offset, 'end of the CS06 SEQUENCE');
+  return { hash, hashHex: toHex(hash), counter: int.integer!, ...(executionDateTime !== undefined && { executionDateTime }), cancel: executionDateTime === CS06_CANCEL_TIME };
 }
 
 /** The CS06 payload from a frame, frame bytes/hex/base64, or the ASN.1 payload itself. */
