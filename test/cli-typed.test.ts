@@ -29,4 +29,28 @@ describe('gbcs decode typed views', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/typed view\s+payload does not match its message code: GBCS decode error at byte/);
   });
+
+  it('puts the typed views under firmware / boost in --json', async () => {
+    const hash = new Uint8Array(32).fill(0xab);
+    const cmd = await runCli(['decode', '--json', frame(0x12, 'command', buildActivateFirmwareCommand({ manufacturerImageHash: hash, originatorCounter: 1000n, executionDateTime: new Date('2030-01-15T09:00:00Z') }))]);
+    expect(cmd.status).toBe(0);
+    const j = JSON.parse(cmd.stdout);
+    expect(j.firmware).toEqual({
+      type: 'activate-firmware-command',
+      manufacturerImageHash: 'ab'.repeat(32),
+      originatorCounter: '1000',
+      executionDateTime: { text: '20300115090000Z', date: '2030-01-15T09:00:00Z', cancel: false },
+    });
+    expect(j.boost).toBeUndefined();
+    const content = Uint8Array.from(Buffer.from('DA200003E8000002' + '130202060610' + '1C2F61801C2F747C' + '1C30B3001C30B684' + '03FF' + '0201000100', 'hex'));
+    const rsp = JSON.parse((await runCli(['decode', '--json', frame(0x5e, 'response', content)])).stdout);
+    expect(rsp.firmware).toBeUndefined();
+    expect(rsp.boost.type).toBe('read-boost-button-data-response');
+    expect(rsp.boost.periods).toHaveLength(2);
+    expect(rsp.boost.periods[0]).toEqual({ start: 0x1c2f6180, end: 0x1c2f747c, startTime: '2014-12-26T00:00:00Z', endTime: '2014-12-26T01:21:00Z', durationSeconds: 4860 });
+    expect(rsp.boost.objects).toEqual([{ index: 1, result: 0, value: true }]);
+    // A firmware payload that does not fit its message code is reported under the key.
+    const bad = JSON.parse((await runCli(['decode', '--json', frame(0x84, 'response', Uint8Array.of(0x01, 0x09, 0x01, 0x01, 0x07, 0x00, 0x00, 0x03, 0x08, 0x00, 0x01))])).stdout);
+    expect(bad.firmware).toMatchObject({ error: 'firmware', expected: 'cluster 0x0702 (Metering)' });
+  });
 });

@@ -4,6 +4,7 @@ import { toHex } from '../bytes.js';
 import { boostPeriodTimes } from '../boost/boostLog.js';
 import { ECS61C_MESSAGE_CODE, decodeReadBoostButtonDataRequest, decodeReadBoostButtonDataResponse } from '../boost/readBoostButtonData.js';
 import { GbcsDecodeError } from '../errors.js';
+import { toJsonSafe } from '../payload/json.js';
 import { decodeFirmwareMessage, type FirmwareMessage } from '../firmware/firmwareMessage.js';
 import type { GbcsFrame } from '../frame.js';
 import { gbcsSecondsToDate } from '../gbcsTime.js';
@@ -67,5 +68,48 @@ export function formatTypedView(f: GbcsFrame): string {
   } catch (e) {
     if (!(e instanceof GbcsDecodeError)) throw e;
     return row('typed view', `payload does not match its message code: ${e.message}`);
+  }
+}
+
+/** Dates as ISO text, then bigints as decimal strings and bytes as hex. */
+function jsonOf(v: unknown): unknown {
+  if (v instanceof Date) return Number.isFinite(v.getTime()) ? v.toISOString().replace('.000Z', 'Z') : null;
+  if (Array.isArray(v)) return v.map(jsonOf);
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = jsonOf(x);
+    return out;
+  }
+  return toJsonSafe(v);
+}
+
+function boostJson(f: GbcsFrame): unknown {
+  if (f.cra === 'command') {
+    const r = decodeReadBoostButtonDataRequest(f.content, f.contentOffset);
+    return jsonOf({ type: 'read-boost-button-data-command', ...r, fromTime: gbcsSecondsToDate(r.from), toTime: gbcsSecondsToDate(r.to) });
+  }
+  const r = decodeReadBoostButtonDataResponse(f.content, f.contentOffset);
+  const periods = r.periods?.map((p) => {
+    const t = boostPeriodTimes(p);
+    return { ...p, startTime: t.start, endTime: t.end, durationSeconds: t.durationSeconds };
+  });
+  return jsonOf({ type: 'read-boost-button-data-response', ...r, ...(periods ? { periods } : {}) });
+}
+
+/**
+ * Typed views for `gbcs decode --json`: `{ firmware }` (decodeFirmwareMessage) or
+ * `{ boost }` (ECS61c), {} otherwise. A payload that does not match its message code
+ * gives `{ error, offset, expected }` under the key instead of failing the frame.
+ */
+export function typedViewJson(f: GbcsFrame): Record<string, unknown> {
+  if (f.kind === 'gbt') return {};
+  const boost = f.messageCode === ECS61C_MESSAGE_CODE && f.payloadFormat === 'DLMS';
+  try {
+    if (boost) return { boost: boostJson(f) };
+    const m = decodeFirmwareMessage(f);
+    return m ? { firmware: jsonOf(m) } : {};
+  } catch (e) {
+    if (!(e instanceof GbcsDecodeError)) throw e;
+    return { [boost ? 'boost' : 'firmware']: { error: e.code, offset: e.offset, expected: e.expected } };
   }
 }

@@ -5,13 +5,17 @@ import { decodeFrame } from '../../decode.js';
 import { GbcsDecodeError } from '../../errors.js';
 import type { GbcsFrame } from '../../frame.js';
 import { formatFrameText } from '../format.js';
+import { typedViewJson } from '../typedViews.js';
 import { EXIT_VERIFY_FAILED, formatSecurityText, reportFailed, securityContext, securityReport, type SecurityContext } from '../security.js';
 import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
 
-/** The frame's JSON with the payload tree under `payload` (a payload that fails to decode fails the frame). */
+/**
+ * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
+ * fails the frame) and the typed firmware / boost view under `firmware` / `boost`.
+ */
 function frameJson(frame: GbcsFrame): Record<string, unknown> {
   const p = frame.payload;
-  return { ...frame.toJSON(), payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null };
+  return { ...frame.toJSON(), payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null, ...typedViewJson(frame) };
 }
 
 async function render(frame: GbcsFrame, json: boolean, sec?: SecurityContext, failed?: { any: boolean }): Promise<string> {
