@@ -140,12 +140,12 @@ export function encodeFrame(frame: FrameInit): Uint8Array {
   switch (frame.kind) {
     case 'general-signing':
       if (frame.mac) throw new GbcsEncodeError('mac', 'a bare general-signing frame has no MAC (use kind general-ciphering)');
-      return encodeGeneralSigning({ ...frameFields(frame), signatureState: frame.signatureState ?? 'absent' });
+      return encodeGeneralSigning({ ...frameInitOf(frame), signatureState: frame.signatureState ?? 'absent' });
     case 'general-ciphering': {
       const mac = frame.mac;
       if (mac?.length !== 12) throw new GbcsEncodeError('mac', `general-ciphering needs a 12-byte MAC, got ${mac?.length ?? 'none'}`);
       if (frame.signatureState === 'absent') throw new GbcsEncodeError('signatureState', "a MACed frame carries a signature field ('empty' or 'present')");
-      const gs = encodeGeneralSigning(frameFields(frame));
+      const gs = encodeGeneralSigning(frameInitOf(frame));
       const csLen = 5 + gs.length + 12;
       const w = berWidth(csLen, frame.lengthWidths?.ciphered);
       const out = new Uint8Array(7 + w + csLen);
@@ -163,8 +163,11 @@ export function encodeFrame(frame: FrameInit): Uint8Array {
   }
 }
 
-/** Copies the getters of a decoded frame into a plain object (spreading a class drops them). */
-function frameFields(f: FrameInit): FrameInit {
+/**
+ * The FrameInit fields of a frame object or decoded frame, as a plain object (spreading a
+ * GbcsFrame drops its getters). Spread it and override fields to re-encode a variant.
+ */
+export function frameInitOf(f: FrameInit): FrameInit {
   return {
     kind: f.kind,
     cra: f.cra,

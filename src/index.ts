@@ -1,6 +1,6 @@
 // gbcs-codec public API.
 export { decodeFrame, decodeFrames, type DecodeResult } from './decode.js';
-export { encodeFrame, encodeGeneralSigning, encodeOtherInformation } from './encode.js';
+export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
   parseOtherInformation,

@@ -1,20 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { decodeFrame } from '../src/decode.js';
+import { runCli } from './cliHarness.js';
 
+/** The harness with this file's result names. */
 async function run(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([stdin]), isTTY: false });
-  return { code, out, err };
+  const r = await runCli(argv, stdin);
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 const FIXTURE_LINES = readFileSync(new URL('./fixtures/frames.hex', import.meta.url), 'utf8')

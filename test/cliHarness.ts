@@ -9,7 +9,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], stdin = ''): Promise<CliResult> {
+export async function runCli(args: string[], stdin = '', opts: { isTTY?: boolean } = {}): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
   const inp = new PassThrough();
@@ -18,7 +18,7 @@ export async function runCli(args: string[], stdin = ''): Promise<CliResult> {
   out.on('data', (c) => (stdout += c));
   err.on('data', (c) => (stderr += c));
   inp.end(stdin);
-  const status = await main(args, { stdout: out, stderr: err, stdin: inp, isTTY: false });
+  const status = await main(args, { stdout: out, stderr: err, stdin: inp, isTTY: opts.isTTY ?? false });
   return { status, stdout, stderr };
 }
 

@@ -5,18 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame, decodeFrames, encodeFrame, GbcsDecodeError, GbcsFrame } from '../src/index.js';
 import { readFixtures } from './fixtures.js';
 import { HAVE_RTDS, rtdsFiles } from './rtds.js';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;

@@ -2,26 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../src/bytes.js';
 import { decodeFrame } from '../src/decode.js';
-import { encodeFrame } from '../src/encode.js';
+import { encodeFrame, frameInitOf } from '../src/encode.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../src/errors.js';
 import type { FrameInit } from '../src/frame.js';
 import { GbtReassembler, GbtReassemblyError, type GbtPushResult } from '../src/gbt/reassembler.js';
 import { segmentMessage } from '../src/gbt/segment.js';
 import { HAVE_RTDS, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';
+import { prng } from './prng.js';
 
 const SIZES = [1, 7, 64, 255, 1024];
-
-/** Deterministic PRNG (mulberry32) so a failing shuffle can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffleWithDuplicates<T>(items: T[], rand: () => number, dupRate = 0.3): T[] {
   const out = [...items];
@@ -98,7 +87,7 @@ describe('segmentMessage', () => {
           const f = decodeFrame(s);
           expect(f.securityHeader).toEqual({ securityControl: 0x31, invocationCounter: 0xdeadbeef });
           expect(f.gbt!.blockNumberAck).toBe(7);
-          expect(toHex(encodeFrame({ ...frameInit(f), gbt: f.gbt }))).toBe(toHex(s));
+          expect(toHex(encodeFrame({ ...frameInitOf(f), gbt: f.gbt }))).toBe(toHex(s));
         }
       }
     }
@@ -142,7 +131,7 @@ describe('segmentMessage', () => {
 
 describe('GbtReassembler: round trips', () => {
   it('reassembles every fixture message at every block size, shuffled with duplicates', () => {
-    const rand = rng(1);
+    const rand = prng(1);
     for (const msg of MESSAGES) {
       for (const blockSize of SIZES) {
         const r = new GbtReassembler();
@@ -157,11 +146,11 @@ describe('GbtReassembler: round trips', () => {
   });
 
   it('handles many interleaved conversations at once', () => {
-    const rand = rng(2);
+    const rand = prng(2);
     const msgs = MESSAGES.map((m, i) => {
       const f = decodeFrame(m);
       // Distinct counters so the conversations are distinct.
-      return encodeFrame({ ...frameInit(f), originatorCounter: 0x1000n + BigInt(i) });
+      return encodeFrame({ ...frameInitOf(f), originatorCounter: 0x1000n + BigInt(i) });
     });
     const segs = msgs.flatMap((m, i) => segmentMessage(m, { blockSize: 5 + i, window: 4 }));
     const r = new GbtReassembler();
@@ -205,25 +194,6 @@ describe('GbtReassembler: round trips', () => {
     expect(r.openConversations).toBe(0);
   });
 });
-
-function frameInit(f: ReturnType<typeof decodeFrame>): FrameInit {
-  return {
-    kind: f.kind,
-    cra: f.cra,
-    originatorCounter: f.originatorCounter,
-    originator: f.originator,
-    recipient: f.recipient,
-    dateTime: f.dateTime,
-    messageCode: f.messageCode,
-    otherInformation: f.otherInformation,
-    content: f.content,
-    signatureState: f.signatureState,
-    signature: f.signature,
-    mac: f.mac,
-    securityHeader: f.securityHeader,
-    lengthWidths: f.lengthWidths,
-  };
-}
 
 describe('GbtReassembler: malformed and hostile streams', () => {
   const d = (...b: number[]) => Uint8Array.from(b);
@@ -348,7 +318,7 @@ describe('GbtReassembler: malformed and hostile streams', () => {
     const msg = MESSAGES[0]!;
     const r = new GbtReassembler();
     // Segments claiming another counter than the message they carry.
-    const segs = segmentMessage(msg, { blockSize: 50 }).map((s) => encodeFrame({ ...frameInit(decodeFrame(s)), gbt: decodeFrame(s).gbt, originatorCounter: 999n }));
+    const segs = segmentMessage(msg, { blockSize: 50 }).map((s) => encodeFrame({ ...frameInitOf(decodeFrame(s)), gbt: decodeFrame(s).gbt, originatorCounter: 999n }));
     let last: GbtPushResult | undefined;
     for (const s of segs) last = r.push(s);
     const res = rejected(last!);
@@ -357,7 +327,7 @@ describe('GbtReassembler: malformed and hostile streams', () => {
   });
 
   it('stays bounded and never throws anything but decode errors on random block streams', () => {
-    const rand = rng(3);
+    const rand = prng(3);
     let now = 0;
     const r = new GbtReassembler({ maxConversations: 4, maxMessageSize: 64, maxBufferedBytes: 128, expiryMs: 50, now: () => now });
     for (let i = 0; i < 3000; i++) {
@@ -389,7 +359,7 @@ describe.skipIf(!HAVE_RTDS)('GBT over the RTDS corpus', () => {
   it('segments every RTDS message at sizes 1, 7, 64, 255, 1024 and reassembles it, shuffled with duplicates', () => {
     const files = rtdsFiles();
     expect(files.length).toBeGreaterThan(500);
-    const rand = rng(4);
+    const rand = prng(4);
     const r = new GbtReassembler();
     let checked = 0;
     for (const file of files) {

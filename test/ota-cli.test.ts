@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { progressBar } from '../src/cli/commands/ota.js';
 import type { Io } from '../src/cli/io.js';
-import { main } from '../src/cli/main.js';
 import { decodeZclOta, parseUpgradeImage, toHex } from '../src/index.js';
+import { runCli } from './cliHarness.js';
 import { prng } from './ota-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gbcs-ota-cli-'));
@@ -17,16 +16,10 @@ const KEYS = new URL('fixtures/ota-keys/', import.meta.url).pathname;
 const SAMPLE = new URL('fixtures/sample-ota.bin', import.meta.url).pathname;
 const SIGNER = 'a0a0a0a0a0a0a0a0';
 
+/** The harness with this file's result names. */
 async function run(args: string[], isTTY = false): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const io: Io = { stdout, stderr, stdin: new PassThrough(), isTTY };
-  const code = await main(args, io);
-  return { code, out, err };
+  const r = await runCli(args, '', { isTTY });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 describe('gbcs ota', () => {

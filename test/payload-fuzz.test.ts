@@ -5,17 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeDer, decodeDlmsData, decodeFrame, decodePayload, encodePayload, fromHex, GbcsDecodeError, type PayloadContext } from '../src/index.js';
 import { HAVE_RTDS, rtdsFiles } from './rtds.js';
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 interface Sample { ctx: PayloadContext; bytes: Uint8Array }
 function samples(): Sample[] {
@@ -53,7 +43,7 @@ function check(bytes: Uint8Array, ctx: PayloadContext): 'ok' | 'error' {
 
 describe('payload fuzz', () => {
   const all = samples();
-  const rand = rng(0x9bc5);
+  const rand = prng(0x9bc5);
 
   it('byte mutations give a clean decode or a located GbcsDecodeError', () => {
     const seen = { ok: 0, error: 0 };

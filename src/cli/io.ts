@@ -73,16 +73,50 @@ export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+/** A file's bytes; an unreadable file is a usage error. */
+export function readFileArg(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** An input as given on the command line, read: text, or the raw bytes of a binary file. */
+export type InputSource = { readonly text: string; readonly where: string; readonly bytes?: undefined } | { readonly bytes: Uint8Array; readonly where: string; readonly text?: undefined };
+
+/**
+ * Reads an input argument: `-` is stdin (text), `@file` a file (raw bytes when it starts
+ * with one of `binaryLead`, e.g. a frame's DD/DF tag, else UTF-8 text), anything else the
+ * literal text. `where` names the source for error messages.
+ */
+export async function readInput(src: string, io: Io, binaryLead: readonly number[] = [0xdd, 0xdf]): Promise<InputSource> {
+  if (src === '-') return { text: (await readStream(io.stdin)).toString('utf8'), where: 'stdin' };
+  if (src.startsWith('@')) {
+    const path = src.slice(1);
+    const buf = readFileArg(path);
+    if (buf.length > 0 && binaryLead.includes(buf[0]!)) return { bytes: new Uint8Array(buf), where: path };
+    return { text: buf.toString('utf8'), where: path };
+  }
+  return { text: src, where: 'argument' };
+}
+
+/**
+ * Runs `args[0]` as a subcommand from `table`; a missing or unknown one is a usage
+ * error listing the choices.
+ */
+export function runSubcommand(args: string[], io: Io, table: Record<string, (rest: string[], io: Io) => Promise<number>>): Promise<number> {
+  const [sub, ...rest] = args;
+  const names = Object.keys(table);
+  const list = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  if (sub === undefined) throw new UsageError(`give a subcommand: ${list}`);
+  if (!Object.hasOwn(table, sub)) throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (${list})`);
+  return table[sub]!(rest, io);
+}
+
 /** `@file` -> file contents as text; anything else is returned as given. */
 export function argText(arg: string): string {
-  if (arg.startsWith('@')) {
-    try {
-      return readFileSync(arg.slice(1), 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read ${arg.slice(1)}: ${(e as Error).message}`);
-    }
-  }
-  return arg;
+  return arg.startsWith('@') ? readFileArg(arg.slice(1)).toString('utf8') : arg;
 }
 
 /** Prints a decode error the same way everywhere: message, offset, expectation. */

@@ -3,7 +3,7 @@
 // Also builds MACed general-ciphering frames (device simulators, adapters, tests).
 import { euiBytes, normalizeEui } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
-import { encodeFrame } from '../encode.js';
+import { encodeFrame, frameInitOf } from '../encode.js';
 import { GbcsEncodeError } from '../errors.js';
 import type { FrameInit, GbcsFrame } from '../frame.js';
 import { agreeKey, type AgreementOptions } from './agreement.js';
@@ -89,7 +89,7 @@ export async function buildMacedFrame(frame: FrameInit, keyStore: KeyStore, opti
   if (!party) throw new GbcsEncodeError('acb', 'a command is MACed by the access control broker: give options.acb');
   euiBytes(frame.originator, 'originator');
   const signatureState = frame.signature ? 'present' : frame.signatureState === 'absent' || frame.signatureState === undefined ? 'empty' : frame.signatureState;
-  const draft = encodeFrame({ ...plain(frame), kind: 'general-ciphering', signatureState, mac: new Uint8Array(MAC_LENGTH) });
+  const draft = encodeFrame({ ...frameInitOf(frame), kind: 'general-ciphering', signatureState, mac: new Uint8Array(MAC_LENGTH) });
   const decoded = decodeFrame(draft);
   const agreed = await macKey(decoded, keyStore, party, options);
   if (!agreed.key) throw new GbcsEncodeError('mac', agreed.reason);
@@ -98,22 +98,3 @@ export async function buildMacedFrame(frame: FrameInit, keyStore: KeyStore, opti
   return draft;
 }
 
-/** The FrameInit fields of a frame object or decoded frame (getters included). */
-export function plain(f: FrameInit): FrameInit {
-  return {
-    kind: f.kind,
-    cra: f.cra,
-    originatorCounter: f.originatorCounter,
-    originator: f.originator,
-    recipient: f.recipient,
-    dateTime: f.dateTime,
-    messageCode: f.messageCode,
-    otherInformation: f.otherInformation,
-    content: f.content,
-    signatureState: f.signatureState,
-    signature: f.signature,
-    mac: f.mac,
-    securityHeader: f.securityHeader,
-    lengthWidths: f.lengthWidths,
-  };
-}

@@ -3,11 +3,10 @@
 // after DF to the last payload byte with its DS private key (ECDSA P-256, raw r||s).
 import { normalizeEui, toBytes, type BinaryInput } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
-import { encodeFrame } from '../encode.js';
+import { encodeFrame, frameInitOf } from '../encode.js';
 import { GbcsEncodeError } from '../errors.js';
 import { GbcsFrame } from '../frame.js';
 import type { KeyStore } from './keyStore.js';
-import { plain } from './mac.js';
 import { defaultPrimitives, type CryptoPrimitives } from './primitives.js';
 
 export interface SignOptions {
@@ -37,5 +36,5 @@ export async function signPreCommand(
   const key = await keyStore(signer, 'DS', { privateKey: true });
   if (!key) throw new GbcsEncodeError('signer', `key store has no DS private key of ${signer}`);
   const signature = await (options.primitives ?? defaultPrimitives).ecdsaSign(key, f.signedBytes!);
-  return encodeFrame({ ...plain(f), kind: 'general-signing', signatureState: 'present', signature });
+  return encodeFrame({ ...frameInitOf(f), kind: 'general-signing', signatureState: 'present', signature });
 }

@@ -1,6 +1,6 @@
 // gbcs fw: firmware lifecycle toolkit. `plan` (MP231 upgrade paths), `track` (MP105
 // suspended-device recovery from a file of frames) and `package` (MP170 Alt HAN packages).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFrame } from '../../decode.js';
 import { GbcsDecodeError } from '../../errors.js';
@@ -8,7 +8,7 @@ import { AltHanPackageError, Premises, buildFirmwarePackage, splitFirmwarePackag
 import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type DeviceType, type FirmwareRepository } from '../../lifecycle/repository.js';
 import { FirmwareTracker, type DeviceFirmwareState } from '../../lifecycle/tracker.js';
 import { planUpgrade } from '../../lifecycle/upgradePath.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readFileArg, readStream, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
 
 /** Exit status when a plan or a package is refused for a stated reason. */
 export const EXIT_REFUSED = 3;
@@ -19,14 +19,6 @@ const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <
        gbcs fw package split --premises <file.json> [--out-dir <dir>] [--json] <package>
 exit status: 0 ok, 1 usage, 2 malformed input, 3 plan or package refused`;
 
-function readFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-}
-
 function need(flags: Map<string, string | true>, name: string): string {
   const v = flags.get(name);
   if (typeof v !== 'string') throw new UsageError(`--${name} is required`);
@@ -35,7 +27,7 @@ function need(flags: Map<string, string | true>, name: string): string {
 
 /** JSON when the file starts with [ or {, CSV otherwise. */
 function loadRepository(path: string): FirmwareRepository {
-  const text = readFile(path).toString('utf8');
+  const text = readFileArg(path).toString('utf8');
   return /^\s*[[{]/.test(text) ? loadRepositoryJson(text) : loadRepositoryCsv(text);
 }
 
@@ -78,9 +70,9 @@ function stateLine(s: DeviceFirmwareState): string {
 async function track(args: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(args, { values: ['devices', 'repo'], booleans: ['json'] });
   if (positional.length !== 1) throw new UsageError('give one frames file (one frame per line) or -');
-  const devices = flags.has('devices') ? (JSON.parse(readFile(need(flags, 'devices')).toString('utf8')) as { eui: string; deviceType: DeviceType }[]) : undefined;
+  const devices = flags.has('devices') ? (JSON.parse(readFileArg(need(flags, 'devices')).toString('utf8')) as { eui: string; deviceType: DeviceType }[]) : undefined;
   const tracker = new FirmwareTracker({ devices, repository: flags.has('repo') ? loadRepository(need(flags, 'repo')) : undefined });
-  const text = positional[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFile(positional[0]!).toString('utf8');
+  const text = positional[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFileArg(positional[0]!).toString('utf8');
   let status = EXIT_OK;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -105,7 +97,7 @@ async function pkg(args: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(rest, { values: ['premises', 'design', 'out', 'out-dir'], booleans: ['json'] });
   let premises: Premises;
   try {
-    premises = Premises.fromJSON(readFile(need(flags, 'premises')).toString('utf8'));
+    premises = Premises.fromJSON(readFileArg(need(flags, 'premises')).toString('utf8'));
   } catch (e) {
     if (e instanceof SyntaxError) throw new UsageError(`premises file is not JSON: ${e.message}`);
     throw e;
@@ -114,14 +106,14 @@ async function pkg(args: string[], io: Io): Promise<number> {
     const design = need(flags, 'design') as PackageDesign;
     if (design !== 'per-bridge' && design !== 'bridge3-carries-bridge4') throw new UsageError('--design is per-bridge or bridge3-carries-bridge4');
     if (positional.length === 0) throw new UsageError('give the upgrade image files');
-    const { bytes, manifest } = buildFirmwarePackage(premises, positional.map((p) => new Uint8Array(readFile(p))), design);
+    const { bytes, manifest } = buildFirmwarePackage(premises, positional.map((p) => new Uint8Array(readFileArg(p))), design);
     writeFileSync(need(flags, 'out'), bytes);
     for (const e of manifest.images) io.stdout.write(`${e.variant}  v${e.fileVersion}  via ${e.deliveredTo}  for ${e.devices.join(', ')}  hash ${e.manufacturerImageHash}\n`);
     return EXIT_OK;
   }
   if (verb === 'split') {
     if (positional.length !== 1) throw new UsageError('give one package file');
-    const { manifest, images } = splitFirmwarePackage(premises, new Uint8Array(readFile(positional[0]!)));
+    const { manifest, images } = splitFirmwarePackage(premises, new Uint8Array(readFileArg(positional[0]!)));
     const dir = flags.get('out-dir');
     if (typeof dir === 'string') mkdirSync(dir, { recursive: true });
     for (const [i, x] of images.entries()) {
@@ -141,18 +133,14 @@ export const fwCommand: Command = {
   summary: 'firmware lifecycle: upgrade plans (MP231), suspended-device tracking (MP105), Alt HAN packages (MP170)',
   usage: USAGE,
   async run(args: string[], io: Io): Promise<number> {
-    const [sub, ...rest] = args;
     try {
-      if (sub === 'plan') return await plan(rest, io);
-      if (sub === 'track') return await track(rest, io);
-      if (sub === 'package') return await pkg(rest, io);
+      return await runSubcommand(args, io, { plan, track, package: pkg });
     } catch (e) {
       if (e instanceof FirmwareRepositoryError || e instanceof AltHanPackageError) {
-        io.stderr.write(`gbcs fw ${sub}: ${e.message}\n`);
+        io.stderr.write(`gbcs fw ${args[0]}: ${e.message}\n`);
         return e instanceof AltHanPackageError && e.code !== 'premises' ? EXIT_REFUSED : EXIT_MALFORMED;
       }
       throw e;
     }
-    throw new UsageError(sub === undefined ? 'give a subcommand: plan, track or package' : `unknown subcommand ${JSON.stringify(sub)}`);
   },
 };

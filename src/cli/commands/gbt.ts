@@ -1,11 +1,10 @@
 // gbcs gbt split|join: GBT segmentation on the command line. Frames travel as one hex
 // line each, so the two compose: `gbcs gbt split --size 64 @msg.hex | gbcs gbt join -`.
-import { readFileSync } from 'node:fs';
 import { toHex } from '../../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../../errors.js';
 import { GbtReassembler, type GbtDiscarded } from '../../gbt/reassembler.js';
 import { segmentMessage } from '../../gbt/segment.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readInput, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
 
 const USAGE =
   'gbcs gbt split --size N [--window W] <hex | @file | -> | gbcs gbt join [--max-size BYTES] [@file | - | hex...]';
@@ -21,17 +20,10 @@ async function sourceLines(srcs: string[], io: Io): Promise<{ text: string; wher
     }
   };
   for (const src of srcs.length === 0 ? ['-'] : srcs) {
-    if (src === '-') addText((await readStream(io.stdin)).toString('utf8'), 'stdin');
-    else if (src.startsWith('@')) {
-      let buf: Buffer;
-      try {
-        buf = readFileSync(src.slice(1));
-      } catch (e) {
-        throw new UsageError(`cannot read ${src.slice(1)}: ${(e as Error).message}`);
-      }
-      if (buf.length > 0 && (buf[0] === 0xdd || buf[0] === 0xdf)) out.push({ text: buf.toString('hex'), where: src.slice(1) });
-      else addText(buf.toString('utf8'), src.slice(1));
-    } else out.push({ text: src, where: 'argument' });
+    const input = await readInput(src, io);
+    if (input.bytes) out.push({ text: toHex(input.bytes), where: input.where });
+    else if (input.where === 'argument') out.push({ text: src, where: 'argument' });
+    else addText(input.text, input.where);
   }
   return out;
 }
@@ -101,9 +93,6 @@ export const gbtCommand: Command = {
   summary: 'split a GBCS message into GBT segments, or join segments back (one hex frame per line)',
   usage: USAGE,
   async run(args: string[], io: Io): Promise<number> {
-    const [sub, ...rest] = args;
-    if (sub === 'split') return split(rest, io);
-    if (sub === 'join') return join(rest, io);
-    throw new UsageError(sub === undefined ? 'give a subcommand: split or join' : `unknown subcommand ${JSON.stringify(sub)}`);
+    return runSubcommand(args, io, { split, join });
   },
 };

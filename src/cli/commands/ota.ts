@@ -19,7 +19,7 @@ import {
 import { encodeZclOta } from '../../ota/zclOta.js';
 import type { KeyStore } from '../../security/keyStore.js';
 import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, type Command, type Io } from '../io.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, runSubcommand, type Command, type Io } from '../io.js';
 
 const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form gbcs|gbcs-unsigned|zigbee] [--json]
        gbcs ota build --header <json | @file.json> --image <file> --keys <dir> --signer <eui> -o <file>
@@ -250,20 +250,6 @@ export const otaCommand: Command = {
   summary: 'OTA upgrade images: inspect, build (sign), hash, cut into blocks, verify',
   usage: USAGE,
   async run(args: string[], io: Io): Promise<number> {
-    const [sub, ...rest] = args;
-    switch (sub) {
-      case 'inspect':
-        return inspect(rest, io);
-      case 'build':
-        return build(rest, io);
-      case 'hash':
-        return hash(rest, io);
-      case 'blocks':
-        return blocks(rest, io);
-      case 'verify':
-        return verify(rest, io);
-      default:
-        throw new UsageError(sub === undefined ? 'give a subcommand' : `unknown subcommand ${JSON.stringify(sub)}`);
-    }
+    return runSubcommand(args, io, { inspect, build, hash, blocks, verify });
   },
 };

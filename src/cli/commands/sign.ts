@@ -1,11 +1,10 @@
 // gbcs sign --keys <folder> --signer <eui> <precommand>: signs a DUIS pre-command with
 // the signer's DS private key and prints the signed command (general-signing APDU) as hex.
-import { readFileSync } from 'node:fs';
 import { toHex } from '../../bytes.js';
 import { GbcsEncodeError } from '../../errors.js';
 import { signPreCommand } from '../../security/sign.js';
 import { securityContext } from '../security.js';
-import { EXIT_OK, UsageError, parseArgs, readStream, type Command, type Io } from '../io.js';
+import { EXIT_OK, UsageError, parseArgs, readInput, type Command, type Io } from '../io.js';
 
 export const signCommand: Command = {
   name: 'sign',
@@ -19,18 +18,8 @@ export const signCommand: Command = {
     if (typeof signer !== 'string') throw new UsageError('--signer <eui> is required');
     if (positional.length !== 1) throw new UsageError('give exactly one pre-command');
     const ctx = securityContext(keys, undefined)!;
-    const src = positional[0]!;
-    let input: string | Uint8Array;
-    if (src === '-') input = (await readStream(io.stdin)).toString('utf8').trim();
-    else if (src.startsWith('@')) {
-      let buf: Buffer;
-      try {
-        buf = readFileSync(src.slice(1));
-      } catch (e) {
-        throw new UsageError(`cannot read ${src.slice(1)}: ${(e as Error).message}`);
-      }
-      input = buf[0] === 0xdf ? new Uint8Array(buf) : buf.toString('utf8').trim();
-    } else input = src;
+    const src = await readInput(positional[0]!, io, [0xdf]);
+    const input = src.bytes ?? src.text.trim();
     let signed: Uint8Array;
     try {
       signed = await signPreCommand(input, signer, ctx.keyStore);
