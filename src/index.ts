@@ -144,3 +144,85 @@ export {
 } from './security/decrypt.js';
 export { signPreCommand, type SignOptions } from './security/sign.js';
 export * from './ota/index.js';
+export { segmentMessage, GBT_MAX_BLOCKS, type SegmentOptions } from './gbt/segment.js';
+export {
+  GbtReassembler,
+  GbtReassemblyError,
+  GBT_DEFAULTS,
+  type GbtConversationKey,
+  type GbtConversationState,
+  type GbtDiscarded,
+  type GbtErrorCode,
+  type GbtGap,
+  type GbtPushResult,
+  type GbtReassemblerOptions,
+} from './gbt/reassembler.js';
+export {
+  BOOST_END_RUNNING,
+  DEFAULT_BOOST_LOG_LAYOUT,
+  boostLogReadSpec,
+  boostPeriodTimes,
+  boostRangeDescriptor,
+  buildBoostLogReadRequest,
+  decodeBoostLog,
+  decodeBoostLogReadRequest,
+  decodeBoostLogResponse,
+  encodeBoostLog,
+  encodeBoostLogResponse,
+  selectBoostPeriods,
+  type BoostColumn,
+  type BoostColumnType,
+  type BoostLog,
+  type BoostLogLayout,
+  type BoostLogReadRequest,
+  type BoostLogResponse,
+  type BoostPeriod,
+  type BoostPeriodTimes,
+  type CaptureObject,
+} from './boost/boostLog.js';
+export {
+  ECS61C_MESSAGE_CODE,
+  buildReadBoostButtonDataRequest,
+  decodeReadBoostButtonDataRequest,
+  decodeReadBoostButtonDataResponse,
+  type ReadBoostButtonData,
+  type ReadBoostButtonDataCommand,
+  type ReadBoostButtonDataRequest,
+} from './boost/readBoostButtonData.js';
+export {
+  ACTIVATION_RESPONSE_CODES,
+  CS06_MESSAGE_CODE,
+  FUTURE_DATED_ACTIVATION_ALERT_CODE,
+  activationResponseCodeName,
+  buildActivateFirmwareCommand,
+  buildActivateFirmwarePreCommand,
+  encodeActivateFirmwareResponse,
+  encodeFutureDatedActivationAlert,
+  type ActivateFirmwareCommand,
+  type ActivateFirmwareCommandInit,
+  type ActivateFirmwareFrameInit,
+  type ActivateFirmwareResponse,
+  type ActivationResponseCodeName,
+  type FutureDatedActivationAlert,
+  type FutureDatedActivationAlertInit,
+} from './firmware/activateFirmware.js';
+export {
+  FIRMWARE_VERSION_MESSAGE_CODES,
+  buildReadFirmwareVersionRequest,
+  encodeFirmwareVersion,
+  readFirmwareVersionFrame,
+  type FirmwareVersion,
+  type FirmwareVersionUseCase,
+  type ReadFirmwareVersionFrameInit,
+} from './firmware/firmwareVersion.js';
+export {
+  CCS08_MESSAGE_CODE,
+  CCS08_STATUS_NAMES,
+  FDRA_DLMS_MESSAGE_CODE,
+  FDRA_GBZ_MESSAGE_CODE,
+  encodeFirmwareReceipt,
+  type FirmwareReceipt,
+  type FirmwareReceiptInit,
+} from './firmware/receipt.js';
+export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
+export type { GeneralizedTime } from './typed/cursor.js';

@@ -4,6 +4,7 @@ import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
 import type { DecodedPayload } from '../payload/index.js';
 import { formatPayload } from './payloadText.js';
+import { formatTypedView } from './typedViews.js';
 
 const row = (k: string, v: string) => `  ${k.padEnd(18)} ${v}\n`;
 
@@ -53,5 +54,6 @@ export function formatFrameText(f: GbcsFrame, payload?: DecodedPayload): string 
       s += row('payload error', `${e.code} at frame byte ${e.offset}: expected ${e.expected}`);
     }
   }
+  s += formatTypedView(f);
   return s;
 }

@@ -6,11 +6,12 @@ import { GbcsDecodeError } from '../errors.js';
 import { EXIT_MALFORMED, EXIT_USAGE, UsageError, reportDecodeError, type Command, type Io } from './io.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { gbtCommand } from './commands/gbt.js';
 import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, fwCommand];
+export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, fwCommand, gbtCommand];
 
 function help(io: Io): void {
   io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');
