@@ -226,3 +226,4 @@ export {
 } from './firmware/receipt.js';
 export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
 export type { GeneralizedTime } from './typed/cursor.js';
+export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';
