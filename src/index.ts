@@ -105,6 +105,7 @@ export {
   type DlmsResult,
   type LongInvokeId,
 } from './payload/dlms.js';
+export type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from './payload/decrypted.js';
 export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
 export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord } from './payload/zcl.js';
 export { decodeDer, encodeDer, type Asn1Node, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
@@ -131,8 +132,11 @@ export {
   decryptFrame,
   encryptBlob,
   findEncryptedParts,
+  openPayload,
+  openFrame,
   encryptionParties,
   encryptionKey,
+  type OpenedFrame,
   type DecryptedPart,
   type EncryptedLocation,
   type EncryptedPartKind,
@@ -222,3 +226,4 @@ export {
 } from './firmware/receipt.js';
 export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
 export type { GeneralizedTime } from './gbcsTime.js';
+export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';

@@ -2,6 +2,7 @@
 import { toHex } from '../bytes.js';
 import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
+import type { DecodedPayload } from '../payload/index.js';
 import { formatPayload } from './payloadText.js';
 import { formatTypedView } from './typedViews.js';
 
@@ -11,8 +12,11 @@ function clip(hex: string, max = 96): string {
   return hex.length <= max ? hex : `${hex.slice(0, max)}... (${hex.length / 2} bytes)`;
 }
 
-/** Multi-line text for one frame; extra sections (payload, security) append below. */
-export function formatFrameText(f: GbcsFrame): string {
+/**
+ * Multi-line text for one frame; extra sections (payload, security) append below.
+ * `payload` replaces the frame's own decoded tree (the opened tree of `decode --keys`).
+ */
+export function formatFrameText(f: GbcsFrame, payload?: DecodedPayload): string {
   const info = f.messageInfo;
   const code = `0x${f.messageCode.toString(16).toUpperCase().padStart(4, '0')}`;
   let s = `${f.kind} ${f.cra} ${info ? `${info.useCase} (${code}) ${info.name}` : `unknown message code ${code}`}\n`;
@@ -41,7 +45,8 @@ export function formatFrameText(f: GbcsFrame): string {
   }
   if (f.mac) s += row('mac', toHex(f.mac));
   const p = f.payload;
-  if (p && f.payloadFormat !== 'unknown') {
+  if (payload) s += formatPayload(payload);
+  else if (p && f.payloadFormat !== 'unknown') {
     try {
       s += formatPayload(p.decoded);
     } catch (e) {

@@ -4,6 +4,7 @@ import { toHex } from '../bytes.js';
 import type { GbcsDateTime } from '../dateTime.js';
 import type { Asn1Node } from '../payload/asn1.js';
 import type { DlmsRequestSpec } from '../payload/dlms.js';
+import type { DecryptedContent } from '../payload/decrypted.js';
 import type { DlmsData, DlmsTypeDescription } from '../payload/dlmsData.js';
 import type { GbzComponent, GbzPayload } from '../payload/gbz.js';
 import type { DecodedPayload } from '../payload/index.js';
@@ -25,7 +26,7 @@ function dataLines(d: DlmsData, ind: string, label: string, out: string[], secon
   const head = `${ind}${label}${d.type}`;
   switch (d.type) {
     case 'array': case 'structure':
-      out.push(`${head} (${d.items.length})${d.protectedAttributes ? ' [get_protected_attributes: encrypted, see security]' : ''}`);
+      out.push(`${head} (${d.items.length})${d.protectedAttributes ? ' [get_protected_attributes: encrypted]' : ''}`);
       d.items.forEach((it, k) => dataLines(it, `${ind}  `, `[${k}] `, out, seconds));
       return;
     case 'compact-array':
@@ -38,6 +39,7 @@ function dataLines(d: DlmsData, ind: string, label: string, out: string[], secon
       if (d.obis) s += ` (OBIS ${d.obis.text}${d.obis.name ? ` ${d.obis.name}` : ''})`;
       if (d.encrypted) s += ' (ciphertext)';
       out.push(s);
+      if (d.decrypted) decryptedLines(d.decrypted, `${ind}  `, out, (x) => dataLines(x, `${ind}    `, '', out));
       return;
     }
     case 'double-long-unsigned':
@@ -93,12 +95,29 @@ function zclLines(c: ZclCommand, ind: string, out: string[]): void {
   }
 }
 
+/** The `decrypted` of an opened encrypted node (openPayload): status, then the typed plaintext. */
+function decryptedLines<T>(d: DecryptedContent<T>, ind: string, out: string[], body: (x: T) => void): void {
+  if (d.status !== 'decrypted') {
+    out.push(`${ind}decryption ${d.status} (${d.reason})`);
+    return;
+  }
+  if (d.decoded !== undefined) {
+    out.push(`${ind}decrypted:`);
+    body(d.decoded);
+  } else {
+    const e = d.decodeError!;
+    out.push(`${ind}decrypted: ${clip(toHex(d.plaintext!))}`);
+    out.push(`${ind}  plaintext does not decode: ${e.code} at plaintext byte ${e.offset}: expected ${e.expected}`);
+  }
+}
+
 function componentLines(c: GbzComponent, k: number, out: string[]): void {
   const z = c.zcl;
   out.push(`  component ${k}: cluster ${hex(c.clusterId)}${c.clusterName ? ` ${c.clusterName}` : ''}, ${z.commandName ?? `command ${hex(z.commandId, 2)}`} (${z.frameType}, ${z.direction}, seq ${z.sequenceNumber})${c.lastComponent ? ', last' : ''}`);
   if (c.fromDateTime) out.push(`    from-date-time ${c.fromDateTime.seconds === 0xffffffff ? 'not specified' : c.fromDateTime.iso}`);
   if (c.encrypted) {
     out.push(`    encrypted (frame counter ${c.additionalHeader.frameCounter}): ${clip(toHex(c.ciphertext))}`);
+    if (c.decrypted) decryptedLines(c.decrypted, '    ', out, (x) => zclLines(x, '      ', out));
     return;
   }
   zclLines(c.command, '    ', out);

@@ -1,8 +1,10 @@
 // Security output for the CLI: verification results and decrypted content of a frame.
 import { existsSync, statSync } from 'node:fs';
 import { normalizeEui, toHex } from '../bytes.js';
+import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
-import { decryptFrame } from '../security/decrypt.js';
+import type { DecodedPayload } from '../payload/index.js';
+import { decryptFrame, openFrame, type FrameDecryption } from '../security/decrypt.js';
 import type { KeyStore } from '../security/keyStore.js';
 import { folderKeyStore } from '../security/pemKeyStore.js';
 import { verifyFrame } from '../security/verify.js';
@@ -40,8 +42,27 @@ export interface SecurityReport {
 }
 
 export async function securityReport(frame: GbcsFrame, ctx: SecurityContext): Promise<SecurityReport> {
-  const [v, d] = await Promise.all([verifyFrame(frame, ctx.keyStore, { acb: ctx.acb }), decryptFrame(frame, ctx.keyStore)]);
-  return {
+  return (await secureFrame(frame, ctx)).report;
+}
+
+/** Opens the frame's payload (decrypted parts decoded in the tree) and reports on it. */
+async function openOrReport(frame: GbcsFrame, ctx: SecurityContext): Promise<{ payload?: DecodedPayload; decryption: FrameDecryption }> {
+  try {
+    return await openFrame(frame, ctx.keyStore);
+  } catch (e) {
+    if (!(e instanceof GbcsDecodeError)) throw e;
+    // No payload tree (GBT segment, unknown format, malformed payload): the frame text reports why.
+    return { decryption: await decryptFrame(frame, ctx.keyStore) };
+  }
+}
+
+/**
+ * The security report of a frame and, when its payload decodes, the payload tree with
+ * its encrypted parts opened (openPayload), for the payload section of the output.
+ */
+export async function secureFrame(frame: GbcsFrame, ctx: SecurityContext): Promise<{ report: SecurityReport; payload?: DecodedPayload }> {
+  const [v, { payload, decryption: d }] = await Promise.all([verifyFrame(frame, ctx.keyStore, { acb: ctx.acb }), openOrReport(frame, ctx)]);
+  const report: SecurityReport = {
     signature: { status: v.signature.status, reason: v.signature.reason },
     mac: { status: v.mac.status, reason: v.mac.reason },
     encrypted: d.encrypted,
@@ -53,6 +74,7 @@ export async function securityReport(frame: GbcsFrame, ctx: SecurityContext): Pr
       plaintext: p.plaintext ? toHex(p.plaintext) : null,
     })),
   };
+  return payload ? { report, payload } : { report };
 }
 
 const row = (k: string, v: string) => `  ${k.padEnd(18)} ${v}\n`;

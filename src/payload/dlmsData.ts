@@ -8,6 +8,7 @@ import * as L from '../wasm/layout.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import { decodeObis, type Obis } from './obis.js';
 import { ByteWriter, minBerWidth } from './writer.js';
+import type { DecryptedContent } from './decrypted.js';
 
 export type DlmsDataType =
   | 'null' | 'array' | 'structure' | 'boolean' | 'bit-string' | 'double-long' | 'double-long-unsigned'
@@ -55,6 +56,8 @@ export interface DlmsOctetString {
   readonly obis?: Obis;
   /** The `31 ‖ IC ‖ ciphertext ‖ tag` blob of get_protected_attributes (not decrypted here). */
   readonly encrypted?: true;
+  /** Set by openPayload (security module) on an encrypted string: the plaintext as Data, or why not. */
+  readonly decrypted?: DecryptedContent<DlmsData>;
   readonly lengthWidth?: number;
 }
 export interface DlmsString { readonly type: 'visible-string' | 'utf8-string'; readonly value: string; readonly bytes?: Uint8Array; readonly lengthWidth?: number }

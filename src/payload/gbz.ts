@@ -5,6 +5,7 @@ import type { NodeIndex } from './nodes.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
 import { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader } from './zcl.js';
 import { ByteWriter } from './writer.js';
+import type { DecryptedContent } from './decrypted.js';
 
 export interface GbzTime {
   /** Seconds since 2000-01-01T00:00Z (u32 BE on the wire). */
@@ -56,6 +57,8 @@ export interface GbzEncryptedComponent extends GbzComponentBase {
   readonly additionalHeader: { readonly control: number; readonly frameCounter: number };
   /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`; the security module decrypts it. */
   readonly ciphertext: Uint8Array;
+  /** Set by openPayload (security module): the plaintext as a ZCL command, or why not. */
+  readonly decrypted?: DecryptedContent<ZclCommand>;
 }
 export type GbzComponent = GbzClearComponent | GbzEncryptedComponent;
 

@@ -5,8 +5,13 @@
 // encryptionParties).
 import { euiBytes, normalizeEui, toBytes, type BinaryInput } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
-import { GbcsEncodeError } from '../errors.js';
+import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { GbcsFrame, type FrameInit } from '../frame.js';
+import type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from '../payload/decrypted.js';
+import { decodeDlmsData, type DlmsData, type DlmsOctetString } from '../payload/dlmsData.js';
+import type { GbzEncryptedComponent } from '../payload/gbz.js';
+import { decodePayload, type DecodedPayload } from '../payload/index.js';
+import { decodeZclPayload, type ZclCommand } from '../payload/zcl.js';
 import { agreeKey, type AgreementOptions } from './agreement.js';
 import { CRA_ENCRYPTION, kdfOtherInfo } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
@@ -31,7 +36,11 @@ export interface DecryptedPart extends EncryptedLocation {
   readonly ciphertext: Uint8Array;
   /** The clear bytes (ZCL command payload for GBZ, A-XDR Data for DLMS); undefined unless decrypted. */
   readonly plaintext?: Uint8Array;
-  readonly status: 'decrypted' | 'invalid' | 'key-unknown';
+  /** The typed plaintext: a ZCL command (GBZ) or DLMS Data; undefined unless decrypted and decodable. */
+  readonly decoded?: ZclCommand | DlmsData;
+  /** Why a verified plaintext did not decode (offset within the plaintext). */
+  readonly decodeError?: PlaintextDecodeError;
+  readonly status: DecryptionStatus;
   readonly reason: string;
 }
 
@@ -45,155 +54,180 @@ const TAG = 12;
 const HEADER = 5; // 31 ‖ IC(4)
 const MIN_BLOB = HEADER + TAG;
 
-/** Finds the encrypted blobs of a frame's payload without decrypting them. */
-export function findEncryptedParts(frame: GbcsFrame): EncryptedLocation[] {
-  if (frame.kind === 'gbt' || frame.contentOffset < 0) return [];
-  const c = frame.content;
-  const base = frame.contentOffset;
-  try {
-    if (frame.payloadFormat === 'GBZ') return gbzParts(c, frame.cra === 'alert', base);
-    if (frame.payloadFormat === 'DLMS') return dlmsParts(c, base);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    // A payload this walker cannot follow is the payload decoder's to report.
+/** An encrypted node of a decoded payload tree. */
+interface EncryptedNode {
+  readonly loc: EncryptedLocation;
+  readonly blob: Uint8Array;
+  /** The tree node openPayload gives a `decrypted` field. */
+  readonly node: GbzEncryptedComponent | DlmsOctetString;
+  /** GBZ: the ZCL header the plaintext command belongs to. */
+  readonly zcl?: { clusterId: number; frameControl: number; commandId: number };
+}
+
+/**
+ * Offset of a tree view in the frame. Payload trees hold views of the bytes they were
+ * decoded from (the builders never copy) and a frame's content is a view of
+ * `frame.bytes`, so the position of a blob is its view's position in the frame buffer.
+ */
+function offsetIn(frame: GbcsFrame, view: Uint8Array): number {
+  const off = view.byteOffset - frame.bytes.byteOffset;
+  if (view.buffer !== frame.bytes.buffer || off < 0 || off + view.length > frame.bytes.length) {
+    throw new Error('internal: payload tree does not view the frame bytes');
   }
-  return [];
+  return off;
 }
 
-function u16(b: Uint8Array, p: number): number {
-  if (p + 2 > b.length) throw new RangeError('truncated');
-  return (b[p]! << 8) | b[p + 1]!;
+/** IC 30 results (structure{protection-parameters, octet-string}) below `d`, innermost first. */
+function protectedStrings(d: DlmsData, found: DlmsOctetString[]): void {
+  if (d.type !== 'array' && d.type !== 'structure') return;
+  for (const it of d.items) protectedStrings(it, found);
+  if (d.protectedAttributes) found.push(d.items[1] as DlmsOctetString);
 }
 
-/** GBZ (GBCS.md 3.3): components after `01 09 count [alert code, time]`. */
-function gbzParts(c: Uint8Array, alert: boolean, base: number): EncryptedLocation[] {
-  if (c.length < 3 || c[0] !== 0x01 || c[1] !== 0x09) return [];
-  const count = c[2]!;
-  let p = alert ? 9 : 3;
-  const out: EncryptedLocation[] = [];
-  for (let i = 0; i < count; i++) {
-    const control = c[p];
-    if (control === undefined) throw new RangeError('truncated');
-    const cluster = u16(c, p + 1);
-    const end = p + 5 + u16(c, p + 3);
-    if (end > c.length) throw new RangeError('component overruns the payload');
-    if (control & 0x02) {
-      let q = p + 5;
-      if (control & 0x10) q += 4; // from-date-time
-      q += 2; // additional header control, frame counter
-      const fc = c[q];
-      if (fc === undefined) throw new RangeError('truncated');
-      q += fc & 0x04 ? 5 : 3; // ZCL header, with manufacturer code when flagged
-      const len = u16(c, q);
-      q += 2;
-      if (q + len > end || len < MIN_BLOB || c[q] !== 0x31) throw new RangeError('not an encrypted component');
-      out.push({ kind: 'gbz-component', offset: base + q, length: len, index: i, cluster });
-    }
-    p = end;
-    if (control & 0x01) break; // last component
+/**
+ * The encrypted nodes of a payload tree decoded from `frame`'s content. GBZ: every
+ * component whose control byte has bit 0x02. DLMS: get_protected_attributes results in
+ * access-response data and data-notification bodies (GBCS.md 1.7: responses and the
+ * ECS68 alert; requests never carry them, so their data is not searched). ASN.1 content
+ * is never encrypted (GBCS.md 1.7 UNCONFIRMED; decision: not searched).
+ */
+function encryptedNodes(frame: GbcsFrame, p: DecodedPayload): EncryptedNode[] {
+  const out: EncryptedNode[] = [];
+  if (p.format === 'GBZ') {
+    p.components.forEach((c, index) => {
+      if (!c.encrypted) return;
+      const loc = { kind: 'gbz-component' as const, offset: offsetIn(frame, c.ciphertext), length: c.ciphertext.length, index, cluster: c.clusterId };
+      out.push({ loc, blob: c.ciphertext, node: c, zcl: { clusterId: c.clusterId, frameControl: c.zcl.frameControl, commandId: c.zcl.commandId } });
+    });
+  } else if (p.format === 'DLMS' && p.type !== 'access-request') {
+    const found: DlmsOctetString[] = [];
+    if (p.type === 'access-response') for (const d of p.data) protectedStrings(d, found);
+    else protectedStrings(p.body, found);
+    found.forEach((s, index) => {
+      out.push({ loc: { kind: 'dlms-protected', offset: offsetIn(frame, s.bytes), length: s.bytes.length, index }, blob: s.bytes, node: s });
+    });
   }
   return out;
 }
 
-/** A-XDR length (GBCS.md 1.1 BER form). Returns [value, next position]. */
-function axdrLength(b: Uint8Array, p: number): [number, number] {
-  const first = b[p];
-  if (first === undefined) throw new RangeError('truncated');
-  if (first < 0x80) return [first, p + 1];
-  const n = first & 0x7f;
-  if (n < 1 || n > 3 || p + 1 + n > b.length) throw new RangeError('bad length');
-  let v = 0;
-  for (let i = 1; i <= n; i++) v = v * 256 + b[p + i]!;
-  return [v, p + 1 + n];
-}
-
-const FIXED: Record<number, number> = {
-  0x00: 0, 0x03: 1, 0x05: 4, 0x06: 4, 0x0d: 1, 0x0f: 1, 0x10: 2, 0x11: 1, 0x12: 2, 0x14: 8,
-  0x15: 8, 0x16: 1, 0x17: 4, 0x18: 8, 0x19: 12, 0x1a: 5, 0x1b: 4,
-};
-
-function skipTypeDescription(b: Uint8Array, p: number, depth: number): number {
-  if (depth > 32) throw new RangeError('too deep');
-  const t = b[p];
-  if (t === undefined) throw new RangeError('truncated');
-  if (t === 0x01) return skipTypeDescription(b, p + 3, depth + 1);
-  if (t === 0x02) {
-    let [n, q] = axdrLength(b, p + 1);
-    while (n-- > 0) q = skipTypeDescription(b, q, depth + 1);
-    return q;
+/** The frame's cached payload tree, or undefined when it has none or it does not decode. */
+function cachedTree(frame: GbcsFrame): DecodedPayload | undefined {
+  if (frame.kind === 'gbt' || frame.contentOffset < 0) return undefined;
+  if (frame.payloadFormat !== 'GBZ' && frame.payloadFormat !== 'DLMS') return undefined;
+  try {
+    return frame.payload!.decoded;
+  } catch (e) {
+    if (!(e instanceof GbcsDecodeError)) throw e;
+    // A payload that does not decode has no encrypted parts to offer; decoding it reports the error.
+    return undefined;
   }
-  return p + 1;
 }
 
 /**
- * Walks one A-XDR Data item at `p` and returns its end. A structure of two elements,
- * an array (the protection-parameters list) then an octet-string of at least 17 bytes
- * starting `31`, is a get_protected_attributes result (IC 30): its blob is recorded.
+ * Finds the encrypted blobs of a frame's payload without decrypting them, from the
+ * payload decoder's tree (`frame.payload.decoded`). A payload that does not decode
+ * gives none (decoding it reports the error).
  */
-function walkData(b: Uint8Array, p: number, found: number[][], depth: number): number {
-  if (depth > 32) throw new RangeError('too deep');
-  const t = b[p];
-  if (t === undefined) throw new RangeError('truncated');
-  const fixed = FIXED[t];
-  if (fixed !== undefined) {
-    if (p + 1 + fixed > b.length) throw new RangeError('truncated');
-    return p + 1 + fixed;
-  }
-  switch (t) {
-    case 0x01:
-    case 0x02: {
-      let [n, q] = axdrLength(b, p + 1);
-      const starts: number[] = [];
-      for (let i = 0; i < n; i++) {
-        starts.push(q);
-        q = walkData(b, q, found, depth + 1);
-      }
-      if (t === 0x02 && n === 2 && b[starts[0]!] === 0x01 && b[starts[1]!] === 0x09) {
-        const [len, v] = axdrLength(b, starts[1]! + 1);
-        if (len >= MIN_BLOB && b[v] === 0x31) found.push([v, len]);
-      }
-      return q;
-    }
-    case 0x04: {
-      const [bits, q] = axdrLength(b, p + 1);
-      const end = q + Math.ceil(bits / 8);
-      if (end > b.length) throw new RangeError('truncated');
-      return end;
-    }
-    case 0x09:
-    case 0x0a:
-    case 0x0c: {
-      const [len, q] = axdrLength(b, p + 1);
-      if (q + len > b.length) throw new RangeError('truncated');
-      return q + len;
-    }
-    case 0x13: {
-      const q = skipTypeDescription(b, p + 1, depth + 1);
-      const [len, r] = axdrLength(b, q);
-      if (r + len > b.length) throw new RangeError('truncated');
-      return r + len;
-    }
-    default:
-      throw new RangeError(`unknown data tag ${t}`);
+export function findEncryptedParts(frame: GbcsFrame): EncryptedLocation[] {
+  const tree = cachedTree(frame);
+  return tree ? encryptedNodes(frame, tree).map((n) => n.loc) : [];
+}
+
+function decodePlaintext(n: EncryptedNode, plaintext: Uint8Array): { decoded?: ZclCommand | DlmsData; decodeError?: PlaintextDecodeError } {
+  try {
+    return { decoded: n.zcl ? decodeZclPayload(plaintext, n.zcl) : decodeDlmsData(plaintext) };
+  } catch (e) {
+    if (!(e instanceof GbcsDecodeError)) throw e;
+    return { decodeError: { code: e.code, offset: e.offset, expected: e.expected } };
   }
 }
 
-/** DLMS access-response (DA) results and data-notification (0F) bodies. */
-function dlmsParts(c: Uint8Array, base: number): EncryptedLocation[] {
-  const tag = c[0];
-  if (tag !== 0xda && tag !== 0x0f) return [];
-  let p = 5; // tag, long-invoke-id-and-priority(4)
-  if (c[p] === 0x0c) p += 13;
-  else if (c[p] === 0x00) p += 1;
-  else return [];
-  const found: number[][] = [];
-  if (tag === 0x0f) walkData(c, p, found, 0);
-  else {
-    if (c[p] !== 0x00) return []; // echoed specs: not a GBCS response shape
-    let [n, q] = axdrLength(c, p + 1);
-    while (n-- > 0) q = walkData(c, q, found, 0);
+/**
+ * Decrypts the given nodes. One key serves the whole message (GBCS.md 1.7);
+ * IV = originator ST ‖ the blob's IC and AAD = the blob's `31` byte. Never throws for an
+ * unknown key, a failed tag or a blob that is not `31 ‖ IC ‖ ciphertext ‖ tag`: each
+ * part says so.
+ */
+async function decryptNodes(f: GbcsFrame, nodes: EncryptedNode[], keyStore: KeyStore, options: AgreementOptions): Promise<DecryptedPart[]> {
+  const agreed = await encryptionKey(f, keyStore, options);
+  const primitives = options.primitives ?? defaultPrimitives;
+  const iv = new Uint8Array(12);
+  iv.set(euiOf(f.originator), 0);
+  const parts: DecryptedPart[] = [];
+  for (const n of nodes) {
+    const blob = n.blob;
+    const base = { ...n.loc, ciphertext: blob };
+    // The GBZ walker checks the length only; a blob without the 31 security byte cannot be opened.
+    if (blob.length < MIN_BLOB || blob[0] !== 0x31) {
+      parts.push({ ...base, status: 'invalid', reason: 'not a 31 ‖ IC(4) ‖ ciphertext ‖ tag(12) blob' });
+      continue;
+    }
+    if (!agreed.key) {
+      parts.push({ ...base, status: 'key-unknown', reason: agreed.reason });
+      continue;
+    }
+    iv.set(blob.subarray(1, 5), 8);
+    const plaintext = await primitives.aesGcmDecrypt(agreed.key, iv, blob.subarray(0, 1), blob.subarray(HEADER), TAG);
+    parts.push(
+      plaintext
+        ? { ...base, plaintext, ...decodePlaintext(n, plaintext), status: 'decrypted', reason: 'AES-128-GCM tag verified' }
+        : { ...base, status: 'invalid', reason: 'AES-128-GCM tag does not verify with the agreed key' },
+    );
   }
-  return found.map(([off, len], index) => ({ kind: 'dlms-protected' as const, offset: base + off!, length: len!, index }));
+  return parts;
+}
+
+/**
+ * Decrypts every encrypted blob of a frame's payload and decodes each plaintext (ZCL
+ * command for GBZ components, DLMS Data for protected results). Never throws for an
+ * unknown key or a failed tag: each part says so.
+ */
+export async function decryptFrame(frame: GbcsFrame | BinaryInput, keyStore: KeyStore, options: AgreementOptions = {}): Promise<FrameDecryption> {
+  const f = frame instanceof GbcsFrame ? frame : decodeFrame(toBytes(frame));
+  const tree = cachedTree(f);
+  const nodes = tree ? encryptedNodes(f, tree) : [];
+  if (nodes.length === 0) return { encrypted: false, parts: [] };
+  return { encrypted: true, parts: await decryptNodes(f, nodes, keyStore, options) };
+}
+
+/** A frame's payload tree with its encrypted parts opened, and the decryption report. */
+export interface OpenedFrame {
+  readonly payload: DecodedPayload;
+  readonly decryption: FrameDecryption;
+}
+
+/**
+ * Like openPayload, also returning the per-part report (offsets, statuses) that
+ * decryptFrame gives, from one key agreement.
+ */
+export async function openFrame(frame: GbcsFrame | BinaryInput, keyStore: KeyStore, options: AgreementOptions = {}): Promise<OpenedFrame> {
+  const f = frame instanceof GbcsFrame ? frame : decodeFrame(toBytes(frame));
+  // A fresh tree: the frame's cached one (frame.payload.decoded) is the caller's and stays untouched.
+  const payload = decodePayload(f.content, { format: f.payloadFormat, messageCode: f.messageCode, cra: f.cra, offsetBase: f.contentOffset });
+  const nodes = encryptedNodes(f, payload);
+  if (nodes.length === 0) return { payload, decryption: { encrypted: false, parts: [] } };
+  const parts = await decryptNodes(f, nodes, keyStore, options);
+  nodes.forEach((n, k) => {
+    const p = parts[k]!;
+    const opened: { -readonly [K in keyof DecryptedContent<unknown>]: DecryptedContent<unknown>[K] } = { status: p.status, reason: p.reason };
+    if (p.plaintext) opened.plaintext = p.plaintext;
+    if (p.decoded) opened.decoded = p.decoded;
+    if (p.decodeError) opened.decodeError = p.decodeError;
+    (n.node as { decrypted?: DecryptedContent<unknown> }).decrypted = opened;
+  });
+  return { payload, decryption: { encrypted: true, parts } };
+}
+
+/**
+ * The whole payload tree of a frame with its encrypted parts opened: each encrypted
+ * GBZ component and each protected DLMS octet-string keeps `encrypted: true` and its
+ * ciphertext (so encodePayload still gives the wire bytes) and carries `decrypted`:
+ * `{ status, reason, plaintext?, decoded?, decodeError? }`, `decoded` being the ZCL
+ * command or DLMS Data. Unknown keys and failed tags are statuses, not errors; a payload
+ * that does not decode is a GbcsDecodeError, as with decodePayload.
+ */
+export async function openPayload(frame: GbcsFrame | BinaryInput, keyStore: KeyStore, options: AgreementOptions = {}): Promise<DecodedPayload> {
+  return (await openFrame(frame, keyStore, options)).payload;
 }
 
 /**
@@ -226,37 +260,6 @@ export async function encryptionKey(frame: EncryptionContext, keyStore: KeyStore
 }
 
 const euiOf = (eui: string): Uint8Array => euiBytes(eui, 'EUI-64');
-
-/**
- * Decrypts every encrypted blob of a frame's payload. One key serves the whole message
- * (GBCS.md 1.7); IV = originator ST ‖ the blob's IC and AAD = the blob's `31` byte.
- * Never throws for an unknown key or a failed tag: each part says so.
- */
-export async function decryptFrame(frame: GbcsFrame | BinaryInput, keyStore: KeyStore, options: AgreementOptions = {}): Promise<FrameDecryption> {
-  const f = frame instanceof GbcsFrame ? frame : decodeFrame(toBytes(frame));
-  const where = findEncryptedParts(f);
-  if (where.length === 0) return { encrypted: false, parts: [] };
-  const agreed = await encryptionKey(f, keyStore, options);
-  const primitives = options.primitives ?? defaultPrimitives;
-  const iv = new Uint8Array(12);
-  iv.set(euiOf(f.originator), 0);
-  const parts: DecryptedPart[] = [];
-  for (const loc of where) {
-    const blob = f.bytes.subarray(loc.offset, loc.offset + loc.length);
-    if (!agreed.key) {
-      parts.push({ ...loc, ciphertext: blob, status: 'key-unknown', reason: agreed.reason });
-      continue;
-    }
-    iv.set(blob.subarray(1, 5), 8);
-    const plaintext = await primitives.aesGcmDecrypt(agreed.key, iv, blob.subarray(0, 1), blob.subarray(HEADER), TAG);
-    parts.push(
-      plaintext
-        ? { ...loc, ciphertext: blob, plaintext, status: 'decrypted', reason: 'AES-128-GCM tag verified' }
-        : { ...loc, ciphertext: blob, status: 'invalid', reason: 'AES-128-GCM tag does not verify with the agreed key' },
-    );
-  }
-  return { encrypted: true, parts };
-}
 
 /**
  * The inverse of the blob decryption, for simulators and fixtures: seals `plaintext` as

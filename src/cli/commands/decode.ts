@@ -4,25 +4,28 @@ import { readFileSync } from 'node:fs';
 import { decodeFrame } from '../../decode.js';
 import { GbcsDecodeError } from '../../errors.js';
 import type { GbcsFrame } from '../../frame.js';
+import type { DecodedPayload } from '../../payload/index.js';
+import { toJsonSafe } from '../../payload/json.js';
 import { formatFrameText } from '../format.js';
 import { typedViewJson } from '../typedViews.js';
-import { EXIT_VERIFY_FAILED, formatSecurityText, reportFailed, securityContext, securityReport, type SecurityContext } from '../security.js';
+import { EXIT_VERIFY_FAILED, formatSecurityText, reportFailed, secureFrame, securityContext, type SecurityContext } from '../security.js';
 import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
- * fails the frame) and the typed firmware / boost view under `firmware` / `boost`.
+ * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed
+ * firmware / boost view goes under `firmware` / `boost`.
  */
-function frameJson(frame: GbcsFrame): Record<string, unknown> {
+function frameJson(frame: GbcsFrame, opened?: DecodedPayload): Record<string, unknown> {
   const p = frame.payload;
-  return { ...frame.toJSON(), payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null, ...typedViewJson(frame) };
+  return { ...frame.toJSON(), payload: opened ? toJsonSafe(opened) : p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null, ...typedViewJson(frame) };
 }
 
 async function render(frame: GbcsFrame, json: boolean, sec?: SecurityContext, failed?: { any: boolean }): Promise<string> {
   if (!sec) return json ? `${JSON.stringify(frameJson(frame))}\n` : formatFrameText(frame);
-  const report = await securityReport(frame, sec);
+  const { report, payload } = await secureFrame(frame, sec);
   if (failed && reportFailed(report)) failed.any = true;
-  return json ? `${JSON.stringify({ ...frameJson(frame), security: report })}\n` : formatFrameText(frame) + formatSecurityText(report);
+  return json ? `${JSON.stringify({ ...frameJson(frame, payload), security: report })}\n` : formatFrameText(frame, payload) + formatSecurityText(report);
 }
 
 /** A file is one frame: hex/base64 text, or raw binary when it starts with DD/DF. */

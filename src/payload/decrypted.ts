@@ -1,0 +1,24 @@
+// The decrypted form attached to encrypted payload nodes by the security module's
+// openPayload: a GBZ encrypted component carries a ZCL command, a DLMS protected
+// octet-string carries A-XDR Data. The ciphertext stays on the node (the encoders
+// write it and ignore this field), so opened trees re-encode byte-exactly.
+
+export type DecryptionStatus = 'decrypted' | 'invalid' | 'key-unknown';
+
+/** Where typed decoding of a plaintext failed (offset within the plaintext). */
+export interface PlaintextDecodeError {
+  readonly code: string;
+  readonly offset: number;
+  readonly expected: string;
+}
+
+export interface DecryptedContent<T> {
+  readonly status: DecryptionStatus;
+  readonly reason: string;
+  /** The clear bytes, when the tag verified. */
+  readonly plaintext?: Uint8Array;
+  /** The typed plaintext, when it decodes. */
+  readonly decoded?: T;
+  /** Set instead of `decoded` when the verified plaintext does not decode. */
+  readonly decodeError?: PlaintextDecodeError;
+}
