@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_BIN, runCli, spawnCli } from './cliHarness.js';
 import { fixture, readFixtures } from './fixtures.js';
@@ -36,6 +38,16 @@ describe('gbcs decode', () => {
     const r = await runCli(['decode', `@${FIXTURE_FILE}`]);
     // frames.hex holds many frames: as one frame it is malformed (comments are not hex).
     expect(r.status).toBe(2);
+  });
+
+  it('reads a raw binary frame from @file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gbcs-cli-'));
+    const file = join(dir, 'frame.bin');
+    writeFileSync(file, ecs52.bytes);
+    const r = await runCli(['decode', '--json', `@${file}`]);
+    rmSync(dir, { recursive: true });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).useCase).toBe('ECS52');
   });
 
   it('decodes one frame per stdin line, one result per line', async () => {

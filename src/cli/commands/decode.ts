@@ -1,6 +1,5 @@
-// gbcs decode <hex | base64 | @file | ->: one frame from an argument or file, or one
-// frame per line from stdin.
-import { readFileSync } from 'node:fs';
+// gbcs decode <hex | base64 | @file | ->: one frame from an argument or a file (text, or
+// raw binary starting DD/DF), or one frame per line from stdin.
 import { decodeFrame } from '../../decode.js';
 import { GbcsDecodeError } from '../../errors.js';
 import type { GbcsFrame } from '../../frame.js';
@@ -9,7 +8,8 @@ import { toJsonSafe } from '../../payload/json.js';
 import { formatFrameText } from '../format.js';
 import { typedViewJson } from '../typedViews.js';
 import { EXIT_VERIFY_FAILED, formatSecurityText, reportFailed, secureFrame, securityContext, type SecurityContext } from '../security.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readStream, reportDecodeError, type Command, type Io } from '../io.js';
+import { createFrameLineStream, type FrameLineResult } from '../../stream.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readInput, reportDecodeError, type Command, type Io } from '../io.js';
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
@@ -28,18 +28,6 @@ async function render(frame: GbcsFrame, json: boolean, sec?: SecurityContext, fa
   return json ? `${JSON.stringify({ ...frameJson(frame, payload), security: report })}\n` : formatFrameText(frame, payload) + formatSecurityText(report);
 }
 
-/** A file is one frame: hex/base64 text, or raw binary when it starts with DD/DF. */
-function readFrameFile(path: string): Uint8Array | string {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  if (buf.length > 0 && (buf[0] === 0xdd || buf[0] === 0xdf)) return new Uint8Array(buf);
-  return buf.toString('utf8');
-}
-
 export const decodeCommand: Command = {
   name: 'decode',
   summary: 'decode GBCS frames (hex, base64, @file, or - for one frame per stdin line)',
@@ -52,27 +40,31 @@ export const decodeCommand: Command = {
     if (positional.length !== 1) throw new UsageError('give exactly one frame source');
     const src = positional[0]!;
     if (src !== '-') {
-      const input = src.startsWith('@') ? readFrameFile(src.slice(1)) : src;
+      const input = await readInput(src, io);
       const failed = { any: false };
-      io.stdout.write(await render(decodeFrame(input), json, sec, failed));
+      io.stdout.write(await render(decodeFrame(input.bytes ?? input.text), json, sec, failed));
       return failed.any ? EXIT_VERIFY_FAILED : EXIT_OK;
     }
-    const text = (await readStream(io.stdin)).toString('utf8');
+    // stdin: one frame per line, streamed (bounded memory) and decoded in WASM batches.
     let status = EXIT_OK;
     let first = true;
     const failed = { any: false };
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === '' || line.startsWith('#')) continue;
+    for await (const item of io.stdin.pipe(createFrameLineStream())) {
+      const { line, result } = item as FrameLineResult;
+      if (result instanceof GbcsDecodeError) {
+        reportDecodeError(io, result, `line ${line}`);
+        if (json) io.stdout.write(`${JSON.stringify({ error: result.code, offset: result.offset, expected: result.expected, line })}\n`);
+        status = EXIT_MALFORMED;
+        continue;
+      }
       try {
-        const out = await render(decodeFrame(line), json, sec, failed);
+        const out = await render(result, json, sec, failed);
         io.stdout.write(json || first ? out : `\n${out}`);
         first = false;
       } catch (e) {
         if (!(e instanceof GbcsDecodeError)) throw e;
-        reportDecodeError(io, e, `line ${i + 1}`);
-        if (json) io.stdout.write(`${JSON.stringify({ error: e.code, offset: e.offset, expected: e.expected, line: i + 1 })}\n`);
+        reportDecodeError(io, e, `line ${line}`);
+        if (json) io.stdout.write(`${JSON.stringify({ error: e.code, offset: e.offset, expected: e.expected, line })}\n`);
         status = EXIT_MALFORMED;
       }
     }
