@@ -6,6 +6,8 @@ import { GbcsDecodeError } from '../errors.js';
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 export const EXIT_MALFORMED = 2;
+/** A check that ran and failed: invalid signature/MAC/ciphertext, refused plan or package, image not valid. */
+export const EXIT_CHECK_FAILED = 3;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -11,7 +11,6 @@ import { verifyFrame } from '../security/verify.js';
 import { UsageError } from './io.js';
 
 /** `gbcs decode --keys`: exit status when a signature, MAC or encrypted part is invalid. */
-export const EXIT_VERIFY_FAILED = 3;
 
 export interface SecurityContext {
   readonly keyStore: KeyStore;

@@ -7,9 +7,9 @@ import type { DecodedPayload } from '../../payload/index.js';
 import { toJsonSafe } from '../../payload/json.js';
 import { formatFrameText } from '../format.js';
 import { typedViewJson } from '../typedViews.js';
-import { EXIT_VERIFY_FAILED, formatSecurityText, reportFailed, secureFrame, securityContext, type SecurityContext } from '../security.js';
+import { formatSecurityText, reportFailed, secureFrame, securityContext, type SecurityContext } from '../security.js';
 import { createFrameLineStream, type FrameLineResult } from '../../stream.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readInput, reportDecodeError, type Command, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readInput, reportDecodeError, type Command, type Io } from '../io.js';
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
@@ -43,7 +43,7 @@ export const decodeCommand: Command = {
       const input = await readInput(src, io);
       const failed = { any: false };
       io.stdout.write(await render(decodeFrame(input.bytes ?? input.text), json, sec, failed));
-      return failed.any ? EXIT_VERIFY_FAILED : EXIT_OK;
+      return failed.any ? EXIT_CHECK_FAILED : EXIT_OK;
     }
     // stdin: one frame per line, streamed (bounded memory) and decoded in WASM batches.
     let status = EXIT_OK;
@@ -68,6 +68,6 @@ export const decodeCommand: Command = {
         status = EXIT_MALFORMED;
       }
     }
-    return status === EXIT_OK && failed.any ? EXIT_VERIFY_FAILED : status;
+    return status === EXIT_OK && failed.any ? EXIT_CHECK_FAILED : status;
   },
 };

@@ -8,10 +8,9 @@ import { AltHanPackageError, Premises, buildFirmwarePackage, splitFirmwarePackag
 import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type DeviceType, type FirmwareRepository } from '../../lifecycle/repository.js';
 import { FirmwareTracker, type DeviceFirmwareState } from '../../lifecycle/tracker.js';
 import { planUpgrade } from '../../lifecycle/upgradePath.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readFileArg, readStream, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readFileArg, readStream, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
 
 /** Exit status when a plan or a package is refused for a stated reason. */
-export const EXIT_REFUSED = 3;
 
 const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--json]
        gbcs fw track [--devices <file.json>] [--repo <file>] [--json] <frames-file | ->
@@ -38,11 +37,11 @@ async function plan(args: string[], io: Io): Promise<number> {
   const p = planUpgrade(repo, need(flags, 'from'), need(flags, 'to'));
   if (flags.has('json')) {
     io.stdout.write(`${JSON.stringify(p.ok ? { ok: true, steps: p.steps } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`);
-    return p.ok ? EXIT_OK : EXIT_REFUSED;
+    return p.ok ? EXIT_OK : EXIT_CHECK_FAILED;
   }
   if (!p.ok) {
     io.stderr.write(`gbcs fw plan: refused: ${p.error.message}\n`);
-    return EXIT_REFUSED;
+    return EXIT_CHECK_FAILED;
   }
   if (p.steps.length === 0) io.stdout.write(`${p.current.entryId} is already the target: nothing to apply\n`);
   let from = p.current;
@@ -138,7 +137,7 @@ export const fwCommand: Command = {
     } catch (e) {
       if (e instanceof FirmwareRepositoryError || e instanceof AltHanPackageError) {
         io.stderr.write(`gbcs fw ${args[0]}: ${e.message}\n`);
-        return e instanceof AltHanPackageError && e.code !== 'premises' ? EXIT_REFUSED : EXIT_MALFORMED;
+        return e instanceof AltHanPackageError && e.code !== 'premises' ? EXIT_CHECK_FAILED : EXIT_MALFORMED;
       }
       throw e;
     }

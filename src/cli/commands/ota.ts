@@ -19,7 +19,7 @@ import {
 import { encodeZclOta } from '../../ota/zclOta.js';
 import type { KeyStore } from '../../security/keyStore.js';
 import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, runSubcommand, type Command, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, runSubcommand, type Command, type Io } from '../io.js';
 
 const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form gbcs|gbcs-unsigned|zigbee] [--json]
        gbcs ota build --header <json | @file.json> --image <file> --keys <dir> --signer <eui> -o <file>
@@ -242,7 +242,7 @@ async function verify(args: string[], io: Io): Promise<number> {
   io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
   if (s.state === 'valid') return EXIT_OK;
   if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
-  return EXIT_MALFORMED;
+  return EXIT_CHECK_FAILED;
 }
 
 export const otaCommand: Command = {
