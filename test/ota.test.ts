@@ -425,6 +425,11 @@ describe('DLMS image transfer (IC 18)', () => {
     const info = [{ size: 361, identifier: Uint8Array.of(9), signature: prng(64) }];
     expect(decodeImageToActivateInfo(encodeImageToActivateInfo(info))).toEqual(info);
     expect(decodeError(() => decodeImageBlockTransfer(encodeImageBlockTransfer({ blockNumber: 1, data: prng(10) }).subarray(0, 12))).code).toBe('truncated');
+    // A well-formed Data value of the wrong shape names the element and its offset.
+    const wrong = decodeError(() => decodeImageTransferInitiate(Uint8Array.from(Buffer.from('0202090101' + '1200ff', 'hex'))));
+    expect(wrong).toMatchObject({ code: 'dlms-shape', offset: 5 });
+    expect(wrong.message).toMatch(/double-long-unsigned \(image size\).*found long-unsigned/);
+    expect(decodeError(() => decodeImageToActivateInfo(Uint8Array.from(Buffer.from('0101' + '020106000000ff', 'hex')))).offset).toBe(2);
   });
 
   it('transferred_blocks_status: bit n = block n, MSB first; first missing; gaps', () => {

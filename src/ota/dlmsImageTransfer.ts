@@ -3,6 +3,7 @@
 // (most significant bit first within each byte, as DLMS bit-strings are) is block n.
 import { toBytes, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
+import { decodeDlmsData, encodeDlmsData, type DlmsBitString, type DlmsData, type DlmsInteger, type DlmsList, type DlmsOctetString } from '../payload/dlmsData.js';
 
 export const IMAGE_TRANSFER_CLASS_ID = 18;
 /** Default logical name 0-0:44.0.0.255. */
@@ -20,78 +21,45 @@ export const IMAGE_TRANSFER_STATUS = [
 ] as const;
 export type ImageTransferStatus = (typeof IMAGE_TRANSFER_STATUS)[number];
 
-const T_STRUCTURE = 0x02;
-const T_ARRAY = 0x01;
-const T_BIT_STRING = 0x04;
-const T_OCTET_STRING = 0x09;
-const T_UINT32 = 0x06;
-const T_INTEGER = 0x0f;
+// The payloads are ordinary A-XDR Data: encoded and walked by the payload module's DLMS
+// Data codec (WASM walker); this module only checks and names the IC 18 shapes.
 
-function lengthBytes(n: number): number[] {
-  if (n < 0x80) return [n];
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
-  return [0x80 | out.length, ...out];
-}
-
-function u32be(v: number, field: string): number[] {
+function u32(v: number, field: string): DlmsData {
   if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new GbcsEncodeError(field, `${v} is not a 32-bit unsigned integer`);
-  return [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+  return { type: 'double-long-unsigned', value: v };
+}
+const octets = (bytes: Uint8Array): DlmsData => ({ type: 'octet-string', bytes });
+const structure = (...items: DlmsData[]): DlmsData => ({ type: 'structure', items });
+
+/** Byte offset of `items[k]` inside a structure/array whose header is `head` bytes. */
+function itemOffset(items: readonly DlmsData[], k: number, head: number): number {
+  let o = head;
+  for (let j = 0; j < k; j++) o += encodeDlmsData(items[j]!).length;
+  return o;
 }
 
-function octetString(v: Uint8Array): Uint8Array {
-  const h = [T_OCTET_STRING, ...lengthBytes(v.length)];
-  const out = new Uint8Array(h.length + v.length);
-  out.set(h);
-  out.set(v, h.length);
-  return out;
+function shapeError(at: number, what: string, found: DlmsData): GbcsDecodeError {
+  return new GbcsDecodeError('dlms-shape', at, what, `found ${found.type}`);
 }
 
-function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+/** A structure (or array) of exactly `n` items, else an error naming `what`. */
+function list(d: DlmsData, type: 'structure' | 'array', n: number | undefined, at: number, what: string): DlmsData[] {
+  if (d.type !== type || (n !== undefined && (d as DlmsList).items.length !== n)) {
+    throw new GbcsDecodeError('dlms-shape', at, what, d.type === type ? `${(d as DlmsList).items.length} elements` : `found ${d.type}`);
   }
-  return out;
+  return (d as DlmsList).items;
 }
 
-class Reader {
-  o = 0;
-  constructor(readonly b: Uint8Array) {}
-  u8(what: string): number {
-    if (this.o >= this.b.length) throw new GbcsDecodeError('truncated', this.b.length, what, 'the IC 18 payload ends inside a field');
-    return this.b[this.o++]!;
-  }
-  tag(t: number, what: string): void {
-    const at = this.o;
-    const v = this.u8(what);
-    if (v !== t) throw new GbcsDecodeError('dlms-tag', at, what, `found 0x${v.toString(16).padStart(2, '0')}`);
-  }
-  length(what: string): number {
-    const at = this.o;
-    const f = this.u8(what);
-    if (f < 0x80) return f;
-    const k = f & 0x7f;
-    if (k === 0 || k > 4) throw new GbcsDecodeError('ber-length', at, 'A-XDR length (00-7F or 81-84 followed by 1-4 bytes)', `found 0x${f.toString(16)}`);
-    let n = 0;
-    for (let i = 0; i < k; i++) n = n * 256 + this.u8(what);
-    return n;
-  }
-  u32(what: string): number {
-    let v = 0;
-    for (let i = 0; i < 4; i++) v = v * 256 + this.u8(what);
-    return v;
-  }
-  view(n: number, what: string): Uint8Array {
-    if (this.o + n > this.b.length) throw new GbcsDecodeError('truncated', this.b.length, what, `${n} bytes announced, ${this.b.length - this.o} present`);
-    this.o += n;
-    return this.b.subarray(this.o - n, this.o);
-  }
-  end(): void {
-    if (this.o !== this.b.length) throw new GbcsDecodeError('trailing-bytes', this.o, 'end of the IC 18 payload', `${this.b.length - this.o} bytes follow`);
-  }
+function u32Of(items: readonly DlmsData[], k: number, head: number, what: string): number {
+  const d = items[k]!;
+  if (d.type !== 'double-long-unsigned') throw shapeError(itemOffset(items, k, head), what, d);
+  return (d as DlmsInteger).value;
+}
+
+function octetsOf(items: readonly DlmsData[], k: number, head: number, what: string): Uint8Array {
+  const d = items[k]!;
+  if (d.type !== 'octet-string') throw shapeError(itemOffset(items, k, head), what, d);
+  return (d as DlmsOctetString).bytes;
 }
 
 export interface ImageTransferInitiate {
@@ -101,19 +69,12 @@ export interface ImageTransferInitiate {
 
 /** Method 1 image_transfer_initiate: `02 02 09 <id> 06 <size>`. */
 export function encodeImageTransferInitiate(v: ImageTransferInitiate): Uint8Array {
-  return concat([T_STRUCTURE, 2], octetString(v.identifier), [T_UINT32, ...u32be(v.size, 'size')]);
+  return encodeDlmsData(structure(octets(v.identifier), u32(v.size, 'size')));
 }
 
 export function decodeImageTransferInitiate(input: BinaryInput): ImageTransferInitiate {
-  const r = new Reader(toBytes(input));
-  r.tag(T_STRUCTURE, 'structure tag 02');
-  r.tag(2, 'structure of 2 elements');
-  r.tag(T_OCTET_STRING, 'octet-string tag 09 (image identifier)');
-  const identifier = r.view(r.length('identifier length'), 'image identifier');
-  r.tag(T_UINT32, 'double-long-unsigned tag 06 (image size)');
-  const size = r.u32('image size (4)');
-  r.end();
-  return { identifier, size };
+  const items = list(decodeDlmsData(toBytes(input)), 'structure', 2, 0, 'structure {octet-string identifier, double-long-unsigned size}');
+  return { identifier: octetsOf(items, 0, 2, 'octet-string (image identifier)'), size: u32Of(items, 1, 2, 'double-long-unsigned (image size)') };
 }
 
 export interface ImageBlockTransfer {
@@ -124,34 +85,26 @@ export interface ImageBlockTransfer {
 
 /** Method 2 image_block_transfer: `02 02 06 <blockNo> 09 <data>`. */
 export function encodeImageBlockTransfer(v: ImageBlockTransfer): Uint8Array {
-  return concat([T_STRUCTURE, 2, T_UINT32, ...u32be(v.blockNumber, 'blockNumber')], octetString(v.data));
+  return encodeDlmsData(structure(u32(v.blockNumber, 'blockNumber'), octets(v.data)));
 }
 
 /** Decodes method 2; `data` is a view of the input. */
 export function decodeImageBlockTransfer(input: BinaryInput): ImageBlockTransfer {
-  const r = new Reader(toBytes(input));
-  r.tag(T_STRUCTURE, 'structure tag 02');
-  r.tag(2, 'structure of 2 elements');
-  r.tag(T_UINT32, 'double-long-unsigned tag 06 (block number)');
-  const blockNumber = r.u32('block number (4)');
-  r.tag(T_OCTET_STRING, 'octet-string tag 09 (block data)');
-  const data = r.view(r.length('block data length'), 'block data');
-  r.end();
-  return { blockNumber, data };
+  const items = list(decodeDlmsData(toBytes(input)), 'structure', 2, 0, 'structure {double-long-unsigned block number, octet-string data}');
+  return { blockNumber: u32Of(items, 0, 2, 'double-long-unsigned (block number)'), data: octetsOf(items, 1, 2, 'octet-string (block data)') };
 }
 
 /** Methods 3 image_verify and 4 image_activate: `0F 00` (integer 0). */
 export function encodeImageVerify(): Uint8Array {
-  return Uint8Array.of(T_INTEGER, 0);
+  return encodeDlmsData({ type: 'integer', value: 0 });
 }
 export const encodeImageActivate = encodeImageVerify;
 
 /** Accepts exactly `0F 00`. */
 export function decodeImageVerifyOrActivate(input: BinaryInput): void {
-  const r = new Reader(toBytes(input));
-  r.tag(T_INTEGER, 'integer tag 0F');
-  r.tag(0, 'integer value 00');
-  r.end();
+  const d = decodeDlmsData(toBytes(input));
+  if (d.type !== 'integer') throw shapeError(0, 'integer (0F 00)', d);
+  if ((d as DlmsInteger).value !== 0) throw new GbcsDecodeError('dlms-shape', 1, 'integer value 00', `found ${(d as DlmsInteger).value}`);
 }
 
 export interface ImageToActivateInfo {
@@ -162,29 +115,24 @@ export interface ImageToActivateInfo {
 
 /** Attribute 7: array of structure {double-long-unsigned size, octet-string id, octet-string signature}. */
 export function encodeImageToActivateInfo(list: readonly ImageToActivateInfo[]): Uint8Array {
-  const parts: (Uint8Array | number[])[] = [[T_ARRAY, ...lengthBytes(list.length)]];
-  for (const v of list) parts.push([T_STRUCTURE, 3, T_UINT32, ...u32be(v.size, 'size')], octetString(v.identifier), octetString(v.signature));
-  return concat(...parts);
+  return encodeDlmsData({
+    type: 'array',
+    items: list.map((v) => structure(u32(v.size, 'size'), octets(v.identifier), octets(v.signature))),
+  });
 }
 
 export function decodeImageToActivateInfo(input: BinaryInput): ImageToActivateInfo[] {
-  const r = new Reader(toBytes(input));
-  r.tag(T_ARRAY, 'array tag 01');
-  const n = r.length('array length');
-  const out: ImageToActivateInfo[] = [];
-  for (let i = 0; i < n; i++) {
-    r.tag(T_STRUCTURE, 'structure tag 02');
-    r.tag(3, 'structure of 3 elements');
-    r.tag(T_UINT32, 'double-long-unsigned tag 06 (size)');
-    const size = r.u32('size (4)');
-    r.tag(T_OCTET_STRING, 'octet-string tag 09 (identifier)');
-    const identifier = r.view(r.length('identifier length'), 'identifier');
-    r.tag(T_OCTET_STRING, 'octet-string tag 09 (signature)');
-    const signature = r.view(r.length('signature length'), 'signature');
-    out.push({ size, identifier, signature });
-  }
-  r.end();
-  return out;
+  const bytes = toBytes(input);
+  const entries = list(decodeDlmsData(bytes), 'array', undefined, 0, 'array of image_to_activate_info structures');
+  const head = bytes.length - entries.reduce((n, e) => n + encodeDlmsData(e).length, 0);
+  return entries.map((e, i) => {
+    const items = list(e, 'structure', 3, itemOffset(entries, i, head), 'structure {size, identifier, signature}');
+    return {
+      size: u32Of(items, 0, 2, 'double-long-unsigned (size)'),
+      identifier: octetsOf(items, 1, 2, 'octet-string (identifier)'),
+      signature: octetsOf(items, 2, 2, 'octet-string (signature)'),
+    };
+  });
 }
 
 /** transferred_blocks_status (attribute 3): which blocks are present. */
@@ -244,15 +192,13 @@ export class TransferredBlocks {
 
   /** A-XDR bit-string: `04 <length in bits> <bytes>`. */
   encode(): Uint8Array {
-    return concat([T_BIT_STRING, ...lengthBytes(this.blockCount)], this.bits);
+    return encodeDlmsData({ type: 'bit-string', bitCount: this.blockCount, bytes: this.bits } as DlmsData);
   }
 
   static decode(input: BinaryInput): TransferredBlocks {
-    const r = new Reader(toBytes(input));
-    r.tag(T_BIT_STRING, 'bit-string tag 04');
-    const n = r.length('bit-string length in bits');
-    const bytes = r.view(Math.ceil(n / 8), `${Math.ceil(n / 8)} bytes of bit-string`);
-    r.end();
+    const d = decodeDlmsData(toBytes(input));
+    if (d.type !== 'bit-string') throw shapeError(0, 'bit-string (transferred_blocks_status)', d);
+    const { bitCount: n, bytes } = d as DlmsBitString;
     const t = new TransferredBlocks(n);
     for (let i = 0; i < n; i++) if (bytes[i >> 3]! & (0x80 >> (i & 7))) t.set(i);
     return t;
