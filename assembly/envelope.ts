@@ -33,7 +33,9 @@ let rec: usize = 0;
 
 function clearRecord(): void {
   // Every optional offset starts as NONE; scalars are overwritten when present.
-  memory.fill(rec, 0xff, <usize>REC_WORDS << 2);
+  // Eight 16-byte stores (REC_WORDS = 32 words): cheaper than a memory.fill call.
+  const ones = i32x4.splat(-1);
+  for (let i: usize = 0; i < (<usize>REC_WORDS << 2); i += 16) v128.store(rec + i, ones);
   put(R_STATUS, 0);
   put(R_ERR_OFFSET, 0);
   put(R_SIG_STATE, SIG_ABSENT);

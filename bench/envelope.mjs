@@ -1,6 +1,7 @@
 // Envelope decode throughput: WASM one call per frame vs WASM batch vs a plain-JS walk of
 // the same envelope, at the index level and with full GbcsFrame objects.
 import { instantiateSync } from '@assemblyscript/loader';
+import Benchmark from 'benchmark';
 import { decodeFrame, decodeFrames } from '../dist/index.js';
 import { WASM_BASE64 } from '../dist/generated/wasm-binary.js';
 import { wasmCore } from '../dist/wasm/core.js';
@@ -86,7 +87,7 @@ export async function run() {
     { units: frames.length, bytes },
   );
 
-  await runCases(
+  const rows = await runCases(
     'Envelope decode to GbcsFrame objects (public API)',
     [
       { name: 'decodeFrame() per frame', fn: () => { for (const f of frames) sink += decodeFrame(f).messageCode; } },
@@ -103,6 +104,17 @@ export async function run() {
     ],
     { units: frames.length, bytes },
   );
+  // Cross-check of the harness: the same case measured by Benchmark.js, which uses its own
+  // sampling and statistics. The two should agree within noise.
+  const tiny = rows.find((r) => r.name === 'decodeFrame() per frame');
+  const bjs = await new Promise((resolve) => {
+    new Benchmark('decodeFrame() per frame', () => {
+      for (const f of frames) sink += decodeFrame(f).messageCode;
+    }, { maxTime: 1, onComplete: (e) => resolve(e.target) }).run();
+  });
+  const tinyMsgs = tiny.perSec * frames.length;
+  const bjsMsgs = bjs.hz * frames.length;
+  console.log(`\nHarness cross-check, decodeFrame() per frame: tinybench ${Math.round(tinyMsgs).toLocaleString('en')} msg/s, Benchmark.js ${Math.round(bjsMsgs).toLocaleString('en')} msg/s (±${bjs.stats.rme.toFixed(1)}%), ratio ${(bjsMsgs / tinyMsgs).toFixed(2)}`);
   if (sink === 42) console.log('');
 }
 
