@@ -2,13 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, folderKeyStore, verifyFrame } from '../src/index.js';
 import { runCli, spawnCli } from './cliHarness.js';
-import { readFixtures } from './fixtures.js';
+import { fixture, readFixtures } from './fixtures.js';
 
 const KEYS = new URL('./fixtures/keys', import.meta.url).pathname;
 const ACB = '90b3d51f30000002';
 const SUPPLIER = '90b3d51f30010000';
 const fixtures = readFixtures('security.hex');
-const fx = (t: string) => fixtures.find((f) => f.title.startsWith(t))!;
+const fx = (t: string) => fixture(t, 'security.hex');
 
 describe('gbcs decode --keys', () => {
   it('shows signature and MAC results', async () => {

@@ -7,7 +7,16 @@ export interface Fixture {
   readonly bytes: Uint8Array;
 }
 
+const cache = new Map<string, Fixture[]>();
+
+/** The fixtures of one file, read once per test process. */
 export function readFixtures(name = 'frames.hex'): Fixture[] {
+  let got = cache.get(name);
+  if (!got) cache.set(name, (got = parseFixtures(name)));
+  return got;
+}
+
+function parseFixtures(name: string): Fixture[] {
   const text = readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
   const out: Fixture[] = [];
   let title = '';
@@ -20,6 +29,6 @@ export function readFixtures(name = 'frames.hex'): Fixture[] {
 
 export function fixture(titleStart: string, name?: string): Fixture {
   const f = readFixtures(name).find((x) => x.title.startsWith(titleStart));
-  if (!f) throw new Error(`no fixture titled ${titleStart}`);
+  if (!f) throw new Error(`no fixture titled ${titleStart} in ${name ?? 'frames.hex'}`);
   return f;
 }

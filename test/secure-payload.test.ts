@@ -29,18 +29,14 @@ import {
 } from '../src/index.js';
 import { toJsonSafe } from '../src/payload/json.js';
 import { runCli } from './cliHarness.js';
-import { readFixtures } from './fixtures.js';
+import { fixture, readFixtures } from './fixtures.js';
 
 const KEYS = new URL('./fixtures/keys', import.meta.url).pathname;
 const ks = folderKeyStore(KEYS);
 const SUPPLIER = '90b3d51f30010000';
 const GSME = '00db1234567890a1';
 const fixtures = readFixtures('security.hex');
-const fx = (t: string) => {
-  const f = fixtures.find((x) => x.title.startsWith(t));
-  if (!f) throw new Error(`no security fixture ${t}`);
-  return f;
-};
+const fx = (t: string) => fixture(t, 'security.hex');
 const publicOnly: KeyStore = (eui, usage, o) => (o?.privateKey ? Promise.resolve(undefined) : ks(eui, usage, o));
 
 /** Read Attributes Response records as id → value (the GCS13a-shaped fixture). */

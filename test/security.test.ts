@@ -25,7 +25,7 @@ import {
   webCryptoPrimitives,
   type KeyStore,
 } from '../src/index.js';
-import { readFixtures, type Fixture } from './fixtures.js';
+import { fixture, readFixtures, type Fixture } from './fixtures.js';
 import { bitSample, tamperDetected } from './tamper.js';
 
 const KEYS = new URL('./fixtures/keys', import.meta.url).pathname;
@@ -36,11 +36,7 @@ const ESME = '00db1234567890a0';
 const GSME = '00db1234567890a1';
 const PPMID = '00db1234567890a4';
 const fixtures = readFixtures('security.hex');
-const fx = (title: string): Fixture => {
-  const f = fixtures.find((x) => x.title.startsWith(title));
-  if (!f) throw new Error(`no security fixture ${title}`);
-  return f;
-};
+const fx = (title: string): Fixture => fixture(title, 'security.hex');
 /** A store that hides private keys (a party that only holds certificates). */
 const publicOnly: KeyStore = (eui, usage, o) => (o?.privateKey ? Promise.resolve(undefined) : ks(eui, usage, o));
 
