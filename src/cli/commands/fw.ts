@@ -12,7 +12,7 @@ import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, read
 
 /** Exit status when a plan or a package is refused for a stated reason. */
 
-const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--json]
+const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--reading alternatives|sequence] [--json]
        gbcs fw track [--devices <file.json>] [--repo <file>] [--json] <frames-file | ->
        gbcs fw package build --premises <file.json> --design per-bridge|bridge3-carries-bridge4 --out <file> <image>...
        gbcs fw package split --premises <file.json> [--out-dir <dir>] [--json] <package>
@@ -31,18 +31,21 @@ function loadRepository(path: string): FirmwareRepository {
 }
 
 async function plan(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['repo', 'from', 'to'], booleans: ['json'] });
+  const { flags, positional } = parseArgs(args, { values: ['repo', 'from', 'to', 'reading'], booleans: ['json'] });
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
+  const reading = flags.get('reading') ?? 'alternatives';
+  if (reading !== 'alternatives' && reading !== 'sequence') throw new UsageError('--reading must be alternatives or sequence');
   const repo = loadRepository(need(flags, 'repo'));
-  const p = planUpgrade(repo, need(flags, 'from'), need(flags, 'to'));
+  const p = planUpgrade(repo, need(flags, 'from'), need(flags, 'to'), { reading });
   if (flags.has('json')) {
-    io.stdout.write(`${JSON.stringify(p.ok ? { ok: true, steps: p.steps } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`);
+    io.stdout.write(`${JSON.stringify(p.ok ? { ok: true, steps: p.steps, warnings: p.warnings.map((w) => ({ kind: w.kind, entryId: w.entry.entryId, message: w.message })) } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`);
     return p.ok ? EXIT_OK : EXIT_CHECK_FAILED;
   }
   if (!p.ok) {
     io.stderr.write(`gbcs fw plan: refused: ${p.error.message}\n`);
     return EXIT_CHECK_FAILED;
   }
+  for (const w of p.warnings) io.stderr.write(`gbcs fw plan: warning: ${w.message}\n`);
   if (p.steps.length === 0) io.stdout.write(`${p.current.entryId} is already the target: nothing to apply\n`);
   let from = p.current;
   p.steps.forEach((s, i) => {
