@@ -139,3 +139,5 @@ export const E_GBZ_CIPHERED_LENGTH = 113;
 export const E_DER_TAG = 114;
 export const E_DER_LENGTH = 115;
 export const E_DER_CONTENTS = 116;
+/** Never written by the core: the JS glue's status for a core call that trapped (a core bug, not input). */
+export const E_TRAP = 127;
