@@ -48,7 +48,20 @@ export {
   type UpgradeBlock,
   type UpgradeCheck,
   type UpgradePlan,
+  type UpgradeOptions,
+  type UpgradePathReading,
+  type UpgradeWarning,
 } from './lifecycle/upgradePath.js';
+export {
+  planDistributions,
+  imageSlot,
+  otaClientClass,
+  SLOT_GROUPS,
+  DistributionPlanError,
+  type Distribution,
+  type DistributionStep,
+  type OtaClientClass,
+} from './lifecycle/distribution.js';
 export {
   Premises,
   AltHanPackageError,
@@ -73,6 +86,7 @@ export {
   type DeviceFirmwareState,
   type TrackerOptions,
   type TrackerNote,
+  type DccAlertInput,
 } from './lifecycle/tracker.js';
 export {
   decodePayload,
