@@ -13,7 +13,7 @@ import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, read
 /** Exit status when a plan or a package is refused for a stated reason. */
 
 const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--reading alternatives|sequence] [--json]
-       gbcs fw track [--devices <file.json>] [--repo <file>] [--json] <frames-file | ->
+       gbcs fw track [--devices <file.json>] [--repo <file>] [--retried-cs06] [--json] <frames-file | ->
        gbcs fw package build --premises <file.json> --design per-bridge|bridge3-carries-bridge4 --out <file> <image>...
        gbcs fw package split --premises <file.json> [--out-dir <dir>] [--json] <package>
 exit status: 0 ok, 1 usage, 2 malformed input, 3 plan or package refused`;
@@ -70,10 +70,10 @@ function stateLine(s: DeviceFirmwareState): string {
 }
 
 async function track(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['devices', 'repo'], booleans: ['json'] });
+  const { flags, positional } = parseArgs(args, { values: ['devices', 'repo'], booleans: ['json', 'retried-cs06'] });
   if (positional.length !== 1) throw new UsageError('give one frames file (one frame per line) or -');
   const devices = flags.has('devices') ? (JSON.parse(readFileArg(need(flags, 'devices')).toString('utf8')) as { eui: string; deviceType: DeviceType }[]) : undefined;
-  const tracker = new FirmwareTracker({ devices, repository: flags.has('repo') ? loadRepository(need(flags, 'repo')) : undefined });
+  const tracker = new FirmwareTracker({ devices, repository: flags.has('repo') ? loadRepository(need(flags, 'repo')) : undefined, retriedCs06Reconciles: flags.has('retried-cs06') });
   const text = positional[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFileArg(positional[0]!).toString('utf8');
   let status = EXIT_OK;
   const lines = text.split(/\r?\n/);
