@@ -67,6 +67,10 @@ export {
   AltHanPackageError,
   ALT_HAN_VARIANTS,
   ALT_HAN_BRIDGES,
+  SMI_VISIBLE_BRIDGES,
+  FAILURE_ATTRIBUTION,
+  PACKAGE_DESIGNS,
+  deliveredTo,
   summarizePackageImage,
   buildFirmwarePackage,
   splitFirmwarePackage,
@@ -77,6 +81,8 @@ export {
   type PackageImage,
   type PackageManifest,
   type PackagedImage,
+  type PremisesAuthor,
+  type VariantCorrection,
 } from './lifecycle/altHan.js';
 export {
   FirmwareTracker,

@@ -14,7 +14,7 @@ import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, read
 
 const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--reading alternatives|sequence] [--json]
        gbcs fw track [--devices <file.json>] [--repo <file>] [--retried-cs06] [--json] <frames-file | ->
-       gbcs fw package build --premises <file.json> --design per-bridge|bridge3-carries-bridge4 --out <file> <image>...
+       gbcs fw package build --premises <file.json> --design per-bridge|bridge3-carries-bridge4|bridge1-orchestrates --out <file> <image>...
        gbcs fw package split --premises <file.json> [--out-dir <dir>] [--json] <package>
 exit status: 0 ok, 1 usage, 2 malformed input, 3 plan or package refused`;
 
@@ -106,7 +106,7 @@ async function pkg(args: string[], io: Io): Promise<number> {
   }
   if (verb === 'build') {
     const design = need(flags, 'design') as PackageDesign;
-    if (design !== 'per-bridge' && design !== 'bridge3-carries-bridge4') throw new UsageError('--design is per-bridge or bridge3-carries-bridge4');
+    if (design !== 'per-bridge' && design !== 'bridge3-carries-bridge4' && design !== 'bridge1-orchestrates') throw new UsageError('--design is per-bridge, bridge3-carries-bridge4 or bridge1-orchestrates');
     if (positional.length === 0) throw new UsageError('give the upgrade image files');
     const { bytes, manifest } = buildFirmwarePackage(premises, positional.map((p) => new Uint8Array(readFileArg(p))), design);
     writeFileSync(need(flags, 'out'), bytes);
