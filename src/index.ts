@@ -53,6 +53,12 @@ export {
   type UpgradeWarning,
 } from './lifecycle/upgradePath.js';
 export {
+  checkImageAgainstRepository,
+  type ImageIdentity,
+  type RepositoryFieldCheck,
+  type RepositoryImageCheck,
+} from './lifecycle/imageCheck.js';
+export {
   planDistributions,
   imageSlot,
   otaClientClass,

@@ -426,8 +426,9 @@ describe('Lifecycle inputs (issue 10 item 9)', () => {
       expect([...back.entries()]).toEqual([...repo.entries()]);
     }
     // The hostile cases spelled out.
-    const edge = new FirmwareRepository([full(0, { manufacturer: '#not a comment', model: 'say "hi", then\nnew line' }), full(1, { manufacturer: "'=already guarded", model: '#' })]);
+    const edge = new FirmwareRepository([full(0, { manufacturer: '#not a comment', model: 'say "hi", then\nnew line', manufacturerCode: 0x121d, imageType: 0 }), full(1, { manufacturer: "'=already guarded", model: '#' })]);
     expect([...loadRepositoryCsv(repositoryToCsv(edge)).entries()]).toEqual([...edge.entries()]);
+    expect(loadRepositoryCsv(repositoryToCsv(edge)).get('E0')).toMatchObject({ manufacturerCode: 0x121d, imageType: 0 });
   });
 
   it('lifecycle inputs: exported CSV is safe from spreadsheet formula injection (=, +, -, @)', () => {

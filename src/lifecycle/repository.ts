@@ -24,6 +24,13 @@ export interface FirmwareEntry {
    * this entry may be applied. Empty means no earlier entry qualifies (a chain start).
    */
   readonly upgradePath: readonly string[];
+  /**
+   * ZigBee manufacturer code and image type of the entry's OTA images (GBCS.md 5.2 header),
+   * when recorded. `ota verify --repo` checks an image header against them: the header is
+   * outside the Supplier's signature, so only the repository can vouch for it.
+   */
+  readonly manufacturerCode?: number;
+  readonly imageType?: number;
 }
 
 /** Who made a change and why; `when` defaults to the time of the call. */
@@ -106,6 +113,15 @@ function normaliseEntry(raw: unknown, where: string): FirmwareEntry {
     seen.add(id.trim());
   }
   const path = [...seen];
+  const u16 = (field: 'manufacturerCode' | 'imageType'): number | undefined => {
+    const v = r[field];
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*(0x[0-9a-f]{1,4}|\d{1,5})\s*$/i.test(v) ? Number(v.trim()) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new FirmwareRepositoryError(where, 'a 16-bit ZigBee code (number, or 0x-prefixed hex)', field, `got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const manufacturerCode = u16('manufacturerCode');
+  const imageType = u16('imageType');
   return Object.freeze({
     entryId,
     deviceType: deviceType as DeviceType,
@@ -114,6 +130,8 @@ function normaliseEntry(raw: unknown, where: string): FirmwareEntry {
     firmwareVersion: version.toLowerCase(),
     manufacturerImageHash: hash.toLowerCase(),
     upgradePath: Object.freeze(path),
+    ...(manufacturerCode !== undefined && { manufacturerCode }),
+    ...(imageType !== undefined && { imageType }),
   });
 }
 
@@ -297,6 +315,8 @@ const CSV_COLUMNS: Record<string, keyof FirmwareEntry> = {
   imagehash: 'manufacturerImageHash',
   upgradepath: 'upgradePath',
   firmwareupgradepath: 'upgradePath',
+  manufacturercode: 'manufacturerCode',
+  imagetype: 'imageType',
 };
 
 /**
@@ -365,9 +385,10 @@ export function repositoryToCsv(repo: FirmwareRepository): string {
     const s = guardCell(v);
     return /[",#\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  let out = 'entry_id,device_type,manufacturer,model,firmware_version,manufacturer_image_hash,upgrade_path\n';
+  const code = (v: number | undefined) => (v === undefined ? '' : `0x${v.toString(16).padStart(4, '0')}`);
+  let out = 'entry_id,device_type,manufacturer,model,firmware_version,manufacturer_image_hash,upgrade_path,manufacturer_code,image_type\n';
   for (const e of repo.entries()) {
-    out += [e.entryId, e.deviceType, e.manufacturer, e.model, e.firmwareVersion, e.manufacturerImageHash, e.upgradePath.join(';')].map(q).join(',') + '\n';
+    out += [e.entryId, e.deviceType, e.manufacturer, e.model, e.firmwareVersion, e.manufacturerImageHash, e.upgradePath.join(';'), code(e.manufacturerCode), code(e.imageType)].map(q).join(',') + '\n';
   }
   return out;
 }
