@@ -67,9 +67,10 @@ export class GbcsDecodeError extends Error {
   }
 
   /** Builds the error for a WASM status code. */
-  static fromStatus(status: number, offset: number): GbcsDecodeError {
+  static fromStatus(status: number, offset: number, detail?: string): GbcsDecodeError {
+    if (status === L.E_TRAP) return new GbcsDecodeError('internal', 0, 'a frame the core can walk', `WASM trap: ${detail ?? 'unknown'}`);
     const e = EXPECTED[status] ?? ['internal', `a valid frame (unknown decoder status ${status})`];
-    return new GbcsDecodeError(e[0], offset, e[1]);
+    return new GbcsDecodeError(e[0], offset, e[1], detail);
   }
 }
 

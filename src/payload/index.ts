@@ -1,7 +1,7 @@
 // Payload decoding entry points: the full typed tree (decodePayload), the byte-exact
 // encoder (encodePayload), and the lazy view behind `frame.payload`.
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
-import type { Cra, PayloadFormat } from '../frame.js';
+import type { Cra, PayloadFormat } from '../types.js';
 import * as L from '../wasm/layout.js';
 import { buildAsn1, encodeDer, type Asn1Payload } from './asn1.js';
 import { buildDlmsApdu, buildSpec, encodeDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
