@@ -253,3 +253,31 @@ export {
 export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
 export type { GeneralizedTime } from './gbcsTime.js';
 export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';
+export {
+  readDuis,
+  parseDuisRequestId,
+  duisGbcsPayloads,
+  duisFirmwareImage,
+  duisText,
+  inspectDuis,
+  dccAlertTrackerInput,
+  duisUpdateFirmwareRequest,
+  duisReadFirmwareVersionRequest,
+  duisActivateFirmwareRequest,
+  duisDateTime,
+  DUIS_LIMITS,
+  DUIS_SCHEMA_VERSION,
+  CANCEL_EXECUTION_DATE_TIME,
+  type DuisMessage,
+  type DuisRequest,
+  type DuisResponse,
+  type DuisRequestId,
+  type DuisReadOptions,
+  type DuisGbcsPayload,
+  type DuisInspection,
+  type DuisParty,
+  type XmlData,
+  type DuisRequestIdInit,
+  type UpdateFirmwareInit,
+  type ActivateFirmwareInit,
+} from './duis/index.js';
