@@ -1,7 +1,10 @@
 // gbcs ota <inspect|build|hash|blocks|verify>: upgrade images on disk, streamed (any size, bounded
 // memory). A progress bar goes to stderr for jobs over a second, only when stderr is a terminal.
-import { createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { duisFirmwareImage } from '../../duis/read.js';
+import { looksLikeXml, readDuisFile } from './duis.js';
 import { finished } from 'node:stream/promises';
 import { toHex } from '../../bytes.js';
 import { encodeImageBlockTransfer, encodeImageTransferInitiate } from '../../ota/dlmsImageTransfer.js';
@@ -27,7 +30,8 @@ const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form g
        gbcs ota build --header <json | @file.json> --image <file> --keys <dir> --signer <eui> -o <file>
        gbcs ota hash <file>
        gbcs ota blocks <file> --size N [--dlms | --zcl]
-       gbcs ota verify <file> [--keys <dir>] [--signer <eui>] [--repo <fir.json|fir.csv>]   (--keys and/or --repo)`;
+       gbcs ota verify <file> [--keys <dir>] [--signer <eui>] [--repo <fir.json|fir.csv>]   (--keys and/or --repo)
+<file> may be a DUIS SR 11.1 / 11.4 request (XML): its FirmwareImage is the image checked`;
 
 /** The security module's PEM folder key store, with a missing folder reported as a usage error. */
 export function folderKeyStore(dir: string): KeyStore {
@@ -73,6 +77,34 @@ function fileArg(positional: string[]): string {
   return f;
 }
 
+/**
+ * The image file argument, where a DUIS SR 11.1 / 11.4 request file stands for its
+ * FirmwareImage: that image is written to a private temporary file for the check and removed.
+ */
+async function withImageFile<T>(positional: string[], run: (path: string) => Promise<T>): Promise<T> {
+  const f = fileArg(positional);
+  const head = new Uint8Array(64);
+  const fd = openSync(f, 'r');
+  const n = (() => {
+    try {
+      return readSync(fd, head, 0, 64, 0);
+    } finally {
+      closeSync(fd);
+    }
+  })();
+  if (!looksLikeXml(head.subarray(0, n))) return run(f);
+  const image = duisFirmwareImage(readDuisFile(f));
+  if (!image) throw new UsageError(`${f} is a DUIS file without a FirmwareImage (SR 11.1 or 11.4)`);
+  const dir = mkdtempSync(join(tmpdir(), 'gbcs-duis-image-'));
+  try {
+    const path = join(dir, 'image.ota');
+    writeFileSync(path, image.bytes, { mode: 0o600 });
+    return await run(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function formArg(v: string | true | undefined): UpgradeImageForm | undefined {
   if (v === undefined) return undefined;
   if (v === 'gbcs' || v === 'gbcs-unsigned' || v === 'zigbee') return v;
@@ -99,11 +131,10 @@ const hex4 = (v: number, w = 4) => `0x${v.toString(16).padStart(w, '0')}`;
 
 async function inspect(args: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form'], booleans: ['json'] });
-  const file = fileArg(positional);
   const dir = flags.get('keys') as string | undefined;
   const keys = dir ? folderKeyStore(dir) : undefined;
   const bar = progressBar(io, 'hashing');
-  const r = await checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(flags, dir), form: formArg(flags.get('form')), onProgress: bar.update });
+  const r = await withImageFile(positional, (file) => checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(flags, dir), form: formArg(flags.get('form')), onProgress: bar.update }));
   bar.end();
   const { layout } = r;
   const { headerStringBytes: _h, headerExtra, ...header } = layout.header;
@@ -197,7 +228,7 @@ async function build(args: string[], io: Io): Promise<number> {
 async function hash(args: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(args, { values: ['form'] });
   const bar = progressBar(io, 'hashing');
-  const r = await checkUpgradeImageFile(fileArg(positional), { form: formArg(flags.get('form')), onProgress: bar.update });
+  const r = await withImageFile(positional, (file) => checkUpgradeImageFile(file, { form: formArg(flags.get('form')), onProgress: bar.update }));
   bar.end();
   io.stdout.write(`${r.manufacturerImageHash}\n`);
   return EXIT_OK;
@@ -240,7 +271,7 @@ async function blocks(args: string[], io: Io): Promise<number> {
 
 async function verify(args: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form', 'repo'] });
-  const file = fileArg(positional);
+  fileArg(positional);
   const dir = flags.get('keys');
   const repoFile = flags.get('repo');
   if (typeof dir !== 'string' && typeof repoFile !== 'string') throw new UsageError('--keys <dir> or --repo <file> is required');
@@ -255,7 +286,8 @@ async function verify(args: string[], io: Io): Promise<number> {
   }
   const signers = typeof dir === 'string' ? signersArg(flags, dir) : [];
   const bar = progressBar(io, 'verifying');
-  const r = await checkUpgradeImageFile(file, { ...(typeof dir === 'string' && { keys: folderKeyStore(dir) }), signers, form: formArg(flags.get('form')), onProgress: bar.update });
+  const keys = typeof dir === 'string' ? folderKeyStore(dir) : undefined;
+  const r = await withImageFile(positional, (file) => checkUpgradeImageFile(file, { ...(keys && { keys }), signers, form: formArg(flags.get('form')), onProgress: bar.update }));
   bar.end();
   let repoOk = true;
   if (repo) {
