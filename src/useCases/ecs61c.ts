@@ -1,30 +1,20 @@
-// ECS61c Read Boost Button Data (0x005E), GBCS.md section 6: a DLMS access-request of
-// seven specs whose second one reads the boost button log 0-0:99.98.20.255 over a
-// range, and the response whose second Data item is that log as (start, end) pairs.
-// Both are walked once by the payload module's WASM DLMS walker and read from its node
-// index; the command is written with its encoder.
-import { toHex } from '../bytes.js';
+// ECS61c Read Boost Button Data (0x005E, DUIS SR 7.11), GBCS.md section 6: a DLMS
+// access-request of seven specs whose second one reads the boost button log
+// 0-0:99.98.20.255 over a range, and the response whose second Data item is that log as
+// (start, end) pairs. VERIFIED on RTDS 7.11_ECS61c. Both are walked once by the payload
+// module's WASM DLMS walker and read from its node index (payload/dlmsRequests.ts); the
+// command is written with its encoder. The log itself (layout, selection, the
+// UNCONFIRMED parts) is boost/boostLog.ts.
 import { GbcsDecodeError } from '../errors.js';
+import type { GbcsFrame } from '../frame.js';
+import { gbcsSecondsToDate } from '../gbcsTime.js';
 import { encodeAccessRequest, getSpec, invokeIdFor } from '../payload/build.js';
-import { buildDlmsData } from '../payload/dlmsData.js';
-import type { NodeIndex } from '../payload/nodes.js';
-import {
-  apduLists,
-  boostLogSpec,
-  logFromApdu,
-  resolveLayout as logLayout,
-  obisBytes,
-  rangeFromNode,
-  specOf,
-  walkApdu,
-  DEFAULT_BOOST_LOG_LAYOUT,
-  type BoostLogLayout,
-  type BoostPeriod,
-  type DecodedRange,
-} from './boostLog.js';
+import { apduLists, obisBytes, obisText, rangeFromNode, responseLists, scalarOf, specOf, walkApdu, type DecodedRange, type DlmsScalar } from '../payload/dlmsRequests.js';
+import { Budget } from '../payload/limits.js';
+import { boostLogSpec, boostPeriodTimes, logFromApdu, resolveLayout as logLayout, DEFAULT_BOOST_LOG_LAYOUT, type BoostLogLayout, type BoostPeriod } from '../boost/boostLog.js';
+import { isoText, jsonView, useCase } from './module.js';
 
-/** A scalar DLMS Data value as plain JS: boolean, number, bigint, null, or hex for the others. */
-export type DlmsScalar = boolean | number | bigint | string | null;
+export type { DlmsScalar };
 
 export const ECS61C_MESSAGE_CODE = 0x005e;
 
@@ -59,7 +49,7 @@ export interface ReadBoostButtonDataCommand extends DecodedRange {
 
 /** Decodes an ECS61c command payload (any number of plain gets around one range read of the log). */
 export function decodeReadBoostButtonDataRequest(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>): ReadBoostButtonDataCommand {
-  const logObis = obisTextOf(layoutIn?.obis ?? DEFAULT_BOOST_LOG_LAYOUT.obis);
+  const logObis = obisText(layoutIn?.obis ?? DEFAULT_BOOST_LOG_LAYOUT.obis);
   const ix = walkApdu(content, contentOffset, 'ecs61c', 0xd9);
   const specs = apduLists(ix).specs;
   const views = specs.map((s) => specOf(ix, s));
@@ -69,11 +59,6 @@ export function decodeReadBoostButtonDataRequest(content: Uint8Array, contentOff
     throw new GbcsDecodeError('ecs61c', contentOffset + at, expected, detail);
   });
   return { invokeId: ix.aux(0), ...range, objects: views.map((sp) => `${sp.classId}/${sp.obis}/${sp.attribute}`) };
-}
-
-function obisTextOf(obis: string | Uint8Array): string {
-  const b = obisBytes(obis);
-  return `${b[0]}-${b[1]}:${b[2]}.${b[3]}.${b[4]}.${b[5]}`;
 }
 
 export interface BoostButtonObject {
@@ -101,7 +86,7 @@ export interface ReadBoostButtonData {
  */
 export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>): ReadBoostButtonData {
   const ix = walkApdu(content, contentOffset, 'ecs61c', 0xda);
-  const { data, results } = apduLists(ix);
+  const { data, results } = responseLists(ix, contentOffset, 'ecs61c');
   const result = (i: number) => ix.aux(results[i]!);
   const logIndex = data.findIndex((d) => ix.tag(d) === 0x13 || ix.tag(d) === 0x01);
   // With no log item, a failed log read (Data 00 with a non-zero result) is still reportable.
@@ -109,7 +94,7 @@ export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOf
   const idx = logIndex >= 0 ? logIndex : failed;
   if (idx < 0) throw new GbcsDecodeError('ecs61c', contentOffset, 'a boost log Data item (compact-array 0x13) or a failed read of it');
   const logResult = result(idx);
-  const periods = logIndex >= 0 ? logFromApdu(ix, data[idx]!, layoutIn ? logLayout({ ...layoutIn, maxEntries: layoutIn.maxEntries ?? 0xffff }) : ECS61C_LAYOUT, contentOffset, 'ecs61c').entries : undefined;
+  const periods = logIndex >= 0 ? logFromApdu(ix, data[idx]!, layoutIn ? logLayout({ ...layoutIn, maxEntries: layoutIn.maxEntries ?? 0xffff }) : ECS61C_LAYOUT, contentOffset, 'ecs61c', new Budget()).entries : undefined;
   const objects: BoostButtonObject[] = [];
   data.forEach((d, i) => {
     if (i !== idx) objects.push({ index: i, result: result(i), value: scalarOf(ix, d) });
@@ -117,14 +102,46 @@ export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOf
   return { invokeId: ix.aux(0), ...(periods ? { periods } : {}), logResult, objects };
 }
 
-/** Numbers, booleans and null as JS values; anything else as the hex of its encoding (tag included). */
-function scalarOf(ix: NodeIndex, d: number): DlmsScalar {
-  switch (ix.tag(d)) {
-    case 0x00: case 0x03: case 0x05: case 0x06: case 0x0f: case 0x10: case 0x11: case 0x12: case 0x14: case 0x15: case 0x16: {
-      const v = buildDlmsData(ix, d);
-      return v.type === 'null' ? null : (v as { value: boolean | number | bigint }).value;
+/** The ECS61c typed view: the command's range or the response's periods. */
+export type Ecs61cView =
+  | ({ readonly type: 'read-boost-button-data-command' } & ReadBoostButtonDataCommand)
+  | ({ readonly type: 'read-boost-button-data-response' } & ReadBoostButtonData);
+
+/** ECS61c (0x005E, SR 7.11): the boost log read, both ways. JSON key `boost`. */
+export const ecs61cModule = useCase<Ecs61cView>({
+  id: 'ECS61c',
+  title: 'Read Boost Button Data (SR 7.11): boost state, the Boost Function Event Log over a range, button associations',
+  codes: [ECS61C_MESSAGE_CODE],
+  cras: ['command', 'response'],
+  family: 'boost',
+  read(f: GbcsFrame): Ecs61cView {
+    if (f.payloadFormat !== 'DLMS') throw new GbcsDecodeError('ecs61c', f.contentOffset, 'a DLMS payload (ECS61c)', `found ${f.payloadFormat}`);
+    return f.cra === 'command'
+      ? { type: 'read-boost-button-data-command', ...decodeReadBoostButtonDataRequest(f.content, f.contentOffset) }
+      : { type: 'read-boost-button-data-response', ...decodeReadBoostButtonDataResponse(f.content, f.contentOffset) };
+  },
+  build(v, ctx) {
+    if (v.type !== 'read-boost-button-data-command') throw new GbcsDecodeError('ecs61c', 0, 'an ECS61c command view (responses are device side)');
+    return buildReadBoostButtonDataRequest({ originatorCounter: ctx?.originatorCounter ?? v.invokeId & 0xffffff, from: v.from, to: v.to, layout: { restrictingObject: v.restrictingObject } });
+  },
+  render(v, out) {
+    if (v.type === 'read-boost-button-data-command') {
+      out.row('boost log read', `periods ending ${isoText(gbcsSecondsToDate(v.from))} .. ${isoText(gbcsSecondsToDate(v.to))}`);
+      return;
     }
-    default:
-      return toHex(ix.bytes.subarray(ix.start(d), ix.end(d)));
-  }
-}
+    if (!v.periods) return out.row('boost periods', `read failed (result ${v.logResult})`);
+    out.row('boost periods', `${v.periods.length}`);
+    for (const p of v.periods) {
+      const t = boostPeriodTimes(p);
+      out.row('', `${isoText(t.start)} .. ${t.end ? isoText(t.end) : 'running'}${t.durationSeconds !== null ? ` (${Math.round(t.durationSeconds / 60)} min)` : ''}`);
+    }
+  },
+  json(v) {
+    if (v.type === 'read-boost-button-data-command') return jsonView({ ...v, fromTime: gbcsSecondsToDate(v.from), toTime: gbcsSecondsToDate(v.to) });
+    const periods = v.periods?.map((p) => {
+      const t = boostPeriodTimes(p);
+      return { ...p, startTime: t.start, endTime: t.end, durationSeconds: t.durationSeconds };
+    });
+    return jsonView({ ...v, ...(periods ? { periods } : {}) });
+  },
+});

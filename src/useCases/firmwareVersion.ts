@@ -1,16 +1,22 @@
-// SR 11.2 Read Firmware Version (GBCS.md 5.4): one FirmwareVersion result whatever the
-// device type.
+// SR 11.2 Read Firmware Version (GBCS.md 5.4) and the CS09 alert: one FirmwareVersion
+// view whatever the device type (field names NAMES.md 4.2).
 //   ECS52 (ESME / Comms Hub, 0x0059): DLMS get class 1 0-0:0.2.1.255 attr 2 -> 09 04 <ver>
 //   GCS38 (GSME, 0x0084): ZCL Read Attributes 0x0702/0x0206 -> type 0x41, 4 bytes
-//   CS08 (PPMID/HCALCS, 0x0129): ASN.1 05 00 -> 30 09 04 04 <ver> 02 01 <status>
-//   CS09 (0x012B alert 8F8B): 30 {alert code, GeneralizedTime, 04 04 <ver>, 02 01 <status>}
-// Decoded with the payload module (decodePayload) and written with its encoders.
+//   CS08 (PPMID/HCALCS, 0x0129): ASN.1 05 00 -> 30 09 04 04 <ver> 02 01 <responseCode>
+//   CS09 (0x012B alert 8F8B): 30 {alertCode, executionDateTime, 04 04 <ver>,
+//        02 01 <activateImageResult>}: the device activated an image (or failed to) and
+//        reports the version it runs; the INTEGER is the activate-image outcome
+//        (success 0, failure 1), not a read status.
+// Decoded with the payload module and read with the field readers (fields.ts); written
+// with its encoders.
+import { toHex } from '../bytes.js';
 import { GbcsEncodeError } from '../errors.js';
-import type { FrameInit } from '../frame.js';
+import type { FrameInit, GbcsFrame } from '../frame.js';
 import { formatGeneralizedTime, type GeneralizedTime } from '../gbcsTime.js';
 import { encodeAccessRequest, encodeAccessResponse, encodeGbzSingle, getSpec, invokeIdFor } from '../payload/build.js';
 import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
-import { DerFields, decodeAs, fail, type ViewContext } from './payloadFields.js';
+import { DerFields, DlmsFields, GbzFields, decodeAs, fail, type ViewContext } from './fields.js';
+import { isoText, jsonView, useCase } from './module.js';
 
 export type FirmwareVersionUseCase = 'ECS52' | 'GCS38' | 'CS08' | 'CS09';
 
@@ -33,24 +39,25 @@ export interface FirmwareVersion {
    * the trailing INTEGER (CS08/CS09; 0 = success). 0 means success in every case.
    */
   readonly status: number;
-  /** CS09 only: alert code (0x8F8B) and time. */
+  /** CS09 only: the activate-image outcome (NAMES.md `activateImageResult`: 0 success, 1 failure); `status` repeats it. */
+  readonly activateImageResult?: number;
+  readonly activateImageResultName?: 'success' | 'failure' | 'unknown';
+  /** CS09 only: alert code (0x8F8B) and the alert's execution date-time. */
   readonly alertCode?: number;
-  readonly time?: GeneralizedTime;
+  readonly executionDateTime?: GeneralizedTime;
 }
+
+/** CS09 activateImageResult names (NAMES.md 4.2). */
+export const ACTIVATE_IMAGE_RESULTS = ['success', 'failure'] as const;
 
 /** ECS52 response (DLMS access-response with one octet-string(4)). */
 export function decodeEcs52Response(ctx: ViewContext): FirmwareVersion {
-  const rsp = decodeAs(ctx, 'DLMS');
-  if (rsp.type !== 'access-response') fail(ctx, 'DLMS access-response tag 0xDA', 0, `found a ${rsp.type}`);
-  // DA invoke(4) date-time(1 or 13) spec-count data-count: the first item's offset.
-  const itemAt = (rsp.dateTime ? 19 : 7) + 1 + rsp.specs.length * 10;
-  if (rsp.data.length !== 1) fail(ctx, 'one Data item (the firmware version)', itemAt, `found ${rsp.data.length}`);
-  const item = rsp.data[0]!;
-  const status = rsp.results[0]!.result;
+  const { items, results } = DlmsFields.response(ctx);
+  if (items.remaining !== 1) fail(ctx, 'one Data item (the firmware version)', items.at, `found ${items.remaining}`);
+  const status = results[0]!;
   if (status !== 0) return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: false, status };
-  if (item.type !== 'octet-string') fail(ctx, 'octet-string 0x09 (firmware version)', itemAt + 1, `found ${item.type}`);
-  if (item.bytes.length !== 4) fail(ctx, 'a 4-byte firmware version', itemAt + 2, `length ${item.bytes.length}`);
-  return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: true, version: item.bytes, status };
+  const version = items.octets('firmwareVersion', 4);
+  return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: true, version, status };
 }
 
 /**
@@ -58,12 +65,7 @@ export function decodeEcs52Response(ctx: ViewContext): FirmwareVersion {
  * the firmware version attribute 0x0206 (other attributes in the response are skipped).
  */
 export function decodeGcs38Response(ctx: ViewContext): FirmwareVersion {
-  const gbz = decodeAs(ctx, 'GBZ');
-  if (gbz.componentCount !== 1 || gbz.components.length !== 1) fail(ctx, 'one GBZ component', 2, `count ${gbz.componentCount}`);
-  const comp = gbz.components[0]!;
-  if (comp.encrypted) fail(ctx, 'a clear (not encrypted) component', 3);
-  if (comp.clusterId !== METERING_CLUSTER) fail(ctx, 'cluster 0x0702 (Metering)', 4, `found 0x${comp.clusterId.toString(16).padStart(4, '0')}`);
-  const zclAt = 8 + (comp.fromDateTime ? 4 : 0);
+  const { component: comp, zclAt } = GbzFields.of(ctx).single(METERING_CLUSTER, 'Metering');
   const cmd = comp.command;
   if (cmd.command !== 'read-attributes-response') fail(ctx, 'ZCL command 0x01 Read Attributes Response', zclAt + 2, `found 0x${comp.zcl.commandId.toString(16).padStart(2, '0')}`);
   const rec = cmd.records.find((r) => r.id === FIRMWARE_VERSION_ATTRIBUTE);
@@ -84,15 +86,25 @@ export function decodeCs08Response(ctx: ViewContext): FirmwareVersion {
   return { useCase: 'CS08', deviceType: 'PPMID/HCALCS', ok: status === 0, version, status };
 }
 
-/** CS09 alert (0x012B): 30 {alertCode 8F8B, GeneralizedTime, 04 04 <ver>, 02 01 <status>}. */
+/** CS09 alert (0x012B): 30 {alertCode 8F8B, executionDateTime, 04 04 <ver>, 02 01 <activateImageResult>}. */
 export function decodeCs09Alert(ctx: ViewContext): FirmwareVersion {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (CS09 alert)', 'the CS09 SEQUENCE');
   const alertCode = Number(seq.unsigned('alertCode'));
-  const time = seq.time('alert time');
+  const executionDateTime = seq.time('executionDateTime');
   const version = seq.octets('firmwareVersion', 4);
-  const status = Number(seq.unsigned('status'));
+  const result = Number(seq.unsigned('activateImageResult'));
   seq.done('the end of the CS09 SEQUENCE');
-  return { useCase: 'CS09', deviceType: 'PPMID/HCALCS', ok: status === 0, version, status, alertCode, time };
+  return {
+    useCase: 'CS09',
+    deviceType: 'PPMID/HCALCS',
+    ok: result === 0,
+    version,
+    status: result,
+    activateImageResult: result,
+    activateImageResultName: ACTIVATE_IMAGE_RESULTS[result] ?? 'unknown',
+    alertCode,
+    executionDateTime,
+  };
 }
 
 /** The SR 11.2 read request payload for a use case. */
@@ -164,16 +176,70 @@ export function encodeFirmwareVersion(v: FirmwareVersion, opts: { originatorCoun
     case 'CS08':
       return encodeDer(derSequence(derOctetString(ver), derUnsignedInteger(v.status, 'status')));
     case 'CS09':
-      if (!v.time?.date) throw new GbcsEncodeError('time', 'a CS09 alert needs its time');
+      if (!v.executionDateTime?.date) throw new GbcsEncodeError('executionDateTime', 'a CS09 alert needs its execution date-time');
       return encodeDer(
         derSequence(
           derUnsignedInteger(v.alertCode ?? 0x8f8b, 'alertCode'),
-          derGeneralizedTime(formatGeneralizedTime(v.time.date)),
+          derGeneralizedTime(formatGeneralizedTime(v.executionDateTime.date)),
           derOctetString(ver),
-          derUnsignedInteger(v.status, 'status'),
+          derUnsignedInteger(v.activateImageResult ?? v.status, 'activateImageResult'),
         ),
       );
     default:
       throw new GbcsEncodeError('useCase', 'must be ECS52, GCS38, CS08 or CS09');
   }
 }
+
+// ---- Use-case modules.
+
+const viewContext = (f: GbcsFrame): ViewContext => ({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f });
+
+/** The SR 11.2 / CS09 typed view (JSON key `firmware`). */
+export type FirmwareVersionView =
+  | { readonly type: 'firmware-version-request'; readonly useCase: FirmwareVersionUseCase }
+  | ({ readonly type: 'firmware-version' } & FirmwareVersion);
+
+/** Each SR 11.2 read: its use case and its response decoder (a table, not a chain). */
+const READS: ReadonlyMap<number, { useCase: Exclude<FirmwareVersionUseCase, 'CS09'>; response: (c: ViewContext) => FirmwareVersion }> = new Map([
+  [FIRMWARE_VERSION_MESSAGE_CODES.ECS52, { useCase: 'ECS52', response: decodeEcs52Response }],
+  [FIRMWARE_VERSION_MESSAGE_CODES.GCS38, { useCase: 'GCS38', response: decodeGcs38Response }],
+  [FIRMWARE_VERSION_MESSAGE_CODES.CS08, { useCase: 'CS08', response: decodeCs08Response }],
+] as const);
+
+function renderVersion(m: FirmwareVersionView, out: { row(l: string, v: string): void }): void {
+  if (m.type === 'firmware-version-request') return out.row('firmware version', `read request (${m.useCase})`);
+  const outcome = m.activateImageResultName ? `, activate image ${m.activateImageResultName}` : `, status ${m.status}`;
+  out.row('firmware version', `${m.version && (m.ok || m.useCase === 'CS09') ? toHex(m.version) : 'read failed'} (${m.useCase}, ${m.deviceType}${outcome})${m.executionDateTime ? ` at ${isoText(m.executionDateTime.date)}` : ''}`);
+}
+
+/** SR 11.2 Read Firmware Version: ECS52 (ESME/CH), GCS38 (GSME), CS08 (PPMID/HCALCS). */
+export const firmwareVersionModule = useCase<FirmwareVersionView>({
+  id: 'SR 11.2',
+  title: 'Read Firmware Version (SR 11.2): ECS52 ESME/Comms Hub, GCS38 GSME, CS08 PPMID/HCALCS',
+  codes: [...READS.keys()],
+  cras: ['command', 'response'],
+  family: 'firmware',
+  read(f) {
+    const r = READS.get(f.messageCode)!;
+    return f.cra === 'command' ? { type: 'firmware-version-request', useCase: r.useCase } : { type: 'firmware-version', ...r.response(viewContext(f)) };
+  },
+  build(v, ctx) {
+    if (v.type === 'firmware-version-request') return buildReadFirmwareVersionRequest(v.useCase as Exclude<FirmwareVersionUseCase, 'CS09'>, { originatorCounter: ctx?.originatorCounter ?? 0 });
+    return encodeFirmwareVersion(v, { originatorCounter: ctx?.originatorCounter });
+  },
+  render: renderVersion,
+  json: jsonView,
+});
+
+/** CS09 (0x012B, alert 8F8B): a PPMID/HCALCS reports the activate-image outcome and the version it runs. */
+export const cs09Module = useCase<FirmwareVersionView>({
+  id: 'CS09',
+  title: 'PPMID/HCALCS firmware activation alert (8F8B): activate-image outcome and running version',
+  codes: [FIRMWARE_VERSION_MESSAGE_CODES.CS09],
+  cras: ['alert'],
+  family: 'firmware',
+  read: (f) => ({ type: 'firmware-version', ...decodeCs09Alert(viewContext(f)) }),
+  build: (v) => encodeFirmwareVersion(v as FirmwareVersion),
+  render: renderVersion,
+  json: jsonView,
+});

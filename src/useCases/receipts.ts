@@ -2,11 +2,16 @@
 // calculated over the distributed image, or (CCS08) the CHF reports the transfer to a
 // PPMID/HCALCS.
 //   0x00CE DLMS: 0F <invoke> 00 02 03 12 <alert> 09 0C <date-time> 09 20 <hash>
-//   0x00CF GBZ:  01 09 00 <alert(2)> <u32 time> 09 20 <hash>
+//   0x00CF GBZ:  01 09 01 <alert(2)> <u32 time> 09 20 <hash>
+//     VERIFIED (RTDS NA_FDRA-ZigBee, GBCS.md 5.5 as corrected): the third byte, the GBZ
+//     component count, is 01 (an earlier GBCS.md edition said 00). Decision: the decoder
+//     accepts 01 and, for alerts written to the earlier table, 00 (the view keeps the byte
+//     as `componentCount` so re-encoding is byte-exact); the encoder writes 01.
 //   0x0128 CCS08: 30 {02 03 00 8F 89/8A, GeneralizedTime, 04 08 <target>, 04 04 <ver>, 02 01 <code>}
-// Decoded with the payload module (decodePayload) and written with its encoders.
+// Decoded with the payload module and read with the field readers (fields.ts); written
+// with its encoders.
 import { euiBytes, toHex } from '../bytes.js';
-import { decodeDateTime, encodeDateTime, type GbcsDateTime } from '../dateTime.js';
+import { encodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
 import { formatGeneralizedTime, gbcsSecondsToDate, toGbcsSeconds, type GeneralizedTime } from '../gbcsTime.js';
 import { invokeIdFor } from '../payload/build.js';
@@ -14,7 +19,9 @@ import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, en
 import { longInvokeId } from '../payload/dlms.js';
 import { encodePayload } from '../payload/index.js';
 import { secondsSince2000 } from '../payload/names.js';
-import { DerFields, decodeAs, fail, type ViewContext } from './payloadFields.js';
+import type { GbcsFrame } from '../frame.js';
+import { DerFields, DlmsFields, GbzFields, decodeAs, type ViewContext } from './fields.js';
+import { isoText, jsonView, useCase } from './module.js';
 
 export const FDRA_DLMS_MESSAGE_CODE = 0x00ce;
 export const FDRA_GBZ_MESSAGE_CODE = 0x00cf;
@@ -47,6 +54,8 @@ export interface FirmwareReceipt {
   readonly firmwareVersion?: Uint8Array;
   readonly transferStatus?: number;
   readonly transferStatusName?: (typeof CCS08_STATUS_NAMES)[number] | 'unknown';
+  /** FDRA-GBZ only: the GBZ component count byte as sent (01 in real alerts; 00 in alerts written to an earlier spec table). */
+  readonly componentCount?: number;
 }
 
 function fdraStatus(code: number): FirmwareReceipt['status'] {
@@ -63,28 +72,22 @@ function dlmsUtc(dt: GbcsDateTime): Date | undefined {
 
 /** 0x00CE: data-notification structure {long-unsigned alert code, date-time(12), hash(32)}. */
 export function decodeFdraDlms(ctx: ViewContext): FirmwareReceipt {
-  const n = decodeAs(ctx, 'DLMS');
-  if (n.type !== 'data-notification') fail(ctx, 'DLMS data-notification tag 0x0F', 0, `found a ${n.type}`);
-  // 0F invoke(4) date-time(1 or 13), then the fixed-size structure.
-  const at = n.dateTime ? 18 : 6;
-  const body = n.body;
-  if (body.type !== 'structure' || body.items.length !== 3) fail(ctx, 'a structure of 3 elements (alert code, date-time, hash)', at);
-  const [code, dt, hash] = body.items as [typeof body.items[0], typeof body.items[0], typeof body.items[0]];
-  if (code!.type !== 'long-unsigned') fail(ctx, 'alert code (long-unsigned 0x12)', at + 2, `found ${code!.type}`);
-  if (dt!.type !== 'octet-string' || dt!.bytes.length !== 12) fail(ctx, 'date-time (octet-string 0x09 of 12 bytes)', at + 5);
-  if (hash!.type !== 'octet-string' || hash!.bytes.length !== 32) fail(ctx, 'calculated hash (octet-string 0x09 of 32 bytes)', at + 19);
-  const alertCode = code.value;
-  const dateTime = decodeDateTime(dt.bytes);
-  return { variant: 'FDRA-DLMS', alertCode, status: fdraStatus(alertCode), time: dlmsUtc(dateTime), dateTime, calculatedHash: hash.bytes };
+  const { body } = DlmsFields.notification(ctx);
+  const s = body.structure('(alert code, date-time, hash)', 3);
+  const alertCode = s.longUnsigned('alert code');
+  const dateTime = s.dateTime('date-time');
+  const calculatedHash = s.octets('calculated hash', 32);
+  s.done('the end of the receipt structure');
+  return { variant: 'FDRA-DLMS', alertCode, status: fdraStatus(alertCode), time: dlmsUtc(dateTime), dateTime, calculatedHash };
 }
 
-/** 0x00CF: GBZ alert header with no components, the 8F72/8F1C alert carrying the hash. */
+/** 0x00CF: GBZ alert header (component count 01, or 00: see the module comment), the 8F72/8F1C alert carrying the hash. */
 export function decodeFdraGbz(ctx: ViewContext): FirmwareReceipt {
-  const g = decodeAs(ctx, 'GBZ');
-  if (g.componentCount !== 0 || g.components.length !== 0) fail(ctx, 'no GBZ components (alert content follows the header)', 2, `count ${g.componentCount}`);
-  const a = g.alert;
-  if (!a || a.content.kind !== 'firmware-hash') fail(ctx, 'alert code 0x8F72 or 0x8F1C (with the calculated hash)', 3);
-  return { variant: 'FDRA-GBZ', alertCode: a.alertCode, status: fdraStatus(a.alertCode), time: gbcsSecondsToDate(a.time.seconds), calculatedHash: a.content.hash };
+  const g = GbzFields.of(ctx);
+  const componentCount = g.count([1, 0], 'GBZ component count 01 (the alert content follows the header)');
+  g.components(0, 'no GBZ components after the alert content');
+  const a = g.alert('firmware-hash', 'alert code 0x8F72 or 0x8F1C (with the calculated hash)');
+  return { variant: 'FDRA-GBZ', alertCode: a.alertCode, status: fdraStatus(a.alertCode), time: gbcsSecondsToDate(a.time.seconds), calculatedHash: a.content.hash, componentCount };
 }
 
 export function decodeCcs08(ctx: ViewContext): FirmwareReceipt {
@@ -118,6 +121,8 @@ export interface FirmwareReceiptInit {
   readonly targetDevice?: string;
   readonly firmwareVersion?: Uint8Array;
   readonly transferStatus?: number;
+  /** FDRA-GBZ: the GBZ component count byte (default 01, as real alerts carry). */
+  readonly componentCount?: 0 | 1;
 }
 
 /** Device side: the receipt alert payload; the decoders reverse it exactly. */
@@ -143,7 +148,7 @@ export function encodeFirmwareReceipt(r: FirmwareReceiptInit): Uint8Array {
         format: 'GBZ',
         type: 'gbz',
         profileId: 0x0109,
-        componentCount: 0,
+        componentCount: r.componentCount ?? 1,
         alert: { alertCode: r.alertCode, time: { seconds, iso: secondsSince2000(seconds) }, content: { kind: 'firmware-hash', hash: hash() } },
         components: [],
       });
@@ -162,3 +167,43 @@ export function encodeFirmwareReceipt(r: FirmwareReceiptInit): Uint8Array {
       throw new GbcsEncodeError('variant', 'must be FDRA-DLMS, FDRA-GBZ or CCS08');
   }
 }
+
+// ---- Use-case modules.
+
+/** The receipt typed view (JSON key `firmware`); `targetDevice` is the alert's originator for FDRA. */
+export type FirmwareReceiptView = { readonly type: 'firmware-receipt' } & FirmwareReceipt;
+
+function receiptModule(id: string, title: string, code: number, decode: (c: ViewContext) => FirmwareReceipt) {
+  return useCase<FirmwareReceiptView>({
+    id,
+    title,
+    codes: [code],
+    cras: ['alert'],
+    family: 'firmware',
+    read(f: GbcsFrame) {
+      const r = decode({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f });
+      return { type: 'firmware-receipt', ...r, targetDevice: r.targetDevice ?? f.originator };
+    },
+    build: (v, ctx) =>
+      encodeFirmwareReceipt({
+        ...v,
+        time: v.generalizedTime?.date ?? v.time ?? new Date(NaN),
+        originatorCounter: ctx?.originatorCounter,
+        componentCount: v.componentCount === 0 ? 0 : 1,
+      }),
+    render(m, out) {
+      out.row('firmware receipt', `${m.variant} 0x${m.alertCode.toString(16).toUpperCase()} ${m.status} at ${isoText(m.time)}`);
+      if (m.calculatedHash) out.row('  calculated hash', toHex(m.calculatedHash));
+      if (m.targetDevice) out.row('  target device', m.targetDevice);
+      if (m.firmwareVersion) out.row('  firmware', `${toHex(m.firmwareVersion)}, status ${m.transferStatusName} (${m.transferStatus})`);
+    },
+    json: jsonView,
+  });
+}
+
+/** FDRA 0x00CE (ESME / Comms Hub, DLMS): image verified (8F72) or not (8F1C), with the calculated hash. */
+export const fdraDlmsModule = receiptModule('FDRA-DLMS', 'Firmware Distribution Receipt Alert, ESME/CH (DLMS): 8F72 verified / 8F1C failed, calculated hash', FDRA_DLMS_MESSAGE_CODE, decodeFdraDlms);
+/** FDRA 0x00CF (GSME, GBZ): image verified (8F72) or not (8F1C), with the calculated hash. */
+export const fdraGbzModule = receiptModule('FDRA-GBZ', 'Firmware Distribution Receipt Alert, GSME (GBZ): 8F72 verified / 8F1C failed, calculated hash', FDRA_GBZ_MESSAGE_CODE, decodeFdraGbz);
+/** CCS08 0x0128: the CHF reports an image transfer to a PPMID/HCALCS (8F8A success / 8F89 failure). */
+export const ccs08Module = receiptModule('CCS08', 'Firmware transfer alert from the CHF (8F8A / 8F89): target device, version, status', CCS08_MESSAGE_CODE, decodeCcs08);

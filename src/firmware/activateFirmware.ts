@@ -1,0 +1,22 @@
+// Moved to src/useCases/cs06.ts (the one CS06 module); kept so existing imports keep working.
+export {
+  ACTIVATION_RESPONSE_CODES,
+  CS06_MESSAGE_CODE,
+  FUTURE_DATED_ACTIVATION_ALERT_CODE,
+  activationResponseCodeName,
+  buildActivateFirmwareCommand,
+  buildActivateFirmwarePreCommand,
+  cs06CommandFields,
+  decodeActivateFirmwareCommand,
+  decodeActivateFirmwareResponse,
+  decodeFutureDatedActivationAlert,
+  encodeActivateFirmwareResponse,
+  encodeFutureDatedActivationAlert,
+  type ActivateFirmwareCommand,
+  type ActivateFirmwareCommandInit,
+  type ActivateFirmwareFrameInit,
+  type ActivateFirmwareResponse,
+  type ActivationResponseCodeName,
+  type FutureDatedActivationAlert,
+  type FutureDatedActivationAlertInit,
+} from '../useCases/cs06.js';
