@@ -121,6 +121,8 @@ export interface FirmwareReceiptInit {
   readonly targetDevice?: string;
   readonly firmwareVersion?: Uint8Array;
   readonly transferStatus?: number;
+  /** FDRA-DLMS: the date-time as sent (takes precedence over `time`: re-encoding a decoded alert is byte-exact). */
+  readonly dateTime?: GbcsDateTime;
   /** FDRA-GBZ: the GBZ component count byte (default 01, as real alerts carry). */
   readonly componentCount?: 0 | 1;
 }
@@ -134,7 +136,7 @@ export function encodeFirmwareReceipt(r: FirmwareReceiptInit): Uint8Array {
   switch (r.variant) {
     case 'FDRA-DLMS': {
       const t = r.time;
-      const dt = encodeDateTime(Uint8Array.of(t.getUTCFullYear() >> 8, t.getUTCFullYear() & 0xff, t.getUTCMonth() + 1, t.getUTCDate(), ((t.getUTCDay() + 6) % 7) + 1, t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), Math.floor(t.getUTCMilliseconds() / 10), 0x80, 0x00, 0xff));
+      const dt = r.dateTime ? encodeDateTime(r.dateTime) : encodeDateTime(Uint8Array.of(t.getUTCFullYear() >> 8, t.getUTCFullYear() & 0xff, t.getUTCMonth() + 1, t.getUTCDate(), ((t.getUTCDay() + 6) % 7) + 1, t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), Math.floor(t.getUTCMilliseconds() / 10), 0x80, 0x00, 0xff));
       return encodePayload({
         format: 'DLMS',
         type: 'data-notification',

@@ -77,3 +77,19 @@ export function readTypedView(frame: GbcsFrame): TypedView | undefined {
 }
 
 export { genericModule };
+
+const hex4 = (c: number) => `0x${c.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * The registry as a Markdown table (README "Typed views"): one row per module, then the
+ * generic row. A test keeps the README's copy equal to this.
+ */
+export function useCaseTable(): string {
+  const rows = [
+    '| Module | Message codes | CRA | `--json` key | Typed view |',
+    '|---|---|---|---|---|',
+    ...USE_CASE_MODULES.map((m) => `| ${m.id} | ${m.codes.map(hex4).join(', ')} | ${m.cras.join(', ')} | \`${m.family}\` | ${m.title} |`),
+    `| ${genericModule.id} | every other code and CRA | any | (none: the tree is under \`payload\`) | ${genericModule.title} |`,
+  ];
+  return rows.join('\n');
+}
