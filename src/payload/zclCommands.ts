@@ -22,7 +22,8 @@
 //
 // Tags per command: VERIFIED = NAMES.md 1.4 marks the layout VERIFIED-RTDS (every RTDS
 // component of that kind consumed exactly) and our RTDS conformance test decodes and
-// re-encodes each one (test/zcl-rtds.test.ts). UNCONFIRMED = not in RTDS; the `decision`
+// re-encodes each one (test/zcl-rtds.test.ts; the RTDS subset here lacks CS11, so the two
+// Events clear-log layouts rest on NAMES.md's check of the full set). UNCONFIRMED = not in RTDS; the `decision`
 // says where the layout comes from.
 //
 // Field names: `name` is snake_case, unique within a command (entries included), stable
