@@ -257,3 +257,27 @@ describe('DUIS write: firmware service requests, checked against the templates f
     expect(() => duisActivateFirmwareRequest({ requestId: { ...id(1), targetId: 'xyz' }, firmwareHash: hash })).toThrow(/EUI-64/);
   });
 });
+
+describe('DUIS browser safety', () => {
+  it('DUIS browser-safe: nothing src/duis imports (transitively, statically) is a node: module', () => {
+    const { readFileSync: read } = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const start = path.resolve(dirname(new URL(import.meta.url).pathname), '../src/duis/index.ts');
+    const STATIC = /^\s*(?:import|export)\s+(?!type\b)[^'";]*?\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+    const seen = new Set<string>();
+    const nodeImports: string[] = [];
+    const queue = [start];
+    while (queue.length) {
+      const f = queue.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      for (const m of read(f, 'utf8').matchAll(STATIC)) {
+        const spec = (m[1] ?? m[2])!;
+        if (spec.startsWith('node:')) nodeImports.push(`${path.relative(path.dirname(start), f)}: ${spec}`);
+        else if (spec.startsWith('.')) queue.push(path.resolve(path.dirname(f), spec.replace(/\.js$/, '.ts')));
+      }
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect(nodeImports).toEqual([]);
+  });
+});
