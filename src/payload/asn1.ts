@@ -132,11 +132,13 @@ export class Asn1Node {
   readonly children: Asn1Node[] | undefined;
   /** The GBCS schema component this element matched (asn1Schemas.ts), when the structure is known. */
   readonly field: Asn1Field | undefined;
-  /** Bytes the node was decoded from (`#start` >= 0), or the contents of a hand-built primitive (`#start` = -1). */
-  readonly #src: Uint8Array;
-  readonly #start: number;
-  #value: Uint8Array | undefined;
-  #cache: unknown;
+  // TS-private rather than #private, so inspecting or diffing a copy of a node (test
+  // matchers, console) reads undefined instead of throwing on the getters.
+  /** Bytes the node was decoded from (`_start` >= 0), or the contents of a hand-built primitive (`_start` = -1). */
+  private readonly _src: Uint8Array;
+  private readonly _start: number;
+  private _value: Uint8Array | undefined;
+  private _cache: unknown;
 
   /** @internal Use decodeDer / decodePayload / derBuild.ts. */
   constructor(
@@ -150,10 +152,10 @@ export class Asn1Node {
     this.headerLength = headerLength;
     this.children = children;
     this.field = field;
-    this.#src = src;
-    this.#start = start;
-    this.#value = undefined;
-    this.#cache = UNSET;
+    this._src = src;
+    this._start = start;
+    this._value = undefined;
+    this._cache = UNSET;
   }
 
   get tagClass(): Asn1Class {
@@ -182,10 +184,10 @@ export class Asn1Node {
   }
   /** Identifier octets of a high-tag-number form (more than one byte). */
   get identifier(): Uint8Array | undefined {
-    if ((this.tag & 0x1f) !== 0x1f || this.#start < 0) return undefined;
-    let e = this.#start + 1;
-    while (this.#src[e++]! & 0x80);
-    return this.#src.subarray(this.#start, e);
+    if ((this.tag & 0x1f) !== 0x1f || this._start < 0) return undefined;
+    let e = this._start + 1;
+    while (this._src[e++]! & 0x80);
+    return this._src.subarray(this._start, e);
   }
   /** Non-minimal length width (bytes) seen on decode, kept for byte-exact encoding. */
   get lengthWidth(): number | undefined {
@@ -195,10 +197,10 @@ export class Asn1Node {
   /** Contents of a primitive encoding (a view of the decoded bytes). */
   get value(): Uint8Array | undefined {
     if (this.children) return undefined;
-    if (this.#value) return this.#value;
-    if (this.#start < 0) return (this.#value = this.#src);
-    const v = this.#start + this.headerLength;
-    return (this.#value = this.#src.subarray(v, v + this.length));
+    if (this._value) return this._value;
+    if (this._start < 0) return (this._value = this._src);
+    const v = this._start + this.headerLength;
+    return (this._value = this._src.subarray(v, v + this.length));
   }
   /** Contents as hex (primitive encodings). */
   get hex(): string | undefined {
@@ -206,22 +208,22 @@ export class Asn1Node {
     return v ? toHex(v) : undefined;
   }
 
-  #universalOrImplicit(): number {
+  private _universalOrImplicit(): number {
     if (this.tag >> 6 === 0) return this.tagNumber;
     const imp = this.field?.implicit;
     return imp === 'integer' ? 2 : imp === 'octets' ? 4 : -1;
   }
-  #computed<T>(make: () => T): T {
-    if (this.#cache === UNSET) this.#cache = make();
-    return this.#cache as T;
+  private _computed<T>(make: () => T): T {
+    if (this._cache === UNSET) this._cache = make();
+    return this._cache as T;
   }
 
   /** INTEGER / ENUMERATED value (also a context-tagged IMPLICIT INTEGER the schema names). */
   get integer(): bigint | undefined {
     if (this.children) return undefined;
-    const t = this.#universalOrImplicit();
+    const t = this._universalOrImplicit();
     if (t !== 2 && t !== 10) return undefined;
-    return this.#computed(() => bigintOf(this.value!));
+    return this._computed(() => bigintOf(this.value!));
   }
   /** Name of the INTEGER / ENUMERATED value in the schema's table. */
   get valueName(): string | undefined {
@@ -234,16 +236,16 @@ export class Asn1Node {
     return this.tag === 0x01 ? this.value![0] !== 0 : undefined;
   }
   get oid(): string | undefined {
-    return this.tag === 0x06 ? this.#computed(() => oidText(this.value!)) : undefined;
+    return this.tag === 0x06 ? this._computed(() => oidText(this.value!)) : undefined;
   }
   /** Short name of the OID (e.g. 'CN', 'ecdsa-with-SHA256'). */
   get oidName(): string | undefined {
     const o = this.oid;
     return o === undefined ? undefined : OID_NAMES[o];
   }
-  #timeValue(): TimeValue | undefined {
+  private _timeValue(): TimeValue | undefined {
     if (this.tag !== 0x17 && this.tag !== 0x18) return undefined;
-    return this.#computed(() => {
+    return this._computed(() => {
       const text = latin1.decode(this.value!);
       return { text, time: timeIso(text, this.tag === 0x17) };
     });
@@ -251,15 +253,15 @@ export class Asn1Node {
   /** Character strings, and times as written ("20300115090000Z"). */
   get text(): string | undefined {
     switch (this.tag) {
-      case 0x0c: return this.#computed(() => utf8.decode(this.value!));
-      case 0x13: case 0x14: case 0x16: case 0x1a: return this.#computed(() => latin1.decode(this.value!));
-      case 0x17: case 0x18: return this.#timeValue()!.text;
+      case 0x0c: return this._computed(() => utf8.decode(this.value!));
+      case 0x13: case 0x14: case 0x16: case 0x1a: return this._computed(() => latin1.decode(this.value!));
+      case 0x17: case 0x18: return this._timeValue()!.text;
       default: return undefined;
     }
   }
   /** GeneralizedTime / UTCTime as ISO-8601. */
   get time(): string | undefined {
-    return this.#timeValue()?.time;
+    return this._timeValue()?.time;
   }
   /** 'cancel' for the GeneralizedTime 99991231235959Z (GBCS.md 3.4). */
   get special(): 'cancel' | undefined {
@@ -267,7 +269,7 @@ export class Asn1Node {
   }
   get bitString(): { readonly unusedBits: number; readonly bytes: Uint8Array } | undefined {
     if (this.tag !== 0x03) return undefined;
-    return this.#computed(() => {
+    return this._computed(() => {
       const v = this.value!;
       return { unusedBits: v[0] ?? 0, bytes: v.subarray(1) };
     });
@@ -297,11 +299,11 @@ export class Asn1Node {
   /** X.509 certificate summary when this SEQUENCE is one. */
   get certificate(): CertificateSummary | undefined {
     if (this.tag !== 0x30 || this.children?.length !== 3) return undefined;
-    return this.#computed(() => certificateOf(this));
+    return this._computed(() => certificateOf(this));
   }
   /** The whole element as DER (a view of the decoded bytes; encoded for hand-built nodes). */
   get der(): Uint8Array {
-    if (this.#start >= 0) return this.#src.subarray(this.#start, this.#start + this.headerLength + this.length);
+    if (this._start >= 0) return this._src.subarray(this._start, this._start + this.headerLength + this.length);
     return encodeDer(this);
   }
 
