@@ -24,6 +24,11 @@ function corpus() {
 export async function run() {
   const { name, frames } = corpus();
   const bytes = frames.reduce((n, f) => n + f.length, 0);
+  // GBZ frames only (bytes input): the ZCL tree builders in isolation from DLMS/ASN.1.
+  const gbz = frames.filter((f) => {
+    try { return decodeFrame(f).payloadFormat === 'GBZ'; } catch { return false; }
+  });
+  const gbzBytes = gbz.reduce((n, f) => n + f.length, 0);
   let sink = 0;
   const bench = new Bench({ time: 1500, warmupTime: 300 });
   bench
@@ -35,6 +40,9 @@ export async function run() {
         const p = decodeFrame(f).payload;
         if (p && p.format !== 'unknown') sink += p.decoded.format.length;
       }
+    })
+    .add(`full decode, GBZ frames only (${gbz.length}; bytes input)`, () => {
+      for (const f of gbz) sink += decodeFrame(f).payload.decoded.components.length;
     })
     .add('lazy: payload.kind only', () => {
       for (const f of frames) sink += decodeFrame(f).payload?.kind.length ?? 0;
@@ -48,7 +56,9 @@ export async function run() {
   // ASN.1 rows (issue 11 item 7 / issue 12): the DER payloads only, input form bytes.
   // With GBCS_BENCH_BASELINE=<path to another build's dist/index.js> (e.g. main), the
   // same rows run against that build in the same run, for before/after ratios.
-  const asn1Frames = frames.filter((f) => decodeFrame(f).payloadFormat === 'ASN.1');
+  const asn1Frames = frames.filter((f) => {
+    try { return decodeFrame(f).payloadFormat === 'ASN.1'; } catch { return false; }
+  });
   const asn1Bytes = asn1Frames.reduce((n, f) => n + f.length, 0);
   const readAll = (n) => {
     let k = (n.name?.length ?? 0) + n.offset + n.length + (n.integer !== undefined ? 1 : 0) + (n.text?.length ?? 0) + (n.valueName?.length ?? 0);
@@ -72,9 +82,8 @@ export async function run() {
   const rows = bench.tasks.map((t) => {
     const r = t.result;
     const mean = r.latency?.mean ?? r.mean; // ms per corpus pass
-    const set = t.name.includes('ASN.1') ? asn1Frames : frames;
-    const b = set === frames ? bytes : asn1Bytes;
-    return { task: t.name, msgPerSec: Math.round((set.length * 1000) / mean), mbPerSec: +((b / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / set.length) };
+    const [n, nb] = t.name.startsWith('full decode, GBZ') ? [gbz.length, gbzBytes] : t.name.includes('ASN.1') ? [asn1Frames.length, asn1Bytes] : [frames.length, bytes];
+    return { task: t.name, msgPerSec: Math.round((n * 1000) / mean), mbPerSec: +((nb / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / n) };
   });
   console.log(`payload bench over ${name}, ${bytes} bytes per pass`);
   console.table(rows);
