@@ -1,4 +1,8 @@
-// gbcs-codec public API.
+// gbcs-codec: the main entry. Envelope, payload trees, typed views and security on WebCrypto.
+// Browser-safe: no module in this entry's import graph imports a `node:` built-in or a
+// Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
+// helpers (key folders, files, streams) are in `gbcs-codec/node`; the firmware repository
+// tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
 export { decodeFrame, decodeFrames, type DecodeResult } from './decode.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
@@ -27,53 +31,6 @@ export {
 } from './messageCodes.js';
 export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
-export {
-  FirmwareRepository,
-  FirmwareRepositoryError,
-  DEVICE_TYPES,
-  loadRepositoryJson,
-  loadRepositoryCsv,
-  repositoryToCsv,
-  type DeviceType,
-  type FirmwareEntry,
-  type EditAuthor,
-  type AuditRecord,
-  type AuditAction,
-  type EntryChanges,
-} from './lifecycle/repository.js';
-export {
-  planUpgrade,
-  checkUpgrade,
-  FirmwareUpgradeError,
-  type UpgradeBlock,
-  type UpgradeCheck,
-  type UpgradePlan,
-} from './lifecycle/upgradePath.js';
-export {
-  Premises,
-  AltHanPackageError,
-  ALT_HAN_VARIANTS,
-  ALT_HAN_BRIDGES,
-  summarizePackageImage,
-  buildFirmwarePackage,
-  splitFirmwarePackage,
-  type AltHanVariant,
-  type SiteDevice,
-  type UpgradeImageSummary,
-  type PackageDesign,
-  type PackageImage,
-  type PackageManifest,
-  type PackagedImage,
-} from './lifecycle/altHan.js';
-export {
-  FirmwareTracker,
-  type FirmwareStatus,
-  type ReconciledVia,
-  type Reconciliation,
-  type DeviceFirmwareState,
-  type TrackerOptions,
-  type TrackerNote,
-} from './lifecycle/tracker.js';
 export {
   decodePayload,
   encodePayload,
@@ -112,8 +69,7 @@ export { decodeDer, encodeDer, type Asn1Node, type Asn1Payload, type Certificate
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
-export { folderKeyStore, publicKeyFromPem, keyFileStem, type FolderKeyStore } from './security/pemKeyStore.js';
-export { nodePrimitives, webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
+export { webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
 export { kdf, kdfOtherInfo, EcdhCache, sharedEcdhCache, sharedSecret, CRA_ENCRYPTION, type KeyDerivationOptions } from './security/kdf.js';
 export { agreeKey, type Agreement, type AgreementOptions } from './security/agreement.js';
 export { buildMacedFrame, computeMac, macInputs, macParty, DEVICE_MACED_COMMANDS, MAC_LENGTH, type MacOptions } from './security/mac.js';
@@ -226,4 +182,3 @@ export {
 } from './firmware/receipt.js';
 export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
 export type { GeneralizedTime } from './gbcsTime.js';
-export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AltHanPackageError,
-  GbcsDecodeError,
-  Premises,
-  buildFirmwarePackage,
-  summarizePackageImage,
-  splitFirmwarePackage,
-} from '../src/index.js';
+import { GbcsDecodeError } from '../src/index.js';
+import { AltHanPackageError, Premises, buildFirmwarePackage, summarizePackageImage, splitFirmwarePackage } from '../src/lifecycle/index.js';
 import { sha256hex, upgradeImage } from './lifecycle-helpers.js';
 
 // Alt HAN bridges of one manufacturer (0x1234), one image type per variant.
