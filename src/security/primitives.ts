@@ -48,6 +48,7 @@ export const nodePrimitives: CryptoPrimitives = {
     return nc().verify('sha256', data, { key: asKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
   },
   async ecdsaSign(privateKey, data) {
+    assertP256(asKeyObject(privateKey), 'ECDSA signing');
     return u8(nc().sign('sha256', data, { key: asKeyObject(privateKey), dsaEncoding: 'ieee-p1363' }));
   },
   async ecdh(privateKey, publicKey) {
@@ -146,6 +147,14 @@ export function webCryptoPrimitives(subtle: SubtleCrypto = globalThis.crypto.sub
 function isNodeKey(k: PlatformKey): k is KeyObject {
   const c = nodeBuiltin<NodeCrypto>('node:crypto');
   return c !== undefined && k instanceof c.KeyObject;
+}
+
+/** Refuses a key that is not EC P-256 (an RSA or P-384 key would give a signature of the wrong size). */
+function assertP256(k: KeyObject, what: string): void {
+  if (k.asymmetricKeyType !== 'ec' || k.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    const curve = k.asymmetricKeyDetails?.namedCurve;
+    throw new TypeError(`${what} needs an EC P-256 key, got ${k.asymmetricKeyType ?? k.type}${curve ? ` (${curve})` : ''}`);
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
