@@ -3,7 +3,7 @@ import { toBytes, type BinaryInput } from './bytes.js';
 import { GbcsDecodeError } from './errors.js';
 import { GbcsFrame } from './frame.js';
 import { wasmCore } from './wasm/core.js';
-import { REC_WORDS, R_ERR_OFFSET } from './wasm/layout.js';
+import { E_TRAP, REC_WORDS, R_ERR_OFFSET } from './wasm/layout.js';
 
 /**
  * Decodes one GBCS frame (MAC-headered general-ciphering, general-signing or a GBT
@@ -14,10 +14,12 @@ import { REC_WORDS, R_ERR_OFFSET } from './wasm/layout.js';
 export function decodeFrame(input: BinaryInput): GbcsFrame {
   const bytes = toBytes(input);
   const core = wasmCore();
-  core.reserve(bytes.length);
+  const reserved = core.reserve(bytes.length);
+  if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
   core.u8.set(bytes, core.inputPtr);
-  const status = core.guard(() => core.exports.decodeOne(bytes.length));
+  const status = core.run(() => core.exports.decodeOne(bytes.length));
   const w = core.recordWord;
+  if (status === E_TRAP) throw GbcsDecodeError.fromStatus(status, 0, core.lastTrap);
   if (status !== 0) throw GbcsDecodeError.fromStatus(status, core.i32[w + R_ERR_OFFSET]!);
   return new GbcsFrame(bytes, core.i32, w);
 }
@@ -53,7 +55,8 @@ export function decodeFrames(inputs: Iterable<BinaryInput>): DecodeResult[] {
       bytes += frames[j]!.length;
       j++;
     }
-    core.reserve(bytes);
+    const reserved = core.reserve(bytes);
+    if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
     const u8 = core.u8;
     const u32 = core.u32;
     let off = core.inputPtr;
@@ -65,7 +68,8 @@ export function decodeFrames(inputs: Iterable<BinaryInput>): DecodeResult[] {
       off += f.length;
     }
     const count = j - i;
-    core.guard(() => core.exports.decodeBatch(count));
+    const batch = core.run(() => core.exports.decodeBatch(count));
+    if (batch === E_TRAP) throw GbcsDecodeError.fromStatus(batch, 0, core.lastTrap);
     const i32 = core.i32;
     for (let k = i; k < j; k++) {
       if (results[k] !== undefined) continue; // text that was not hex/base64
