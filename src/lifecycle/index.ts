@@ -21,12 +21,35 @@ export {
   type UpgradeBlock,
   type UpgradeCheck,
   type UpgradePlan,
+  type UpgradeOptions,
+  type UpgradePathReading,
+  type UpgradeWarning,
 } from './upgradePath.js';
+export {
+  checkImageAgainstRepository,
+  type ImageIdentity,
+  type RepositoryFieldCheck,
+  type RepositoryImageCheck,
+} from './imageCheck.js';
+export {
+  planDistributions,
+  imageSlot,
+  otaClientClass,
+  SLOT_GROUPS,
+  DistributionPlanError,
+  type Distribution,
+  type DistributionStep,
+  type OtaClientClass,
+} from './distribution.js';
 export {
   Premises,
   AltHanPackageError,
   ALT_HAN_VARIANTS,
   ALT_HAN_BRIDGES,
+  SMI_VISIBLE_BRIDGES,
+  FAILURE_ATTRIBUTION,
+  PACKAGE_DESIGNS,
+  deliveredTo,
   summarizePackageImage,
   buildFirmwarePackage,
   splitFirmwarePackage,
@@ -37,6 +60,8 @@ export {
   type PackageImage,
   type PackageManifest,
   type PackagedImage,
+  type PremisesAuthor,
+  type VariantCorrection,
 } from './altHan.js';
 export {
   FirmwareTracker,
@@ -46,4 +71,5 @@ export {
   type DeviceFirmwareState,
   type TrackerOptions,
   type TrackerNote,
+  type DccAlertInput,
 } from './tracker.js';

@@ -38,20 +38,26 @@ const plan = command({
     repo: { type: 'string', value: '<file.json|file.csv>', required: true, help: 'the firmware repository (JSON, or CSV)' },
     from: { type: 'string', value: '<entry id>', required: true, help: 'the entry the device runs now' },
     to: { type: 'string', value: '<entry id>', required: true, help: 'the target entry' },
+    reading: { type: 'string', value: 'alternatives|sequence', help: 'how to read an upgrade path list (default alternatives)' },
     json: { type: 'boolean', help: 'print the plan as JSON' },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const reading = values.reading ?? 'alternatives';
+    if (reading !== 'alternatives' && reading !== 'sequence') throw new UsageError('--reading must be alternatives or sequence');
     const repo = loadRepository(values.repo);
-    const p = planUpgrade(repo, values.from, values.to);
+    const p = planUpgrade(repo, values.from, values.to, { reading });
     if (values.json) {
-      io.stdout.write(`${JSON.stringify(p.ok ? { ok: true, steps: p.steps } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`);
+      io.stdout.write(
+        `${JSON.stringify(p.ok ? { ok: true, steps: p.steps, warnings: p.warnings.map((w) => ({ kind: w.kind, entryId: w.entry.entryId, message: w.message })) } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`,
+      );
       return p.ok ? EXIT_OK : EXIT_CHECK_FAILED;
     }
     if (!p.ok) {
       io.stderr.write(`gbcs fw plan: refused: ${p.error.message}\n`);
       return EXIT_CHECK_FAILED;
     }
+    for (const w of p.warnings) io.stderr.write(`gbcs fw plan: warning: ${w.message}\n`);
     if (p.steps.length === 0) io.stdout.write(`${p.current.entryId} is already the target: nothing to apply\n`);
     let from = p.current;
     p.steps.forEach((s, i) => {
@@ -91,12 +97,17 @@ const track = command({
   options: {
     devices: { type: 'string', value: '<file.json>', help: 'the devices on site: [{ "eui", "deviceType" }]' },
     repo: { type: 'string', value: '<file>', help: 'the firmware repository (JSON or CSV)' },
+    'retried-cs06': { type: 'boolean', help: 'let a retried CS06 reconcile a suspended device (MP105 retry route, off by default)' },
     json: { type: 'boolean', help: 'one JSON object per device' },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('give one frames file (one frame per line) or -');
     const devices = values.devices !== undefined ? loadDevices(values.devices) : undefined;
-    const tracker = new FirmwareTracker({ devices, repository: values.repo !== undefined ? loadRepository(values.repo) : undefined });
+    const tracker = new FirmwareTracker({
+      devices,
+      repository: values.repo !== undefined ? loadRepository(values.repo) : undefined,
+      retriedCs06Reconciles: values['retried-cs06'] === true,
+    });
     const text = positionals[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFileArg(positionals[0]!).toString('utf8');
     let status = EXIT_OK;
     const lines = text.split(/\r?\n/);
@@ -136,12 +147,12 @@ const packageBuild = command({
   args: '<image>...',
   options: {
     premises: PREMISES,
-    design: { type: 'string', value: 'per-bridge|bridge3-carries-bridge4', required: true, help: 'the package design' },
+    design: { type: 'string', value: 'per-bridge|bridge3-carries-bridge4|bridge1-orchestrates', required: true, help: 'the package design' },
     out: { type: 'string', value: '<file>', required: true, help: 'the package file to write' },
   },
   run: async ({ values, positionals }, io) => {
     const design = values.design as PackageDesign;
-    if (design !== 'per-bridge' && design !== 'bridge3-carries-bridge4') throw new UsageError('--design is per-bridge or bridge3-carries-bridge4');
+    if (design !== 'per-bridge' && design !== 'bridge3-carries-bridge4' && design !== 'bridge1-orchestrates') throw new UsageError('--design is per-bridge, bridge3-carries-bridge4 or bridge1-orchestrates');
     if (positionals.length === 0) throw new UsageError('give the upgrade image files');
     const premises = loadPremises(values.premises);
     const { bytes, manifest } = buildFirmwarePackage(premises, positionals.map((p: string) => new Uint8Array(readFileArg(p))), design);

@@ -15,10 +15,12 @@ import {
   type UpgradeImageForm,
 } from '../../ota/image.js';
 import { encodeZclOta } from '../../ota/zclOta.js';
+import { checkImageAgainstRepository } from '../../lifecycle/imageCheck.js';
+import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type FirmwareRepository } from '../../lifecycle/repository.js';
 import type { KeyStore } from '../../security/keyStore.js';
 import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
 import { command, group } from '../args.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, KeyError, UsageError, argText, openOutput, requireFile, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, KeyError, UsageError, argText, openOutput, readFileArg, requireFile, type Io } from '../io.js';
 
 /** The security module's PEM folder key store, with a missing folder reported as a usage error. */
 export function folderKeyStore(dir: string): KeyStore {
@@ -78,6 +80,12 @@ function signersArg(s: string | undefined, dir: string | undefined): string[] {
 
 const FORM = { type: 'string', value: 'gbcs|gbcs-unsigned|zigbee', help: 'the image form (default: detected)' } as const;
 const SIGNER = { type: 'string', value: '<eui>', help: 'the supplier EUI-64 that signed the image (default: every DS key in --keys)' } as const;
+
+/** A Firmware Information Repository file: JSON when it starts with [ or {, CSV otherwise. */
+function loadRepositoryFile(path: string): FirmwareRepository {
+  const text = readFileArg(path).toString('utf8');
+  return /^\s*[[{]/.test(text) ? loadRepositoryJson(text) : loadRepositoryCsv(text);
+}
 
 const hex4 = (v: number, w = 4) => `0x${v.toString(16).padStart(w, '0')}`;
 
@@ -266,25 +274,46 @@ const blocks = command({
 });
 
 const verify = command({
-  summary: 'verify the supplier signature of an image (exit 3 when not valid)',
+  summary: 'verify the supplier signature (--keys) and/or the repository entry (--repo) of an image (exit 3 when not valid)',
   args: '<file>',
   options: {
-    keys: { type: 'string', value: '<dir>', required: true, help: 'PEM key folder with the supplier DS public keys' },
+    keys: { type: 'string', value: '<dir>', help: 'PEM key folder with the supplier DS public keys' },
     signer: SIGNER,
     form: FORM,
+    repo: { type: 'string', value: '<fir.json|fir.csv>', help: 'check the header against the repository entry for the image hash' },
   },
+  notes: 'Give --keys, --repo or both.',
   run: async ({ values, positionals }, io) => {
-  const file = fileArg(positionals);
-  const dir = values.keys;
-  const signers = signersArg(values.signer, dir);
-  const bar = progressBar(io, 'verifying');
-  const r = await checkUpgradeImageFile(file, { keys: folderKeyStore(dir), signers, form: formArg(values.form), onProgress: bar.update });
-  bar.end();
-  const s = r.signature;
-  io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
-  if (s.state === 'valid') return EXIT_OK;
-  if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
-  return EXIT_CHECK_FAILED;
+    const file = fileArg(positionals);
+    const dir = values.keys;
+    const repoFile = values.repo;
+    if (dir === undefined && repoFile === undefined) throw new UsageError('--keys <dir> or --repo <file> is required');
+    // Loaded first: a malformed repository is reported before the image is hashed.
+    let repo: FirmwareRepository | undefined;
+    try {
+      repo = repoFile !== undefined ? loadRepositoryFile(repoFile) : undefined;
+    } catch (e) {
+      if (!(e instanceof FirmwareRepositoryError)) throw e;
+      io.stderr.write(`gbcs ota verify: ${repoFile}: ${e.message}\n`);
+      return EXIT_MALFORMED;
+    }
+    const signers = dir !== undefined ? signersArg(values.signer, dir) : [];
+    const bar = progressBar(io, 'verifying');
+    const r = await checkUpgradeImageFile(file, { ...(dir !== undefined && { keys: folderKeyStore(dir) }), signers, form: formArg(values.form), onProgress: bar.update });
+    bar.end();
+    let repoOk = true;
+    if (repo) {
+      // The header is outside the signature: only the repository entry for the hash vouches for it.
+      const c = checkImageAgainstRepository(repo, r.layout.header, r.manufacturerImageHash);
+      repoOk = c.ok;
+      io.stdout.write(`${c.ok ? 'matches repository' : 'REPOSITORY MISMATCH'}: ${c.message}\n`);
+      if (dir === undefined) return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
+    }
+    const s = r.signature;
+    io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
+    if (s.state === 'valid') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
+    if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
+    return EXIT_CHECK_FAILED;
   },
 });
 
