@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FirmwareTracker } from '../src/lifecycle/index.js';
 import {
-  FirmwareTracker,
   GbcsDecodeError,
   dccAlertTrackerInput,
   decodeFirmwareMessage,

@@ -1,7 +1,6 @@
 // gbcs duis <inspect|request>: DUIS XML files. `inspect` prints the service request, the
 // parties and the decoded content (GBCS payloads decoded, an SR 11.1/11.4 image summarised);
 // `request` writes the firmware service requests SR 11.1 (from an image file), 11.2 and 11.3.
-import { writeFileSync } from 'node:fs';
 import { toHex } from '../../bytes.js';
 import { GbcsEncodeError } from '../../errors.js';
 import { inspectDuis, readDuis, duisActivateFirmwareRequest, duisReadFirmwareVersionRequest, duisUpdateFirmwareRequest, type DuisInspection, type DuisMessage, type DuisRequestIdInit } from '../../duis/index.js';
@@ -9,13 +8,8 @@ import { parseUpgradeImage } from '../../ota/image.js';
 import { toJsonSafe } from '../../payload/json.js';
 import { formatFrameText } from '../format.js';
 import { typedViewJson } from '../typedViews.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readFileArg, runSubcommand, type Command, type Io } from '../io.js';
-
-const USAGE = `gbcs duis inspect [--json] <file.xml>
-       gbcs duis request 11.1 --request-id <orig:target:counter> --image <file> --device <eui>[,<eui>...] [--version <8 hex>] [-o <file>]
-       gbcs duis request 11.2 --request-id <orig:target:counter> [-o <file>]
-       gbcs duis request 11.3 --request-id <orig:target:counter> --hash <64 hex> [--at <date-time> | --cancel] [-o <file>]
-exit status: 0 ok, 1 usage, 2 malformed XML or GBCS payload`;
+import { command, group } from '../args.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, readFileArg, writeFileOut, type Io } from '../io.js';
 
 /** Reads a DUIS file (bytes -> the browser-safe reader). */
 export function readDuisFile(path: string): DuisMessage {
@@ -79,60 +73,94 @@ function safePayload(f: NonNullable<DuisInspection['frames'][number]['frame']>):
   }
 }
 
-async function inspect(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { booleans: ['json'] });
-  if (positional.length !== 1) throw new UsageError('give one DUIS XML file');
-  const i = inspectDuis(readDuisFile(positional[0]!));
-  io.stdout.write(flags.has('json') ? `${JSON.stringify(jsonOf(i))}\n` : textOf(i));
-  return i.frames.some((f) => f.error) ? EXIT_MALFORMED : EXIT_OK;
-}
+const inspect = command({
+  summary: 'print the service request, the parties and the decoded content (GBCS payloads, an SR 11.1/11.4 image)',
+  args: '<file.xml>',
+  options: { json: { type: 'boolean', help: 'print the inspection as JSON (frames with their payload tree and typed view)' } },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length !== 1) throw new UsageError('give one DUIS XML file');
+    const i = inspectDuis(readDuisFile(positionals[0]!));
+    io.stdout.write(values.json ? `${JSON.stringify(jsonOf(i))}\n` : textOf(i));
+    return i.frames.some((f) => f.error) ? EXIT_MALFORMED : EXIT_OK;
+  },
+});
 
-function requestIdArg(v: string | true | undefined): DuisRequestIdInit {
-  const m = typeof v === 'string' ? /^([0-9A-Fa-f-]+):([0-9A-Fa-f-]+):(\d+)$/.exec(v.trim()) : null;
+function requestIdArg(v: string): DuisRequestIdInit {
+  const m = /^([0-9A-Fa-f-]+):([0-9A-Fa-f-]+):(\d+)$/.exec(v.trim());
   if (!m) throw new UsageError('--request-id must be <originator EUI>:<target EUI>:<counter>, e.g. 90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000');
   return { originatorId: m[1]!, targetId: m[2]!, counter: BigInt(m[3]!) };
 }
 
-async function request(args: string[], io: Io): Promise<number> {
-  const [sr, ...rest] = args;
-  const { flags, positional } = parseArgs(rest, { values: ['request-id', 'image', 'device', 'version', 'hash', 'at', 'o'], booleans: ['cancel'], aliases: { o: 'o' } });
-  if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
-  const requestId = requestIdArg(flags.get('request-id'));
-  const str = (k: string) => (typeof flags.get(k) === 'string' ? (flags.get(k) as string) : undefined);
-  let xml: string;
+/** The request XML to stdout, or to -o <file>. */
+function emit(xml: string, out: string | undefined, io: Io): number {
+  if (out !== undefined) writeFileOut(out, xml);
+  else io.stdout.write(xml);
+  return EXIT_OK;
+}
+
+/** Encoder refusals (bad EUI, hash, date) are usage errors: the values came from the command line. */
+function build(make: () => string): string {
   try {
-    if (sr === '11.1') {
-      const image = str('image');
-      const device = str('device');
-      if (!image || !device) throw new UsageError('SR 11.1 needs --image <file> and --device <eui>');
-      xml = duisUpdateFirmwareRequest({ requestId, image: new Uint8Array(readFileArg(image)), deviceIds: device.split(','), ...(str('version') && { firmwareVersion: str('version') }) });
-    } else if (sr === '11.2') xml = duisReadFirmwareVersionRequest({ requestId });
-    else if (sr === '11.3') {
-      const hash = str('hash');
-      if (!hash) throw new UsageError('SR 11.3 needs --hash <64 hex digits>');
-      if (flags.has('cancel') && flags.has('at')) throw new UsageError('give --at or --cancel, not both');
-      xml = duisActivateFirmwareRequest({ requestId, firmwareHash: hash, ...(str('at') && { executionDateTime: str('at') }), cancel: flags.has('cancel') });
-    } else throw new UsageError('give the service request: 11.1, 11.2 or 11.3');
+    return make();
   } catch (e) {
     if (e instanceof GbcsEncodeError) throw new UsageError(e.message);
     throw e;
   }
-  const out = str('o');
-  if (out) {
-    try {
-      writeFileSync(out, xml);
-    } catch (e) {
-      throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
-    }
-  } else io.stdout.write(xml);
-  return EXIT_OK;
 }
 
-export const duisCommand: Command = {
-  name: 'duis',
-  summary: 'DUIS XML: inspect a request, response or alert (GBCS payloads decoded); write SR 11.1/11.2/11.3',
-  usage: USAGE,
-  async run(args: string[], io: Io): Promise<number> {
-    return runSubcommand(args, io, { inspect, request });
-  },
+const REQUEST_ID = { type: 'string', value: '<orig:target:counter>', required: true, help: 'the DUIS RequestID, e.g. 90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000' } as const;
+const OUT = { type: 'string', short: 'o', value: '<file>', help: 'write the XML to this file (default stdout)' } as const;
+const noArgs = (positionals: string[]) => {
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
 };
+
+const request11_1 = command({
+  summary: 'SR 11.1 Update Firmware (unsigned XML) from an upgrade image file',
+  options: {
+    'request-id': REQUEST_ID,
+    image: { type: 'string', value: '<file>', required: true, help: 'the OTA upgrade image (GBCS.md 5.2)' },
+    device: { type: 'string', value: '<eui>[,<eui>...]', required: true, help: 'the devices to distribute to (DeviceIDList)' },
+    version: { type: 'string', value: '<8 hex>', help: "FirmwareVersion (default: the image header's file version)" },
+    o: OUT,
+  },
+  run: async ({ values, positionals }, io) => {
+    noArgs(positionals);
+    const image = new Uint8Array(readFileArg(values.image));
+    const xml = build(() => duisUpdateFirmwareRequest({ requestId: requestIdArg(values['request-id']), image, deviceIds: values.device.split(','), ...(values.version !== undefined && { firmwareVersion: values.version }) }));
+    return emit(xml, values.o, io);
+  },
+});
+
+const request11_2 = command({
+  summary: 'SR 11.2 Read Firmware Version (unsigned XML)',
+  options: { 'request-id': REQUEST_ID, o: OUT },
+  run: async ({ values, positionals }, io) => {
+    noArgs(positionals);
+    return emit(build(() => duisReadFirmwareVersionRequest({ requestId: requestIdArg(values['request-id']) })), values.o, io);
+  },
+});
+
+const request11_3 = command({
+  summary: 'SR 11.3 Activate Firmware (unsigned XML): now, at a date-time, or cancel a pending one',
+  options: {
+    'request-id': REQUEST_ID,
+    hash: { type: 'string', value: '<64 hex>', required: true, help: 'the Manufacturer Image hash' },
+    at: { type: 'string', value: '<date-time>', help: 'future-dated activation (ISO-8601)' },
+    cancel: { type: 'boolean', help: 'cancel a pending future-dated activation' },
+    o: OUT,
+  },
+  run: async ({ values, positionals }, io) => {
+    noArgs(positionals);
+    if (values.cancel && values.at !== undefined) throw new UsageError('give --at or --cancel, not both');
+    const xml = build(() =>
+      duisActivateFirmwareRequest({ requestId: requestIdArg(values['request-id']), firmwareHash: values.hash, ...(values.at !== undefined && { executionDateTime: values.at }), cancel: values.cancel === true }),
+    );
+    return emit(xml, values.o, io);
+  },
+});
+
+/** gbcs duis inspect | request 11.1 | 11.2 | 11.3 */
+export const duisCommand = group('DUIS XML: inspect a request, response or alert (GBCS payloads decoded); write SR 11.1/11.2/11.3', {
+  inspect,
+  request: group('write a firmware service request as unsigned DUIS XML', { '11.1': request11_1, '11.2': request11_2, '11.3': request11_3 }),
+});
