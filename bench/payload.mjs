@@ -21,11 +21,29 @@ function corpus() {
   return { name: `project fixtures (${frames.length} frames; RTDS corpus not found)`, frames };
 }
 
+// Optional baseline: GBCS_BASELINE_DIST=/path/to/other/build/dist adds the DLMS rows of that
+// build (e.g. main before a change) to the same run, so before/after ratios come from one run.
+const baselineDist = process.env.GBCS_BASELINE_DIST;
+const baseline = baselineDist ? await import(pathToFileURL(join(resolve(baselineDist), 'index.js')).href) : undefined;
+
 export async function run() {
   const { name, frames } = corpus();
   const bytes = frames.reduce((n, f) => n + f.length, 0);
+  // DLMS rows: the DLMS payloads of the corpus only (input form: frame bytes).
+  const dlms = frames.filter((f) => decodeFrame(f).payloadFormat === 'DLMS');
   let sink = 0;
   const bench = new Bench({ time: 1500, warmupTime: 300 });
+  const dlmsRows = (label, decode) => {
+    bench
+      .add(`DLMS full decode, bytes input${label}`, () => {
+        for (const f of dlms) sink += decode(f).payload.decoded.type.length;
+      })
+      .add(`DLMS full decode + JSON (every value read), bytes input${label}`, () => {
+        for (const f of dlms) sink += JSON.stringify(decode(f).payload.toJSON()).length;
+      });
+  };
+  dlmsRows('', decodeFrame);
+  if (baseline) dlmsRows(' [baseline]', baseline.decodeFrame);
   bench
     .add('envelope only (decodeFrame)', () => {
       for (const f of frames) sink += decodeFrame(f).messageCode;
@@ -49,9 +67,11 @@ export async function run() {
   const rows = bench.tasks.map((t) => {
     const r = t.result;
     const mean = r.latency?.mean ?? r.mean; // ms per corpus pass
-    return { task: t.name, msgPerSec: Math.round((frames.length * 1000) / mean), mbPerSec: +((bytes / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / frames.length) };
+    const n = t.name.startsWith('DLMS') ? dlms.length : frames.length;
+    const nb = t.name.startsWith('DLMS') ? dlms.reduce((k, f) => k + f.length, 0) : bytes;
+    return { task: t.name, msgPerSec: Math.round((n * 1000) / mean), mbPerSec: +((nb / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / n) };
   });
-  console.log(`payload bench over ${name}, ${bytes} bytes per pass`);
+  console.log(`payload bench over ${name}, ${bytes} bytes per pass; DLMS rows: ${dlms.length} DLMS messages`);
   console.table(rows);
   const ns = Object.fromEntries(rows.map((r) => [r.task, r.nsPerMsg]));
   const full = ns['full decode (envelope + payload.decoded)'];
@@ -59,6 +79,11 @@ export async function run() {
   console.log(`ratios: full decode / envelope only = ${(full / env).toFixed(1)}x; ` +
     `full / lazy kind-only = ${(full / ns['lazy: payload.kind only']).toFixed(1)}x; ` +
     `full / lazy first item = ${(full / ns['lazy: payload.length + get(0)']).toFixed(1)}x`);
+  if (baseline) {
+    for (const k of ['DLMS full decode, bytes input', 'DLMS full decode + JSON (every value read), bytes input']) {
+      console.log(`${k}: baseline / this build = ${(ns[`${k} [baseline]`] / ns[k]).toFixed(2)}x faster`);
+    }
+  }
   if (sink === 0.5) console.log(sink);
   return rows;
 }

@@ -342,6 +342,18 @@ export class DlmsNode implements DlmsLocated {
   get view(): number {
     return this.#view;
   }
+  /** @internal builder: contents length of a string (no view allocated). */
+  get size(): number {
+    return this.#n;
+  }
+  /** @internal builder: the payload bytes and the first contents byte. */
+  get src(): Uint8Array {
+    return this.#b;
+  }
+  /** @internal */
+  get pos(): number {
+    return this.#v;
+  }
 
   /** JSON shape of the value (bytes as hex, bigints as decimal text, names resolved). */
   toJSON(): Record<string, unknown> {
@@ -435,37 +447,48 @@ export function buildNode(c: DlmsBuild, i: number, depth: number, untagged: bool
   return new DlmsNode(type, offset, length, c.b, v, n, variable ? widthIfOdd(ix, i, head) : undefined, undefined, undefined, undefined, view) as unknown as DlmsData;
 }
 
-const isOs = (d: DlmsData | undefined, n: number): d is DlmsNode & DlmsOctetString =>
-  d !== undefined && d.type === 'octet-string' && (d as DlmsNode).bytes!.length === n;
+const isOs = (d: DlmsData | undefined, n: number): boolean =>
+  d !== undefined && d.type === 'octet-string' && (d as unknown as DlmsNode).size === n;
 
 /** Shape-based views inside a structure (OBIS codes, dates, times) and the IC 30 marker. */
 function markStructure(node: DlmsNode, items: DlmsData[]): void {
   const n = items.length;
   for (let k = 0; k < n; k++) {
-    const it = items[k]!;
+    const it = items[k] as unknown as DlmsNode;
     if (it.type !== 'octet-string') continue;
-    const len = (it as DlmsNode).bytes!.length;
-    const b = (it as DlmsNode).bytes!;
+    const len = it.size;
+    if (len !== 6 && len !== 5 && len !== 4) continue;
+    const b = it.src, v = it.pos;
     const prev = items[k - 1];
-    const next = items[k + 1];
     // Decision: a 6-byte octet string is an OBIS code when it follows a long-unsigned class
     // id (object definitions, capture objects, restricting objects) or ends in 0xFF.
-    if (len === 6 && (b[5] === 0xff || prev?.type === 'long-unsigned')) (it as DlmsNode).markView(V_OBIS);
-    else if (len === 4 && (isOs(next, 6) || isOs(next, 5)) && looksLikeTime(b, 0)) (it as DlmsNode).markView(V_TIME);
-    else if (len === 5 && looksLikeDate(b, 0) && ((isOs(prev, 4) && (prev as DlmsNode).view === V_TIME) ||
-      (n === 3 && k === 1 && prev?.type === 'long-unsigned' && next?.type === 'unsigned'))) (it as DlmsNode).markView(V_DATE);
+    if (len === 6) {
+      if (b[v + 5] === 0xff || prev?.type === 'long-unsigned') it.markView(V_OBIS);
+    } else if (len === 4) {
+      const next = items[k + 1];
+      if ((isOs(next, 6) || isOs(next, 5)) && looksLikeTime(b, v)) it.markView(V_TIME);
+    } else if (looksLikeDate(b, v)) {
+      const next = items[k + 1];
+      if ((isOs(prev, 4) && (prev as unknown as DlmsNode).view === V_TIME) ||
+        (n === 3 && k === 1 && prev?.type === 'long-unsigned' && next?.type === 'unsigned')) it.markView(V_DATE);
+    }
   }
   // Class 10 schedule entry: {u16, boolean, os6, u16, os4 switch_time, u16, bits, bits, os5 begin, os5 end}.
   if (n === 10 && items[0]!.type === 'long-unsigned' && items[1]!.type === 'boolean' && isOs(items[2], 6) && isOs(items[4], 4) &&
     items[6]!.type === 'bit-string' && isOs(items[8], 5) && isOs(items[9], 5)) {
-    const t = items[4] as DlmsNode;
-    if (looksLikeTime(t.bytes!, 0)) t.markView(V_TIME);
-    for (const k of [8, 9]) if (looksLikeDate((items[k] as DlmsNode).bytes!, 0)) (items[k] as DlmsNode).markView(V_DATE);
+    const t = items[4] as unknown as DlmsNode;
+    if (looksLikeTime(t.src, t.pos)) t.markView(V_TIME);
+    for (const k of [8, 9]) {
+      const d = items[k] as unknown as DlmsNode;
+      if (looksLikeDate(d.src, d.pos)) d.markView(V_DATE);
+    }
   }
-  const [pp, ct] = items;
-  if (n === 2 && pp?.type === 'array' && ct?.type === 'octet-string' && ct.bytes.length >= 17 && ct.bytes[0] === 0x31) {
-    node.protectedAttributes = true;
-    (ct as DlmsNode).encrypted = true;
+  if (n === 2) {
+    const pp = items[0]!, ct = items[1] as unknown as DlmsNode;
+    if (pp.type === 'array' && ct.type === 'octet-string' && ct.size >= 17 && ct.src[ct.pos] === 0x31) {
+      node.protectedAttributes = true;
+      ct.encrypted = true;
+    }
   }
 }
 
