@@ -21,36 +21,21 @@ function corpus() {
   return { name: `project fixtures (${frames.length} frames; RTDS corpus not found)`, frames };
 }
 
-// Optional baseline: GBCS_BASELINE_DIST=/path/to/other/build/dist adds the DLMS rows of that
-// build (e.g. main before a change) to the same run, so before/after ratios come from one run.
-const baselineDist = process.env.GBCS_BASELINE_DIST;
-const baseline = baselineDist ? await import(pathToFileURL(join(resolve(baselineDist), 'index.js')).href) : undefined;
-
 export async function run() {
   const { name, frames } = corpus();
   const bytes = frames.reduce((n, f) => n + f.length, 0);
-  // DLMS rows: the DLMS payloads of the corpus only (input form: frame bytes).
-  const dlms = frames.filter((f) => {
-    try { return decodeFrame(f).payloadFormat === 'DLMS'; } catch { return false; }
-  });
   // GBZ frames only (bytes input): the ZCL tree builders in isolation from DLMS/ASN.1.
   const gbz = frames.filter((f) => {
     try { return decodeFrame(f).payloadFormat === 'GBZ'; } catch { return false; }
   });
   const gbzBytes = gbz.reduce((n, f) => n + f.length, 0);
+  // DLMS payloads only (bytes input): the DLMS tree builders (issue 11 item 4, issue 12).
+  const dlms = frames.filter((f) => {
+    try { return decodeFrame(f).payloadFormat === 'DLMS'; } catch { return false; }
+  });
+  const dlmsBytes = dlms.reduce((n, f) => n + f.length, 0);
   let sink = 0;
   const bench = new Bench({ time: 1500, warmupTime: 300 });
-  const dlmsRows = (label, decode) => {
-    bench
-      .add(`DLMS full decode, bytes input${label}`, () => {
-        for (const f of dlms) sink += decode(f).payload.decoded.type.length;
-      })
-      .add(`DLMS full decode + JSON (every value read), bytes input${label}`, () => {
-        for (const f of dlms) sink += JSON.stringify(decode(f).payload.toJSON()).length;
-      });
-  };
-  dlmsRows('', decodeFrame);
-  if (baseline) dlmsRows(' [baseline]', baseline.decodeFrame);
   bench
     .add('envelope only (decodeFrame)', () => {
       for (const f of frames) sink += decodeFrame(f).messageCode;
@@ -73,15 +58,54 @@ export async function run() {
         if (p && p.format !== 'unknown' && p.length > 0) sink += p.get(0) ? 1 : 0;
       }
     });
+  // ASN.1 rows (issue 11 item 7 / issue 12): the DER payloads only, input form bytes.
+  // With GBCS_BENCH_BASELINE=<path to another build's dist/index.js> (e.g. main), the
+  // same rows run against that build in the same run, for before/after ratios.
+  const asn1Frames = frames.filter((f) => {
+    try { return decodeFrame(f).payloadFormat === 'ASN.1'; } catch { return false; }
+  });
+  const asn1Bytes = asn1Frames.reduce((n, f) => n + f.length, 0);
+  const readAll = (n) => {
+    let k = (n.name?.length ?? 0) + n.offset + n.length + (n.integer !== undefined ? 1 : 0) + (n.text?.length ?? 0) + (n.valueName?.length ?? 0);
+    if (n.certificate) k += n.certificate.subject.length;
+    if (n.children) for (const c of n.children) k += readAll(c);
+    return k;
+  };
+  const asn1Rows = (label, decode) => {
+    bench
+      .add(`${label}ASN.1 full decode (bytes; ${asn1Frames.length} DER payloads)`, () => {
+        for (const f of asn1Frames) sink += decode(f).payload.decoded.root.tag;
+      })
+      .add(`${label}ASN.1 full decode + read every field (names, values, certificates)`, () => {
+        for (const f of asn1Frames) sink += readAll(decode(f).payload.decoded.root);
+      });
+  };
+  const dlmsRows = (label, decode) => {
+    bench
+      .add(`${label}DLMS full decode (bytes; ${dlms.length} DLMS payloads)`, () => {
+        for (const f of dlms) sink += decode(f).payload.decoded.type.length;
+      })
+      .add(`${label}DLMS full decode + JSON (every value and name read)`, () => {
+        for (const f of dlms) sink += JSON.stringify(decode(f).payload.toJSON()).length;
+      });
+  };
+  asn1Rows('', decodeFrame);
+  dlmsRows('', decodeFrame);
+  const baseline = process.env.GBCS_BENCH_BASELINE;
+  if (baseline) {
+    const other = (await import(pathToFileURL(resolve(baseline)).href)).decodeFrame;
+    asn1Rows('baseline: ', other);
+    dlmsRows('baseline: ', other);
+  }
   await bench.run();
   const rows = bench.tasks.map((t) => {
     const r = t.result;
     const mean = r.latency?.mean ?? r.mean; // ms per corpus pass
-    const [n, nb] = t.name.startsWith('DLMS') ? [dlms.length, dlms.reduce((k, f) => k + f.length, 0)]
-      : t.name.startsWith('full decode, GBZ') ? [gbz.length, gbzBytes] : [frames.length, bytes];
+    const [n, nb] = t.name.startsWith('full decode, GBZ') ? [gbz.length, gbzBytes] : t.name.includes('ASN.1') ? [asn1Frames.length, asn1Bytes]
+      : t.name.includes('DLMS') ? [dlms.length, dlmsBytes] : [frames.length, bytes];
     return { task: t.name, msgPerSec: Math.round((n * 1000) / mean), mbPerSec: +((nb / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / n) };
   });
-  console.log(`payload bench over ${name}, ${bytes} bytes per pass; DLMS rows: ${dlms.length} DLMS messages`);
+  console.log(`payload bench over ${name}, ${bytes} bytes per pass`);
   console.table(rows);
   const ns = Object.fromEntries(rows.map((r) => [r.task, r.nsPerMsg]));
   const full = ns['full decode (envelope + payload.decoded)'];
@@ -90,8 +114,9 @@ export async function run() {
     `full / lazy kind-only = ${(full / ns['lazy: payload.kind only']).toFixed(1)}x; ` +
     `full / lazy first item = ${(full / ns['lazy: payload.length + get(0)']).toFixed(1)}x`);
   if (baseline) {
-    for (const k of ['DLMS full decode, bytes input', 'DLMS full decode + JSON (every value read), bytes input']) {
-      console.log(`${k}: baseline / this build = ${(ns[`${k} [baseline]`] / ns[k]).toFixed(2)}x faster`);
+    for (const r of rows.filter((x) => x.task.startsWith('baseline: '))) {
+      const after = ns[r.task.slice('baseline: '.length)];
+      console.log(`${r.task.slice(10)}: baseline ${r.nsPerMsg} ns/msg, this build ${after} ns/msg: ${(r.nsPerMsg / after).toFixed(2)}x faster`);
     }
   }
   if (sink === 0.5) console.log(sink);
