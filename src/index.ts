@@ -48,12 +48,35 @@ export {
   type UpgradeBlock,
   type UpgradeCheck,
   type UpgradePlan,
+  type UpgradeOptions,
+  type UpgradePathReading,
+  type UpgradeWarning,
 } from './lifecycle/upgradePath.js';
+export {
+  checkImageAgainstRepository,
+  type ImageIdentity,
+  type RepositoryFieldCheck,
+  type RepositoryImageCheck,
+} from './lifecycle/imageCheck.js';
+export {
+  planDistributions,
+  imageSlot,
+  otaClientClass,
+  SLOT_GROUPS,
+  DistributionPlanError,
+  type Distribution,
+  type DistributionStep,
+  type OtaClientClass,
+} from './lifecycle/distribution.js';
 export {
   Premises,
   AltHanPackageError,
   ALT_HAN_VARIANTS,
   ALT_HAN_BRIDGES,
+  SMI_VISIBLE_BRIDGES,
+  FAILURE_ATTRIBUTION,
+  PACKAGE_DESIGNS,
+  deliveredTo,
   summarizePackageImage,
   buildFirmwarePackage,
   splitFirmwarePackage,
@@ -64,6 +87,8 @@ export {
   type PackageImage,
   type PackageManifest,
   type PackagedImage,
+  type PremisesAuthor,
+  type VariantCorrection,
 } from './lifecycle/altHan.js';
 export {
   FirmwareTracker,
@@ -73,6 +98,7 @@ export {
   type DeviceFirmwareState,
   type TrackerOptions,
   type TrackerNote,
+  type DccAlertInput,
 } from './lifecycle/tracker.js';
 export {
   decodePayload,

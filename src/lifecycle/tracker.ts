@@ -1,7 +1,17 @@
 // Suspended-device recovery (SEC change MP105): a per-device firmware status tracker fed
 // by decoded GBCS frames. A CS06 (SR 11.3) command suspends the device until its outcome
-// is seen; when the response is lost, an SR 11.2 read or a retried SR 11.3 response that
-// shows the version clears the suspension, and the tracker records how.
+// is seen; when the response is lost, an SR 11.2 read that shows the version clears the
+// suspension (the route MP105 adopts), and the tracker records how.
+//
+// Decision (MP105: a retried SR 11.3 response was only "to be investigated" and "does not
+// update the SMI status"): the response to a RETRIED CS06 clears Suspended only when the
+// caller opts in (`retriedCs06Reconciles: true`); by default it is recorded in the history
+// and the device stays Suspended until an SR 11.2 read.
+//
+// Inputs besides frames: the DCC alert N52 (GSME firmware version mismatch), through
+// `consumeDccAlert`; and, given the premises' devices, image-slot contention (see
+// distribution.ts): an image received for one device that overwrites an image still
+// waiting for activation on another is reported on the other device.
 //
 // Payloads are read through the typed firmware views (decodeFirmwareMessage, GBCS.md
 // 5.3-5.5): a malformed one fails with their GbcsDecodeError at the frame offset.
@@ -10,6 +20,8 @@ import { toHex, normalizeEui, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError } from '../errors.js';
 import { decodeFirmwareMessage, type FirmwareMessage } from '../firmware/firmwareMessage.js';
 import type { GbcsFrame } from '../frame.js';
+import type { Premises, SiteDevice } from './altHan.js';
+import { imageSlot } from './distribution.js';
 import type { DeviceType, FirmwareRepository } from './repository.js';
 
 export type FirmwareStatus =
@@ -20,7 +32,9 @@ export type FirmwareStatus =
   /** A CS06 command was sent; its outcome has not been seen. */
   | 'suspended'
   /** The device reported that activation failed (or a future-dated CS06 was not actioned). */
-  | 'activation-failed';
+  | 'activation-failed'
+  /** The image that awaited activation was overwritten by another device's image in the same slot. */
+  | 'image-overwritten';
 
 /** How a suspension (or activation) was settled. */
 export type ReconciledVia =
@@ -32,6 +46,19 @@ export type ReconciledVia =
   | 'SR 11.2 GCS38'
   | 'SR 11.2 CS08'
   | 'CS09 alert 8F8B';
+
+/**
+ * A DCC alert as the tracker reads it (the DUIS DCCAlertMessage; see src/duis). Only N52
+ * (GSME firmware version mismatch) is a tracker input today.
+ */
+export interface DccAlertInput {
+  /** DCCAlertCode, e.g. 'N52'. */
+  readonly code: string;
+  /** EUI-64 of the device the alert is about. */
+  readonly deviceId: string;
+  /** Firmware version the alert reports, 8 hex digits, when it carries one. */
+  readonly firmwareVersion?: string;
+}
 
 export interface Reconciliation {
   readonly via: ReconciledVia;
@@ -60,6 +87,10 @@ export interface DeviceFirmwareState {
   readonly outstandingCommands: readonly bigint[];
   readonly futureDated?: boolean;
   readonly lastReconciliation?: Reconciliation;
+  /** Set while the pending image is known to be overwritten (cleared by a new image). */
+  readonly overwrittenBy?: { readonly eui: string; readonly frame: number };
+  /** Set by DCC alert N52 until an SR 11.2 read reports the version again. */
+  readonly versionMismatch?: { readonly frame: number; readonly version?: string };
   /** Frames (by index in the tracker's input) that changed this device, with a note. */
   readonly history: readonly { readonly frame: number; readonly note: string }[];
 }
@@ -69,6 +100,13 @@ export interface TrackerOptions {
   readonly devices?: Iterable<{ readonly eui: string; readonly deviceType: DeviceType }>;
   /** Maps a Manufacturer Image hash to the firmware version it installs. */
   readonly repository?: FirmwareRepository;
+  /**
+   * MP105 investigation route, off by default: let the response to a retried CS06 clear
+   * Suspended. Off, such a response is recorded and the device waits for an SR 11.2 read.
+   */
+  readonly retriedCs06Reconciles?: boolean;
+  /** The premises' devices: enables image-slot contention reports (and gives device types). */
+  readonly premises?: Iterable<Premises>;
 }
 
 /** A frame the tracker looked at but did not apply, and why. */
@@ -90,7 +128,8 @@ const CS09 = 0x012b;
 
 /** Which device types each SR 11.2 read is addressed to (GBCS.md 5.4). */
 const READ_TARGETS: Record<number, { via: ReconciledVia; types: readonly DeviceType[] }> = {
-  [ECS52]: { via: 'SR 11.2 ECS52', types: ['ESME'] },
+  // ECS52 is "Read ESME/Comms Hub Firmware Version": the CHF answers it too.
+  [ECS52]: { via: 'SR 11.2 ECS52', types: ['ESME', 'CHF'] },
   [GCS38]: { via: 'SR 11.2 GCS38', types: ['GSME'] },
   [CS08]: { via: 'SR 11.2 CS08', types: ['PPMID', 'HCALCS'] },
   [CS09]: { via: 'CS09 alert 8F8B', types: ['PPMID', 'HCALCS'] },
@@ -151,6 +190,8 @@ interface MutableState {
   outstandingCommands: bigint[];
   futureDated?: boolean;
   lastReconciliation?: Reconciliation;
+  overwrittenBy?: { eui: string; frame: number };
+  versionMismatch?: { frame: number; version?: string };
   history: { frame: number; note: string }[];
 }
 
@@ -165,12 +206,22 @@ export class FirmwareTracker {
   readonly #devices = new Map<string, MutableState>();
   readonly #types = new Map<string, DeviceType>();
   readonly #repo?: FirmwareRepository;
+  readonly #retries: boolean;
+  /** Site devices by EUI, with their premises id (image-slot contention). */
+  readonly #site = new Map<string, { premises: string; device: SiteDevice }>();
   readonly #notes: TrackerNote[] = [];
   #index = 0;
 
   constructor(options: TrackerOptions = {}) {
+    for (const p of options.premises ?? []) {
+      for (const d of p.devices) {
+        this.#site.set(d.eui, { premises: p.id, device: d });
+        this.#types.set(d.eui, d.deviceType);
+      }
+    }
     for (const d of options.devices ?? []) this.#types.set(normalizeEui(d.eui), d.deviceType);
     this.#repo = options.repository;
+    this.#retries = options.retriedCs06Reconciles === true;
   }
 
   /** Frames looked at but not applied (unrelated codes, wrong device type, GBT segments...). */
@@ -220,6 +271,12 @@ export class FirmwareTracker {
       if (r === 'accepted') return void d.history.push({ frame: index, note: 'CS06 future-dated command accepted: awaiting 0x00CA' });
       const cmds = d.outstandingCommands;
       const i = cmds.indexOf(f.originatorCounter);
+      if (i > 0 && !this.#retries) {
+        return void d.history.push({
+          frame: index,
+          note: `response to the retried CS06 (counter ${f.originatorCounter}) shows ${r.version} (code ${r.code}): not used to clear Suspended (MP105 adopts SR 11.2; opt in with retriedCs06Reconciles)`,
+        });
+      }
       const via: ReconciledVia = i > 0 ? 'CS06 retry response' : 'CS06 response';
       return this.#settle(d, index, via, f.originatorCounter, r.code === 0, r.version, r.code, i > 0);
     }
@@ -233,10 +290,15 @@ export class FirmwareTracker {
       const a = readFdra(f);
       const d = this.#device(f.originator);
       if (a.alertCode === 0x8f1c) return void d.history.push({ frame: index, note: `image verification failed (8F1C), hash ${a.hash}` });
+      if (d.status === 'image-pending' && d.pendingImageHash !== undefined && d.pendingImageHash !== a.hash) {
+        d.history.push({ frame: index, note: `pending image ${d.pendingImageHash} overwritten by ${a.hash} before activation` });
+      }
       if (d.status !== 'suspended') d.status = 'image-pending';
       d.pendingImageHash = a.hash;
       d.pendingVersion = this.#versionOf(a.hash);
-      return void d.history.push({ frame: index, note: `image distributed and verified (8F72): pending ${a.hash}` });
+      d.overwrittenBy = undefined;
+      d.history.push({ frame: index, note: `image distributed and verified (8F72): pending ${a.hash}` });
+      return this.#overwriteOthers(d.eui, index);
     }
     if (code === CCS08) {
       const a = readCcs08(f);
@@ -244,7 +306,9 @@ export class FirmwareTracker {
       if (a.alertCode !== 0x8f8a || a.code !== 0) return void d.history.push({ frame: index, note: `CCS08 transfer failed (code ${a.code})` });
       if (d.status !== 'suspended') d.status = 'image-pending';
       d.pendingVersion = a.version;
-      return void d.history.push({ frame: index, note: `image ${a.version} transferred by the CHF (CCS08 8F8A)` });
+      d.overwrittenBy = undefined;
+      d.history.push({ frame: index, note: `image ${a.version} transferred by the CHF (CCS08 8F8A)` });
+      return this.#overwriteOthers(d.eui, index);
     }
     const read = READ_TARGETS[code];
     if (read && (cra === 'response' || (code === CS09 && cra === 'alert'))) {
@@ -255,6 +319,7 @@ export class FirmwareTracker {
       const version = readVersion(f);
       const d = this.#device(f.originator);
       if (version === undefined) return void d.history.push({ frame: index, note: `${read.via}: read failed, no version` });
+      if (d.versionMismatch) (d.versionMismatch = undefined), d.history.push({ frame: index, note: `${read.via}: version read again, N52 mismatch cleared` });
       if (d.status !== 'suspended') {
         d.runningVersion = version;
         if (d.pendingVersion === version) (d.status = 'running'), (d.pendingImageHash = d.pendingVersion = undefined);
@@ -272,6 +337,51 @@ export class FirmwareTracker {
       return void d.history.push({ frame: index, note: `${read.via} shows ${version}: Suspended cleared (${outcome})` });
     }
     note('not a firmware lifecycle message');
+  }
+
+  /**
+   * Applies one DCC alert (DUIS DCCAlertMessage). N52, GSME firmware version mismatch:
+   * the version on record for the GSME is stale. Decision (UNCONFIRMED, no seed text on its
+   * effect): it sets `versionMismatch` (with the version when the alert carries one) and
+   * changes nothing else; Suspended is still cleared only by an SR 11.2 read (GCS38), which
+   * also clears the mismatch. Other codes are noted and ignored.
+   */
+  consumeDccAlert(alert: DccAlertInput): void {
+    const index = this.#index++;
+    const note = (n: string) => void this.#notes.push({ frame: index, messageCode: 0, note: n });
+    if (alert.code !== 'N52') return note(`DCC alert ${alert.code}: not a firmware lifecycle input`);
+    let eui: string;
+    try {
+      eui = normalizeEui(alert.deviceId);
+    } catch {
+      return note(`DCC alert N52: device id ${JSON.stringify(String(alert.deviceId).slice(0, 40))} is not an EUI-64`);
+    }
+    const type = this.#types.get(eui);
+    if (type && type !== 'GSME') return note(`DCC alert N52 for ${eui}, a ${type}: N52 is about a GSME, ignored`);
+    const version = alert.firmwareVersion !== undefined && /^[0-9a-fA-F]{8}$/.test(alert.firmwareVersion) ? alert.firmwareVersion.toLowerCase() : undefined;
+    const d = this.#device(eui);
+    d.versionMismatch = { frame: index, ...(version !== undefined && { version }) };
+    d.history.push({ frame: index, note: `DCC alert N52: GSME firmware version mismatch${version ? ` (reported ${version})` : ''}; the version on record is stale until an SR 11.2 read (GCS38)` });
+  }
+
+  /** An image just received for `eui` overwrites images still waiting in the same slot at its premises. */
+  #overwriteOthers(eui: string, index: number): void {
+    const me = this.#site.get(eui);
+    if (!me) return;
+    const slot = imageSlot(me.device);
+    for (const [other, o] of this.#site) {
+      if (other === eui || o.premises !== me.premises || imageSlot(o.device) !== slot) continue;
+      const d = this.#devices.get(other);
+      if (!d) continue;
+      const waiting = d.status === 'image-pending' || (d.status === 'suspended' && d.futureDated === true);
+      if (!waiting) continue;
+      d.overwrittenBy = { eui, frame: index };
+      if (d.status === 'image-pending') d.status = 'image-overwritten';
+      d.history.push({
+        frame: index,
+        note: `pending image${d.pendingImageHash ? ` ${d.pendingImageHash}` : d.pendingVersion ? ` ${d.pendingVersion}` : ''} overwritten by an image for ${eui} (shared slot ${slot}): distribute it again before activation`,
+      });
+    }
   }
 
   #settle(d: MutableState, index: number, via: ReconciledVia, counter: bigint, ok: boolean, version: string, responseCode: number, retry: boolean): void {
