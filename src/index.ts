@@ -251,5 +251,18 @@ export {
   type FirmwareReceiptInit,
 } from './firmware/receipt.js';
 export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
+export {
+  USE_CASE_MODULES,
+  genericModule,
+  modulesForCode,
+  readTypedView,
+  useCaseModule,
+  useCaseOf,
+  useCaseTable,
+  type TypedView,
+} from './useCases/registry.js';
+export { TextRows, jsonView, useCase, type BuildContext, type TextSink, type UseCaseModule } from './useCases/module.js';
+export type { GenericView } from './useCases/generic.js';
+export { ACTIVATE_IMAGE_RESULTS } from './useCases/firmwareVersion.js';
 export type { GeneralizedTime } from './gbcsTime.js';
 export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';
