@@ -29,7 +29,8 @@
 //    without a readable ZCL header, or sent in the server-to-client direction, gets no reply.
 //  - Caller data is never modified: requests are decoded from views and EUI-64s reversed on
 //    copies.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { requireNodeBuiltin } from '../platform.js';
 import { GbcsDecodeError } from '../errors.js';
 import { checkOtaInteger } from './blocks.js';
 import { parseOtaHeader, OTA_HEADER_FIXED_LENGTH } from './image.js';
@@ -59,7 +60,7 @@ export function memorySource(image: Uint8Array): BlockSource {
 }
 
 export async function fileSource(path: string): Promise<BlockSource> {
-  const fh: FileHandle = await open(path, 'r');
+  const fh: FileHandle = await requireNodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises', 'fileSource').open(path, 'r');
   const size = (await fh.stat()).size;
   return {
     size,
