@@ -134,7 +134,8 @@ export {
 export type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from './payload/decrypted.js';
 export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
 export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord } from './payload/zcl.js';
-export { decodeDer, encodeDer, type Asn1Node, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
+export { Asn1Node, decodeDer, encodeDer, DER_OBJECTS_PER_BYTE, type Asn1Default, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
+export { ASN1_STRUCTURES, asn1StructureFor, CS06_SCHEMA, type Asn1Field, type Asn1Structure } from './payload/asn1Schemas.js';
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';

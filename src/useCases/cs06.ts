@@ -109,7 +109,7 @@ export type ActivateFirmwareResponse =
   | { readonly kind: 'accepted' };
 
 function activationResult(seq: DerFields): { responseCode: number; responseCodeName: ActivationResponseCodeName; firmwareVersion: Uint8Array } {
-  const at = seq.children[0]?.offset ?? seq.node.offset;
+  const at = (seq.children[0] ?? seq.node).offset - seq.ctx.base;
   const code = seq.unsigned('responseCode');
   if (code > 255n) fail(seq.ctx, 'responseCode 0-3', at);
   const firmwareVersion = seq.octets('firmwareVersion', 4);
@@ -153,7 +153,7 @@ export interface FutureDatedActivationAlert {
 
 export function decodeFutureDatedActivationAlert(ctx: ViewContext): FutureDatedActivationAlert {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (alert 0x00CA)', 'the alert SEQUENCE');
-  const at = seq.children[0]?.offset ?? 0;
+  const at = seq.children[0] ? seq.children[0].offset - ctx.base : 0;
   const alert = seq.unsigned('alertCode');
   if (alert !== 0x8f66n && alert !== 0x8f67n) fail(ctx, 'alert code 0x8F66 (actioned) or 0x8F67 (not actioned)', at, `found 0x${alert.toString(16).toUpperCase()}`);
   const executionDateTime = seq.time('executionDateTime');

@@ -51,9 +51,15 @@ export function rewrap(e: unknown, what: string): unknown {
 
 const hex2 = (v: number) => `0x${v.toString(16).padStart(2, '0').toUpperCase()}`;
 
-/** End offset (exclusive) of a DER node in the content. */
+/**
+ * Offset of a DER node in the content. Decoded trees carry frame offsets (decodePayload
+ * with offsetBase, frame.payload: Asn1Node.offset); `fail` adds `ctx.base` back.
+ */
+export const nodeAt = (ctx: Pick<ViewContext, 'base'>, n: Asn1Node): number => n.offset - ctx.base;
+
+/** End offset (exclusive) of a DER node, same base as `n.offset`. */
 export function nodeEnd(n: Asn1Node): number {
-  return n.offset + (n.identifier?.length ?? 1) + (n.lengthWidth ?? (n.length < 0x80 ? 1 : n.length < 0x100 ? 2 : n.length < 0x10000 ? 3 : 4)) + n.length;
+  return n.end;
 }
 
 /**
@@ -73,7 +79,7 @@ export class DerFields {
 
   static of(ctx: Pick<ViewContext, 'base' | 'what'>, n: Asn1Node | undefined, at: number, expected: string, label: string): DerFields {
     if (!n) fail(ctx, expected, at);
-    if (n.tag !== 0x30) fail(ctx, expected, n.offset, `found ${hex2(n.tag)}`);
+    if (n.tag !== 0x30) fail(ctx, expected, nodeAt(ctx, n), `found ${hex2(n.tag)}`);
     return new DerFields(ctx, n, label);
   }
 
@@ -83,8 +89,8 @@ export class DerFields {
 
   private next(tag: number, expected: string): Asn1Node {
     const n = this.children[this.#k];
-    if (!n) fail(this.ctx, expected, nodeEnd(this.node), `${this.label} ends early`);
-    if (n.tag !== tag) fail(this.ctx, expected, n.offset, `found ${hex2(n.tag)}`);
+    if (!n) fail(this.ctx, expected, nodeEnd(this.node) - this.ctx.base, `${this.label} ends early`);
+    if (n.tag !== tag) fail(this.ctx, expected, nodeAt(this.ctx, n), `found ${hex2(n.tag)}`);
     this.#k++;
     return n;
   }
@@ -93,21 +99,21 @@ export class DerFields {
   unsigned(name: string): bigint {
     const n = this.next(0x02, `INTEGER ${name}`);
     const v = n.value!;
-    if (v.length === 0 || v.length > 9) fail(this.ctx, `INTEGER ${name} of 1-9 bytes`, n.offset);
-    if (v[0]! & 0x80) fail(this.ctx, `non-negative INTEGER ${name}`, n.offset + 2);
+    if (v.length === 0 || v.length > 9) fail(this.ctx, `INTEGER ${name} of 1-9 bytes`, nodeAt(this.ctx, n));
+    if (v[0]! & 0x80) fail(this.ctx, `non-negative INTEGER ${name}`, nodeAt(this.ctx, n) + 2);
     return n.integer!;
   }
 
   /** INTEGER of 1-9 content bytes, signed as DER defines it. */
   integer(name: string): bigint {
     const n = this.next(0x02, `INTEGER ${name}`);
-    if (n.value!.length === 0 || n.value!.length > 9) fail(this.ctx, `INTEGER ${name} of 1-9 bytes`, n.offset);
+    if (n.value!.length === 0 || n.value!.length > 9) fail(this.ctx, `INTEGER ${name} of 1-9 bytes`, nodeAt(this.ctx, n));
     return n.integer!;
   }
 
   octets(name: string, size?: number): Uint8Array {
     const n = this.next(0x04, `OCTET STRING ${name}`);
-    if (size !== undefined && n.value!.length !== size) fail(this.ctx, `OCTET STRING ${name} of ${size} bytes`, n.offset + 1, `length ${n.value!.length}`);
+    if (size !== undefined && n.value!.length !== size) fail(this.ctx, `OCTET STRING ${name} of ${size} bytes`, nodeAt(this.ctx, n) + 1, `length ${n.value!.length}`);
     return n.value!;
   }
 
@@ -115,7 +121,7 @@ export class DerFields {
     const n = this.next(0x18, `GeneralizedTime ${name}`);
     const text = String.fromCharCode(...n.value!);
     const t = parseGeneralizedTime(text);
-    if (!t) fail(this.ctx, `GeneralizedTime ${name} as YYYYMMDDhhmmssZ`, n.offset + 2, JSON.stringify(text));
+    if (!t) fail(this.ctx, `GeneralizedTime ${name} as YYYYMMDDhhmmssZ`, nodeAt(this.ctx, n) + 2, JSON.stringify(text));
     return t;
   }
 
@@ -126,7 +132,7 @@ export class DerFields {
   /** Fails unless every field was read. */
   done(expected: string): void {
     const n = this.children[this.#k];
-    if (n) fail(this.ctx, expected, n.offset, `${this.remaining} element(s) left over`);
+    if (n) fail(this.ctx, expected, nodeAt(this.ctx, n), `${this.remaining} element(s) left over`);
   }
 }
 
