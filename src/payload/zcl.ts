@@ -224,8 +224,15 @@ export class ZclReader {
   u16(what: string): number { this.need(2, what); const v = this.b[this.p]! | (this.b[this.p + 1]! << 8); this.p += 2; return v; }
 }
 
-// Character strings are read byte-for-byte (latin1): devices put raw identifiers in them.
-const latin1 = new TextDecoder('latin1');
+// Character strings are read byte-for-byte (ISO-8859-1: each byte one code point; not
+// TextDecoder('latin1'), which is windows-1252 and remaps 0x80-0x9F), so text round-trips.
+const latin1 = {
+  decode(b: Uint8Array): string {
+    let s = '';
+    for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+    return s;
+  },
+};
 const UNSET: unknown = Symbol('unset');
 
 /** Little-endian unsigned integer of 1-6 bytes (exact in a double). */
@@ -882,6 +889,70 @@ export function encodeZclPayload(c: ZclCommand): Uint8Array {
       break;
   }
   return w.finish();
+}
+
+/** Field values of a cluster-specific command by field name: numbers, text or bytes for str, bytes for zdate/bytes, arrays of entries for repeats. */
+export type ZclFieldValues = { readonly [name: string]: number | string | Uint8Array | null | readonly ZclFieldValues[] | undefined };
+
+function fieldsFrom(items: readonly ZclLayoutItem[], values: ZclFieldValues, path: string, out: ZclFieldValue[]): ZclFieldValue[] {
+  const valueOf = (name: string): number => {
+    for (let i = out.length - 1; i >= 0; i--) if (out[i]!.name === name) return out[i]!.value as number;
+    throw new GbcsEncodeError(`${path}.${name}`, 'a value (the layout reads it)');
+  };
+  for (const it of items) {
+    switch (it.kind) {
+      case 'field': {
+        const v = values[it.name];
+        if (v === undefined || Array.isArray(v)) throw new GbcsEncodeError(`${path}.${it.name}`, `a ${it.type} value`);
+        out.push({ name: it.name, type: it.type, value: typeof v === 'string' ? latin1Bytes(v) : (v as number | Uint8Array | null), entries: null });
+        break;
+      }
+      case 'repeat': {
+        const arr = values[it.name];
+        if (!Array.isArray(arr)) throw new GbcsEncodeError(`${path}.${it.name}`, 'an array of entries');
+        if (it.count.from !== 'to-end') {
+          const n = valueOf(it.count.field) & (it.count.from === 'low-nibble' ? 0x0f : 0xffff);
+          if (n !== arr.length) throw new GbcsEncodeError(`${path}.${it.name}`, `${n} entries (${it.count.field}), got ${arr.length}`);
+        }
+        const entries = (arr as readonly ZclFieldValues[]).map((e, k) => ({ fields: fieldsFrom(it.fields, e, `${path}.${it.name}[${k}]`, []) }));
+        out.push({ name: it.name, type: 'repeat', value: null, entries });
+        break;
+      }
+      case 'switch': {
+        const chosen = it.cases[valueOf(it.on)];
+        if (chosen) fieldsFrom(chosen, values, path, out);
+        else fieldsFrom([it.rest], values, path, out);
+        break;
+      }
+      case 'optional':
+        if (it.fields.some((x) => x.kind === 'field' && values[x.name] !== undefined)) fieldsFrom(it.fields, values, path, out);
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds a cluster-specific command from field values by name (the layouts of
+ * zclCommands.ts), ready for encodeZclPayload / a GBZ component. Counts that the layout
+ * reads (e.g. number_of_samples) must match their arrays.
+ */
+export function zclCommandFromValues(clusterId: number, frameControl: number, commandId: number, values: ZclFieldValues): ZclCommand {
+  const spec = zclCommandSpec(clusterId, frameControl, commandId);
+  if (!spec) throw new GbcsEncodeError('ZCL command', `no GBCS layout for cluster 0x${clusterId.toString(16).padStart(4, '0')} command 0x${commandId.toString(16).padStart(2, '0')} (${frameControl & 0x08 ? 'server to client' : 'client to server'})`);
+  const path = `zcl.${spec.clusterKey}.${spec.key}`;
+  return { command: 'cluster-specific', name: spec.name, key: spec.key, clusterKey: spec.clusterKey, fields: fieldsFrom(spec.layout, values, path, []) };
+}
+
+/** The field values of a cluster-specific command by name (str as latin1 text, null when invalid): the input of zclCommandFromValues. */
+export function zclCommandValues(c: { readonly fields: readonly ZclFieldValue[] }): ZclFieldValues {
+  const out: Record<string, ZclFieldValues[string]> = {};
+  for (const f of c.fields) {
+    if (f.type === 'repeat') out[f.name] = (f.entries ?? []).map((e) => zclCommandValues(e));
+    else if (f.type === 'str' && f.value instanceof Uint8Array) out[f.name] = latin1.decode(f.value);
+    else out[f.name] = f.value;
+  }
+  return out;
 }
 
 /** Name of a ZCL cluster (undefined when unknown). */
