@@ -170,23 +170,26 @@ function gbzLines(g: GbzPayload, out: string[]): void {
 
 function asn1Lines(n: Asn1Node, ind: string, out: string[]): void {
   const label = `${ind}${n.name ? `${n.name}: ` : ''}${n.typeName}`;
-  if (n.certificate) {
-    const c = n.certificate;
-    out.push(`${label} certificate serial ${c.serial}, subject ${c.subject || '(empty)'}, issuer ${c.issuer || '(empty)'}, valid ${c.notBefore} .. ${c.notAfter} (${c.der.length} bytes DER)`);
+  const cert = n.certificate;
+  if (cert) {
+    out.push(`${label} certificate serial ${cert.serial}, subject ${cert.subject || '(empty)'}, issuer ${cert.issuer || '(empty)'}, valid ${cert.notBefore} .. ${cert.notAfter} (${cert.der.length} bytes DER)`);
     return;
   }
   if (n.children) {
     out.push(label);
     for (const c of n.children) asn1Lines(c, `${ind}  `, out);
+    for (const d of n.defaults ?? []) out.push(`${ind}  ${d.name}: ${d.value}${d.valueName ? ` ${d.valueName}` : ''} (DEFAULT, absent)`);
     return;
   }
   let v = '';
-  if (n.integer !== undefined) v = `${n.integer}${n.integer > 255n ? ` (0x${n.integer.toString(16).toUpperCase()})` : ''}`;
+  const int = n.integer;
+  const bs = n.bitString;
+  if (int !== undefined) v = `${int}${int > 255n ? ` (0x${int.toString(16).toUpperCase()})` : ''}${n.valueName ? ` ${n.valueName}` : ''}`;
   else if (n.time) v = `${n.text} (${n.special === 'cancel' ? 'cancel' : n.time})`;
   else if (n.text !== undefined) v = JSON.stringify(n.text);
-  else if (n.oid) v = n.oid;
+  else if (n.oid) v = `${n.oid}${n.oidName ? ` ${n.oidName}` : ''}`;
   else if (n.boolean !== undefined) v = String(n.boolean);
-  else if (n.bitString) v = `${toHex(n.bitString.bytes)} (${n.bitString.unusedBits} unused bits)`;
+  else if (bs) v = `${toHex(bs.bytes)} (${bs.unusedBits} unused bits)${n.bits ? ` {${n.bits.join(', ')}}` : ''}`;
   else if (n.value && n.value.length > 0) v = clip(toHex(n.value));
   out.push(v ? `${label} ${v}` : label);
 }

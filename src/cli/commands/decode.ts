@@ -9,7 +9,8 @@ import { formatFrameText } from '../format.js';
 import { typedViewJson } from '../typedViews.js';
 import { formatSecurityText, reportFailed, secureFrame, securityContext, type SecurityContext } from '../security.js';
 import { createFrameLineStream, type FrameLineResult } from '../../stream.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readInput, reportDecodeError, type Command, type Io } from '../io.js';
+import { command } from '../args.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, noteStatus, readInput, reportDecodeError, type Io } from '../io.js';
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
@@ -28,17 +29,20 @@ async function render(frame: GbcsFrame, json: boolean, sec?: SecurityContext, fa
   return json ? `${JSON.stringify({ ...frameJson(frame, payload), security: report })}\n` : formatFrameText(frame, payload) + formatSecurityText(report);
 }
 
-export const decodeCommand: Command = {
-  name: 'decode',
+export const decodeCommand = command({
   summary: 'decode GBCS frames (hex, base64, @file, or - for one frame per stdin line)',
-  usage: 'gbcs decode [--json] [--keys <folder> [--acb <eui>]] <hex | base64 | @file | ->',
-  async run(args: string[], io: Io): Promise<number> {
-    const { flags, positional } = parseArgs(args, { booleans: ['json'], values: ['keys', 'acb'] });
-    const json = flags.has('json');
+  args: '<hex | base64 | @file | ->',
+  options: {
+    json: { type: 'boolean', help: 'one JSON object per frame (payload tree, typed view, security)' },
+    keys: { type: 'string', value: '<folder>', help: 'verify signature and MAC and decrypt with the PEM keys in this folder' },
+    acb: { type: 'string', value: '<eui>', help: 'the access control broker EUI-64 for MAC checks (with --keys)' },
+  },
+  async run({ values, positionals }, io: Io): Promise<number> {
+    const json = values.json === true;
     // --keys: verify signature and MAC and decrypt encrypted content with that key folder.
-    const sec = securityContext(flags.get('keys'), flags.get('acb'));
-    if (positional.length !== 1) throw new UsageError('give exactly one frame source');
-    const src = positional[0]!;
+    const sec = securityContext(values.keys, values.acb);
+    if (positionals.length !== 1) throw new UsageError('give exactly one frame source');
+    const src = positionals[0]!;
     if (src !== '-') {
       const input = await readInput(src, io);
       const failed = { any: false };
@@ -59,6 +63,7 @@ export const decodeCommand: Command = {
       }
       try {
         const out = await render(result, json, sec, failed);
+        if (failed.any) noteStatus(io, EXIT_CHECK_FAILED);
         io.stdout.write(json || first ? out : `\n${out}`);
         first = false;
       } catch (e) {
@@ -70,4 +75,4 @@ export const decodeCommand: Command = {
     }
     return status === EXIT_OK && failed.any ? EXIT_CHECK_FAILED : status;
   },
-};
+});

@@ -4,10 +4,8 @@ import { toHex } from '../../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../../errors.js';
 import { GbtReassembler, type GbtDiscarded } from '../../gbt/reassembler.js';
 import { segmentMessage } from '../../gbt/segment.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readInput, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
-
-const USAGE =
-  'gbcs gbt split --size N [--window W] <hex | @file | -> | gbcs gbt join [--max-size BYTES] [@file | - | hex...]';
+import { command, group } from '../args.js';
+import { EXIT_MALFORMED, EXIT_OK, UsageError, readInput, reportDecodeError, type Io } from '../io.js';
 
 /** Frame lines of a source: `-` is stdin, `@file` a file (hex lines, or one raw binary frame), else literal hex. */
 async function sourceLines(srcs: string[], io: Io): Promise<{ text: string; where: string }[]> {
@@ -28,7 +26,7 @@ async function sourceLines(srcs: string[], io: Io): Promise<{ text: string; wher
   return out;
 }
 
-function positiveInt(v: string | true | undefined, name: string, dflt?: number): number {
+function positiveInt(v: string | undefined, name: string, dflt?: number): number {
   if (v === undefined && dflt !== undefined) return dflt;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
   if (!(n >= 1)) throw new UsageError(`--${name} needs a positive integer`);
@@ -39,11 +37,16 @@ function reportDiscarded(io: Io, d: GbtDiscarded): void {
   io.stderr.write(`gbcs gbt join: ${d.error.message}; held blocks ${d.received.join(',') || 'none'}\n`);
 }
 
-async function split(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['size', 'window'] });
-  if (!flags.has('size')) throw new UsageError('split needs --size N (bytes of message per block)');
-  const blockSize = positiveInt(flags.get('size'), 'size');
-  const window = positiveInt(flags.get('window'), 'window', 1);
+const split = command({
+  summary: 'cut a GBCS message into GBT segments, one hex frame per line',
+  args: '<hex | @file | ->',
+  options: {
+    size: { type: 'string', value: '<n>', required: true, help: 'bytes of message per block' },
+    window: { type: 'string', value: '<w>', help: 'the GBT window, 1..63 (default 1)' },
+  },
+  run: async ({ values, positionals: positional }, io) => {
+  const blockSize = positiveInt(values.size, 'size');
+  const window = positiveInt(values.window, 'window', 1);
   if (window > 63) throw new UsageError('--window must be 1..63');
   let status = EXIT_OK;
   for (const { text, where } of await sourceLines(positional, io)) {
@@ -57,11 +60,17 @@ async function split(args: string[], io: Io): Promise<number> {
     }
   }
   return status;
-}
+  },
+});
 
-async function join(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['max-size'] });
-  const r = new GbtReassembler(flags.has('max-size') ? { maxMessageSize: positiveInt(flags.get('max-size'), 'max-size') } : {});
+const join = command({
+  summary: 'reassemble GBT segments (one hex frame per line) into messages',
+  args: '[@file | - | hex...]',
+  options: {
+    'max-size': { type: 'string', value: '<bytes>', help: 'refuse messages larger than this' },
+  },
+  run: async ({ values, positionals: positional }, io) => {
+  const r = new GbtReassembler(values['max-size'] !== undefined ? { maxMessageSize: positiveInt(values['max-size'], 'max-size') } : {});
   let status = EXIT_OK;
   for (const { text, where } of await sourceLines(positional, io)) {
     const res = r.push(text);
@@ -81,13 +90,7 @@ async function join(args: string[], io: Io): Promise<number> {
     status = EXIT_MALFORMED;
   }
   return status;
-}
-
-export const gbtCommand: Command = {
-  name: 'gbt',
-  summary: 'split a GBCS message into GBT segments, or join segments back (one hex frame per line)',
-  usage: USAGE,
-  async run(args: string[], io: Io): Promise<number> {
-    return runSubcommand(args, io, { split, join });
   },
-};
+});
+
+export const gbtCommand = group('split a GBCS message into GBT segments, or join segments back (one hex frame per line)', { split, join });
