@@ -112,6 +112,8 @@ export {
   GbtReassembler,
   GbtReassemblyError,
   GBT_DEFAULTS,
+  GBT_BLOCK_OVERHEAD,
+  GBT_CONVERSATION_OVERHEAD,
   type GbtConversationKey,
   type GbtConversationState,
   type GbtDiscarded,
