@@ -307,6 +307,11 @@ export class Asn1Node {
     return encodeDer(this);
   }
 
+  /** Node's util.inspect / console.log shows the JSON view (not the source bytes and schema). */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJSON();
+  }
+
   /** Plain JSON view: the structural fields and every interpretation that applies. */
   toJSON(): Record<string, unknown> {
     const o: Record<string, unknown> = { tag: this.tag, tagClass: this.tagClass, constructed: this.constructed, tagNumber: this.tagNumber, typeName: this.typeName };
