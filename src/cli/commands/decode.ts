@@ -14,8 +14,9 @@ import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, noteStatus, rea
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
- * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed
- * firmware / boost view goes under `firmware` / `boost`.
+ * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed view of
+ * the frame's use-case module (useCases/registry.ts) goes under the module's family key
+ * (`firmware`, `boost`); generic codes add none.
  */
 function frameJson(frame: GbcsFrame, opened?: DecodedPayload): Record<string, unknown> {
   const p = frame.payload;
