@@ -60,7 +60,7 @@ async function settledOnce(r: Redis, ids: string[], out: string, dead: string): 
 }
 
 function pipe(url: string, name: string, extra: string[] = []): ChildProcess {
-  const args = [CLI_BIN, 'pipe', '--redis', url, '--in', 'in', '--out', 'out', '--dead-letter', 'dead', '--group', 'g', '--consumer', name, '--metrics', '500', ...extra];
+  const args = [CLI_BIN, 'pipe', '--lease', '1500', '--redis', url, '--in', 'in', '--out', 'out', '--dead-letter', 'dead', '--group', 'g', '--consumer', name, '--metrics', '500', ...extra];
   return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
@@ -101,7 +101,7 @@ describe('pipeline on a real redis-server', () => {
     await fresh();
     const f0 = FRAMES[0]!;
     const bad = f0.hex.slice(0, 40); // truncated frame
-    const values = [f0.hex, Buffer.from(f0.bytes).toString('base64'), Buffer.from(f0.bytes), FRAMES[1]!.hex, bad, 'zz-not-a-frame'];
+    const values = [f0.hex, Buffer.from(f0.bytes).toString('base64'), Buffer.from(f0.bytes), FRAMES[1]!.hex, bad, 'not a frame!'];
     const ids = await produce(r, 'in', values);
     await r.xadd('in', '*', 'other', 'x'); // no frame field
     ids.push(((await r.xrevrange('in', '+', '-', 'COUNT', 1)) as [string, string[]][])[0]![0]);

@@ -207,7 +207,10 @@ export class Pipeline {
           await this.#refreshMetrics();
           o.onMetrics?.(this.metrics());
         }
-        if (o.idleExitMs !== undefined && Date.now() - lastWork >= o.idleExitMs && (await this.#drained())) break;
+        if (o.idleExitMs !== undefined && Date.now() - lastWork >= o.idleExitMs) {
+          if (this.#partitions.length) await this.#servePartitions();
+          if (await this.#drained()) break;
+        }
       }
     } finally {
       for (const p of this.#partitions) if (p.owned) await this.#t.release(p.lease).catch(() => {});
@@ -216,11 +219,20 @@ export class Pipeline {
     return this.metrics();
   }
 
+  /**
+   * Idle exit (Decision): the input has nothing unread or pending and no partition has unread
+   * segments. Blocks of conversations still open here are then dead-lettered ('gbt-incomplete':
+   * the input is over, as at the end of `gbcs gbt`), so the run ends with everything settled.
+   */
   async #drained(): Promise<boolean> {
-    for (const s of [this.options.input, ...this.#partitions.map((p) => p.stream)]) {
-      const g = await this.#t.groupState(s);
-      if (g.pending !== 0 || g.lag > 0) return false;
+    const g = await this.#t.groupState(this.options.input);
+    if (g.pending !== 0 || g.lag > 0) return false;
+    for (const p of this.#partitions) {
+      const s = await this.#t.groupState(p.stream);
+      if (s.lag > 0) return false;
+      if (!p.owned && s.pending > 0) return false; // an owner that died: wait for its lease to expire
     }
+    for (const p of this.#partitions) if (p.owned) await this.#commitGbt(p, [], p.reassembler.flush());
     return true;
   }
 

@@ -37,6 +37,7 @@ export const pipeCommand = command({
     acb: { type: 'string', value: '<eui>', help: 'access control broker EUI-64 for MAC checks (with --keys)' },
     'claim-idle': { type: 'string', value: '<ms>', help: 'claim entries pending this long on another consumer (default 30000)' },
     partitions: { type: 'string', value: '<n>', help: 'GBT partition streams <in>:gbt:<p> (default 4; 0: segments are decoded as frames)' },
+    lease: { type: 'string', value: '<ms>', help: 'GBT partition lease: a dead owner\'s partitions move after this (default 10000)' },
     'repeat-window': { type: 'string', value: '<s>', help: 'seconds a frame digest is remembered to mark repeats (default 86400)' },
     metrics: { type: 'string', value: '<ms>', help: 'metrics line on stderr every <ms> (default 5000; 0: none)' },
     'idle-exit': { type: 'string', value: '<ms>', help: 'exit when nothing arrived for <ms> and nothing is pending or unread' },
@@ -63,6 +64,7 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
     const claimIdleMs = count('claim-idle', values['claim-idle'], 30_000);
     const gbtPartitions = count('partitions', values.partitions, 4, 0);
     const repeatWindowSeconds = count('repeat-window', values['repeat-window'], 86_400);
+    const leaseMs = count('lease', values.lease, 10_000);
     const metricsMs = count('metrics', values.metrics, 5000, 0);
     const idleExitMs = values['idle-exit'] === undefined ? undefined : count('idle-exit', values['idle-exit'], 0, 0);
     if (workers > 0) io.stderr.write('gbcs pipe: --workers: the decode pool is not available in this build; decoding on the main thread\n');
@@ -88,6 +90,7 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
       batchSize,
       claimIdleMs,
       gbtPartitions,
+      leaseMs,
       ...(idleExitMs !== undefined ? { idleExitMs } : {}),
       metricsIntervalMs: metricsMs || 5000,
       ...(metricsMs ? { onMetrics: (m: PipelineMetrics) => io.stderr.write(metricsLine(m)) } : {}),
