@@ -262,9 +262,11 @@ export class Pipeline {
 
   #result(source: string, base: { ack: string[]; from: string }, r: DecodeOutcome, field: Uint8Array): ResultEntry {
     const o = this.options;
+    if (r.kind === 'segment' && this.#partitions.length === 0) {
+      r = { kind: 'dead', reason: 'gbt-not-routed', offset: 0, expected: 'a whole GBCS message (GBT segments need partitions > 0 or a decoder with segmentsAsFrames)', message: `GBT segment of conversation ${r.conversation}` };
+    }
     if (r.kind === 'dead') return { ...base, to: o.deadLetter, fields: this.#deadFields(source, r, field), ...(r.digest ? { digest: r.digest } : {}) };
     if (r.kind === 'segment') {
-      if (this.#partitions.length === 0) throw new Error('segment outcome with no partitions');
       const p = this.#partitions[partitionOf(r.conversation, this.#partitions.length)]!;
       let bytes: Uint8Array;
       try {

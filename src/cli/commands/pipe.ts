@@ -17,7 +17,7 @@ function count(name: string, v: string | undefined, dflt: number, min = 1): numb
 
 /** The metrics line on stderr. */
 export function metricsLine(m: PipelineMetrics): string {
-  return `gbcs pipe: ${m.framesPerSecond} frames/s, lag ${m.lag < 0 ? '?' : m.lag}, pending ${m.pending}, written ${m.written}, dead-lettered ${m.deadLettered}, routed ${m.routed}, claimed ${m.claimed}, skipped ${m.skipped}, partitions ${m.partitions}\n`;
+  return `gbcs pipe: ${m.framesPerSecond} frames/s, lag ${m.lag < 0 ? '?' : m.lag}, pending ${m.pending}, written ${m.written}, dead-lettered ${m.deadLettered}, routed ${m.routed}, claimed ${m.claimed}, skipped ${m.skipped}, partitions ${m.partitions}, rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB\n`;
 }
 
 export const pipeCommand = command({
@@ -80,7 +80,10 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
       ...(values['tls-ca'] !== undefined ? { tlsCaFile: values['tls-ca'] } : {}),
       onConnection: (ev) => io.stderr.write(`gbcs pipe: redis ${ev === 'ready' ? 'connected' : 'connection lost, reconnecting'}\n`),
     });
-    const decoder = inProcessDecoder(values.keys !== undefined ? { keyStore: folderKeyStore(values.keys), ...(acb ? { acb } : {}) } : {});
+    const decoder = inProcessDecoder({
+      ...(values.keys !== undefined ? { keyStore: folderKeyStore(values.keys), ...(acb ? { acb } : {}) } : {}),
+      ...(gbtPartitions === 0 ? { segmentsAsFrames: true } : {}),
+    });
     const pipeline = new Pipeline({
       transport,
       decoder,
