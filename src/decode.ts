@@ -11,8 +11,23 @@ import { E_TRAP, REC_WORDS, R_ERR_OFFSET } from './wasm/layout.js';
  * Throws GbcsDecodeError with the byte offset and what was expected.
  * Byte input is not copied: the frame's views share its memory, and it is never written.
  */
-export function decodeFrame(input: BinaryInput): GbcsFrame {
-  const bytes = toBytes(input);
+/** Options of decodeFrame. */
+export interface DecodeFrameOptions {
+  /**
+   * Copy byte input before decoding, so the frame stays valid when the caller reuses or
+   * zeroes its buffer (the lazy frame otherwise keeps a view of the caller's bytes). Text
+   * input (hex, base64) is always converted into fresh bytes, so it needs no copy.
+   */
+  readonly copy?: boolean;
+}
+
+/**
+ * Decodes one frame (hex, base64 or bytes). The frame is lazy and copies nothing: it keeps
+ * a view of the caller's bytes unless `{ copy: true }` is given.
+ */
+export function decodeFrame(input: BinaryInput, options: DecodeFrameOptions = {}): GbcsFrame {
+  const converted = toBytes(input);
+  const bytes = options.copy === true && typeof input !== 'string' ? converted.slice() : converted;
   const core = wasmCore();
   const reserved = core.reserve(bytes.length);
   if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
