@@ -52,6 +52,10 @@ export {
   type DlmsCompactArray,
   type DlmsOctetString,
   type DlmsList,
+  type DlmsDate,
+  type DlmsTime,
+  type DlmsLocated,
+  DLMS_NODES_PER_BYTE,
 } from './payload/dlmsData.js';
 export {
   longInvokeId,
@@ -62,6 +66,7 @@ export {
   type DlmsRequestSpec,
   type DlmsResult,
   type LongInvokeId,
+  type DlmsAlertContent,
 } from './payload/dlms.js';
 export type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from './payload/decrypted.js';
 export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
@@ -69,6 +74,8 @@ export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type Zc
 export { Asn1Node, decodeDer, encodeDer, DER_OBJECTS_PER_BYTE, type Asn1Default, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
 export { ASN1_STRUCTURES, asn1StructureFor, CS06_SCHEMA, type Asn1Field, type Asn1Structure } from './payload/asn1Schemas.js';
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
+export { obisInfo, type ObisInfo } from './payload/obisNames.js';
+export { COSEM_CLASS_INFO, cosemClassName, cosemAttributeName, cosemMethodName, alertCodeName, alertCodeInfo, type CosemClassInfo } from './payload/dlmsNames.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
 export { webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
@@ -107,6 +114,8 @@ export {
   GbtReassembler,
   GbtReassemblyError,
   GBT_DEFAULTS,
+  GBT_BLOCK_OVERHEAD,
+  GBT_CONVERSATION_OVERHEAD,
   type GbtConversationKey,
   type GbtConversationState,
   type GbtDiscarded,
@@ -197,3 +206,31 @@ export { TextRows, jsonView, useCase, type BuildContext, type TextSink, type Use
 export type { GenericView } from './useCases/generic.js';
 export { ACTIVATE_IMAGE_RESULTS } from './useCases/firmwareVersion.js';
 export type { GeneralizedTime } from './gbcsTime.js';
+export {
+  readDuis,
+  parseDuisRequestId,
+  duisGbcsPayloads,
+  duisFirmwareImage,
+  duisText,
+  inspectDuis,
+  dccAlertTrackerInput,
+  duisUpdateFirmwareRequest,
+  duisReadFirmwareVersionRequest,
+  duisActivateFirmwareRequest,
+  duisDateTime,
+  DUIS_LIMITS,
+  DUIS_SCHEMA_VERSION,
+  CANCEL_EXECUTION_DATE_TIME,
+  type DuisMessage,
+  type DuisRequest,
+  type DuisResponse,
+  type DuisRequestId,
+  type DuisReadOptions,
+  type DuisGbcsPayload,
+  type DuisInspection,
+  type DuisParty,
+  type XmlData,
+  type DuisRequestIdInit,
+  type UpdateFirmwareInit,
+  type ActivateFirmwareInit,
+} from './duis/index.js';

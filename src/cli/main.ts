@@ -26,6 +26,7 @@ import { gbtCommand } from './commands/gbt.js';
 import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
+import { duisCommand } from './commands/duis.js';
 
 /** Every command by name, in help order. */
 export const COMMANDS: Readonly<Record<string, CommandNode>> = {
@@ -35,6 +36,7 @@ export const COMMANDS: Readonly<Record<string, CommandNode>> = {
   ota: otaCommand,
   fw: fwCommand,
   gbt: gbtCommand,
+  duis: duisCommand,
 };
 
 /** The package version (package.json beside dist/ and src/). */
