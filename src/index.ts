@@ -1,5 +1,5 @@
 // gbcs-codec public API.
-export { decodeFrame, decodeFrames, type DecodeResult } from './decode.js';
+export { decodeFrame, decodeFrames, decodeFrameBatch, FrameBatch, MAX_FRAME_BYTES, type DecodeResult } from './decode.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
@@ -25,7 +25,7 @@ export {
   formatMessageCode,
   type MessageCodeInfo,
 } from './messageCodes.js';
-export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
+export { toBytes, toHex, fromHex, fromBase64, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
 export {
   FirmwareRepository,
