@@ -7,7 +7,7 @@
 // native decoder shortens at the first character it does not accept. Anything else
 // (separators, errors, browsers) takes one linear table-driven scan. Hex vs base64:
 // text of hex digits and separators only is hex; text that is mostly hex (under 10% of
-// its significant characters outside 0-9a-fA-F) is hex with a typo and fails with
+// its first 64 significant characters outside 0-9a-fA-F) is hex with a typo and fails with
 // `hex-input` at the first bad character's position in the text, never silently read as
 // base64 (base64 of any RTDS frame has at least 20% such characters).
 import { GbcsDecodeError } from './errors.js';
@@ -151,26 +151,40 @@ export function toBytes(input: BinaryInput): Uint8Array {
   throw new TypeError('GBCS input must be a Uint8Array, an ArrayBuffer, hex text or base64 text');
 }
 
+/** Significant characters (separators skipped) looked at to tell a hex typo from base64. */
+const SAMPLE = 64;
+
 /**
- * Under 10% of the characters outside 0-9a-fA-F (separator-free text). Stops as soon as
- * the answer is known: base64 reaches the bound after a fraction of its length.
+ * Mostly hex: fewer than 1 in 10 of the first SAMPLE significant characters (separators
+ * skipped) are outside 0-9a-fA-F. Base64 of a frame has at least 20% such characters
+ * (RTDS), hex with a typo a few; stops as soon as the answer is known, so it costs a few
+ * dozen character reads whatever the text length.
  */
 function mostlyHex(text: string): boolean {
-  const bound = text.length / 10;
+  let seen = 0;
+  for (let i = 0; i < text.length && seen < SAMPLE; i++) if (!isSeparator(text.charCodeAt(i))) seen++;
   let nonHex = 0;
-  for (let i = 0; i < text.length; i++) {
+  let k = 0;
+  for (let i = 0; i < text.length && k < seen; i++) {
     const c = text.charCodeAt(i);
-    if ((c >= 128 || HEX_VALUE[c]! < 0) && ++nonHex >= bound) return false;
+    if (isSeparator(c)) continue;
+    k++;
+    if ((c >= 128 || HEX_VALUE[c]! < 0) && ++nonHex * 10 >= seen) return false;
   }
   return true;
 }
 
+const isHexCode = (c: number) => c < 128 && HEX_VALUE[c]! >= 0;
+
 function textBytes(text: string): Uint8Array {
   const n = text.length;
-  if (NATIVE !== undefined && (n & 1) === 0 && n > 0) {
-    const b = NATIVE.from(text, 'hex');
-    if (b.length * 2 === n) return plain(b);
-    if (b.length === 0 && n >= 4 && (n & 3) === 0) {
+  if (NATIVE !== undefined && n > 1) {
+    if (isHexCode(text.charCodeAt(0)) && isHexCode(text.charCodeAt(1))) {
+      if ((n & 1) === 0) {
+        const b = NATIVE.from(text, 'hex');
+        if (b.length * 2 === n) return plain(b);
+      }
+    } else if ((n & 3) !== 1) {
       // Not hex from its first pair on: the usual shape of base64 (a frame's `3Q` / `3w`).
       const pad = text.charCodeAt(n - 1) === 61 ? (text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
       const c = NATIVE.from(text, 'base64');
@@ -180,16 +194,8 @@ function textBytes(text: string): Uint8Array {
   const r = scanHex(text);
   if (typeof r !== 'number') return r;
   const at = -1 - r;
-  // Not hex throughout: is it mostly hex (a typo) or base64?
-  let significant = 0;
-  let nonHex = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (isSeparator(c)) continue;
-    significant++;
-    if (c >= 128 || HEX_VALUE[c]! < 0) nonHex++;
-  }
-  if (nonHex * 10 < significant) throw new GbcsDecodeError('hex-input', at, 'hex digit', `found ${JSON.stringify(text[at])}`);
+  // Not hex throughout: a typo in hex, or base64?
+  if (mostlyHex(text)) throw new GbcsDecodeError('hex-input', at, 'hex digit', `found ${JSON.stringify(text[at])}`);
   return fromBase64(text);
 }
 

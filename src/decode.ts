@@ -1,12 +1,13 @@
 // Frame decoding entry points: one frame per call, or many frames per WASM call
-// (`decodeFrames` gives objects, `decodeFrameBatch` a columnar cursor with no object per frame).
+// (`decodeFrames` gives objects, `scanFrames` a cursor with no object per frame).
 import { toBytes, toHex, type BinaryInput } from './bytes.js';
 import { GbcsDecodeError } from './errors.js';
 import { CRA_NAMES, GbcsFrame, KIND_NAMES, type Cra, type FrameKind } from './frame.js';
 import { wasmCore, type WasmCore } from './wasm/core.js';
 import * as L from './wasm/layout.js';
 
-const { REC_WORDS, R_ERR_OFFSET } = L;
+// Record words as module constants (a namespace read per field costs in a hot loop).
+const { REC_WORDS, R_ERR_OFFSET, R_MESSAGE_CODE, R_CRA, R_KIND, R_ORIGINATOR, R_RECIPIENT, R_COUNTER, R_CONTENT, R_CONTENT_LEN } = L;
 
 /**
  * The largest frame the decoders accept: 64 MiB. Decision: a GBCS length field is BER of at
@@ -68,7 +69,19 @@ function collect(inputs: Iterable<BinaryInput>, errors: (GbcsDecodeError | undef
  * input region's capacity), calling `take(first, count, core)` while chunk records are
  * in WASM memory at `core.recordWord`.
  */
+let inBatch = false;
+
 function runChunks(frames: Uint8Array[], take: (first: number, count: number, core: WasmCore) => void): void {
+  if (inBatch) throw new Error('a batch decode was started inside a scanFrames visitor: collect the frames and decode them after the scan');
+  inBatch = true;
+  try {
+    chunks(frames, take);
+  } finally {
+    inBatch = false;
+  }
+}
+
+function chunks(frames: Uint8Array[], take: (first: number, count: number, core: WasmCore) => void): void {
   const core = wasmCore();
   let i = 0;
   while (i < frames.length) {
@@ -129,136 +142,144 @@ export function decodeFrames(inputs: Iterable<BinaryInput>): DecodeResult[] {
 }
 
 /**
- * A decoded batch as columns: the envelope records of every frame in one Int32Array, read
- * by index, so a caller that needs message codes, CRA, system titles or counters builds no
- * object per frame. `frame(i)` materialises a GbcsFrame when one is wanted. Frame bytes
- * are the caller's (not copied, never written).
+ * The frame a scanFrames visitor is looking at. One object per scan, moved from frame to
+ * frame: read what you need inside the visitor (keep `index`, not the cursor).
  */
-export class FrameBatch {
-  /** Number of frames (slots), valid or not. */
-  readonly length: number;
-  /** The input frames as bytes (text input decoded). */
-  readonly frames: readonly Uint8Array[];
-  /** REC_WORDS envelope-record words per frame (src/wasm/layout.ts). */
-  readonly records: Int32Array;
-  readonly #errors: (GbcsDecodeError | undefined)[];
+export class FrameCursor {
+  /** Slot of the current frame in the input. */
+  index = -1;
+  /** Bytes of the current frame (the caller's, or decoded from text). */
+  bytes: Uint8Array = EMPTY;
+  /** 0 when the frame decoded, else a WASM status (see `error`). */
+  status = 0;
+  /** Message code (0 for GBT segments). */
+  messageCode = 0;
+  /** CRA flag 1 (command), 2 (response), 3 (alert); 0 for GBT segments. */
+  craFlag = 0;
+  /** K_* kind code (1 general-ciphering, 2 general-signing, 3 GBT). */
+  kindCode = 0;
+  /** Offsets into `bytes` (-1 when absent) of the originator / recipient system titles, counter and content. */
+  originatorOffset = -1;
+  recipientOffset = -1;
+  counterOffset = -1;
+  contentOffset = -1;
+  contentLength = 0;
+  readonly #rec = new Int32Array(REC_WORDS);
+  #copied = false;
+  #i32: Int32Array = this.#rec;
+  #w = 0;
+  #error: GbcsDecodeError | undefined;
 
-  /** @internal Built by decodeFrameBatch. */
-  constructor(frames: Uint8Array[], records: Int32Array, errors: (GbcsDecodeError | undefined)[]) {
-    this.frames = frames;
-    this.records = records;
-    this.length = frames.length;
-    this.#errors = errors;
+  /**
+   * The whole record, copied out of WASM memory on first need. Only record 0 of a chunk can
+   * be overwritten during a visit (by a decodeFrame in the visitor), and only after that
+   * visit has started: the scalar columns are read in `load`, so only callers of
+   * `frame()`/`error` after such a nested decode need the copy, which scanFrames makes
+   * eagerly for record 0.
+   */
+  #record(): Int32Array {
+    if (!this.#copied) {
+      const r = this.#rec;
+      // Memory growth (a large decodeFrame in the visitor) detaches old views, never moves records.
+      const i32 = this.#i32.length === 0 ? wasmCore().i32 : this.#i32;
+      for (let k = 0, w = this.#w; k < REC_WORDS; k++) r[k] = i32[w + k]!;
+      this.#copied = true;
+    }
+    return this.#rec;
   }
 
-  /** True when frame `i` decoded. */
-  ok(i: number): boolean {
-    return this.#errors[i] === undefined && this.records[i * REC_WORDS]! === 0;
+  /** @internal */
+  load(index: number, bytes: Uint8Array, i32: Int32Array, w: number, pre: GbcsDecodeError | undefined, eager: boolean): void {
+    this.index = index;
+    this.bytes = bytes;
+    this.#error = pre;
+    this.#copied = false;
+    this.#i32 = i32;
+    this.#w = w;
+    this.status = pre !== undefined ? -1 : i32[w]!;
+    this.messageCode = i32[w + R_MESSAGE_CODE]!;
+    this.craFlag = i32[w + R_CRA]!;
+    this.kindCode = i32[w + R_KIND]!;
+    this.originatorOffset = i32[w + R_ORIGINATOR]!;
+    this.recipientOffset = i32[w + R_RECIPIENT]!;
+    this.counterOffset = i32[w + R_COUNTER]!;
+    this.contentOffset = i32[w + R_CONTENT]!;
+    this.contentLength = i32[w + R_CONTENT_LEN]!;
+    if (eager) this.#record();
   }
 
-  /** The error of frame `i` (with `frameIndex`), or undefined when it decoded. */
-  error(i: number): GbcsDecodeError | undefined {
-    const pre = this.#errors[i];
-    if (pre !== undefined) return pre;
-    const w = i * REC_WORDS;
-    const status = this.records[w]!;
-    if (status === 0) return undefined;
-    const e = GbcsDecodeError.fromStatus(status, this.records[w + R_ERR_OFFSET]!);
-    e.frameIndex = i;
-    return (this.#errors[i] = e);
+  get ok(): boolean {
+    return this.status === 0;
   }
 
-  /** Number of frames that failed. */
-  get failed(): number {
-    let n = 0;
-    for (let i = 0; i < this.length; i++) if (!this.ok(i)) n++;
-    return n;
+  /** Why the current frame did not decode (with `frameIndex`), or undefined. */
+  get error(): GbcsDecodeError | undefined {
+    if (this.status === 0) return undefined;
+    if (this.#error === undefined) {
+      this.#error = GbcsDecodeError.fromStatus(this.status, this.#record()[R_ERR_OFFSET]!);
+      this.#error.frameIndex = this.index;
+    }
+    return this.#error;
   }
 
-  #word(i: number, word: number): number {
-    if (!this.ok(i)) throw this.error(i) ?? new RangeError(`no frame ${i} in a batch of ${this.length}`);
-    return this.records[i * REC_WORDS + word]!;
+  get cra(): Cra | undefined {
+    return CRA_NAMES[this.craFlag - 1];
   }
 
-  /** Message code (other-information's first two bytes); 0 for GBT segments. */
-  messageCode(i: number): number {
-    return this.#word(i, L.R_MESSAGE_CODE);
+  get kind(): FrameKind | undefined {
+    return KIND_NAMES[this.kindCode];
   }
 
-  /** CRA flag 1 (command), 2 (response), 3 (alert). */
-  craFlag(i: number): number {
-    return this.#word(i, L.R_CRA);
+  /** Originator system title, 16 lower-case hex digits (undefined for GBT segments). */
+  get originator(): string | undefined {
+    const o = this.originatorOffset;
+    return o < 0 ? undefined : toHex(this.bytes, o, o + 8);
   }
 
-  cra(i: number): Cra {
-    return CRA_NAMES[this.#word(i, L.R_CRA) - 1]!;
+  get recipient(): string | undefined {
+    const o = this.recipientOffset;
+    return o < 0 ? undefined : toHex(this.bytes, o, o + 8);
   }
 
-  kind(i: number): FrameKind {
-    return KIND_NAMES[this.#word(i, L.R_KIND)]!;
-  }
-
-  /** Originator system title bytes (a view of the frame); undefined for GBT segments. */
-  originatorBytes(i: number): Uint8Array | undefined {
-    const o = this.#word(i, L.R_ORIGINATOR);
-    return o < 0 ? undefined : this.frames[i]!.subarray(o, o + 8);
-  }
-
-  /** Originator system title as 16 lower-case hex digits. */
-  originator(i: number): string | undefined {
-    const o = this.#word(i, L.R_ORIGINATOR);
-    return o < 0 ? undefined : toHex(this.frames[i]!, o, o + 8);
-  }
-
-  /** Recipient system title as 16 lower-case hex digits. */
-  recipient(i: number): string | undefined {
-    const o = this.#word(i, L.R_RECIPIENT);
-    return o < 0 ? undefined : toHex(this.frames[i]!, o, o + 8);
-  }
-
-  /** Originator counter (8 bytes big-endian), as a bigint. */
-  originatorCounter(i: number): bigint | undefined {
-    const o = this.#word(i, L.R_COUNTER);
+  /** Originator counter as a bigint. */
+  get originatorCounter(): bigint | undefined {
+    const o = this.counterOffset;
     if (o < 0) return undefined;
-    const b = this.frames[i]!;
+    const b = this.bytes;
     const hi = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
     const lo = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
     return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
-  /** Offset and length of the payload (content) in `frames[i]`; offset -1 for GBT segments. */
-  contentOffset(i: number): number {
-    return this.#word(i, L.R_CONTENT);
-  }
-
-  contentLength(i: number): number {
-    return this.#word(i, L.R_CONTENT_LEN);
-  }
-
-  /** Frame `i` as a GbcsFrame (throws its GbcsDecodeError when it did not decode). */
-  frame(i: number): GbcsFrame {
-    this.#word(i, 0);
-    return new GbcsFrame(this.frames[i]!, this.records, i * REC_WORDS);
-  }
-
-  /** Frame `i` as decodeFrames gives it: the frame or its error. */
-  result(i: number): DecodeResult {
-    return this.error(i) ?? new GbcsFrame(this.frames[i]!, this.records, i * REC_WORDS);
+  /** The current frame as a GbcsFrame (throws its error when it did not decode). */
+  frame(): GbcsFrame {
+    const e = this.error;
+    if (e !== undefined) throw e;
+    return new GbcsFrame(this.bytes, this.#record(), 0);
   }
 }
 
 /**
- * Decodes many frames (bytes, hex or base64 text) in WASM batches into a FrameBatch: a
- * cursor over the envelope records, no object per frame. The fastest way to route or
- * filter many frames by message code, CRA, system titles or counter.
+ * The fastest batch: decodes `inputs` (bytes, hex or base64 text) in WASM chunks and calls
+ * `visit` once per frame, in input order, with one reused FrameCursor (message code, CRA,
+ * system titles, counter, content position; `frame()` when an object is wanted). Nothing
+ * is allocated per frame. `decodeFrame` may be called inside `visit`; another batch call
+ * (decodeFrames, scanFrames) may not (it throws). Returns the number of
+ * frames that failed.
  */
-export function decodeFrameBatch(inputs: Iterable<BinaryInput>): FrameBatch {
+export function scanFrames(inputs: Iterable<BinaryInput>, visit: (frame: FrameCursor) => void): number {
   const errors: (GbcsDecodeError | undefined)[] = [];
   const frames = collect(inputs, errors);
-  const records = new Int32Array(frames.length * REC_WORDS);
+  const cursor = new FrameCursor();
+  let failed = 0;
   runChunks(frames, (first, count, core) => {
-    const w = core.recordWord;
-    records.set(core.i32.subarray(w, w + count * REC_WORDS), first * REC_WORDS);
+    for (let k = 0; k < count; k++) {
+      const i = first + k;
+      // Record 0 is where decodeFrame writes: copy it before the visitor can call one.
+      cursor.load(i, frames[i]!, core.i32, core.recordWord + k * REC_WORDS, errors[i], k === 0);
+      if (cursor.status !== 0) failed++;
+      visit(cursor);
+    }
   });
-  return new FrameBatch(frames, records, errors);
+  return failed;
 }

@@ -1,5 +1,5 @@
 // gbcs-codec public API.
-export { decodeFrame, decodeFrames, decodeFrameBatch, FrameBatch, MAX_FRAME_BYTES, type DecodeResult } from './decode.js';
+export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult } from './decode.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
