@@ -4,11 +4,11 @@
 // side from the offsets. Recursion is bounded by MAX_DEPTH, node count by MAX_NODES.
 import {
   E_DLMS_APDU_TAG, E_DLMS_COMPACT_ARRAY, E_DLMS_DATA_TAG, E_DLMS_DATETIME_LENGTH, E_DLMS_RESULT_CHOICE,
-  E_DLMS_SPEC_CHOICE, E_DLMS_TYPE_DESCRIPTION, E_NESTING_TOO_DEEP, E_TRUNCATED, MAX_DEPTH,
+  E_DLMS_COUNT_MISMATCH, E_DLMS_SPEC_CHOICE, E_DLMS_SPEC_PRESENCE, E_DLMS_TYPE_DESCRIPTION, E_NESTING_TOO_DEEP, E_TRUNCATED, MAX_DEPTH,
   NC_DLMS_APDU, NC_DLMS_CA_VALUE, NC_DLMS_DATA, NC_DLMS_DATA_LIST, NC_DLMS_DATETIME, NC_DLMS_RESULT,
   NC_DLMS_RESULT_LIST, NC_DLMS_SPEC, NC_DLMS_SPEC_LIST, NC_DLMS_TYPEDESC,
 } from '../src/wasm/layout';
-import { berLength, fail, has, lenWidth, u16be, u32be, u8At } from './reader';
+import { axdrLength, fail, has, lenWidth, u16be, u32be, u8At } from './reader';
 import { auxOf, closeNode, newNode, nextOf, nodeCount, setAux, setValue, tagOf } from './nodes';
 
 /** Bytes of a fixed-size Data value after its tag; -1 for variable or invalid tags. */
@@ -32,7 +32,7 @@ function fixedSize(tag: u32): i32 {
 
 /** Length-prefixed octets (bit-string counts bits). Returns the end or 0. */
 function counted(n: i32, q: usize, end: usize, bits: bool): usize {
-  const c = berLength(q, end);
+  const c = axdrLength(q, end);
   if (c < 0) return 0;
   q += <usize>lenWidth;
   setValue(n, q);
@@ -56,7 +56,7 @@ export function dlmsData(p: usize, end: usize, depth: i32): usize {
     if (!has(q, <usize>fixed, end)) return truncated(end);
     q += <usize>fixed;
   } else if (tag == 0x01 || tag == 0x02) {
-    const c = berLength(q, end);
+    const c = axdrLength(q, end);
     if (c < 0) return 0;
     q += <usize>lenWidth;
     setValue(n, q);
@@ -89,7 +89,7 @@ function typeDescription(p: usize, end: usize, depth: i32): usize {
   if (n < 0) return 0;
   let q = p + 1;
   if (tag == 0x02) {
-    const c = berLength(q, end);
+    const c = axdrLength(q, end);
     if (c < 0) return 0;
     q += <usize>lenWidth;
     setAux(n, <u32>c);
@@ -150,7 +150,7 @@ function compactArray(n: i32, p: usize, end: usize, depth: i32): usize {
   const td = nodeCount;
   let q = typeDescription(p, end, depth + 1);
   if (q == 0) return 0;
-  const len = berLength(q, end);
+  const len = axdrLength(q, end);
   if (len < 0) return 0;
   q += <usize>lenWidth;
   if (!has(q, <usize>len, end)) return truncated(end);
@@ -167,13 +167,31 @@ function compactArray(n: i32, p: usize, end: usize, depth: i32): usize {
   return cEnd;
 }
 
-/** Access-request-specification list (count ‖ specs). */
-function specList(p: usize, end: usize): usize {
-  const n = newNode(NC_DLMS_SPEC_LIST, 0, p);
+/**
+ * Access-request-specification list: count ‖ specs in an access-request; in an
+ * access-response the list is OPTIONAL (issue 19): presence `00` (absent) or `01` ‖
+ * count ‖ specs. Node tag: 0 = request list, 1 = response list absent, 2 = present.
+ */
+function specList(p: usize, end: usize, optional: bool): usize {
+  let tag: u32 = 0;
+  let lp = p;
+  if (optional) {
+    if (p >= end) return truncated(p);
+    const presence = u8At(p);
+    if (presence > 1) { fail(E_DLMS_SPEC_PRESENCE, p); return 0; }
+    tag = presence + 1;
+    lp = p + 1;
+  }
+  const n = newNode(NC_DLMS_SPEC_LIST, tag, p);
   if (n < 0) return 0;
-  const c = berLength(p, end);
+  if (tag == 1) {
+    setValue(n, lp);
+    closeNode(n, lp);
+    return lp;
+  }
+  const c = axdrLength(lp, end);
   if (c < 0) return 0;
-  let q = p + <usize>lenWidth;
+  let q = lp + <usize>lenWidth;
   setValue(n, q);
   setAux(n, <u32>c);
   for (let i = 0; i < c; i++) {
@@ -202,7 +220,7 @@ function specList(p: usize, end: usize): usize {
 function dataList(p: usize, end: usize): usize {
   const n = newNode(NC_DLMS_DATA_LIST, 0, p);
   if (n < 0) return 0;
-  const c = berLength(p, end);
+  const c = axdrLength(p, end);
   if (c < 0) return 0;
   let q = p + <usize>lenWidth;
   setValue(n, q);
@@ -218,7 +236,7 @@ function dataList(p: usize, end: usize): usize {
 function resultList(p: usize, end: usize): usize {
   const n = newNode(NC_DLMS_RESULT_LIST, 0, p);
   if (n < 0) return 0;
-  const c = berLength(p, end);
+  const c = axdrLength(p, end);
   if (c < 0) return 0;
   let q = p + <usize>lenWidth;
   setValue(n, q);
@@ -262,9 +280,21 @@ export function walkDlms(p: usize, end: usize): usize {
   if (tag == 0x0f) {
     q = dlmsData(q, end, 1);
   } else {
-    q = specList(q, end);
+    // Issue 10 item 2 (GBCS.md 3.2): one Data per spec in a request, one result per
+    // Data in a response; any other count is refused here, so the full tree and the
+    // lazy view (both built from this walk) see the same error.
+    const sl = nodeCount;
+    q = specList(q, end, tag == 0xda);
+    const dl = nodeCount;
+    const dp = q;
     if (q != 0) q = dataList(q, end);
-    if (q != 0 && tag == 0xda) q = resultList(q, end);
+    if (q != 0 && tag == 0xd9 && auxOf(sl) != auxOf(dl)) { fail(E_DLMS_COUNT_MISMATCH, dp); return 0; }
+    if (q != 0 && tag == 0xda) {
+      const rl = nodeCount;
+      const rp = q;
+      q = resultList(q, end);
+      if (q != 0 && auxOf(dl) != auxOf(rl)) { fail(E_DLMS_COUNT_MISMATCH, rp); return 0; }
+    }
   }
   if (q == 0) return 0;
   closeNode(root, q);

@@ -1,6 +1,6 @@
 // Bounds-checked byte reading shared by every structure walker. Errors never trap:
 // the first failure is latched into (errCode, errPos) and callers unwind with -1.
-import { E_BER_LENGTH, E_TRUNCATED } from '../src/wasm/layout';
+import { E_BER_LENGTH, E_DLMS_LENGTH, E_TRUNCATED } from '../src/wasm/layout';
 
 export let errCode: i32 = 0;
 export let errPos: usize = 0;
@@ -53,6 +53,30 @@ export function berLength(p: usize, end: usize): i32 {
   if (!has(p + 1, n, end)) return fail(E_TRUNCATED, end);
   let v: u32 = 0;
   for (let i: u32 = 0; i < n; i++) v = (v << 8) | u8At(p + 1 + i);
+  lenWidth = <i32>n + 1;
+  return <i32>v;
+}
+
+/**
+ * Reads an A-XDR (DLMS) length at p: short form, or 81/82/83/84 long form (issue 19:
+ * Gurux and other DLMS stacks write `84 00 01 00 00` for 65,536). Values of 2^31 or more
+ * are refused (no payload can hold them). Returns the length, or -1 with E_DLMS_LENGTH /
+ * E_TRUNCATED latched; sets `lenWidth` (1..5). The envelope keeps berLength (GBCS.md 1.2:
+ * at most 3 length octets).
+ */
+export function axdrLength(p: usize, end: usize): i32 {
+  if (p >= end) return fail(E_TRUNCATED, p);
+  const first = u8At(p);
+  if (first < 0x80) {
+    lenWidth = 1;
+    return <i32>first;
+  }
+  const n = first & 0x7f;
+  if (n == 0 || n > 4) return fail(E_DLMS_LENGTH, p);
+  if (!has(p + 1, n, end)) return fail(E_TRUNCATED, end);
+  let v: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) v = (v << 8) | u8At(p + 1 + i);
+  if (v > 0x7fffffff) return fail(E_DLMS_LENGTH, p);
   lenWidth = <i32>n + 1;
   return <i32>v;
 }

@@ -7,7 +7,7 @@ import { wasmCore, type WasmCore } from './wasm/core.js';
 import * as L from './wasm/layout.js';
 
 // Record words as module constants (a namespace read per field costs in a hot loop).
-const { REC_WORDS, R_ERR_OFFSET, R_MESSAGE_CODE, R_CRA, R_KIND, R_ORIGINATOR, R_RECIPIENT, R_COUNTER, R_CONTENT, R_CONTENT_LEN } = L;
+const { E_TRAP, REC_WORDS, R_ERR_OFFSET, R_MESSAGE_CODE, R_CRA, R_KIND, R_ORIGINATOR, R_RECIPIENT, R_COUNTER, R_CONTENT, R_CONTENT_LEN } = L;
 
 /**
  * The largest frame the decoders accept: 64 MiB. Decision: a GBCS length field is BER of at
@@ -31,10 +31,12 @@ export function decodeFrame(input: BinaryInput): GbcsFrame {
   const bytes = toBytes(input);
   if (bytes.length > MAX_FRAME_BYTES) throw tooLarge(bytes.length);
   const core = wasmCore();
-  core.reserve(bytes.length);
+  const reserved = core.reserve(bytes.length);
+  if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
   core.u8.set(bytes, core.inputPtr);
-  const status = core.guard(() => core.exports.decodeOne(bytes.length));
+  const status = core.run(() => core.exports.decodeOne(bytes.length));
   const w = core.recordWord;
+  if (status === E_TRAP) throw GbcsDecodeError.fromStatus(status, 0, core.lastTrap);
   if (status !== 0) throw GbcsDecodeError.fromStatus(status, core.i32[w + R_ERR_OFFSET]!);
   return new GbcsFrame(bytes, core.i32, w);
 }
@@ -91,7 +93,8 @@ function chunks(frames: Uint8Array[], take: (first: number, count: number, core:
       bytes += frames[j]!.length;
       j++;
     }
-    core.reserve(bytes);
+    const reserved = core.reserve(bytes);
+    if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
     const u8 = core.u8;
     const u32 = core.u32;
     const base = core.inputPtr;
@@ -105,7 +108,8 @@ function chunks(frames: Uint8Array[], take: (first: number, count: number, core:
       off += f.length;
     }
     const count = j - i;
-    core.guard(() => core.exports.decodeBatch(count));
+    const batch = core.run(() => core.exports.decodeBatch(count));
+    if (batch === E_TRAP) throw GbcsDecodeError.fromStatus(batch, 0, core.lastTrap);
     take(i, count, core);
     i = j;
   }

@@ -33,6 +33,9 @@ const EXPECTED: Record<number, [code: string, expected: string]> = {
   [L.E_DLMS_RESULT_CHOICE]: ['dlms-response-spec', 'access-response-specification choice 1 (get), 2 (set) or 3 (action)'],
   [L.E_DLMS_COMPACT_ARRAY]: ['dlms-compact-array', 'compact-array rows that each take at least one byte'],
   [L.E_DLMS_TYPE_DESCRIPTION]: ['dlms-type-description', 'a compact-array type description (simple type, 01 count(2) type, or 02 n types)'],
+  [L.E_DLMS_LENGTH]: ['dlms-length', 'an A-XDR length (00-7F, or 81-84 followed by 1 to 4 length bytes, below 2^31)'],
+  [L.E_DLMS_SPEC_PRESENCE]: ['dlms-spec-presence', 'the presence byte of the OPTIONAL echoed access-request-specification: 00 (absent) or 01 (present)'],
+  [L.E_DLMS_COUNT_MISMATCH]: ['dlms-count-mismatch', 'as many items in this list as in the list before it (access-response: one result per data item; access-request: one data item per specification)'],
   [L.E_GBZ_PROFILE]: ['gbz-profile', 'GBZ profile id 0x0109'],
   [L.E_GBZ_COMPONENT_LENGTH]: ['gbz-component-length', 'a GBZ component length covering its headers and the 3-byte ZCL header'],
   [L.E_GBZ_ALERT_CONTENT]: ['gbz-alert-content', 'the alert-specific GBZ content (0x0E for 8F66/8F67, 09 20 for 8F72/8F1C)'],
@@ -64,9 +67,10 @@ export class GbcsDecodeError extends Error {
   }
 
   /** Builds the error for a WASM status code. */
-  static fromStatus(status: number, offset: number): GbcsDecodeError {
+  static fromStatus(status: number, offset: number, detail?: string): GbcsDecodeError {
+    if (status === L.E_TRAP) return new GbcsDecodeError('internal', 0, 'a frame the core can walk', `WASM trap: ${detail ?? 'unknown'}`);
     const e = EXPECTED[status] ?? ['internal', `a valid frame (unknown decoder status ${status})`];
-    return new GbcsDecodeError(e[0], offset, e[1]);
+    return new GbcsDecodeError(e[0], offset, e[1], detail);
   }
 }
 

@@ -6,13 +6,10 @@ import { decodeDateTime, type GbcsDateTime } from './dateTime.js';
 import { messageCodeInfo, type MessageCodeInfo } from './messageCodes.js';
 import * as L from './wasm/layout.js';
 import { LazyPayload } from './payload/index.js';
+import { CRA_NAMES, type Cra, type FrameKind, type PayloadFormat, type SignatureState } from './types.js';
 
-export type FrameKind = 'general-ciphering' | 'general-signing' | 'gbt';
-export type Cra = 'command' | 'response' | 'alert';
-export type PayloadFormat = 'DLMS' | 'GBZ' | 'ASN.1' | 'unknown';
-export type SignatureState = 'absent' | 'empty' | 'present';
-
-export const CRA_NAMES: readonly Cra[] = ['command', 'response', 'alert'];
+// The shared names live in types.ts (payload/ reads them without importing this module).
+export { CRA_NAMES, type Cra, type FrameKind, type PayloadFormat, type SignatureState };
 export const KIND_NAMES: Record<number, FrameKind> = {
   [L.K_GENERAL_CIPHERING]: 'general-ciphering',
   [L.K_GENERAL_SIGNING]: 'general-signing',

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFrame } from '../src/decode.js';
-import { runCli } from './cliHarness.js';
+import { spawnSync } from 'node:child_process';
+import { CLI_BIN, runCli } from './cliHarness.js';
+import { HAVE_RTDS, rtdsFiles } from './rtds.js';
 
 /** The harness with this file's result names. */
 async function run(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
@@ -58,5 +60,25 @@ describe('gbcs gbt', () => {
     expect((await run(['gbt', 'split', '--size', '4', '--window', '64', MESSAGES[0]!])).code).toBe(1);
     expect((await run(['gbt', 'frobnicate'])).code).toBe(1);
     expect((await run(['gbt'])).code).toBe(1);
+  });
+});
+
+describe.skipIf(!HAVE_RTDS)('gbcs gbt over the RTDS corpus', () => {
+  it('one CLI pipeline, gbcs gbt split | gbcs gbt join, gives every RTDS frame back in order', () => {
+    // RTDS reuses originator counters across scenarios: joined messages reuse completed keys.
+    const files = rtdsFiles();
+    const dir = mkdtempSync(join(tmpdir(), 'gbcs-gbt-rtds-'));
+    const src = join(dir, 'rtds.hex');
+    writeFileSync(src, files.map((f) => f.hex.toUpperCase()).join('\n') + '\n');
+    const node = JSON.stringify(process.execPath);
+    const bin = JSON.stringify(CLI_BIN);
+    const r = spawnSync('bash', ['-c', `set -o pipefail; ${node} ${bin} gbt split --size 32 @${JSON.stringify(src)} | ${node} ${bin} gbt join -`], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(files.map((f) => f.hex.toUpperCase()));
+    expect(r.stderr).toMatch(/reuses the key of a message completed earlier/);
+    expect(r.stderr).not.toMatch(/gbt-/);
   });
 });

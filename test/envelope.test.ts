@@ -292,13 +292,19 @@ function catchDecode(fn: () => unknown): GbcsDecodeError {
 describe('WASM boundary', () => {
   it('turns a trap into a GbcsDecodeError (code internal) instead of letting it escape', async () => {
     const { wasmCore } = await import('../src/wasm/core.js');
+    const { E_TRAP } = await import('../src/wasm/layout.js');
     const core = wasmCore();
-    const e = catchDecode(() =>
-      core.guard(() => {
-        throw new WebAssembly.RuntimeError('unreachable');
-      }),
-    );
+    // The glue reports the trap as a status (it does not import the error layer)...
+    const status = core.run(() => {
+      throw new WebAssembly.RuntimeError('unreachable');
+    });
+    expect(status).toBe(E_TRAP);
+    // ...which the error layer turns into a typed error.
+    const e = catchDecode(() => {
+      throw GbcsDecodeError.fromStatus(status, 0, core.lastTrap);
+    });
     expect(e.code).toBe('internal');
+    expect(e.message).toContain('unreachable');
     // The core keeps working afterwards.
     expect(decodeFrame(fixture('ECS52 read firmware version response').bytes).useCase).toBe('ECS52');
   });

@@ -7,7 +7,7 @@ import type { GbcsFrame } from '../frame.js';
 import { parseGeneralizedTime, type GeneralizedTime } from '../gbcsTime.js';
 import type { Asn1Node } from '../payload/asn1.js';
 import { decodePayload, type DecodedPayload } from '../payload/index.js';
-import type { PayloadFormat } from '../frame.js';
+import type { PayloadFormat } from '../types.js';
 
 /** Where a typed view reads from: the frame's content and its offset in the frame. */
 export interface ViewContext {

@@ -31,6 +31,13 @@ export interface SegmentOptions {
  * originator counter, originator and recipient, and carries the message code as a
  * 2-byte Other Information (GBCS.md section 2 lists only the message code there; the
  * supplementary fields stay inside the carried message). Date-time is `00`.
+ *
+ * Decision (2-byte other-information): always the short form `02 <message code>`, even
+ * when the carried message has the 10- or 18-byte form with supplementary remote party
+ * fields. Wireshark's GBCS dissector (tshark 4.0.17) reads only 2 bytes of
+ * other-information in a GBT segment, so a longer form would shift every later field
+ * (key-info, lengths, block-control) in its view; the supplementary fields are not lost:
+ * they travel inside the reassembled message.
  */
 export function segmentMessage(message: BinaryInput | GbcsFrame, options: SegmentOptions): Uint8Array[] {
   const frame = message instanceof GbcsFrame ? message : decodeFrame(toBytes(message));

@@ -69,8 +69,13 @@ export interface DlmsAccessRequest extends DlmsApduBase {
 }
 export interface DlmsAccessResponse extends DlmsApduBase {
   readonly type: 'access-response';
-  /** Echoed specifications (GBCS sends none). */
+  /**
+   * Echoed specifications: OPTIONAL on the wire (issue 19), a presence byte `00` (absent,
+   * what GBCS and RTDS send) or `01` ‖ count ‖ specs.
+   */
   readonly specs: DlmsRequestSpec[];
+  /** Presence byte of the echoed specs (decode sets it; when omitted, present iff specs is non-empty). */
+  readonly specsPresent?: boolean;
   readonly data: DlmsData[];
   readonly results: DlmsResult[];
   readonly lengthWidths?: { specs?: number; data?: number; results?: number };
@@ -84,7 +89,9 @@ export interface DlmsDataNotification extends DlmsApduBase {
 export type DlmsApdu = DlmsAccessRequest | DlmsAccessResponse | DlmsDataNotification;
 
 function listWidth(ix: NodeIndex, i: number): number | undefined {
-  const w = ix.value(i) - ix.start(i);
+  // A response's spec list starts at its presence byte (tag 2 = present; 1 = absent, no count).
+  const w = ix.value(i) - ix.start(i) - (ix.tag(i) === 2 ? 1 : 0);
+  if (ix.tag(i) === 1) return undefined;
   return w === minBerWidth(ix.aux(i)) ? undefined : w;
 }
 
@@ -151,7 +158,7 @@ export function buildDlmsApdu(ix: NodeIndex): DlmsApdu {
   const rw = listWidth(ix, resultList);
   if (rw) widths.results = rw;
   const results = listItems(ix, resultList, buildResult);
-  return { ...base, type: 'access-response', specs, data, results, ...(sw || dw || rw ? { lengthWidths: widths } : {}) };
+  return { ...base, type: 'access-response', specs, specsPresent: ix.tag(specList) === 2, data, results, ...(sw || dw || rw ? { lengthWidths: widths } : {}) };
 }
 
 const APDU_TAGS = { 'access-request': 0xd9, 'access-response': 0xda, 'data-notification': 0x0f } as const;
@@ -184,7 +191,20 @@ export function encodeDlmsApdu(a: DlmsApdu): Uint8Array {
     return w.finish();
   }
   const lw = (a.lengthWidths ?? {}) as { specs?: number; data?: number; results?: number };
-  w.ber(a.specs.length, lw.specs);
+  // Issue 10 item 2: the decoder refuses inconsistent counts, so the encoder never writes them.
+  if (a.data.length !== (a.type === 'access-response' ? a.results.length : a.specs.length)) {
+    throw new GbcsEncodeError(`DLMS ${a.type}`, a.type === 'access-response'
+      ? `${a.data.length} data items but ${a.results.length} results (GBCS.md 3.2: one result per data item)`
+      : `${a.specs.length} specifications but ${a.data.length} data items (GBCS.md 3.2: one data item per specification)`);
+  }
+  if (a.type === 'access-response') {
+    const present = a.specsPresent ?? a.specs.length > 0;
+    if (!present && a.specs.length > 0) throw new GbcsEncodeError('DLMS access-response', 'specsPresent is false but echoed specs are given');
+    w.u8(present ? 1 : 0);
+    if (present) w.ber(a.specs.length, lw.specs);
+  } else {
+    w.ber(a.specs.length, lw.specs);
+  }
   for (const s of a.specs) writeSpec(w, s);
   w.ber(a.data.length, lw.data);
   for (const d of a.data) encodeInto(w, d);

@@ -1,7 +1,7 @@
 // Payload decoding entry points: the full typed tree (decodePayload), the byte-exact
 // encoder (encodePayload), and the lazy view behind `frame.payload`.
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
-import type { Cra, PayloadFormat } from '../frame.js';
+import type { Cra, PayloadFormat } from '../types.js';
 import * as L from '../wasm/layout.js';
 import { buildAsn1, encodeDer, type Asn1Payload } from './asn1.js';
 import { buildDlmsApdu, buildSpec, encodeDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
@@ -125,13 +125,13 @@ export class LazyPayload {
       case 'access-request': {
         const [, specs, data] = kids(0);
         const d = kids(data!);
-        tops = kids(specs!).map((s, k) => [s, d[k] ?? -1]);
+        tops = kids(specs!).map((s, k) => [s, d[k]!]); // counts agree: the walker refuses a mismatch
         break;
       }
       case 'access-response': {
         const [, , data, results] = kids(0);
         const r = kids(results!);
-        tops = kids(data!).map((d, k) => [d, r[k] ?? -1]);
+        tops = kids(data!).map((d, k) => [d, r[k]!]); // counts agree: the walker refuses a mismatch
         break;
       }
       case 'data-notification': {
@@ -162,11 +162,11 @@ export class LazyPayload {
     const ix = this.index();
     switch (this.kind) {
       case 'access-request':
-        return { kind: 'request', spec: buildSpec(ix, t[0]!), data: t[1]! < 0 ? { type: 'null' } : buildDlmsData(ix, t[1]!) };
+        return { kind: 'request', spec: buildSpec(ix, t[0]!), data: buildDlmsData(ix, t[1]!) };
       case 'access-response': {
         const r = t[1]!;
-        const result = r < 0 ? 0 : ix.aux(r);
-        const kind = r < 0 ? 'get' : (['get', 'set', 'action'] as const)[ix.tag(r) - 1]!;
+        const result = ix.aux(r);
+        const kind = (['get', 'set', 'action'] as const)[ix.tag(r) - 1]!;
         return { kind: 'response', data: buildDlmsData(ix, t[0]!), result: { kind, result, resultName: resultName(result) } };
       }
       case 'data-notification': return { kind: 'data', data: buildDlmsData(ix, t[0]!) };

@@ -1,4 +1,5 @@
 // Reading the node index the WASM payload walkers write (layout in src/wasm/layout.ts).
+import { GbcsDecodeError } from '../errors.js';
 import { wasmCore } from '../wasm/core.js';
 import * as L from '../wasm/layout.js';
 
@@ -48,7 +49,9 @@ export class NodeIndex {
  */
 export function walkNodes(bytes: Uint8Array, mode: number, copy: boolean, offsetBase = 0): NodeIndex {
   const core = wasmCore();
-  const n = core.walkPayload(bytes, mode, offsetBase);
+  const status = core.walkPayload(bytes, mode);
+  if (status !== 0) throw GbcsDecodeError.fromStatus(status, offsetBase + core.payloadErrorOffset(), core.lastTrap);
+  const n = core.payloadNodeCount();
   if (copy) {
     const w = core.i32.slice(core.nodeWord, core.nodeWord + n * L.NODE_WORDS);
     return new NodeIndex(bytes, w, 0, n);

@@ -36,14 +36,17 @@ export class ByteWriter {
     return this;
   }
   /**
-   * A BER / A-XDR length. `width` (total bytes, 1-4) reproduces a non-minimal form seen
-   * on decode; by default the minimal form is written.
+   * A BER / A-XDR length. `width` (total bytes, 1-5) reproduces a non-minimal form seen
+   * on decode; by default the minimal form is written (issue 19: 5 bytes, `84 xx xx xx
+   * xx`, only for lengths of 2^24 or more unless a recorded width asks for it). Callers
+   * that must stay within GBCS.md 1.2 (envelope: at most 3 length octets) check that
+   * themselves.
    */
   ber(len: number, width?: number): this {
-    const min = len < 0x80 ? 1 : len < 0x100 ? 2 : len < 0x10000 ? 3 : len < 0x1000000 ? 4 : 0;
-    if (min === 0 || len < 0 || !Number.isInteger(len)) throw new GbcsEncodeError('length', `${len} does not fit a BER length of up to 3 octets`);
+    if (len < 0 || !Number.isInteger(len) || len > 0xffffffff) throw new GbcsEncodeError('length', `${len} does not fit a BER length of up to 4 octets`);
+    const min = minBerWidth(len);
     const w = width === undefined ? min : width;
-    if (w < min || w > 4) throw new GbcsEncodeError('length', `${len} cannot be written in ${w} length bytes`);
+    if (w < min || w > 5) throw new GbcsEncodeError('length', `${len} cannot be written in ${w} length bytes`);
     if (w === 1) return this.u8(len);
     this.u8(0x80 | (w - 1));
     for (let i = w - 2; i >= 0; i--) this.u8(Math.floor(len / 2 ** (8 * i)) & 0xff);
@@ -56,5 +59,5 @@ export class ByteWriter {
 
 /** Minimal width of a BER length (to record only non-minimal widths on decode). */
 export function minBerWidth(len: number): number {
-  return len < 0x80 ? 1 : len < 0x100 ? 2 : len < 0x10000 ? 3 : 4;
+  return len < 0x80 ? 1 : len < 0x100 ? 2 : len < 0x10000 ? 3 : len < 0x1000000 ? 4 : 5;
 }

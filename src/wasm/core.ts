@@ -1,8 +1,10 @@
 // Thin hand-written glue over the raw WASM exports (no @assemblyscript/loader): the core
 // exchanges only integers and bytes in fixed regions, so the loader's string/array
 // marshalling would sit unused on every call (README "Why no loader" has the numbers).
+// The glue reports status numbers (layout.ts E_*), never errors: the error layer sits
+// above it and turns a status into a GbcsDecodeError (errors.ts fromStatus).
 import { WASM_BASE64 } from '../generated/wasm-binary.js';
-import { GbcsDecodeError } from '../errors.js';
+import { E_INPUT_TOO_LARGE, E_TRAP } from './layout.js';
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -59,41 +61,61 @@ export class WasmCore {
     this.inputCap = this.exports.inputCapacity() >>> 0;
   }
 
-  /** Makes the input region at least `len` bytes; refreshes views when it moved. */
-  reserve(len: number): void {
+  /** Message of the last trap `run` caught (for the error layer's detail). */
+  lastTrap = '';
+
+  /**
+   * Makes the input region at least `len` bytes; refreshes views when it moved.
+   * Returns 0, or E_INPUT_TOO_LARGE (nothing reserved) past 2 GiB per call.
+   */
+  reserve(len: number): number {
     if (len > this.inputCap) {
-      if (len > 0x7fff0000) throw new GbcsDecodeError('input-too-large', 0, 'input below 2 GiB per call');
-      this.exports.reserveInput(len);
+      if (len > 0x7fff0000) return E_INPUT_TOO_LARGE;
+      const status = this.run(() => (this.exports.reserveInput(len), 0));
       this.refresh();
+      return status;
     } else if (this.u8.length === 0) {
       this.refresh();
     }
+    return 0;
   }
 
   /**
    * Copies `bytes` into the input region and walks them as a payload (`mode`: W_*).
-   * Returns the node count; throws GbcsDecodeError (offset relative to `bytes` plus
-   * `offsetBase`) when the walker refuses them. Nodes stay valid until the next walk.
+   * Returns the walker's status: 0, then `payloadNodeCount()` nodes are valid until the
+   * next walk; otherwise the E_* code, with its offset in `payloadErrorOffset()`
+   * (relative to `bytes`).
    */
-  walkPayload(bytes: Uint8Array, mode: number, offsetBase = 0): number {
-    this.reserve(bytes.length);
+  walkPayload(bytes: Uint8Array, mode: number): number {
+    const r = this.reserve(bytes.length);
+    if (r !== 0) return r;
     this.u8.set(bytes, this.inputPtr);
-    const status = this.guard(() => this.exports.walkPayload(bytes.length, mode));
-    if (status !== 0) {
-      throw GbcsDecodeError.fromStatus(status, offsetBase + (this.exports.payloadErrorOffset() >>> 0));
-    }
+    return this.run(() => this.exports.walkPayload(bytes.length, mode));
+  }
+
+  /** Node count of the last successful walk. */
+  payloadNodeCount(): number {
     return this.exports.payloadNodeCount();
   }
 
-  /** Runs a core call, turning a trap (a core bug, never expected input) into a typed error. */
-  guard<T>(fn: () => T): T {
+  /** Offset (in the walked bytes) of the last walk's error. */
+  payloadErrorOffset(): number {
+    return this.exports.payloadErrorOffset() >>> 0;
+  }
+
+  /**
+   * Runs a core call returning a status; a trap (a core bug, never expected input)
+   * becomes the status E_TRAP, its message kept in `lastTrap`. Memory stays usable.
+   */
+  run(fn: () => number): number {
     try {
       return fn();
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
         // Linear memory is still usable after a trap; views may be stale.
         this.refresh();
-        throw new GbcsDecodeError('internal', 0, 'a frame the core can walk', `WASM trap: ${e.message}`);
+        this.lastTrap = e.message;
+        return E_TRAP;
       }
       throw e;
     }

@@ -139,3 +139,9 @@ export const E_GBZ_CIPHERED_LENGTH = 113;
 export const E_DER_TAG = 114;
 export const E_DER_LENGTH = 115;
 export const E_DER_CONTENTS = 116;
+/** Never written by the core: the JS glue's status for a core call that trapped (a core bug, not input). */
+export const E_TRAP = 127;
+// DLMS codes from 130 up (issue 19, issue 10 item 2).
+export const E_DLMS_LENGTH = 130; // A-XDR length: short form or 81..84 long form
+export const E_DLMS_SPEC_PRESENCE = 131; // OPTIONAL echoed access-request-specification: presence byte 00 or 01
+export const E_DLMS_COUNT_MISMATCH = 132; // access-response data count != result count (request: spec count != data count)

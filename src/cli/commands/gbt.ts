@@ -64,19 +64,14 @@ async function join(args: string[], io: Io): Promise<number> {
   const r = new GbtReassembler(flags.has('max-size') ? { maxMessageSize: positiveInt(flags.get('max-size'), 'max-size') } : {});
   let status = EXIT_OK;
   for (const { text, where } of await sourceLines(positional, io)) {
-    let res;
-    try {
-      res = r.push(text);
-    } catch (e) {
-      if (!(e instanceof GbcsDecodeError)) throw e;
-      reportDecodeError(io, e, where);
-      status = EXIT_MALFORMED;
-      continue;
-    }
+    const res = r.push(text);
     for (const d of res.expired) reportDiscarded(io, d);
     if (res.status === 'complete') io.stdout.write(`${toHex(res.message).toUpperCase()}\n`);
-    else if (res.status === 'rejected') {
-      io.stderr.write(`gbcs gbt join: ${where}: ${res.error.message}\n`);
+    if (res.status === 'complete' && res.keyReused) io.stderr.write(`gbcs gbt join: ${where}: note: ${res.key.id} reuses the key of a message completed earlier\n`);
+    if (res.status === 'rejected') {
+      // A line that is not a frame at all keeps the decoder's own message.
+      if (res.error.cause && res.error.code === 'gbt-not-a-segment') reportDecodeError(io, res.error.cause, where);
+      else io.stderr.write(`gbcs gbt join: ${where}: ${res.error.message}\n`);
       if (res.discarded) reportDiscarded(io, res.discarded);
       status = EXIT_MALFORMED;
     }
