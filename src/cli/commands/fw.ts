@@ -8,12 +8,12 @@ import { AltHanPackageError, Premises, buildFirmwarePackage, splitFirmwarePackag
 import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type DeviceType, type FirmwareRepository } from '../../lifecycle/repository.js';
 import { FirmwareTracker, type DeviceFirmwareState } from '../../lifecycle/tracker.js';
 import { planUpgrade } from '../../lifecycle/upgradePath.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readFileArg, readStream, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, parseArgs, readFileArg, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
 
 /** Exit status when a plan or a package is refused for a stated reason. */
 
 const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--json]
-       gbcs fw track [--devices <file.json>] [--repo <file>] [--json] <frames-file | ->
+       gbcs fw track [--devices <file.json>] [--repo <file>] [--json] [--max-line BYTES] <frames-file | ->
        gbcs fw package build --premises <file.json> --design per-bridge|bridge3-carries-bridge4 --out <file> <image>...
        gbcs fw package split --premises <file.json> [--out-dir <dir>] [--json] <package>
 exit status: 0 ok, 1 usage, 2 malformed input, 3 plan or package refused`;
@@ -67,27 +67,33 @@ function stateLine(s: DeviceFirmwareState): string {
 }
 
 async function track(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['devices', 'repo'], booleans: ['json'] });
+  const { flags, positional } = parseArgs(args, { values: ['devices', 'repo', 'max-line'], booleans: ['json'] });
   if (positional.length !== 1) throw new UsageError('give one frames file (one frame per line) or -');
   const devices = flags.has('devices') ? (JSON.parse(readFileArg(need(flags, 'devices')).toString('utf8')) as { eui: string; deviceType: DeviceType }[]) : undefined;
   const tracker = new FirmwareTracker({ devices, repository: flags.has('repo') ? loadRepository(need(flags, 'repo')) : undefined });
-  const text = positional[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFileArg(positional[0]!).toString('utf8');
   let status = EXIT_OK;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
+  // One frame per line, streamed through the CLI's line reader (bounded memory; an
+  // over-long line is its own line-too-long error). A plain path is a file of lines.
+  const src = positional[0] === '-' || positional[0]!.startsWith('@') ? positional[0]! : `@${positional[0]!}`;
+  for await (const { text, where, error, line } of frameLines([src], io, { maxLineBytes: maxLineOption(flags.get('max-line')), binaryLead: [] })) {
+    if (error) {
+      reportDecodeError(io, error, `line ${line}`);
+      status = EXIT_MALFORMED;
+      continue;
+    }
     try {
-      tracker.consume(decodeFrame(line));
+      tracker.consume(decodeFrame(text));
     } catch (e) {
       if (!(e instanceof GbcsDecodeError)) throw e;
-      reportDecodeError(io, e, `line ${i + 1}`);
+      reportDecodeError(io, e, where === 'argument' ? undefined : `line ${line}`);
       status = EXIT_MALFORMED;
     }
   }
+  const out = new Output(io.stdout);
   for (const s of tracker.states()) {
-    io.stdout.write(flags.has('json') ? `${JSON.stringify(s, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n` : `${stateLine(s)}\n`);
+    await out.write(flags.has('json') ? `${JSON.stringify(s, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n` : `${stateLine(s)}\n`);
   }
+  await out.flush();
   return status;
 }
 

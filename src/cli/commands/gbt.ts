@@ -4,28 +4,18 @@ import { toHex } from '../../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../../errors.js';
 import { GbtReassembler, type GbtDiscarded } from '../../gbt/reassembler.js';
 import { segmentMessage } from '../../gbt/segment.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, parseArgs, readInput, reportDecodeError, runSubcommand, type Command, type Io } from '../io.js';
+import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, parseArgs, reportDecodeError, runSubcommand, type Command, type FrameLine, type Io } from '../io.js';
 
 const USAGE =
-  'gbcs gbt split --size N [--window W] <hex | @file | -> | gbcs gbt join [--max-size BYTES] [@file | - | hex...]';
+  'gbcs gbt split --size N [--window W] [--max-line BYTES] <hex | @file | -> | gbcs gbt join [--max-size BYTES] [--max-line BYTES] [@file | - | hex...]';
 
-/** Frame lines of a source: `-` is stdin, `@file` a file (hex lines, or one raw binary frame), else literal hex. */
-async function sourceLines(srcs: string[], io: Io): Promise<{ text: string; where: string }[]> {
-  const out: { text: string; where: string }[] = [];
-  const addText = (text: string, name: string) => {
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const t = lines[i]!.trim();
-      if (t !== '' && !t.startsWith('#')) out.push({ text: t, where: `${name}:${i + 1}` });
-    }
-  };
-  for (const src of srcs.length === 0 ? ['-'] : srcs) {
-    const input = await readInput(src, io);
-    if (input.bytes) out.push({ text: toHex(input.bytes), where: input.where });
-    else if (input.where === 'argument') out.push({ text: src, where: 'argument' });
-    else addText(input.text, input.where);
-  }
-  return out;
+/**
+ * Frame lines of the sources (`-` stdin, `@file` hex lines or one raw binary frame, else
+ * literal hex), streamed through the CLI's one line reader: bounded memory, an over-long
+ * line is its own `line-too-long` error.
+ */
+function sourceLines(srcs: string[], io: Io, maxLine: number): AsyncGenerator<FrameLine> {
+  return frameLines(srcs.length === 0 ? ['-'] : srcs, io, { maxLineBytes: maxLine });
 }
 
 function positiveInt(v: string | true | undefined, name: string, dflt?: number): number {
@@ -40,15 +30,21 @@ function reportDiscarded(io: Io, d: GbtDiscarded): void {
 }
 
 async function split(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['size', 'window'] });
+  const { flags, positional } = parseArgs(args, { values: ['size', 'window', 'max-line'] });
   if (!flags.has('size')) throw new UsageError('split needs --size N (bytes of message per block)');
   const blockSize = positiveInt(flags.get('size'), 'size');
   const window = positiveInt(flags.get('window'), 'window', 1);
   if (window > 63) throw new UsageError('--window must be 1..63');
   let status = EXIT_OK;
-  for (const { text, where } of await sourceLines(positional, io)) {
+  const out = new Output(io.stdout, 0);
+  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(flags.get('max-line')))) {
+    if (error) {
+      reportDecodeError(io, error, where);
+      status = EXIT_MALFORMED;
+      continue;
+    }
     try {
-      for (const seg of segmentMessage(text, { blockSize, window })) io.stdout.write(`${toHex(seg).toUpperCase()}\n`);
+      for (const seg of segmentMessage(text, { blockSize, window })) await out.write(`${toHex(seg).toUpperCase()}\n`);
     } catch (e) {
       if (e instanceof GbcsDecodeError) reportDecodeError(io, e, where);
       else if (e instanceof GbcsEncodeError) io.stderr.write(`gbcs gbt split: ${where}: ${e.message}\n`);
@@ -60,13 +56,19 @@ async function split(args: string[], io: Io): Promise<number> {
 }
 
 async function join(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['max-size'] });
+  const { flags, positional } = parseArgs(args, { values: ['max-size', 'max-line'] });
   const r = new GbtReassembler(flags.has('max-size') ? { maxMessageSize: positiveInt(flags.get('max-size'), 'max-size') } : {});
   let status = EXIT_OK;
-  for (const { text, where } of await sourceLines(positional, io)) {
+  const out = new Output(io.stdout, 0);
+  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(flags.get('max-line')))) {
+    if (error) {
+      reportDecodeError(io, error, where);
+      status = EXIT_MALFORMED;
+      continue;
+    }
     const res = r.push(text);
     for (const d of res.expired) reportDiscarded(io, d);
-    if (res.status === 'complete') io.stdout.write(`${toHex(res.message).toUpperCase()}\n`);
+    if (res.status === 'complete') await out.write(`${toHex(res.message).toUpperCase()}\n`);
     if (res.status === 'complete' && res.keyReused) io.stderr.write(`gbcs gbt join: ${where}: note: ${res.key.id} reuses the key of a message completed earlier\n`);
     if (res.status === 'rejected') {
       // A line that is not a frame at all keeps the decoder's own message.
