@@ -162,7 +162,7 @@ export async function* readLines(stream: NodeJS.ReadableStream, maxLineBytes = D
 }
 
 /** A frame line of some source, or why that line is unusable; `where` names it (`stdin:12`). */
-export type FrameLine = { readonly text: string; readonly where: string; readonly line: number; readonly error?: undefined } | { readonly error: GbcsDecodeError; readonly where: string; readonly line: number; readonly text?: undefined };
+export type FrameLine = { readonly text: string; readonly where: string; readonly line: number; readonly error?: undefined; /** the source was one raw binary frame (text is its hex) */ readonly binary?: boolean } | { readonly error: GbcsDecodeError; readonly where: string; readonly line: number; readonly text?: undefined };
 
 export interface FrameLinesOptions {
   /** Longest line in bytes (default DEFAULT_MAX_LINE_BYTES). */
@@ -189,7 +189,7 @@ export async function* frameLines(srcs: readonly string[], io: Io, options: Fram
       name = src.slice(1);
       const first = await firstByte(name);
       if (first !== undefined && lead.includes(first)) {
-        yield { text: toHex(readFileArg(name)), where: name, line: 1 };
+        yield { text: toHex(readFileArg(name)), where: name, line: 1, binary: true };
         continue;
       }
       stream = createReadStream(name);

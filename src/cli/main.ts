@@ -10,8 +10,9 @@ import { gbtCommand } from './commands/gbt.js';
 import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
+import { benchCommand } from './commands/bench.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, fwCommand, gbtCommand];
+export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, fwCommand, gbtCommand, benchCommand];
 
 function help(io: Io): void {
   io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');
