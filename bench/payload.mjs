@@ -24,6 +24,11 @@ function corpus() {
 export async function run() {
   const { name, frames } = corpus();
   const bytes = frames.reduce((n, f) => n + f.length, 0);
+  // GBZ frames only (bytes input): the ZCL tree builders in isolation from DLMS/ASN.1.
+  const gbz = frames.filter((f) => {
+    try { return decodeFrame(f).payloadFormat === 'GBZ'; } catch { return false; }
+  });
+  const gbzBytes = gbz.reduce((n, f) => n + f.length, 0);
   let sink = 0;
   const bench = new Bench({ time: 1500, warmupTime: 300 });
   bench
@@ -36,6 +41,9 @@ export async function run() {
         if (p && p.format !== 'unknown') sink += p.decoded.format.length;
       }
     })
+    .add(`full decode, GBZ frames only (${gbz.length}; bytes input)`, () => {
+      for (const f of gbz) sink += decodeFrame(f).payload.decoded.components.length;
+    })
     .add('lazy: payload.kind only', () => {
       for (const f of frames) sink += decodeFrame(f).payload?.kind.length ?? 0;
     })
@@ -45,11 +53,37 @@ export async function run() {
         if (p && p.format !== 'unknown' && p.length > 0) sink += p.get(0) ? 1 : 0;
       }
     });
+  // ASN.1 rows (issue 11 item 7 / issue 12): the DER payloads only, input form bytes.
+  // With GBCS_BENCH_BASELINE=<path to another build's dist/index.js> (e.g. main), the
+  // same rows run against that build in the same run, for before/after ratios.
+  const asn1Frames = frames.filter((f) => {
+    try { return decodeFrame(f).payloadFormat === 'ASN.1'; } catch { return false; }
+  });
+  const asn1Bytes = asn1Frames.reduce((n, f) => n + f.length, 0);
+  const readAll = (n) => {
+    let k = (n.name?.length ?? 0) + n.offset + n.length + (n.integer !== undefined ? 1 : 0) + (n.text?.length ?? 0) + (n.valueName?.length ?? 0);
+    if (n.certificate) k += n.certificate.subject.length;
+    if (n.children) for (const c of n.children) k += readAll(c);
+    return k;
+  };
+  const asn1Rows = (label, decode) => {
+    bench
+      .add(`${label}ASN.1 full decode (bytes; ${asn1Frames.length} DER payloads)`, () => {
+        for (const f of asn1Frames) sink += decode(f).payload.decoded.root.tag;
+      })
+      .add(`${label}ASN.1 full decode + read every field (names, values, certificates)`, () => {
+        for (const f of asn1Frames) sink += readAll(decode(f).payload.decoded.root);
+      });
+  };
+  asn1Rows('', decodeFrame);
+  const baseline = process.env.GBCS_BENCH_BASELINE;
+  if (baseline) asn1Rows('baseline: ', (await import(pathToFileURL(resolve(baseline)).href)).decodeFrame);
   await bench.run();
   const rows = bench.tasks.map((t) => {
     const r = t.result;
     const mean = r.latency?.mean ?? r.mean; // ms per corpus pass
-    return { task: t.name, msgPerSec: Math.round((frames.length * 1000) / mean), mbPerSec: +((bytes / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / frames.length) };
+    const [n, nb] = t.name.startsWith('full decode, GBZ') ? [gbz.length, gbzBytes] : t.name.includes('ASN.1') ? [asn1Frames.length, asn1Bytes] : [frames.length, bytes];
+    return { task: t.name, msgPerSec: Math.round((n * 1000) / mean), mbPerSec: +((nb / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / n) };
   });
   console.log(`payload bench over ${name}, ${bytes} bytes per pass`);
   console.table(rows);
@@ -59,6 +93,12 @@ export async function run() {
   console.log(`ratios: full decode / envelope only = ${(full / env).toFixed(1)}x; ` +
     `full / lazy kind-only = ${(full / ns['lazy: payload.kind only']).toFixed(1)}x; ` +
     `full / lazy first item = ${(full / ns['lazy: payload.length + get(0)']).toFixed(1)}x`);
+  if (baseline) {
+    for (const r of rows.filter((x) => x.task.startsWith('baseline: '))) {
+      const after = ns[r.task.slice('baseline: '.length)];
+      console.log(`${r.task.slice(10)}: baseline ${r.nsPerMsg} ns/msg, this build ${after} ns/msg: ${(r.nsPerMsg / after).toFixed(2)}x faster`);
+    }
+  }
   if (sink === 0.5) console.log(sink);
   return rows;
 }

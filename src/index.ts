@@ -48,12 +48,35 @@ export {
   type UpgradeBlock,
   type UpgradeCheck,
   type UpgradePlan,
+  type UpgradeOptions,
+  type UpgradePathReading,
+  type UpgradeWarning,
 } from './lifecycle/upgradePath.js';
+export {
+  checkImageAgainstRepository,
+  type ImageIdentity,
+  type RepositoryFieldCheck,
+  type RepositoryImageCheck,
+} from './lifecycle/imageCheck.js';
+export {
+  planDistributions,
+  imageSlot,
+  otaClientClass,
+  SLOT_GROUPS,
+  DistributionPlanError,
+  type Distribution,
+  type DistributionStep,
+  type OtaClientClass,
+} from './lifecycle/distribution.js';
 export {
   Premises,
   AltHanPackageError,
   ALT_HAN_VARIANTS,
   ALT_HAN_BRIDGES,
+  SMI_VISIBLE_BRIDGES,
+  FAILURE_ATTRIBUTION,
+  PACKAGE_DESIGNS,
+  deliveredTo,
   summarizePackageImage,
   buildFirmwarePackage,
   splitFirmwarePackage,
@@ -64,6 +87,8 @@ export {
   type PackageImage,
   type PackageManifest,
   type PackagedImage,
+  type PremisesAuthor,
+  type VariantCorrection,
 } from './lifecycle/altHan.js';
 export {
   FirmwareTracker,
@@ -73,6 +98,7 @@ export {
   type DeviceFirmwareState,
   type TrackerOptions,
   type TrackerNote,
+  type DccAlertInput,
 } from './lifecycle/tracker.js';
 export {
   decodePayload,
@@ -108,7 +134,8 @@ export {
 export type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from './payload/decrypted.js';
 export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
 export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord } from './payload/zcl.js';
-export { decodeDer, encodeDer, type Asn1Node, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
+export { Asn1Node, decodeDer, encodeDer, DER_OBJECTS_PER_BYTE, type Asn1Default, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
+export { ASN1_STRUCTURES, asn1StructureFor, CS06_SCHEMA, type Asn1Field, type Asn1Structure } from './payload/asn1Schemas.js';
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
@@ -225,5 +252,18 @@ export {
   type FirmwareReceiptInit,
 } from './firmware/receipt.js';
 export { decodeFirmwareMessage, isFirmwareMessage, type FirmwareMessage } from './firmware/firmwareMessage.js';
+export {
+  USE_CASE_MODULES,
+  genericModule,
+  modulesForCode,
+  readTypedView,
+  useCaseModule,
+  useCaseOf,
+  useCaseTable,
+  type TypedView,
+} from './useCases/registry.js';
+export { TextRows, jsonView, useCase, type BuildContext, type TextSink, type UseCaseModule } from './useCases/module.js';
+export type { GenericView } from './useCases/generic.js';
+export { ACTIVATE_IMAGE_RESULTS } from './useCases/firmwareVersion.js';
 export type { GeneralizedTime } from './gbcsTime.js';
 export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';

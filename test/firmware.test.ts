@@ -86,7 +86,7 @@ describe('SR 11.2 FirmwareVersion (own vectors)', () => {
     }
     expect(toHex(encodeFirmwareVersion(shapes[0]!, { originatorCounter: 1000n }))).toBe('da200003e800000109040123abcd010100');
     expect(toHex(encodeFirmwareVersion(shapes[1]!))).toBe('010901010702000c08000106020041040123abcd');
-    const cs09: FirmwareVersion = { useCase: 'CS09', deviceType: 'PPMID/HCALCS', ok: true, version: fromHex('1234ABCD'), status: 0, alertCode: 0x8f8b, time: { text: '20150101000000Z', date: new Date('2015-01-01T00:00:00Z'), cancel: false } };
+    const cs09: FirmwareVersion = { useCase: 'CS09', deviceType: 'PPMID/HCALCS', ok: true, version: fromHex('1234ABCD'), status: 0, activateImageResult: 0, activateImageResultName: 'success', alertCode: 0x8f8b, executionDateTime: { text: '20150101000000Z', date: new Date('2015-01-01T00:00:00Z'), cancel: false } };
     expect(view(0x12b, 'alert', encodeFirmwareVersion(cs09))).toEqual({ type: 'firmware-version', ...cs09 });
   });
 
@@ -192,11 +192,11 @@ describe.skipIf(!HAVE_RTDS)('firmware messages of the RTDS corpus', () => {
     expect(fw('CS06_11.3_CANCELLATION_SUCCESS_RESPONSE')).toEqual({ type: 'activate-firmware-response', response: { kind: 'accepted' } });
     const ok = fw('CS06_11.3_8F66') as Extract<FirmwareMessage, { type: 'future-dated-activation-alert' }>;
     expect(ok).toMatchObject({ alertCode: 0x8f66, actioned: true, originatorCounter: 1001n, responseCode: 0, responseCodeName: 'success', firmwareVersion: fromHex('0123ABCF') });
-    expect(ok.time.date!.toISOString()).toBe('2030-01-15T09:00:00.000Z');
+    expect(ok.executionDateTime.date!.toISOString()).toBe('2030-01-15T09:00:00.000Z');
     expect(fw('CS06_11.3_8F67')).toMatchObject({ alertCode: 0x8f67, actioned: false, originatorCounter: 1004n, responseCode: 2, responseCodeName: 'hashMismatch' });
     // Device side: our encoders give the RTDS payloads back.
     const alertFrame = decodeFrame(find('CS06_11.3_8F66').bytes);
-    expect(toHex(encodeFutureDatedActivationAlert({ actioned: true, time: ok.time.date!, originatorCounter: 1001n, responseCode: 0, firmwareVersion: ok.firmwareVersion }))).toBe(toHex(alertFrame.content));
+    expect(toHex(encodeFutureDatedActivationAlert({ actioned: true, executionDateTime: ok.executionDateTime.date!, originatorCounter: 1001n, responseCode: 0, firmwareVersion: ok.firmwareVersion }))).toBe(toHex(alertFrame.content));
   });
 
   it('gives one FirmwareVersion shape for the ECS52, GCS38, CS08 responses and the CS09 alert', () => {
@@ -208,8 +208,9 @@ describe.skipIf(!HAVE_RTDS)('firmware messages of the RTDS corpus', () => {
     expect(fw('GCS38_11.2_ERROR_RESPONSE')).toMatchObject({ ok: false, status: 0xc0 });
     expect(fw('CS08_11.2_ERROR_RESPONSE')).toMatchObject({ ok: false, status: 1, version: fromHex('00000000') });
     const cs09 = fw('CS09_NA_8F8B_ALERT') as FirmwareVersion;
-    expect(cs09).toMatchObject({ useCase: 'CS09', ok: true, version: fromHex('1234ABCD'), alertCode: 0x8f8b, status: 0 });
-    expect(cs09.time!.date!.toISOString()).toBe('2015-01-01T00:00:00.000Z');
+    // NAMES.md 4.2: the INTEGER is the activate-image outcome, the time the execution date-time.
+    expect(cs09).toMatchObject({ useCase: 'CS09', ok: true, version: fromHex('1234ABCD'), alertCode: 0x8f8b, status: 0, activateImageResult: 0, activateImageResultName: 'success' });
+    expect(cs09.executionDateTime!.date!.toISOString()).toBe('2015-01-01T00:00:00.000Z');
     // Re-encoding the typed views gives the RTDS payloads back.
     for (const part of ['ECS52_11.2_SUCCESS_RESPONSE', 'ECS52_11.2_ERROR_RESPONSE', 'GCS38_11.2_SUCCESS_RESPONSE', 'GCS38_11.2_ERROR_RESPONSE', 'CS08_11.2_SUCCESS_RESPONSE', 'CS08_11.2_ERROR_RESPONSE', 'CS09_NA_8F8B_ALERT']) {
       const frame = decodeFrame(find(part).bytes);

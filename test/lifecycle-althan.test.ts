@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  FAILURE_ATTRIBUTION,
+  SMI_VISIBLE_BRIDGES,
   AltHanPackageError,
   GbcsDecodeError,
   Premises,
@@ -194,5 +199,84 @@ describe('MP170 Alt HAN firmware packages', () => {
         expect(e instanceof GbcsDecodeError || e instanceof AltHanPackageError).toBe(true);
       }
     }
+  });
+});
+
+/** The real SR 11.4 sample's FirmwareImage (independent source: @smartdcc/duis-templates). */
+function ppmidSampleImage(): Uint8Array {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('@smartdcc/duis-templates/package.json')), 'templates');
+  const xml = readFileSync(join(dir, '11.4_UPDATE_PPMID_FIRMWARE_REQUEST_DUIS.XML'), 'utf8');
+  return new Uint8Array(Buffer.from(/<sr:FirmwareImage>([^<]+)</.exec(xml)![1]!, 'base64'));
+}
+
+describe('MP170 PPMID images without the GBCS trailer, option B, SMI visibility, variant corrections', () => {
+  it('MP170: the real SR 11.4 PPMID sample (60 + 235 bytes, no GBCS trailer) is accepted by the Alt HAN packager', () => {
+    const image = ppmidSampleImage();
+    expect(image.length).toBe(295);
+    const s = summarizePackageImage(image);
+    expect(s).toMatchObject({ form: 'gbcs-unsigned', headerLength: 60, totalSize: 295, manufacturerCode: 0x121d, imageType: 0x0084, fileVersion: 'acdcacdc' });
+    expect(s.manufacturerImage.length).toBe(235);
+    expect(s.manufacturerImageHash).toBe(sha256hex(image.subarray(60)));
+    const premises = new Premises('sample', [{ eui: '00db1234567890a4', deviceType: 'PPMID', altHanVariant: 'B1', manufacturerCode: 0x121d, imageType: 0x0084 }]);
+    const { bytes, manifest } = buildFirmwarePackage(premises, [image], 'per-bridge');
+    expect(manifest.images[0]).toMatchObject({ form: 'gbcs-unsigned', variant: 'B1', length: 295 });
+    const split = splitFirmwarePackage(premises, bytes);
+    expect([...split.images[0]!.image]).toEqual([...image]);
+  });
+
+  it('MP170: option B (bridge1-orchestrates): one package for every bridge installed, all delivered to bridge 1, failures attributed to the package', () => {
+    const premises = new Premises('flat-7', [
+      { eui: '00db00000000b001', deviceType: 'PPMID', altHanVariant: 'B1', manufacturerCode: 0x1234, imageType: TYPE.B1 },
+      { eui: '00db00000000b003', deviceType: 'PPMID', altHanVariant: 'B3', manufacturerCode: 0x1234, imageType: TYPE.B3 },
+      { eui: '00db00000000b004', deviceType: 'PPMID', altHanVariant: 'B4', manufacturerCode: 0x1234, imageType: TYPE.B4 },
+    ]);
+    const { bytes, manifest } = buildFirmwarePackage(premises, [img('B1'), img('B3'), img('B4')], 'bridge1-orchestrates');
+    expect(manifest.images.map((e) => [e.variant, e.deliveredTo])).toEqual([['B1', 'B1'], ['B3', 'B1'], ['B4', 'B1']]);
+    const split = splitFirmwarePackage(premises, bytes);
+    for (const i of split.images) {
+      expect(i.deliveredTo.map((d) => d.eui)).toEqual(['00db00000000b001']);
+      expect(i.failureAttributedTo).toBe('package');
+    }
+    expect(FAILURE_ATTRIBUTION['per-bridge']).toBe('device');
+    // Every installed bridge must be in the package.
+    expect(() => buildFirmwarePackage(premises, [img('B1'), img('B3')], 'bridge1-orchestrates')).toThrow(/missing \[B4\]/);
+    // No bridge 1 on site: nobody to orchestrate.
+    const noB1 = new Premises('flat-8', [{ eui: '00db00000000b003', deviceType: 'PPMID', altHanVariant: 'B3', manufacturerCode: 0x1234, imageType: TYPE.B3 }]);
+    expect(() => buildFirmwarePackage(noB1, [img('B3')], 'bridge1-orchestrates')).toThrow(/delivered to bridge B1, which is not installed/);
+  });
+
+  it('MP170: SMI visibility per design (option A: only B1-B3 are visible)', () => {
+    expect(SMI_VISIBLE_BRIDGES['bridge3-carries-bridge4']).toEqual(['B1', 'B2', 'B3']);
+    expect(SMI_VISIBLE_BRIDGES['per-bridge']).toEqual(['B1', 'B2', 'B3', 'B4']);
+    expect(SMI_VISIBLE_BRIDGES['bridge1-orchestrates']).toEqual(['B1']);
+    const { bytes, manifest } = buildFirmwarePackage(site(), [img('B3'), img('B4')], 'bridge3-carries-bridge4');
+    expect(manifest.images.map((e) => [e.variant, e.smiVisible])).toEqual([['B3', true], ['B4', false]]);
+    expect(splitFirmwarePackage(site(), bytes).images.map((i) => i.smiVisible)).toEqual([true, false]);
+  });
+
+  it('MP170: a PPMID variant corrected after commissioning is audited (who, when, why) and changes what the packager matches', () => {
+    const p = site();
+    // 00db00000000b005 was commissioned as B4; it is really a plain PPMID.
+    const author = { who: 'installer-42', why: 'commissioned with the wrong variant', when: '2026-01-02T03:04:05Z' };
+    const after = p.correctAltHanVariant('00-DB-00-00-00-00-B0-05', undefined, author);
+    expect(after.altHanVariant).toBeUndefined();
+    expect(p.audit).toEqual([{ seq: 1, eui: '00db00000000b005', before: 'B4', after: undefined, who: 'installer-42', when: '2026-01-02T03:04:05.000Z', why: 'commissioned with the wrong variant' }]);
+    // The B4 image now matches one bridge and one plain PPMID: refused, naming the PPMID.
+    expect(() => buildFirmwarePackage(p, [img('B3'), img('B4')], 'bridge3-carries-bridge4')).toThrow(/not an Alt HAN bridge/);
+    p.correctAltHanVariant('00db00000000b005', 'B4', { who: 'installer-42', why: 'it was a B4 after all' });
+    expect(p.audit.map((r) => [r.before, r.after])).toEqual([['B4', undefined], [undefined, 'B4']]);
+    // Refused without who/why, on a non-PPMID, to the same variant; the record is untouched.
+    expect(() => p.correctAltHanVariant('00db00000000b005', 'B3', { who: '', why: 'x' })).toThrow(/who made the correction/);
+    expect(() => p.correctAltHanVariant('00db1234567890a0', 'B1', author)).toThrow(/a ESME has no PPMID variant/);
+    expect(() => p.correctAltHanVariant('00db00000000b005', 'B4', author)).toThrow(/already has variant B4/);
+    expect(() => p.correctAltHanVariant('00db00000000b005', 'B9' as never, author)).toThrow(/B1-B4 or none/);
+    expect(p.audit).toHaveLength(2);
+    // The trail survives a JSON save and load, and must agree with the device records.
+    const back = Premises.fromJSON(JSON.stringify(p));
+    expect(back.audit).toEqual(p.audit);
+    expect(back.devices).toEqual(p.devices);
+    const doc = JSON.parse(JSON.stringify(p));
+    doc.audit[1].after = 'B2';
+    expect(() => Premises.fromJSON(doc)).toThrow(/the device record disagrees/);
   });
 });

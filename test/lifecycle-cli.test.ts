@@ -23,8 +23,20 @@ describe('gbcs fw plan', () => {
     const r = await runCli(['fw', 'plan', '--repo', FIR, '--from', 'ESME-1.0', '--to', 'GSME-1.0']);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/different device model/);
-    const j = await runCli(['fw', 'plan', '--json', '--repo', FIR, '--from', 'ESME-3.0', '--to', 'ESME-1.1']);
-    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, block: 'no-path' });
+    const j = await runCli(['fw', 'plan', '--json', '--repo', FIR, '--from', 'ESME-1.0', '--to', 'GSME-1.0']);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, block: 'different-model' });
+  });
+
+  it('MP231 CLI: a plan over an empty (unrecorded) upgrade path is made, with the warning on stderr and in --json', async () => {
+    // ESME-1.0 records no upgrade path: the only route from ESME-3.0 to ESME-1.1 goes over it.
+    const r = await runCli(['fw', 'plan', '--repo', FIR, '--from', 'ESME-3.0', '--to', 'ESME-1.1']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: ESME-1.0 .* has no recorded upgrade path/);
+    const j = JSON.parse((await runCli(['fw', 'plan', '--json', '--repo', FIR, '--from', 'ESME-3.0', '--to', 'ESME-1.1'])).stdout);
+    expect(j).toMatchObject({ ok: true, warnings: [{ kind: 'unrecorded-upgrade-path', entryId: 'ESME-1.0' }] });
+    expect(j.steps.map((s: { entryId: string }) => s.entryId)).toEqual(['ESME-1.0', 'ESME-1.1']);
+    expect((await runCli(['fw', 'plan', '--reading', 'sequence', '--repo', FIR, '--from', 'ESME-1.0', '--to', 'ESME-2.0'])).stdout).toMatch(/ESME-1.1[\s\S]*ESME-1.2[\s\S]*ESME-2.0/);
+    expect((await runCli(['fw', 'plan', '--reading', 'both', '--repo', FIR, '--from', 'ESME-1.0', '--to', 'ESME-2.0'])).status).toBe(1);
   });
 
   it('MP231 CLI: a malformed repository exits 2 with the line; missing options exit 1', async () => {
@@ -39,7 +51,8 @@ describe('gbcs fw plan', () => {
 
 describe('gbcs fw track', () => {
   it('MP105 CLI: reads one frame per line and prints each device state', async () => {
-    const r = await runCli(['fw', 'track', DAY]);
+    // The scripted day recovers some devices through retried CS06 responses: opt in (MP105).
+    const r = await runCli(['fw', 'track', '--retried-cs06', DAY]);
     expect(r.status).toBe(0);
     const day = scriptedDay(5, 7);
     const lines = r.stdout.trim().split('\n');

@@ -137,8 +137,21 @@ describe('MP105 firmware status tracker', () => {
     expect(t.notes.at(-1)!.note).toMatch(/SR 11.2 GCS38 .* a ESME/);
   });
 
-  it('MP105: a retried SR 11.3 response shows the version and clears Suspended, recorded as a retry', () => {
-    const t = track([cs06Command(ESME, 3n, H2), cs06Command(ESME, 7n, H2)]);
+  it('MP105: a retried SR 11.3 response does not clear Suspended by default (the route is opt-in)', () => {
+    const t = track([cs06Command(ESME, 3n, H2), cs06Command(ESME, 7n, H2), cs06Response(ESME, 7n, 0, '00000002')]);
+    expect(t.state(ESME)).toMatchObject({ status: 'suspended', outstandingCommands: [3n, 7n] });
+    expect(t.state(ESME)!.lastReconciliation).toBeUndefined();
+    expect(t.state(ESME)!.history.at(-1)!.note).toMatch(/retried CS06 .* not used to clear Suspended/);
+    // The SR 11.2 read MP105 adopts still clears it.
+    track([ecs52Response(ESME, 8n, '00000002')], t);
+    expect(t.state(ESME)!.lastReconciliation).toMatchObject({ via: 'SR 11.2 ECS52', recovered: true });
+    // The response to the first (not retried) CS06 is not affected by the option.
+    const u = track([cs06Command(ESME, 3n, H2), cs06Command(ESME, 7n, H2), cs06Response(ESME, 3n, 0, '00000002')]);
+    expect(u.state(ESME)).toMatchObject({ status: 'running', lastReconciliation: { via: 'CS06 response', recovered: true } });
+  });
+
+  it('MP105: opted in, a retried SR 11.3 response shows the version and clears Suspended, recorded as a retry', () => {
+    const t = track([cs06Command(ESME, 3n, H2), cs06Command(ESME, 7n, H2)], new FirmwareTracker({ devices: registry, retriedCs06Reconciles: true }));
     expect(t.state(ESME)).toMatchObject({ status: 'suspended', outstandingCommands: [3n, 7n] });
     track([cs06Response(ESME, 7n, 0, '00000002')], t);
     expect(t.state(ESME)!.lastReconciliation).toMatchObject({ via: 'CS06 retry response', recovered: true, counter: 7n });
@@ -188,7 +201,8 @@ describe('MP105 firmware status tracker', () => {
   it('MP105: replaying a scripted day with ~20% of SR 11.3 responses lost, every device ends in the right state', () => {
     const day = scriptedDay(40);
     expect(day.lostResponses / day.cs06Commands).toBeGreaterThan(0.08);
-    const t = new FirmwareTracker({ devices: day.registry });
+    // The day includes the retried-CS06 route, which is opt-in (MP105).
+    const t = new FirmwareTracker({ devices: day.registry, retriedCs06Reconciles: true });
     for (const bytes of day.frames) t.consume(decodeFrame(bytes));
     expect(day.expected.size).toBe(day.devices.length);
     const vias = new Set<string>();
@@ -213,5 +227,38 @@ describe('MP105 firmware status tracker', () => {
     const path = new URL('./fixtures/fw-day.hex', import.meta.url);
     if (process.env.GBCS_WRITE_FIXTURES) writeFileSync(path, text);
     expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+});
+
+describe('MP105 tracker inputs: ECS52 from a Comms Hub, DCC alert N52', () => {
+  const CHF = '00db1234567890c0';
+  const withChf = [...registry, { eui: CHF, deviceType: 'CHF' as const }];
+
+  it('MP105: ECS52 ("Read ESME/Comms Hub Firmware Version") is accepted from a Comms Hub', () => {
+    const t = track([ecs52Response(CHF, 1n, '00000001'), cs06Command(CHF, 3n, H2), ecs52Response(CHF, 5n, '00000002')], new FirmwareTracker({ devices: withChf }));
+    expect(t.state(CHF)).toMatchObject({ deviceType: 'CHF', status: 'running', runningVersion: '00000002', lastReconciliation: { via: 'SR 11.2 ECS52', outcome: 'activated' } });
+    // Still refused from a device it does not read.
+    const u = track([cs06Command(GSME, 3n, H2), ecs52Response(GSME, 5n, '00000002')], new FirmwareTracker({ devices: withChf }));
+    expect(u.state(GSME)!.status).toBe('suspended');
+    expect(u.notes.at(-1)!.note).toMatch(/ECS52 .* a GSME/);
+  });
+
+  it('MP105: DCC alert N52 (GSME firmware version mismatch) marks the GSME version stale until a GCS38 read', () => {
+    const t = track([gcs38Response(GSME, 1n, '00000001'), cs06Command(GSME, 3n, H2)]);
+    t.consumeDccAlert({ code: 'N52', deviceId: '00-DB-12-34-56-78-90-A1', firmwareVersion: '0000000A' });
+    expect(t.state(GSME)).toMatchObject({ status: 'suspended', versionMismatch: { version: '0000000a' } });
+    expect(t.state(GSME)!.history.at(-1)!.note).toMatch(/N52: GSME firmware version mismatch \(reported 0000000a\)/);
+    track([gcs38Response(GSME, 5n, '00000002')], t);
+    expect(t.state(GSME)!.versionMismatch).toBeUndefined();
+    expect(t.state(GSME)).toMatchObject({ status: 'running', runningVersion: '00000002' });
+  });
+
+  it('MP105: DCC alert N52 for a device that is not a GSME, a bad device id or another code is noted and ignored', () => {
+    const t = new FirmwareTracker({ devices: registry });
+    t.consumeDccAlert({ code: 'N52', deviceId: ESME });
+    t.consumeDccAlert({ code: 'N52', deviceId: 'not an eui' });
+    t.consumeDccAlert({ code: 'N12', deviceId: GSME });
+    expect(t.states()).toEqual([]);
+    expect(t.notes.map((n) => n.note)).toEqual([expect.stringMatching(/a ESME: N52 is about a GSME/), expect.stringMatching(/not an EUI-64/), expect.stringMatching(/N12: not a firmware lifecycle input/)]);
   });
 });

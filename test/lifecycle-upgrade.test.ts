@@ -50,6 +50,22 @@ function oracleDistance(entries: FirmwareEntry[], from: string, to: string): num
   return undefined;
 }
 
+/**
+ * Independent oracle for the MP231 plan length: the recorded route when there is one, else
+ * one unrecorded step onto the nearest entry with an empty upgrade path, then recorded steps.
+ */
+function oraclePlan(entries: FirmwareEntry[], from: string, to: string): { length: number; unrecorded: boolean } | undefined {
+  const d = oracleDistance(entries, from, to);
+  if (d !== undefined) return { length: d, unrecorded: false };
+  let best: number | undefined;
+  for (const w of entries) {
+    if (w.upgradePath.length || w.entryId === from) continue;
+    const dw = oracleDistance(entries, w.entryId, to);
+    if (dw !== undefined && (best === undefined || dw + 1 < best)) best = dw + 1;
+  }
+  return best === undefined ? undefined : { length: best, unrecorded: true };
+}
+
 describe('MP231 Firmware Information Repository', () => {
   it('MP231: loads entries from JSON and normalises versions and hashes to lower-case hex', () => {
     const raw = [{ ...entry('E1', []), firmwareVersion: '0x0123ABCD', manufacturerImageHash: hashOf('E1').toUpperCase() }];
@@ -130,7 +146,7 @@ describe('MP231 Firmware Information Repository', () => {
     expect(ids(planUpgrade(repo, 'A', 'C'))).toEqual(['B', 'C']);
     repo.amend('C', { upgradePath: ['B', 'A'] }, { ...who, why: 'C may go straight over A' });
     expect(ids(planUpgrade(repo, 'A', 'C'))).toEqual(['C']);
-    repo.amend('C', { upgradePath: [] }, { ...who, why: 'C installs only on new devices' });
+    repo.amend('C', { upgradePath: ['Q'] }, { ...who, why: 'C requires Q' });
     expect(blockOf(planUpgrade(repo, 'A', 'C')).kind).toBe('no-path');
   });
 });
@@ -142,9 +158,19 @@ describe('MP231 upgrade paths: checkUpgrade', () => {
     expect(c.ok).toBe(true);
   });
   it('MP231: refuses a step whose upgrade path does not include the running entry', () => {
-    const b = blockOf(checkUpgrade(repo, 'B', 'A'));
+    const r = repoOf(entry('A', []), entry('B', ['A']), entry('C', ['B']));
+    const b = blockOf(checkUpgrade(r, 'A', 'C'));
     expect(b.kind).toBe('not-in-upgrade-path');
-    expect(String((checkUpgrade(repo, 'B', 'A') as { error: Error }).error.message)).toMatch(/A .* may only be applied over no earlier entry/);
+    expect(String((checkUpgrade(r, 'A', 'C') as { error: Error }).error.message)).toMatch(/C .* may only be applied over one of \[B\]; the device runs A/);
+  });
+  it('MP231: an empty upgrade path records nothing: the step is allowed with a warning', () => {
+    const c = checkUpgrade(repo, 'B', 'A');
+    expect(c.ok).toBe(true);
+    if (!c.ok) return;
+    expect(c.warnings).toHaveLength(1);
+    expect(c.warnings[0]).toMatchObject({ kind: 'unrecorded-upgrade-path', entry: { entryId: 'A' } });
+    expect(c.warnings[0]!.message).toMatch(/no recorded upgrade path.*best-endeavours/);
+    expect((checkUpgrade(repo, 'A', 'B') as { warnings: unknown[] }).warnings).toEqual([]);
   });
   it('MP231: refuses a step to another device model', () => {
     expect(blockOf(checkUpgrade(repo, 'A', 'G')).kind).toBe('different-model');
@@ -199,13 +225,13 @@ describe('MP231 upgrade paths: planUpgrade', () => {
   });
 
   it('MP231: at a dead end, the no-path error names where chains stop and unknown references', () => {
-    // T requires M or Q; M requires nothing; Q requires a withdrawn entry W.
-    const repo = repoOf(entry('A', []), entry('M', []), entry('Q', ['W']), entry('T', ['M', 'Q']));
+    // T requires M or Q; M requires only a withdrawn entry V; Q requires a withdrawn entry W.
+    const repo = repoOf(entry('A', []), entry('M', ['V']), entry('Q', ['W']), entry('T', ['M', 'Q']));
     const b = blockOf(planUpgrade(repo, 'A', 'T'));
     expect(b.kind).toBe('no-path');
     if (b.kind !== 'no-path') return;
     expect(b.deadEnds.sort()).toEqual(['M', 'Q']);
-    expect(b.unknownReferences).toEqual([{ entryId: 'Q', requires: 'W' }]);
+    expect(b.unknownReferences).toEqual([{ entryId: 'M', requires: 'V' }, { entryId: 'Q', requires: 'W' }]);
     const msg = (planUpgrade(repo, 'A', 'T') as { error: Error }).error.message;
     expect(msg).toMatch(/T requires one of \[M, Q\]/);
     expect(msg).toMatch(/Q->W/);
@@ -244,12 +270,13 @@ describe('MP231 upgrade paths: planUpgrade', () => {
     const repo = new FirmwareRepository(entries);
     for (const [from, to] of [[0, 9999], [1234, 8765], [5000, 5001], [9000, 9999]]) {
       const p = planUpgrade(repo, `R${from}`, `R${to}`);
-      const d = oracleDistance(entries, `R${from}`, `R${to}`);
-      if (d === undefined) {
+      const o = oraclePlan(entries, `R${from}`, `R${to}`);
+      if (o === undefined) {
         expect(p.ok).toBe(false);
         continue;
       }
-      expect(ids(p)).toHaveLength(d);
+      expect(ids(p)).toHaveLength(o.length);
+      expect(p.ok && p.warnings.length > 0).toBe(o.unrecorded);
       let cur = `R${from}`;
       for (const s of ids(p)) {
         expect(checkUpgrade(repo, cur, s).ok).toBe(true);
@@ -272,9 +299,11 @@ describe('MP231 upgrade paths: planUpgrade', () => {
         const from = `N${Math.floor(rnd() * n)}`;
         const to = `N${Math.floor(rnd() * n)}`;
         const p = planUpgrade(repo, from, to);
-        const d = from === to ? 0 : oracleDistance(entries, from, to);
+        const o = from === to ? { length: 0, unrecorded: false } : oraclePlan(entries, from, to);
+        const d = o?.length;
         if (p.ok) {
           expect(p.steps).toHaveLength(d!);
+          expect(p.warnings.length > 0).toBe(o!.unrecorded);
           let cur = from;
           for (const s of p.steps) (expect(checkUpgrade(repo, cur, s).ok).toBe(true), (cur = s.entryId));
         } else if (p.error.block.kind === 'no-path') {
@@ -289,5 +318,167 @@ describe('MP231 upgrade paths: planUpgrade', () => {
         }
       }
     }
+  });
+});
+
+describe('MP231 empty upgrade path and the reading of several ids', () => {
+  it('MP231: an empty upgrade path means nothing is recorded: plan over it with a warning instead of refusing', () => {
+    // T has no recorded path; no recorded route from A exists.
+    const repo = repoOf(entry('A', []), entry('T', []));
+    const p = planUpgrade(repo, 'A', 'T');
+    expect(ids(p)).toEqual(['T']);
+    expect(p.ok && p.warnings.map((w) => [w.kind, w.entry.entryId])).toEqual([['unrecorded-upgrade-path', 'T']]);
+  });
+
+  it('MP231: a recorded route is preferred to a shorter one over an unrecorded path', () => {
+    // Recorded A -> B -> C -> T; M has nothing recorded and T may go over M.
+    const repo = repoOf(entry('A', []), entry('B', ['A']), entry('C', ['B']), entry('M', []), entry('T', ['C', 'M']));
+    const p = planUpgrade(repo, 'A', 'T');
+    expect(ids(p)).toEqual(['B', 'C', 'T']);
+    expect(p.ok && p.warnings).toEqual([]);
+    // Without the recorded link the plan goes over M, and says so.
+    repo.amend('B', { upgradePath: ['Z'] }, who);
+    const q = planUpgrade(repo, 'A', 'T');
+    expect(ids(q)).toEqual(['M', 'T']);
+    expect(q.ok && q.warnings[0]!.entry.entryId).toBe('M');
+  });
+
+  it('MP231: reading defaults to alternatives: any one listed id qualifies', () => {
+    const repo = repoOf(entry('A', []), entry('B', ['A']), entry('T', ['A', 'B']));
+    expect(ids(planUpgrade(repo, 'A', 'T'))).toEqual(['T']);
+    expect(ids(planUpgrade(repo, 'A', 'T', { reading: 'alternatives' }))).toEqual(['T']);
+    expect(checkUpgrade(repo, 'A', 'T').ok).toBe(true);
+  });
+
+  it('MP231: reading sequence: the listed ids are applied in order before the entry', () => {
+    const repo = repoOf(entry('A', []), entry('B', ['A']), entry('C', ['B']), entry('T', ['A', 'B', 'C']));
+    const seq = { reading: 'sequence' } as const;
+    expect(ids(planUpgrade(repo, 'A', 'T', seq))).toEqual(['B', 'C', 'T']);
+    expect(ids(planUpgrade(repo, 'B', 'T', seq))).toEqual(['C', 'T']);
+    expect(ids(planUpgrade(repo, 'C', 'T', seq))).toEqual(['T']);
+    // One step: only the last id of the sequence qualifies.
+    expect(checkUpgrade(repo, 'C', 'T', seq).ok).toBe(true);
+    expect(blockOf(checkUpgrade(repo, 'A', 'T', seq))).toMatchObject({ kind: 'not-in-upgrade-path', reading: 'sequence' });
+    expect((checkUpgrade(repo, 'A', 'T', seq) as { error: Error }).error.message).toMatch(/only be applied over C \(last of the sequence \[A, B, C\]\)/);
+  });
+
+  it('MP231: reading sequence: a device on none of the ids first reaches the first one over its own path', () => {
+    // Z -> A (A requires Z), T's sequence is [A, B].
+    const repo = repoOf(entry('Z', []), entry('A', ['Z']), entry('B', ['A']), entry('T', ['A', 'B']));
+    const p = planUpgrade(repo, 'Z', 'T', { reading: 'sequence' });
+    expect(ids(p)).toEqual(['A', 'B', 'T']);
+    expect(p.ok && p.warnings).toEqual([]);
+    let cur = 'Z';
+    for (const s of ids(p)) (expect(checkUpgrade(repo, cur, s, { reading: 'sequence' }).ok).toBe(true), (cur = s));
+  });
+
+  it('MP231: reading sequence: an unrecorded first entry is planned with a warning; loops and unknown ids are refused', () => {
+    const seq = { reading: 'sequence' } as const;
+    const repo = repoOf(entry('X', []), entry('A', []), entry('T', ['A']));
+    const p = planUpgrade(repo, 'X', 'T', seq);
+    expect(ids(p)).toEqual(['A', 'T']);
+    expect(p.ok && p.warnings[0]!.entry.entryId).toBe('A');
+    const loop = repoOf(entry('X', []), entry('A', ['B']), entry('B', ['A']), entry('T', ['A']));
+    expect(blockOf(planUpgrade(loop, 'X', 'T', seq)).kind).toBe('cycle');
+    const unknown = repoOf(entry('X', []), entry('T', ['W', 'X']));
+    expect(ids(planUpgrade(unknown, 'X', 'T', seq))).toEqual(['T']);
+    expect(blockOf(planUpgrade(repoOf(entry('X', []), entry('T', ['W'])), 'X', 'T', seq))).toMatchObject({ kind: 'no-path', unknownReferences: [{ entryId: 'T', requires: 'W' }] });
+  });
+
+  it('MP231: an unknown reading is refused', () => {
+    const repo = repoOf(entry('A', []), entry('T', ['A']));
+    expect(() => planUpgrade(repo, 'A', 'T', { reading: 'both' as never })).toThrow(/reading must be/);
+  });
+});
+
+describe('Lifecycle inputs (issue 10 item 9)', () => {
+  const full = (i: number, over: Partial<FirmwareEntry> = {}) => entry(`E${i}`, i ? [`E${i - 1}`] : [], over);
+
+  it('lifecycle inputs: upgrade-path de-duplication is linear (100,000 ids from CSV)', () => {
+    // 100k distinct ids, each listed twice: a quadratic scan would take minutes.
+    const idsList = Array.from({ length: 100_000 }, (_, i) => `P${i}`);
+    const path = [...idsList, ...idsList].join(';');
+    const csv = `entry_id,device_type,manufacturer,model,firmware_version,manufacturer_image_hash,upgrade_path\nT,ESME,ACME,E1,00000001,${hashOf('T')},${path}\n`;
+    const t0 = performance.now();
+    const repo = loadRepositoryCsv(csv);
+    const ms = performance.now() - t0;
+    expect(repo.get('T')!.upgradePath).toHaveLength(100_000);
+    expect(repo.get('T')!.upgradePath[99_999]).toBe('P99999');
+    // A generous bound that only a quadratic de-duplication (tens of seconds) misses.
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('lifecycle inputs: any field round-trips through repositoryToCsv and back (#, quotes, commas, newlines)', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = ['#', '"', ',', '\n', '\r\n', ';', '|', "'", '=', '+', '-', '@', '\t', 'a', 'Z', '0', ' ', 'é', '漢'];
+    const text = () => {
+      let s = '';
+      const n = 1 + Math.floor(rnd() * 12);
+      for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+      // Fields are trimmed when an entry is made; keep one visible character.
+      return s.trim() === '' ? `x${s}x` : s;
+    };
+    for (let round = 0; round < 50; round++) {
+      const entries = Array.from({ length: 6 }, (_, i) => full(i, { manufacturer: text(), model: text() }));
+      const repo = new FirmwareRepository(entries);
+      const back = loadRepositoryCsv(repositoryToCsv(repo));
+      expect([...back.entries()]).toEqual([...repo.entries()]);
+    }
+    // The hostile cases spelled out.
+    const edge = new FirmwareRepository([full(0, { manufacturer: '#not a comment', model: 'say "hi", then\nnew line', manufacturerCode: 0x121d, imageType: 0 }), full(1, { manufacturer: "'=already guarded", model: '#' })]);
+    expect([...loadRepositoryCsv(repositoryToCsv(edge)).entries()]).toEqual([...edge.entries()]);
+    expect(loadRepositoryCsv(repositoryToCsv(edge)).get('E0')).toMatchObject({ manufacturerCode: 0x121d, imageType: 0 });
+  });
+
+  it('lifecycle inputs: exported CSV is safe from spreadsheet formula injection (=, +, -, @)', () => {
+    const repo = new FirmwareRepository([
+      full(0, { manufacturer: '=HYPERLINK("http://x")', model: '+1+2' }),
+      full(1, { manufacturer: '-2+3', model: '@SUM(A1)' }),
+      full(2, { manufacturer: "'=x", model: 'plain' }),
+    ]);
+    const csv = repositoryToCsv(repo);
+    const cells = csv
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .flatMap((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '')));
+    for (const c of cells) expect(c).not.toMatch(/^[=+\-@\t\r]/);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(csv).toContain("'+1+2");
+    expect(csv).toContain("''=x");
+    expect([...loadRepositoryCsv(csv).entries()]).toEqual([...repo.entries()]);
+  });
+
+  it('lifecycle inputs: duplicate header columns are refused', () => {
+    const row = `E1,ESME,ACME,E1,00000001,${hashOf('E1')}`;
+    expect(() => loadRepositoryCsv(`entry_id,device_type,manufacturer,model,firmware_version,image_hash,manufacturer_image_hash\n${row},${hashOf('E2')}\n`)).toThrow(
+      /\(manufacturerImageHash\): expected one column per field \("image_hash" and "manufacturer_image_hash" both name it\)/,
+    );
+    expect(() => loadRepositoryCsv(`entry_id,device_type,manufacturer,model,firmware_version,manufacturer_image_hash,Model\n${row},X\n`)).toThrow(/\(model\): expected one column per field/);
+  });
+
+  it('lifecycle inputs: error messages are capped in size', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const cases: (() => unknown)[] = [
+      () => loadRepositoryCsv(`entry_id,device_type,manufacturer,model,firmware_version,manufacturer_image_hash\nE1,ESME,ACME,E1,${huge},${hashOf('E1')}\n`),
+      () => loadRepositoryCsv(`entry_id,${huge}\n`),
+      () => loadRepositoryJson(JSON.stringify([{ ...full(0), entryId: huge }])),
+      () => loadRepositoryJson(JSON.stringify([{ ...full(0), upgradePath: [huge] }])),
+      () => loadRepositoryJson(`[${huge}`),
+      () => new FirmwareRepository([full(0)]).amend('E0', { deviceType: huge as never }, who),
+    ];
+    for (const c of cases) {
+      let err: unknown;
+      try {
+        c();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(FirmwareRepositoryError);
+      expect((err as Error).message.length).toBeLessThanOrEqual(1024);
+    }
+    // The offending value is quoted in part, with how much was left out.
+    expect(() => cases[0]!()).toThrow(/more characters/);
   });
 });

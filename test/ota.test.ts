@@ -665,10 +665,11 @@ describe('CS06 activation', () => {
     expect(decodeError(() => decodeCs06Command(ok.subarray(0, ok.length - 1))).code).toBe('truncated');
     expect(decodeError(() => decodeCs06Command(Uint8Array.from([...ok, 0]))).code).toBe('trailing-bytes');
     const short = Uint8Array.from([0x30, 0x06, 0x04, 0x01, 0xaa, 0x02, 0x01, 0x01]);
-    expect(decodeError(() => decodeCs06Command(short)).code).toBe('cs06-hash');
+    // Shape errors come from the one CS06 reader (useCases/cs06.ts): code 'cs06', the field named.
+    expect(decodeError(() => decodeCs06Command(short))).toMatchObject({ code: 'cs06', offset: 3, expected: 'OCTET STRING manufacturerImageHash of 32 bytes' });
     const badTime = cs06('ab'.repeat(32), 1, '2030011509000XZ');
-    expect(decodeError(() => decodeCs06Command(badTime)).code).toBe('cs06-time');
-    expect(decodeError(() => decodeCs06Command(Uint8Array.of(0x31, 0))).code).toBe('asn1-tag');
+    expect(decodeError(() => decodeCs06Command(badTime))).toMatchObject({ code: 'cs06', expected: expect.stringContaining('YYYYMMDDhhmmssZ') });
+    expect(decodeError(() => decodeCs06Command(Uint8Array.of(0x31, 0)))).toMatchObject({ code: 'cs06', offset: 0, expected: 'SEQUENCE (CS06 command)' });
   });
 
   describe.skipIf(!HAVE_RTDS)('RTDS CS06 commands', () => {

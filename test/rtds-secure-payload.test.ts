@@ -75,7 +75,7 @@ describe.skipIf(!HAVE_RTDS)('RTDS decrypted payloads', () => {
     for (const c of enc) {
       if (!c.encrypted) continue;
       expect(c.decrypted!.status).toBe('decrypted');
-      expect(c.decrypted!.decoded).toMatchObject({ command: 'other', name: 'Publish Snapshot' });
+      expect(c.decrypted!.decoded).toMatchObject({ command: 'cluster-specific', name: 'Publish Snapshot', key: 'publish_snapshot' });
     }
   });
 });

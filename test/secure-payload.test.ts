@@ -117,7 +117,7 @@ describe('openPayload', () => {
     for (const t of ['ECS52 response', 'CS06 command', 'PCS01-shaped']) {
       const f = decodeFrame(fx(t).bytes);
       const tree = await openPayload(f, ks);
-      expect(toJsonSafe(tree)).toEqual(toJsonSafe(decodePayload(f.content, { format: f.payloadFormat, messageCode: f.messageCode, cra: f.cra })));
+      expect(toJsonSafe(tree)).toEqual(toJsonSafe(decodePayload(f.content, { format: f.payloadFormat, messageCode: f.messageCode, cra: f.cra, offsetBase: f.contentOffset })));
       expect(JSON.stringify(toJsonSafe(tree))).not.toContain('decrypted');
     }
   });

@@ -1,5 +1,9 @@
 // Boost Function Event Log (ESME / SAPC), GBCS.md section 6.
 //
+// Carrier: the log is read by ECS61c Read Boost Button Data (message code 0x005E,
+// DUIS SR 7.11; VERIFIED on RTDS 7.11_ECS61c), whose typed view is the use-case module
+// src/useCases/ecs61c.ts. This module is the log itself: layout, decode, encode, selection.
+//
 // The GBCS table for this log is not public: everything below the ECS61c read is the
 // proposal of GBCS.md 6 (UNCONFIRMED), with every device-specific choice a parameter of
 // `BoostLogLayout` so a device's published table can be matched without a code change:
@@ -13,21 +17,29 @@
 //   empty (`01 00`). The restricting object defaults to the one the verified ECS61c read
 //   sends (class 1 0-0:94.44.100.255 attribute 2), which per SEC change IRP640 the device
 //   applies to the END date-time of each Boost Period.
+// Assumption (UNCONFIRMED, documented): both range bounds are inclusive, from <= end <= to,
+// as DLMS range_descriptor semantics give; no GBCS text says otherwise (selectBoostPeriods).
 // A boost that is still running has no end yet: it is not in the log. Should a device
 // write it with end 0xFFFFFFFF (the DLMS "not specified" u32) we keep it, flag it
 // `running`, and never select it.
 //
 // Decoding walks the bytes once with the payload module's WASM DLMS walker and reads the
-// values from its node index (no per-column objects); building goes through the payload
-// encoders (encodeDlmsData / encodePayload).
+// values from its node index; the rows it builds are counted against the shared limits
+// (payload/limits.ts Budget) before they are allocated. Building goes through the payload
+// encoders (encodeDlmsData / encodePayload). Generic DLMS request helpers (APDU walk,
+// spec lists, range_descriptor) live in payload/dlmsRequests.ts.
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { gbcsSecondsToDate, toGbcsSeconds } from '../gbcsTime.js';
 import { encodeAccessRequest, encodeAccessResponse, getSpec, invokeIdFor } from '../payload/build.js';
 import { encodeDlmsData, type DlmsData, type DlmsDataType } from '../payload/dlmsData.js';
 import type { DlmsRequestSpec } from '../payload/dlms.js';
+import { apduLists, obisBytes, obisText, rangeFromNode, responseLists, specOf, walkApdu, type DecodedRange, type Fail } from '../payload/dlmsRequests.js';
+import { Budget, type DecodeLimits } from '../payload/limits.js';
 import { NodeIndex, walkNodes } from '../payload/nodes.js';
-import { decodeObis, encodeObis } from '../payload/obis.js';
 import * as L from '../wasm/layout.js';
+
+// Moved to payload/dlmsRequests.ts (generic DLMS); re-exported for existing importers.
+export { apduLists, obisBytes, rangeFromNode, specOf, walkApdu, type DecodedRange };
 
 export type BoostColumnType = 'u32' | 'u16' | 'u8' | 'i32' | 'i16' | 'i8' | 'enum' | 'boolean';
 
@@ -41,22 +53,6 @@ const COLUMN_TYPES: Record<BoostColumnType, { tag: number; size: number; signed:
   enum: { tag: 0x16, size: 1, signed: false, dlms: 'enum' },
   boolean: { tag: 0x03, size: 1, signed: false, dlms: 'boolean' },
 };
-
-/** '0-0:99.98.20.255', '0000636214FF' or 6 bytes -> 6 bytes. */
-export function obisBytes(obis: string | Uint8Array): Uint8Array {
-  if (obis instanceof Uint8Array) {
-    if (obis.length !== 6) throw new GbcsEncodeError('obis', `must be 6 bytes, got ${obis.length}`);
-    return obis;
-  }
-  if (/^[0-9a-fA-F]{12}$/.test(obis)) return Uint8Array.from(obis.match(/../g)!, (h) => parseInt(h, 16));
-  try {
-    return encodeObis(obis);
-  } catch (e) {
-    throw new GbcsEncodeError('obis', `${JSON.stringify(obis)} is not A-B:C.D.E.F nor 12 hex digits (${(e as Error).message})`);
-  }
-}
-
-const obisText = (obis: string | Uint8Array) => decodeObis(obisBytes(obis)).text;
 
 export interface BoostColumn {
   /** 'start' and 'end' (exactly one each, type u32); any number of 'extra'. */
@@ -187,8 +183,10 @@ const hexTag = (t: number) => `0x${t.toString(16).padStart(2, '0')}`;
  * The log from a walked Data node `i` (compact-array or array of structures), checked
  * against the layout. `base` turns node offsets into frame offsets.
  */
-function logFromNode(ix: NodeIndex, i: number, layout: BoostLogLayout, base: number, what: string): BoostLog {
+function logFromNode(ix: NodeIndex, i: number, layout: BoostLogLayout, base: number, what: string, budget: Budget): BoostLog {
   const cols = layout.columns;
+  // Objects per row: the BoostPeriod, plus its extras array when the layout has extra columns.
+  const perRow = cols.length > 2 ? 2 : 1;
   const fail = (expected: string, at: number, detail?: string): never => {
     throw new GbcsDecodeError(what, base + at, expected, detail);
   };
@@ -208,10 +206,12 @@ function logFromNode(ix: NodeIndex, i: number, layout: BoostLogLayout, base: num
     const rowSize = cols.reduce((n, col) => n + COLUMN_TYPES[col.type].size, 0);
     const n = ix.aux(i) / rowSize;
     if (n > layout.maxEntries) fail(`at most ${layout.maxEntries} Boost Periods`, ix.end(td), `${n} entries`);
+    budget.take(1 + n * perRow, base + ix.start(i));
     for (let r = ix.next(td); r < stop; r = ix.next(r)) entries.push(row(ix, r + 1, layout));
   } else if (tag === 0x01) {
     const items = ix.children(i);
     if (items.length > layout.maxEntries) fail(`at most ${layout.maxEntries} Boost Periods`, ix.start(i) + 1, `${items.length} entries`);
+    budget.take(1 + items.length * perRow, base + ix.start(i));
     for (const s of items) {
       if (ix.tag(s) !== 0x02) fail('a structure 0x02 per Boost Period', ix.start(s), `found ${hexTag(ix.tag(s))}`);
       const fields = ix.children(s);
@@ -257,7 +257,7 @@ function walkError(e: unknown, data: Uint8Array, layout: BoostLogLayout, base: n
  * `13 02 <n> <tags> <len> <rows>` (GBCS.md 6) or a plain array of structures.
  * `offset` is added to error offsets (the value's position in the frame).
  */
-export function decodeBoostLog(data: Uint8Array, layoutIn?: Partial<BoostLogLayout>, offset = 0): BoostLog {
+export function decodeBoostLog(data: Uint8Array, layoutIn?: Partial<BoostLogLayout>, offset = 0, limits?: DecodeLimits): BoostLog {
   const layout = resolveLayout(layoutIn);
   let ix: NodeIndex;
   try {
@@ -265,7 +265,7 @@ export function decodeBoostLog(data: Uint8Array, layoutIn?: Partial<BoostLogLayo
   } catch (e) {
     throw walkError(e, data, layout, offset, 'boost-log');
   }
-  return logFromNode(ix, 0, layout, offset, 'boost-log');
+  return logFromNode(ix, 0, layout, offset, 'boost-log', new Budget(limits));
 }
 
 /** The log buffer as a DLMS Data value. */
@@ -296,8 +296,9 @@ export function encodeBoostLog(log: BoostLog | readonly BoostPeriod[], layoutIn?
 }
 
 /**
- * Selects the Boost Periods whose END lies in [from, to], both inclusive (SEC change
- * IRP640; DLMS range_descriptor semantics). A boost that started before `from` but ended
+ * Selects the Boost Periods whose END lies in [from, to] (SEC change IRP640: selection
+ * by end date-time). Both bounds inclusive is an ASSUMPTION taken from DLMS
+ * range_descriptor semantics (no GBCS text fixes it; the carrier is ECS61c / SR 7.11). A boost that started before `from` but ended
  * inside is included; one that started inside but ends after `to` is excluded; a
  * running boost is never selected; from > to gives []. Times are Dates or u32 seconds
  * since 2000-01-01Z and compare as unsigned 32-bit. At most `maxEntries` (23) are
@@ -374,67 +375,6 @@ export function buildBoostLogReadRequest(req: BoostLogReadRequest): Uint8Array {
   return encodeAccessRequest(invokeIdFor(req.originatorCounter), [boostLogSpec(req.from, req.to, req.layout)], [{ type: 'null' }]);
 }
 
-export interface DecodedRange {
-  readonly restrictingObject: { classId: number; obis: string; attribute: number; dataIndex: number };
-  /** u32 seconds since 2000-01-01Z. */
-  readonly from: number;
-  readonly to: number;
-}
-
-type Fail = (expected: string, at: number, detail?: string) => never;
-
-/** Reads a walked range_descriptor Data node (as built by boostRangeDescriptor / the ECS61c read). */
-export function rangeFromNode(ix: NodeIndex, i: number, fail: Fail): DecodedRange {
-  const b = ix.bytes;
-  const want = (n: number, tag: number, expected: string, count?: number) => {
-    if (ix.tag(n) !== tag) fail(expected, ix.start(n), `found ${hexTag(ix.tag(n))}`);
-    if (count !== undefined && ix.aux(n) !== count) fail(expected, ix.start(n) + 1, `${ix.aux(n)} element(s)`);
-  };
-  want(i, 0x02, 'range_descriptor structure 0x02 of 4 elements', 4);
-  const [ro, from, to, sel] = ix.children(i) as [number, number, number, number];
-  want(ro, 0x02, 'restricting object structure 0x02 of 4 elements', 4);
-  const [cls, ln, attr, di] = ix.children(ro) as [number, number, number, number];
-  want(cls, 0x12, 'class id (long-unsigned 0x12)');
-  want(ln, 0x09, 'logical name (octet-string 0x09) of 6 bytes', 6);
-  want(attr, 0x0f, 'attribute index (integer 0x0F)');
-  want(di, 0x12, 'data index (long-unsigned 0x12)');
-  want(from, 0x06, 'from value (double-long-unsigned 0x06: seconds since 2000)');
-  want(to, 0x06, 'to value (double-long-unsigned 0x06: seconds since 2000)');
-  want(sel, 0x01, 'an empty selected values array 0x01 00 (all columns)', 0);
-  return {
-    restrictingObject: { classId: readColumn(b, ix.value(cls), 'u16'), obis: decodeObis(b, ix.value(ln)).text, attribute: b[ix.value(attr)]!, dataIndex: readColumn(b, ix.value(di), 'u16') },
-    from: readColumn(b, ix.value(from), 'u32'),
-    to: readColumn(b, ix.value(to), 'u32'),
-  };
-}
-
-/** Walks a DLMS APDU (access-request / access-response) of a frame's content. */
-export function walkApdu(content: Uint8Array, contentOffset: number, what: string, tag: 0xd9 | 0xda): NodeIndex {
-  let ix: NodeIndex;
-  try {
-    ix = walkNodes(content, L.W_DLMS, false, contentOffset);
-  } catch (e) {
-    throw e instanceof GbcsDecodeError && e.code !== what ? new GbcsDecodeError(what, e.offset, e.expected, e.code) : e;
-  }
-  if (ix.tag(0) !== tag) throw new GbcsDecodeError(what, contentOffset, tag === 0xd9 ? 'DLMS access-request tag 0xD9' : 'DLMS access-response tag 0xDA', `found ${hexTag(ix.tag(0))}`);
-  return ix;
-}
-
-/** Node indices of an access-request's specs, or an access-response's data items and results. */
-export function apduLists(ix: NodeIndex): { specs: number[]; data: number[]; results: number[] } {
-  const specList = 2;
-  const dataList = ix.next(specList);
-  const resultList = ix.next(dataList);
-  return { specs: ix.children(specList), data: ix.children(dataList), results: resultList < ix.count ? ix.children(resultList) : [] };
-}
-
-/** "class/obis/attribute" of a walked request spec, and its selector (0 for plain gets). */
-export function specOf(ix: NodeIndex, s: number): { kind: number; classId: number; obis: string; attribute: number; selector: number } {
-  const b = ix.bytes;
-  const v = ix.value(s);
-  return { kind: ix.tag(s), classId: (b[v]! << 8) | b[v + 1]!, obis: decodeObis(b, v + 2).text, attribute: b[v + 8]!, selector: ix.tag(s) >= 4 ? ix.aux(s) : 0 };
-}
-
 /** Decodes a request built by buildBoostLogReadRequest (device-simulator side). */
 export function decodeBoostLogReadRequest(content: Uint8Array, layoutIn?: Partial<BoostLogLayout>, contentOffset = 0): DecodedRange & { invokeId: number } {
   const layout = resolveLayout(layoutIn);
@@ -460,20 +400,20 @@ export interface BoostLogResponse {
 }
 
 /** The log of a walked Data node `i` of an APDU (errors at frame offsets); `layout` as resolveLayout returns it. */
-export function logFromApdu(ix: NodeIndex, i: number, layout: BoostLogLayout, contentOffset: number, what: string): BoostLog {
-  return logFromNode(ix, i, layout, contentOffset, what);
+export function logFromApdu(ix: NodeIndex, i: number, layout: BoostLogLayout, contentOffset: number, what: string, budget = new Budget()): BoostLog {
+  return logFromNode(ix, i, layout, contentOffset, what, budget);
 }
 
 /** Decodes the access-response to a boost log read: one Data item and its result. */
 export function decodeBoostLogResponse(content: Uint8Array, layoutIn?: Partial<BoostLogLayout>, contentOffset = 0): BoostLogResponse {
   const layout = resolveLayout(layoutIn);
   const ix = walkApdu(content, contentOffset, 'boost-log', 0xda);
-  const { data, results } = apduLists(ix);
+  const { data, results } = responseLists(ix, contentOffset, 'boost-log');
   if (data.length !== 1) throw new GbcsDecodeError('boost-log', contentOffset + 7, 'one Data item (the log buffer)', `found ${data.length}`);
   const invokeId = ix.aux(0);
   const result = ix.aux(results[0]!);
   if (result !== 0 || ix.tag(data[0]!) === 0x00) return { invokeId, result };
-  return { invokeId, result, log: logFromNode(ix, data[0]!, layout, contentOffset, 'boost-log') };
+  return { invokeId, result, log: logFromNode(ix, data[0]!, layout, contentOffset, 'boost-log', new Budget()) };
 }
 
 /** Encodes that access-response (device simulators); decodeBoostLogResponse reverses it. */

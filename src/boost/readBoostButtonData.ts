@@ -1,130 +1,14 @@
-// ECS61c Read Boost Button Data (0x005E), GBCS.md section 6: a DLMS access-request of
-// seven specs whose second one reads the boost button log 0-0:99.98.20.255 over a
-// range, and the response whose second Data item is that log as (start, end) pairs.
-// Both are walked once by the payload module's WASM DLMS walker and read from its node
-// index; the command is written with its encoder.
-import { toHex } from '../bytes.js';
-import { GbcsDecodeError } from '../errors.js';
-import { encodeAccessRequest, getSpec, invokeIdFor } from '../payload/build.js';
-import { buildDlmsData } from '../payload/dlmsData.js';
-import type { NodeIndex } from '../payload/nodes.js';
-import {
-  apduLists,
-  boostLogSpec,
-  logFromApdu,
-  resolveLayout as logLayout,
-  obisBytes,
-  rangeFromNode,
-  specOf,
-  walkApdu,
-  DEFAULT_BOOST_LOG_LAYOUT,
-  type BoostLogLayout,
-  type BoostPeriod,
-  type DecodedRange,
-} from './boostLog.js';
-
-/** A scalar DLMS Data value as plain JS: boolean, number, bigint, null, or hex for the others. */
-export type DlmsScalar = boolean | number | bigint | string | null;
-
-export const ECS61C_MESSAGE_CODE = 0x005e;
-
-/** The class-1 objects read alongside the log, in request order (RTDS 7.11_ECS61c). */
-export const ECS61C_BEFORE = ['0-0:94.44.7.255'] as const;
-export const ECS61C_AFTER = ['0-0:94.44.6.1', '0-0:94.44.6.2', '0-0:94.44.6.3', '0-0:94.44.6.4', '0-0:94.44.6.5'] as const;
-
-/** The default layout without the 23-entry bound: a response is decoded as sent (validated once). */
-const ECS61C_LAYOUT = logLayout({ maxEntries: 0xffff });
-
-const classOneGet = (obis: string) => getSpec(1, obisBytes(obis), 2);
-
-export interface ReadBoostButtonDataRequest {
-  readonly originatorCounter: bigint | number;
-  readonly from: Date | number;
-  readonly to: Date | number;
-  /** Log layout (OBIS, restricting object); defaults to the RTDS ECS61c one. */
-  readonly layout?: Partial<BoostLogLayout>;
-}
-
-/** The ECS61c command payload: 7 specs (GBCS.md 6), Data list 7 x `00`. */
-export function buildReadBoostButtonDataRequest(req: ReadBoostButtonDataRequest): Uint8Array {
-  const specs = [...ECS61C_BEFORE.map(classOneGet), boostLogSpec(req.from, req.to, req.layout), ...ECS61C_AFTER.map(classOneGet)];
-  return encodeAccessRequest(invokeIdFor(req.originatorCounter), specs, specs.map(() => ({ type: 'null' as const })));
-}
-
-export interface ReadBoostButtonDataCommand extends DecodedRange {
-  readonly invokeId: number;
-  /** Every object read, in request order: "class/obis/attribute". */
-  readonly objects: readonly string[];
-}
-
-/** Decodes an ECS61c command payload (any number of plain gets around one range read of the log). */
-export function decodeReadBoostButtonDataRequest(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>): ReadBoostButtonDataCommand {
-  const logObis = obisTextOf(layoutIn?.obis ?? DEFAULT_BOOST_LOG_LAYOUT.obis);
-  const ix = walkApdu(content, contentOffset, 'ecs61c', 0xd9);
-  const specs = apduLists(ix).specs;
-  const views = specs.map((s) => specOf(ix, s));
-  const k = views.findIndex((s) => s.kind === 4 && s.obis === logObis);
-  if (k < 0 || views[k]!.selector !== 1) throw new GbcsDecodeError('ecs61c', contentOffset, `a get-with-selection (range selector 1) of the boost log ${logObis}`);
-  const range = rangeFromNode(ix, specs[k]! + 1, (expected, at, detail) => {
-    throw new GbcsDecodeError('ecs61c', contentOffset + at, expected, detail);
-  });
-  return { invokeId: ix.aux(0), ...range, objects: views.map((sp) => `${sp.classId}/${sp.obis}/${sp.attribute}`) };
-}
-
-function obisTextOf(obis: string | Uint8Array): string {
-  const b = obisBytes(obis);
-  return `${b[0]}-${b[1]}:${b[2]}.${b[3]}.${b[4]}.${b[5]}`;
-}
-
-export interface BoostButtonObject {
-  /** Position of the item in the response (request order). */
-  readonly index: number;
-  /** DLMS data-access-result (0 success). */
-  readonly result: number;
-  readonly value: DlmsScalar;
-}
-
-export interface ReadBoostButtonData {
-  readonly invokeId: number;
-  /** Boost periods (start, end) from the log item; absent when that read failed. */
-  readonly periods?: readonly BoostPeriod[];
-  /** Result of the log read. */
-  readonly logResult: number;
-  /** The other items (class-1 objects) with their results. */
-  readonly objects: readonly BoostButtonObject[];
-}
-
-/**
- * Decodes an ECS61c response. The log item is the first compact-array (or array) Data
- * item: the response does not echo the request's specs, so position is all there is;
- * in RTDS it is item 2 of 7.
- */
-export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>): ReadBoostButtonData {
-  const ix = walkApdu(content, contentOffset, 'ecs61c', 0xda);
-  const { data, results } = apduLists(ix);
-  const result = (i: number) => ix.aux(results[i]!);
-  const logIndex = data.findIndex((d) => ix.tag(d) === 0x13 || ix.tag(d) === 0x01);
-  // With no log item, a failed log read (Data 00 with a non-zero result) is still reportable.
-  const failed = data.findIndex((d, i) => result(i) !== 0 && ix.tag(d) === 0x00);
-  const idx = logIndex >= 0 ? logIndex : failed;
-  if (idx < 0) throw new GbcsDecodeError('ecs61c', contentOffset, 'a boost log Data item (compact-array 0x13) or a failed read of it');
-  const logResult = result(idx);
-  const periods = logIndex >= 0 ? logFromApdu(ix, data[idx]!, layoutIn ? logLayout({ ...layoutIn, maxEntries: layoutIn.maxEntries ?? 0xffff }) : ECS61C_LAYOUT, contentOffset, 'ecs61c').entries : undefined;
-  const objects: BoostButtonObject[] = [];
-  data.forEach((d, i) => {
-    if (i !== idx) objects.push({ index: i, result: result(i), value: scalarOf(ix, d) });
-  });
-  return { invokeId: ix.aux(0), ...(periods ? { periods } : {}), logResult, objects };
-}
-
-/** Numbers, booleans and null as JS values; anything else as the hex of its encoding (tag included). */
-function scalarOf(ix: NodeIndex, d: number): DlmsScalar {
-  switch (ix.tag(d)) {
-    case 0x00: case 0x03: case 0x05: case 0x06: case 0x0f: case 0x10: case 0x11: case 0x12: case 0x14: case 0x15: case 0x16: {
-      const v = buildDlmsData(ix, d);
-      return v.type === 'null' ? null : (v as { value: boolean | number | bigint }).value;
-    }
-    default:
-      return toHex(ix.bytes.subarray(ix.start(d), ix.end(d)));
-  }
-}
+// Moved to src/useCases/ecs61c.ts (the ECS61c use-case module); kept so existing imports keep working.
+export {
+  ECS61C_AFTER,
+  ECS61C_BEFORE,
+  ECS61C_MESSAGE_CODE,
+  buildReadBoostButtonDataRequest,
+  decodeReadBoostButtonDataRequest,
+  decodeReadBoostButtonDataResponse,
+  type BoostButtonObject,
+  type DlmsScalar,
+  type ReadBoostButtonData,
+  type ReadBoostButtonDataCommand,
+  type ReadBoostButtonDataRequest,
+} from '../useCases/ecs61c.js';

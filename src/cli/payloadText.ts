@@ -9,7 +9,7 @@ import type { DlmsData, DlmsTypeDescription } from '../payload/dlmsData.js';
 import type { GbzComponent, GbzPayload } from '../payload/gbz.js';
 import type { DecodedPayload } from '../payload/index.js';
 import { secondsSince2000 } from '../payload/names.js';
-import type { ZclCommand, ZclValue } from '../payload/zcl.js';
+import type { ZclCommand, ZclFieldValue, ZclValue } from '../payload/zcl.js';
 
 const hex = (n: number, w = 4) => `0x${n.toString(16).toUpperCase().padStart(w, '0')}`;
 const clip = (h: string, max = 64) => (h.length <= max ? h : `${h.slice(0, max)}... (${h.length / 2} bytes)`);
@@ -88,10 +88,42 @@ function zclLines(c: ZclCommand, ind: string, out: string[]): void {
       for (const r of c.records) out.push(`${ind}${r.statusName}${r.id !== undefined ? ` ${hex(r.id)}` : ''}`);
       return;
     case 'default-response':
-      out.push(`${ind}command ${hex(c.commandId, 2)}: ${c.statusName}`);
+      out.push(`${ind}command ${hex(c.commandId, 2)}${c.answersCommand ? ` ${c.answersCommand}` : ''}: ${c.statusName}`);
+      return;
+    case 'cluster-specific':
+      zclFieldLines(c.fields, ind, out);
       return;
     case 'other':
       out.push(`${ind}payload ${c.payload.length === 0 ? '(empty)' : clip(toHex(c.payload))}`);
+      if (c.layoutError) out.push(`${ind}  (does not fit the ${c.name ?? ''} layout: ${c.layoutError.code} at byte ${c.layoutError.offset}: expected ${c.layoutError.expected})`);
+  }
+}
+
+/** Lines for the named fields of a cluster-specific command (zclCommands.ts layouts). */
+function zclFieldLines(fields: readonly ZclFieldValue[], ind: string, out: string[]): void {
+  for (const f of fields) {
+    if (f.type === 'repeat') {
+      out.push(`${ind}${f.name} (${f.entries?.length ?? 0})`);
+      f.entries?.forEach((e, k) => {
+        const lines: string[] = [];
+        zclFieldLines(e.fields, '', lines);
+        // Flat entries on one line; nested ones indented below their index.
+        if (e.fields.every((x) => x.type !== 'repeat')) out.push(`${ind}  [${k}] ${lines.join(', ')}`);
+        else {
+          out.push(`${ind}  [${k}]`);
+          for (const l of lines) out.push(`${ind}    ${l}`);
+        }
+      });
+      continue;
+    }
+    const x = f as ZclFieldValue & { text?: string; iso?: string; date?: string; valueName?: string };
+    const v = f.value;
+    let s: string;
+    if (v === null) s = '(invalid)';
+    else if (v instanceof Uint8Array) s = x.text !== undefined && /^[\x20-\x7e]*$/.test(x.text) ? JSON.stringify(x.text) : x.date ?? (v.length === 0 ? '(empty)' : clip(toHex(v)));
+    else s = f.type.startsWith('map') ? `${hex(v, 2 * (f.type === 'map8' ? 1 : f.type === 'map16' ? 2 : 4))}` : String(v);
+    const extra = [x.iso, x.valueName].filter((t) => t).join(', ');
+    out.push(`${ind}${f.name}: ${s}${extra ? ` (${extra})` : ''}`);
   }
 }
 
@@ -138,23 +170,26 @@ function gbzLines(g: GbzPayload, out: string[]): void {
 
 function asn1Lines(n: Asn1Node, ind: string, out: string[]): void {
   const label = `${ind}${n.name ? `${n.name}: ` : ''}${n.typeName}`;
-  if (n.certificate) {
-    const c = n.certificate;
-    out.push(`${label} certificate serial ${c.serial}, subject ${c.subject || '(empty)'}, issuer ${c.issuer || '(empty)'}, valid ${c.notBefore} .. ${c.notAfter} (${c.der.length} bytes DER)`);
+  const cert = n.certificate;
+  if (cert) {
+    out.push(`${label} certificate serial ${cert.serial}, subject ${cert.subject || '(empty)'}, issuer ${cert.issuer || '(empty)'}, valid ${cert.notBefore} .. ${cert.notAfter} (${cert.der.length} bytes DER)`);
     return;
   }
   if (n.children) {
     out.push(label);
     for (const c of n.children) asn1Lines(c, `${ind}  `, out);
+    for (const d of n.defaults ?? []) out.push(`${ind}  ${d.name}: ${d.value}${d.valueName ? ` ${d.valueName}` : ''} (DEFAULT, absent)`);
     return;
   }
   let v = '';
-  if (n.integer !== undefined) v = `${n.integer}${n.integer > 255n ? ` (0x${n.integer.toString(16).toUpperCase()})` : ''}`;
+  const int = n.integer;
+  const bs = n.bitString;
+  if (int !== undefined) v = `${int}${int > 255n ? ` (0x${int.toString(16).toUpperCase()})` : ''}${n.valueName ? ` ${n.valueName}` : ''}`;
   else if (n.time) v = `${n.text} (${n.special === 'cancel' ? 'cancel' : n.time})`;
   else if (n.text !== undefined) v = JSON.stringify(n.text);
-  else if (n.oid) v = n.oid;
+  else if (n.oid) v = `${n.oid}${n.oidName ? ` ${n.oidName}` : ''}`;
   else if (n.boolean !== undefined) v = String(n.boolean);
-  else if (n.bitString) v = `${toHex(n.bitString.bytes)} (${n.bitString.unusedBits} unused bits)`;
+  else if (bs) v = `${toHex(bs.bytes)} (${bs.unusedBits} unused bits)${n.bits ? ` {${n.bits.join(', ')}}` : ''}`;
   else if (n.value && n.value.length > 0) v = clip(toHex(n.value));
   out.push(v ? `${label} ${v}` : label);
 }

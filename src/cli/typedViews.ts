@@ -1,115 +1,39 @@
-// Typed views appended by `gbcs decode` under the envelope: firmware messages
-// (GBCS.md 5.3-5.5) and the ECS61c boost periods (section 6).
-import { toHex } from '../bytes.js';
-import { boostPeriodTimes } from '../boost/boostLog.js';
-import { ECS61C_MESSAGE_CODE, decodeReadBoostButtonDataRequest, decodeReadBoostButtonDataResponse } from '../boost/readBoostButtonData.js';
+// Typed views appended by `gbcs decode` under the envelope and the payload tree: whatever
+// the use-case module of the frame's message code and CRA renders (useCases/registry.ts:
+// firmware messages GBCS.md 5.3-5.5, the ECS61c boost periods section 6, ...).
 import { GbcsDecodeError } from '../errors.js';
-import { toJsonSafe } from '../payload/json.js';
-import { decodeFirmwareMessage, type FirmwareMessage } from '../firmware/firmwareMessage.js';
 import type { GbcsFrame } from '../frame.js';
-import { gbcsSecondsToDate } from '../gbcsTime.js';
-
-const row = (k: string, v: string) => `  ${k.padEnd(18)} ${v}\n`;
-const iso = (d: Date | undefined | null) => (d ? d.toISOString().replace('.000Z', 'Z') : 'unspecified');
-
-function firmwareText(m: FirmwareMessage): string {
-  switch (m.type) {
-    case 'activate-firmware-command':
-      return (
-        row('activate firmware', m.executionDateTime ? (m.executionDateTime.cancel ? 'cancel the future-dated activation' : `future-dated ${iso(m.executionDateTime.date)}`) : 'immediate') +
-        row('  image hash', toHex(m.manufacturerImageHash)) +
-        row('  counter', m.originatorCounter.toString())
-      );
-    case 'activate-firmware-response':
-      return m.response.kind === 'accepted'
-        ? row('activation', 'accepted (future-dated or cancellation)')
-        : row('activation', `${m.response.responseCodeName} (${m.response.responseCode}), firmware ${toHex(m.response.firmwareVersion)}`);
-    case 'future-dated-activation-alert':
-      return (
-        row('activation alert', `0x${m.alertCode.toString(16).toUpperCase()} ${m.actioned ? 'actioned' : 'not actioned'} at ${iso(m.time.date)}`) +
-        row('  result', `${m.responseCodeName} (${m.responseCode}), firmware ${toHex(m.firmwareVersion)}, command counter ${m.originatorCounter}`)
-      );
-    case 'firmware-version-request':
-      return row('firmware version', `read request (${m.useCase})`);
-    case 'firmware-version':
-      return row('firmware version', `${m.ok ? toHex(m.version!) : 'read failed'} (${m.useCase}, ${m.deviceType}, status ${m.status})${m.time ? ` at ${iso(m.time.date)}` : ''}`);
-    case 'firmware-receipt':
-      return (
-        row('firmware receipt', `${m.variant} 0x${m.alertCode.toString(16).toUpperCase()} ${m.status} at ${iso(m.time)}`) +
-        (m.calculatedHash ? row('  calculated hash', toHex(m.calculatedHash)) : '') +
-        (m.targetDevice ? row('  target device', m.targetDevice) : '') +
-        (m.firmwareVersion ? row('  firmware', `${toHex(m.firmwareVersion)}, status ${m.transferStatusName} (${m.transferStatus})`) : '')
-      );
-  }
-}
-
-function boostText(f: GbcsFrame): string {
-  if (f.cra === 'command') {
-    const r = decodeReadBoostButtonDataRequest(f.content, f.contentOffset);
-    return row('boost log read', `periods ending ${iso(gbcsSecondsToDate(r.from))} .. ${iso(gbcsSecondsToDate(r.to))}`);
-  }
-  const r = decodeReadBoostButtonDataResponse(f.content, f.contentOffset);
-  if (!r.periods) return row('boost periods', `read failed (result ${r.logResult})`);
-  let s = row('boost periods', `${r.periods.length}`);
-  for (const p of r.periods) {
-    const t = boostPeriodTimes(p);
-    s += row('', `${iso(t.start)} .. ${t.end ? iso(t.end) : 'running'}${t.durationSeconds !== null ? ` (${Math.round(t.durationSeconds / 60)} min)` : ''}`);
-  }
-  return s;
-}
+import { TextRows, jsonView } from '../useCases/module.js';
+import { genericModule, useCaseOf } from '../useCases/registry.js';
 
 /** Extra lines for frames with a typed view; '' otherwise. Payload errors are shown, not thrown. */
 export function formatTypedView(f: GbcsFrame): string {
-  if (f.kind === 'gbt') return '';
+  const m = useCaseOf(f);
+  if (m === genericModule) return '';
+  const out = new TextRows();
   try {
-    if (f.messageCode === ECS61C_MESSAGE_CODE && f.payloadFormat === 'DLMS') return boostText(f);
-    const m = decodeFirmwareMessage(f);
-    return m ? firmwareText(m) : '';
+    m.render(m.read(f), out);
   } catch (e) {
     if (!(e instanceof GbcsDecodeError)) throw e;
-    return row('typed view', `payload does not match its message code: ${e.message}`);
+    out.row('typed view', `payload does not match its message code: ${e.message}`);
   }
-}
-
-/** Dates as ISO text, then bigints as decimal strings and bytes as hex. */
-function jsonOf(v: unknown): unknown {
-  if (v instanceof Date) return Number.isFinite(v.getTime()) ? v.toISOString().replace('.000Z', 'Z') : null;
-  if (Array.isArray(v)) return v.map(jsonOf);
-  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = jsonOf(x);
-    return out;
-  }
-  return toJsonSafe(v);
-}
-
-function boostJson(f: GbcsFrame): unknown {
-  if (f.cra === 'command') {
-    const r = decodeReadBoostButtonDataRequest(f.content, f.contentOffset);
-    return jsonOf({ type: 'read-boost-button-data-command', ...r, fromTime: gbcsSecondsToDate(r.from), toTime: gbcsSecondsToDate(r.to) });
-  }
-  const r = decodeReadBoostButtonDataResponse(f.content, f.contentOffset);
-  const periods = r.periods?.map((p) => {
-    const t = boostPeriodTimes(p);
-    return { ...p, startTime: t.start, endTime: t.end, durationSeconds: t.durationSeconds };
-  });
-  return jsonOf({ type: 'read-boost-button-data-response', ...r, ...(periods ? { periods } : {}) });
+  return out.text;
 }
 
 /**
- * Typed views for `gbcs decode --json`: `{ firmware }` (decodeFirmwareMessage) or
- * `{ boost }` (ECS61c), {} otherwise. A payload that does not match its message code
- * gives `{ error, offset, expected }` under the key instead of failing the frame.
+ * Typed views for `gbcs decode --json`: `{ [module.family]: view }` (`firmware`, `boost`),
+ * {} when only the generic view serves the frame. A payload that does not match its
+ * message code gives `{ error, offset, expected }` under the key instead of failing the frame.
  */
 export function typedViewJson(f: GbcsFrame): Record<string, unknown> {
-  if (f.kind === 'gbt') return {};
-  const boost = f.messageCode === ECS61C_MESSAGE_CODE && f.payloadFormat === 'DLMS';
+  const m = useCaseOf(f);
+  if (m === genericModule) return {};
   try {
-    if (boost) return { boost: boostJson(f) };
-    const m = decodeFirmwareMessage(f);
-    return m ? { firmware: jsonOf(m) } : {};
+    const view = m.read(f);
+    const json = m.json ? m.json(view) : jsonView(view);
+    return json === undefined ? {} : { [m.family]: json };
   } catch (e) {
     if (!(e instanceof GbcsDecodeError)) throw e;
-    return { [boost ? 'boost' : 'firmware']: { error: e.code, offset: e.offset, expected: e.expected } };
+    return { [m.family]: { error: e.code, offset: e.offset, expected: e.expected } };
   }
 }

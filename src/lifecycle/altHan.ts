@@ -1,10 +1,21 @@
 // Alt HAN firmware (SEC change MP170): Alt HAN bridges join the SMHAN as PPMID variants
 // B1-B4. This module models a premises' devices and builds/splits firmware packages for
-// the two designs discussed: every bridge with its own image, or bridges 3 and 4
-// packaged together so that bridge 3 fetches the image for the sleepy bridge 4.
+// three designs:
+//   per-bridge               every bridge with its own image, delivered to itself
+//   bridge3-carries-bridge4  option A: bridges 3 and 4 packaged together, bridge 3
+//                            fetches the image for the sleepy bridge 4
+//   bridge1-orchestrates     option B: one package delivered to bridge 1, which
+//                            orchestrates every bridge; a failure is reported by bridge 1
+//                            for the package and cannot be attributed to one device
+//
+// Images: the PPMID image of SR 11.4 is a plain ZigBee OTA file WITHOUT the GBCS trailer
+// (VERIFIED: the real sample 11.4_UPDATE_PPMID_FIRMWARE_REQUEST_DUIS.XML in
+// @smartdcc/duis-templates is a 60-byte header + 235-byte image), so packages take images in
+// any form the OTA module detects: 'gbcs' (signed trailer), 'gbcs-unsigned' (no trailer)
+// or 'zigbee' (sub-elements).
 import { createHash } from 'node:crypto';
 import { normalizeEui } from '../bytes.js';
-import { parseUpgradeImage, type UpgradeImage } from '../ota/image.js';
+import { parseUpgradeImage, type UpgradeImage, type UpgradeImageForm } from '../ota/image.js';
 import { GbcsDecodeError } from '../errors.js';
 import { DEVICE_TYPES, type DeviceType } from './repository.js';
 
@@ -22,6 +33,33 @@ export const ALT_HAN_BRIDGES: Readonly<Record<AltHanVariant, { readonly sleepy: 
   B4: { sleepy: true, fetchedBy: 'B3' },
 };
 
+/**
+ * Which bridges the SMI (the DCC's Smart Metering Inventory) shows, per design.
+ * VERIFIED (issue 14, from MP170): under option A (bridge3-carries-bridge4) only B1-B3 are
+ * visible, B4 being reached through B3. UNCONFIRMED (decision): under per-bridge every
+ * bridge is visible; under option B (bridge1-orchestrates) only B1 is, the others being
+ * managed by it.
+ */
+export const SMI_VISIBLE_BRIDGES: Readonly<Record<PackageDesign, readonly AltHanVariant[]>> = {
+  'per-bridge': ['B1', 'B2', 'B3', 'B4'],
+  'bridge3-carries-bridge4': ['B1', 'B2', 'B3'],
+  'bridge1-orchestrates': ['B1'],
+};
+
+/** Who a failed installation is attributed to, per design (option B: the package only). */
+export const FAILURE_ATTRIBUTION: Readonly<Record<PackageDesign, 'device' | 'package'>> = {
+  'per-bridge': 'device',
+  'bridge3-carries-bridge4': 'device',
+  'bridge1-orchestrates': 'package',
+};
+
+export const PACKAGE_DESIGNS = ['per-bridge', 'bridge3-carries-bridge4', 'bridge1-orchestrates'] as const;
+
+/** The bridge a design delivers the image for `variant` to. */
+export function deliveredTo(design: PackageDesign, variant: AltHanVariant): AltHanVariant {
+  return design === 'per-bridge' ? variant : design === 'bridge1-orchestrates' ? 'B1' : ALT_HAN_BRIDGES[variant].fetchedBy;
+}
+
 /** One device installed at the premises. */
 export interface SiteDevice {
   /** EUI-64, 16 lower-case hex digits. */
@@ -38,7 +76,7 @@ export interface SiteDevice {
 
 export class AltHanPackageError extends Error {
   override readonly name = 'AltHanPackageError';
-  readonly code: 'premises' | 'no-device-on-site' | 'ambiguous-device' | 'design' | 'hash-mismatch' | 'manifest-mismatch';
+  readonly code: 'premises' | 'no-device-on-site' | 'ambiguous-device' | 'design' | 'hash-mismatch' | 'manifest-mismatch' | 'correction';
   /** Index of the image concerned, when one is. */
   readonly image?: number;
   constructor(code: AltHanPackageError['code'], message: string, image?: number) {
@@ -50,10 +88,77 @@ export class AltHanPackageError extends Error {
 
 const u16 = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffff;
 
+/** Who corrected a device record and why (`when` defaults to the time of the call). */
+export interface PremisesAuthor {
+  readonly who: string;
+  readonly why: string;
+  readonly when?: Date | string;
+}
+
+/** One audited correction of a device's PPMID (Alt HAN) variant after commissioning. */
+export interface VariantCorrection {
+  readonly seq: number;
+  readonly eui: string;
+  /** Variant before and after; undefined = a plain PPMID, not an Alt HAN bridge. */
+  readonly before?: AltHanVariant;
+  readonly after?: AltHanVariant;
+  readonly who: string;
+  /** ISO-8601 UTC. */
+  readonly when: string;
+  readonly why: string;
+}
+
 /** The devices of one premises (validated and copied; the caller's objects are not kept). */
 export class Premises {
   readonly id: string;
-  readonly devices: readonly SiteDevice[];
+  #devices: readonly SiteDevice[];
+  readonly #audit: VariantCorrection[] = [];
+
+  /** The devices as they stand now (after any variant correction). */
+  get devices(): readonly SiteDevice[] {
+    return this.#devices;
+  }
+
+  /** Variant corrections, oldest first. */
+  get audit(): readonly VariantCorrection[] {
+    return this.#audit.slice();
+  }
+
+  /**
+   * Corrects the Alt HAN variant a PPMID was commissioned with (MP170: a bridge joined as
+   * the wrong variant, or a plain PPMID that is really a bridge, or the reverse). Requires
+   * who and why; every correction is kept in `audit`. Only PPMIDs have a variant.
+   */
+  correctAltHanVariant(eui: string | Uint8Array, variant: AltHanVariant | undefined, author: PremisesAuthor): SiteDevice {
+    let id: string;
+    try {
+      id = normalizeEui(eui);
+    } catch (e) {
+      throw new AltHanPackageError('correction', `correct variant: ${(e as Error).message}`);
+    }
+    const where = `correct variant of ${id} at premises ${this.id}`;
+    if (typeof author?.who !== 'string' || author.who.trim() === '') throw new AltHanPackageError('correction', `${where}: who made the correction is required`);
+    if (typeof author.why !== 'string' || author.why.trim() === '') throw new AltHanPackageError('correction', `${where}: why it was made is required`);
+    const when = author.when === undefined ? new Date() : new Date(author.when);
+    if (Number.isNaN(when.getTime())) throw new AltHanPackageError('correction', `${where}: when must be a valid date`);
+    const i = this.#devices.findIndex((d) => d.eui === id);
+    if (i < 0) throw new AltHanPackageError('correction', `${where}: no such device on site`);
+    const before = this.#devices[i]!;
+    if (before.deviceType !== 'PPMID') throw new AltHanPackageError('correction', `${where}: a ${before.deviceType} has no PPMID variant`);
+    if (variant !== undefined && !ALT_HAN_VARIANTS.includes(variant)) throw new AltHanPackageError('correction', `${where}: variant must be B1-B4 or none, got ${JSON.stringify(variant)}`);
+    if (before.altHanVariant === variant) throw new AltHanPackageError('correction', `${where}: the device already has variant ${variant ?? 'none'}`);
+    const after: SiteDevice = Object.freeze({ ...before, altHanVariant: variant });
+    const list = this.#devices.slice();
+    list[i] = after;
+    this.#devices = Object.freeze(list);
+    this.#audit.push(Object.freeze({ seq: this.#audit.length + 1, eui: id, before: before.altHanVariant, after: variant, who: author.who.trim(), when: when.toISOString(), why: author.why.trim() }));
+    return after;
+  }
+
+  /** `{ id, devices, audit }`: what `fromJSON` reads back, corrections included. */
+  toJSON(): { id: string; devices: readonly SiteDevice[]; audit: VariantCorrection[] } {
+    return { id: this.id, devices: this.#devices, audit: this.#audit.slice() };
+  }
 
   constructor(id: string, devices: Iterable<Partial<SiteDevice> & { eui: string | Uint8Array }>) {
     this.id = id;
@@ -78,18 +183,40 @@ export class Premises {
       if (fw !== undefined && !/^[0-9a-f]{8}$/.test(fw)) throw new AltHanPackageError('premises', `${where}: firmwareVersion must be 8 hex digits`);
       list.push(Object.freeze({ eui, deviceType, altHanVariant: v, manufacturerCode: d.manufacturerCode!, imageType: d.imageType!, firmwareVersion: fw }));
     }
-    this.devices = Object.freeze(list);
+    this.#devices = Object.freeze(list);
   }
 
-  /** Loads `{ "id": "...", "devices": [ ... ] }` (manufacturerCode/imageType as numbers or "0x..." text). */
+  /**
+   * Loads `{ "id": "...", "devices": [ ... ], "audit"?: [...] }` (manufacturerCode/imageType
+   * as numbers or "0x..." text). A saved audit trail is checked against the devices: each
+   * correction's `after` must be what the device now has when it is the last one for it.
+   */
   static fromJSON(doc: unknown): Premises {
-    const d = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { id?: unknown; devices?: unknown };
+    const d = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { id?: unknown; devices?: unknown; audit?: unknown };
     if (!d || typeof d.id !== 'string' || !Array.isArray(d.devices)) throw new AltHanPackageError('premises', 'premises JSON must be { "id": string, "devices": [...] }');
     const num = (v: unknown) => (typeof v === 'string' && /^(0x)?[0-9a-f]+$/i.test(v) ? parseInt(v.replace(/^0x/i, ''), 16) : v);
-    return new Premises(
+    const p = new Premises(
       d.id,
       d.devices.map((x: Record<string, unknown>) => ({ ...x, manufacturerCode: num(x.manufacturerCode), imageType: num(x.imageType) }) as SiteDevice),
     );
+    if (d.audit !== undefined) {
+      if (!Array.isArray(d.audit)) throw new AltHanPackageError('premises', 'premises audit must be an array of corrections');
+      const last = new Map<string, AltHanVariant | undefined>();
+      d.audit.forEach((r: Partial<VariantCorrection> | null, i) => {
+        const ok =
+          r && typeof r.eui === 'string' && /^[0-9a-f]{16}$/.test(r.eui) && typeof r.who === 'string' && r.who !== '' && typeof r.why === 'string' && r.why !== '' &&
+          typeof r.when === 'string' && !Number.isNaN(Date.parse(r.when)) &&
+          (r.before === undefined || ALT_HAN_VARIANTS.includes(r.before)) && (r.after === undefined || ALT_HAN_VARIANTS.includes(r.after));
+        if (!ok) throw new AltHanPackageError('premises', `premises audit ${i}: expected { eui, before?, after?, who, when, why }`);
+        last.set(r.eui!, r.after);
+        p.#audit.push(Object.freeze({ seq: i + 1, eui: r.eui!, before: r.before, after: r.after, who: r.who!, when: new Date(r.when!).toISOString(), why: r.why! }));
+      });
+      for (const [eui, v] of last) {
+        const dev = p.#devices.find((x) => x.eui === eui);
+        if (!dev || dev.altHanVariant !== v) throw new AltHanPackageError('premises', `premises audit: the last correction of ${eui} says ${v ?? 'none'}, the device record disagrees`);
+      }
+    }
+    return p;
   }
 
   bridges(variant?: AltHanVariant): SiteDevice[] {
@@ -98,13 +225,16 @@ export class Premises {
 }
 
 /**
- * What a firmware package needs from a GBCS Upgrade Image (GBCS.md 5.2): the OTA header
+ * What a firmware package needs from an Upgrade Image (GBCS.md 5.2): the OTA header
  * fields that identify the target and the Manufacturer Image, whose SHA-256 is the
- * Manufacturer Image Hash. Parsing is the OTA module's `parseUpgradeImage` (GBCS form,
- * signature trailer required); the signature is not verified here (that needs the
- * Supplier's DS certificate: see the OTA module).
+ * Manufacturer Image Hash. Parsing is the OTA module's `parseUpgradeImage` with its form
+ * detection (a PPMID image of SR 11.4 has no GBCS trailer: form 'gbcs-unsigned'); the
+ * signature is not verified here (that needs the Supplier's DS certificate: see the OTA
+ * module).
  */
 export interface UpgradeImageSummary {
+  /** 'gbcs' (signature trailer), 'gbcs-unsigned' (plain OTA file, no trailer) or 'zigbee' (sub-elements). */
+  readonly form: UpgradeImageForm;
   readonly manufacturerCode: number;
   readonly imageType: number;
   /** File version, 8 lower-case hex digits (the version devices report; UNCONFIRMED in 5.2). */
@@ -123,10 +253,10 @@ export interface UpgradeImageSummary {
  * Reads an Upgrade Image; malformed input is a GbcsDecodeError naming the byte offset
  * (offset by `base` when the image sits inside a larger buffer such as a package).
  */
-export function summarizePackageImage(img: Uint8Array, base = 0): UpgradeImageSummary {
+export function summarizePackageImage(img: Uint8Array, base = 0, options: { form?: UpgradeImageForm } = {}): UpgradeImageSummary {
   let u: UpgradeImage;
   try {
-    u = parseUpgradeImage(img, { form: 'gbcs' });
+    u = parseUpgradeImage(img, options.form ? { form: options.form } : {});
   } catch (e) {
     if (e instanceof GbcsDecodeError && base !== 0) {
       throw new GbcsDecodeError(e.code, e.offset + base, e.expected, 'inside a packaged image');
@@ -137,6 +267,7 @@ export function summarizePackageImage(img: Uint8Array, base = 0): UpgradeImageSu
     throw new GbcsDecodeError('ota-total-size', base + 52, `total image size equal to the image length ${img.length}`, `got ${u.header.totalImageSize}`);
   }
   return {
+    form: u.form,
     manufacturerCode: u.header.manufacturerCode,
     imageType: u.header.imageType,
     fileVersion: (u.header.fileVersion >>> 0).toString(16).padStart(8, '0'),
@@ -148,7 +279,8 @@ export function summarizePackageImage(img: Uint8Array, base = 0): UpgradeImageSu
   };
 }
 
-export type PackageDesign = 'per-bridge' | 'bridge3-carries-bridge4';
+/** See the file header: per-bridge, option A (bridge3-carries-bridge4), option B (bridge1-orchestrates). */
+export type PackageDesign = 'per-bridge' | 'bridge3-carries-bridge4' | 'bridge1-orchestrates';
 
 /** Manifest entry for one image of a package. */
 export interface PackageImage {
@@ -165,6 +297,10 @@ export interface PackageImage {
   readonly deliveredTo: AltHanVariant;
   /** EUIs of the site devices the image is for, when the package was built. */
   readonly devices: readonly string[];
+  /** Image form (absent in packages written before forms were recorded: read as 'gbcs'). */
+  readonly form?: UpgradeImageForm;
+  /** Whether the SMI shows the bridge this image is for, under the package's design. */
+  readonly smiVisible?: boolean;
 }
 
 export interface PackageManifest {
@@ -201,6 +337,11 @@ function checkDesign(design: PackageDesign, premises: Premises, variants: AltHan
     if (variants.length !== 2 || !variants.includes('B3') || !variants.includes('B4')) {
       throw new AltHanPackageError('design', `design bridge3-carries-bridge4 packages exactly the B3 and B4 images, got [${variants.join(', ')}]`);
     }
+  } else if (design === 'bridge1-orchestrates') {
+    // Option B: one package for every bridge installed, delivered to bridge 1.
+    const installed = ALT_HAN_VARIANTS.filter((v) => premises.bridges(v).length > 0);
+    const missing = installed.filter((v) => !variants.includes(v));
+    if (missing.length) throw new AltHanPackageError('design', `design bridge1-orchestrates packages an image for every bridge installed at premises ${premises.id}; missing [${missing.join(', ')}]`);
   } else if (design === 'per-bridge') {
     // Each bridge gets its own package with its own image, delivered to that bridge.
     if (variants.length !== 1) throw new AltHanPackageError('design', `design per-bridge packages one bridge's image, got [${variants.join(', ')}]`);
@@ -208,7 +349,7 @@ function checkDesign(design: PackageDesign, premises: Premises, variants: AltHan
     throw new AltHanPackageError('design', `unknown design ${JSON.stringify(design)}`);
   }
   for (const v of variants) {
-    const via = design === 'per-bridge' ? v : ALT_HAN_BRIDGES[v].fetchedBy;
+    const via = deliveredTo(design, v);
     if (premises.bridges(via).length === 0) throw new AltHanPackageError('no-device-on-site', `the ${v} image is delivered to bridge ${via}, which is not installed at premises ${premises.id}`);
   }
 }
@@ -235,8 +376,10 @@ export function buildFirmwarePackage(premises: Premises, images: readonly Uint8A
       manufacturerImageHash: s.manufacturerImageHash,
       offset,
       length: s.totalSize,
-      deliveredTo: design === 'per-bridge' ? variant : ALT_HAN_BRIDGES[variant].fetchedBy,
+      deliveredTo: deliveredTo(design, variant),
       devices: devices.map((d) => d.eui),
+      form: s.form,
+      smiVisible: SMI_VISIBLE_BRIDGES[design].includes(variant),
     };
     offset += s.totalSize;
     return e;
@@ -260,8 +403,12 @@ export interface PackagedImage {
   readonly image: Uint8Array;
   /** Site devices the image is for (matched again at split time). */
   readonly devices: readonly SiteDevice[];
-  /** Site bridges that receive it (B3 for a B4 image in the combined design). */
+  /** Site bridges that receive it (B3 for a B4 image in option A, B1 for all in option B). */
   readonly deliveredTo: readonly SiteDevice[];
+  /** Whether the SMI shows the bridge(s) this image is for, under the package's design. */
+  readonly smiVisible: boolean;
+  /** 'device': a failure names the bridge; 'package' (option B): only the package is known to have failed. */
+  readonly failureAttributedTo: 'device' | 'package';
 }
 
 function manifestError(offset: number, expected: string): never {
@@ -277,13 +424,14 @@ function readManifest(b: Uint8Array, len: number): PackageManifest {
     return manifestError(PREFIX, 'a UTF-8 JSON manifest');
   }
   if (!m || m.format !== 'gbcs-althan-fw-package/1') manifestError(PREFIX, 'manifest format "gbcs-althan-fw-package/1"');
-  if (m.design !== 'per-bridge' && m.design !== 'bridge3-carries-bridge4') manifestError(PREFIX, 'manifest design per-bridge or bridge3-carries-bridge4');
+  if (!PACKAGE_DESIGNS.includes(m.design)) manifestError(PREFIX, `manifest design ${PACKAGE_DESIGNS.join(', ')}`);
   if (!Array.isArray(m.images) || m.images.length === 0) manifestError(PREFIX, 'a non-empty manifest images list');
   for (const e of m.images) {
     const ok =
       e && ALT_HAN_VARIANTS.includes(e.variant) && ALT_HAN_VARIANTS.includes(e.deliveredTo) && u16(e.manufacturerCode) && u16(e.imageType) &&
       /^[0-9a-f]{8}$/.test(e.fileVersion) && /^[0-9a-f]{64}$/.test(e.manufacturerImageHash) &&
-      Number.isSafeInteger(e.offset) && e.offset >= 0 && Number.isSafeInteger(e.length) && e.length > 0 && Array.isArray(e.devices);
+      Number.isSafeInteger(e.offset) && e.offset >= 0 && Number.isSafeInteger(e.length) && e.length > 0 && Array.isArray(e.devices) &&
+      (e.form === undefined || ['gbcs', 'gbcs-unsigned', 'zigbee'].includes(e.form));
     if (!ok) manifestError(PREFIX, 'manifest image entries {variant, deliveredTo, manufacturerCode, imageType, fileVersion, manufacturerImageHash, offset, length, devices}');
   }
   return m;
@@ -308,7 +456,8 @@ export function splitFirmwarePackage(premises: Premises, pkg: Uint8Array): { man
     if (area + e.offset + e.length > pkg.length) throw new GbcsDecodeError('package-truncated', pkg.length, `image ${i} of ${e.length} bytes`);
     expectOffset += e.length;
     const image = pkg.subarray(area + e.offset, area + e.offset + e.length);
-    const s = summarizePackageImage(image, area + e.offset);
+    // Packages written before forms were recorded held signed images only.
+    const s = summarizePackageImage(image, area + e.offset, { form: e.form ?? 'gbcs' });
     if (s.manufacturerImageHash !== e.manufacturerImageHash) {
       throw new AltHanPackageError('hash-mismatch', `image ${i}: Manufacturer Image hash ${s.manufacturerImageHash} differs from the manifest's ${e.manufacturerImageHash}`, i);
     }
@@ -317,9 +466,16 @@ export function splitFirmwarePackage(premises: Premises, pkg: Uint8Array): { man
     }
     const { variant, devices } = devicesFor(premises, s, i);
     if (variant !== e.variant) throw new AltHanPackageError('manifest-mismatch', `image ${i}: manifest says bridge ${e.variant}, but it matches ${variant} devices at premises ${premises.id}`, i);
-    const via = manifest.design === 'per-bridge' ? variant : ALT_HAN_BRIDGES[variant].fetchedBy;
+    const via = deliveredTo(manifest.design, variant);
     if (e.deliveredTo !== via) throw new AltHanPackageError('manifest-mismatch', `image ${i}: manifest delivers it to ${e.deliveredTo}, design ${manifest.design} delivers it to ${via}`, i);
-    return { entry: e, image, devices, deliveredTo: premises.bridges(via) };
+    return {
+      entry: e,
+      image,
+      devices,
+      deliveredTo: premises.bridges(via),
+      smiVisible: SMI_VISIBLE_BRIDGES[manifest.design].includes(variant),
+      failureAttributedTo: FAILURE_ATTRIBUTION[manifest.design],
+    };
   });
   if (area + expectOffset !== pkg.length) throw new GbcsDecodeError('trailing-bytes', area + expectOffset, 'end of package after the last image');
   checkDesign(manifest.design, premises, images.map((x) => x.entry.variant));

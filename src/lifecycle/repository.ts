@@ -24,6 +24,13 @@ export interface FirmwareEntry {
    * this entry may be applied. Empty means no earlier entry qualifies (a chain start).
    */
   readonly upgradePath: readonly string[];
+  /**
+   * ZigBee manufacturer code and image type of the entry's OTA images (GBCS.md 5.2 header),
+   * when recorded. `ota verify --repo` checks an image header against them: the header is
+   * outside the Supplier's signature, so only the repository can vouch for it.
+   */
+  readonly manufacturerCode?: number;
+  readonly imageType?: number;
 }
 
 /** Who made a change and why; `when` defaults to the time of the call. */
@@ -56,12 +63,21 @@ export class FirmwareRepositoryError extends Error {
   readonly field?: string;
   readonly expected: string;
   constructor(where: string, expected: string, field?: string, detail?: string) {
-    super(`${where}${field ? ` (${field})` : ''}: expected ${expected}${detail ? ` (${detail})` : ''}`);
-    this.where = where;
+    super(capMessage(`${cap(where, 160)}${field ? ` (${field})` : ''}: expected ${cap(expected, 400)}${detail ? ` (${cap(detail, 200)})` : ''}`));
+    this.where = cap(where, 160);
     this.expected = expected;
     this.field = field;
   }
 }
+
+/** Longest error message (characters): hostile input must not make an error message grow with it. */
+export const MAX_ERROR_MESSAGE_LENGTH = 1024;
+
+/** `text` cut to `max` characters, saying how many were left out. */
+function cap(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+const capMessage = (m: string) => (m.length <= MAX_ERROR_MESSAGE_LENGTH ? m : `${m.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`);
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const HEX8 = /^[0-9a-fA-F]{8}$/;
@@ -90,11 +106,22 @@ function normaliseEntry(raw: unknown, where: string): FirmwareEntry {
   if (!HEX64.test(hash)) throw new FirmwareRepositoryError(where, '64 hex digits (SHA-256 of the Manufacturer Image)', 'manufacturerImageHash');
   const p = r.upgradePath ?? [];
   if (!Array.isArray(p)) throw new FirmwareRepositoryError(where, 'an array of entry ids', 'upgradePath');
-  const path: string[] = [];
+  // De-duplicated in one pass (a Set, not a scan per id): linear in the path length.
+  const seen = new Set<string>();
   for (const id of p) {
     if (typeof id !== 'string' || !ID.test(id.trim())) throw new FirmwareRepositoryError(where, 'entry ids', 'upgradePath', `got ${JSON.stringify(id)}`);
-    if (!path.includes(id.trim())) path.push(id.trim());
+    seen.add(id.trim());
   }
+  const path = [...seen];
+  const u16 = (field: 'manufacturerCode' | 'imageType'): number | undefined => {
+    const v = r[field];
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*(0x[0-9a-f]{1,4}|\d{1,5})\s*$/i.test(v) ? Number(v.trim()) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new FirmwareRepositoryError(where, 'a 16-bit ZigBee code (number, or 0x-prefixed hex)', field, `got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const manufacturerCode = u16('manufacturerCode');
+  const imageType = u16('imageType');
   return Object.freeze({
     entryId,
     deviceType: deviceType as DeviceType,
@@ -103,6 +130,8 @@ function normaliseEntry(raw: unknown, where: string): FirmwareEntry {
     firmwareVersion: version.toLowerCase(),
     manufacturerImageHash: hash.toLowerCase(),
     upgradePath: Object.freeze(path),
+    ...(manufacturerCode !== undefined && { manufacturerCode }),
+    ...(imageType !== undefined && { imageType }),
   });
 }
 
@@ -286,6 +315,8 @@ const CSV_COLUMNS: Record<string, keyof FirmwareEntry> = {
   imagehash: 'manufacturerImageHash',
   upgradepath: 'upgradePath',
   firmwareupgradepath: 'upgradePath',
+  manufacturercode: 'manufacturerCode',
+  imagetype: 'imageType',
 };
 
 /**
@@ -296,7 +327,8 @@ export function loadRepositoryCsv(text: string, loaded?: EditAuthor): FirmwareRe
   let rows: string[][];
   let lines: number[];
   try {
-    const parsed = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, comment: '#', info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    // Comments are whole lines starting with '#' (comment_no_infix): a '#' inside a field is data.
+    const parsed = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
     rows = parsed.map((p) => p.record);
     lines = parsed.map((p) => p.info.lines);
   } catch (e) {
@@ -307,6 +339,11 @@ export function loadRepositoryCsv(text: string, loaded?: EditAuthor): FirmwareRe
   const header = rows[0]!.map((h) => CSV_COLUMNS[h.toLowerCase().replace(/[\s_-]/g, '')]);
   const unknown = rows[0]!.filter((_, i) => header[i] === undefined);
   if (unknown.length) throw new FirmwareRepositoryError(`csv line ${lines[0]}`, `known column names (${Object.keys(CSV_COLUMNS).join(', ')})`, undefined, `unknown ${JSON.stringify(unknown)}`);
+  // Two columns for one field (e.g. "model" and "device model") would let the last one win silently.
+  const dup = header.findIndex((f, i) => header.indexOf(f) !== i);
+  if (dup >= 0) {
+    throw new FirmwareRepositoryError(`csv line ${lines[0]}`, 'one column per field', header[dup], `${JSON.stringify(rows[0]![header.indexOf(header[dup])])} and ${JSON.stringify(rows[0]![dup])} both name it`);
+  }
   for (const need of ['entryId', 'deviceType', 'manufacturer', 'model', 'firmwareVersion', 'manufacturerImageHash'] as const) {
     if (!header.includes(need)) throw new FirmwareRepositoryError(`csv line ${lines[0]}`, `a column for ${need}`);
   }
@@ -315,7 +352,8 @@ export function loadRepositoryCsv(text: string, loaded?: EditAuthor): FirmwareRe
   for (let r = 1; r < rows.length; r++) {
     const obj: Raw = {};
     rows[r]!.forEach((v, i) => {
-      obj[header[i]!] = header[i] === 'upgradePath' ? v.split(/[;|\s]+/).filter(Boolean) : v;
+      const cell = unguardCell(v);
+      obj[header[i]!] = header[i] === 'upgradePath' ? cell.split(/[;|\s]+/).filter(Boolean) : cell;
     });
     const where = `csv line ${lines[r]}`;
     const e = normaliseEntry(obj, where);
@@ -326,12 +364,31 @@ export function loadRepositoryCsv(text: string, loaded?: EditAuthor): FirmwareRe
   return new FirmwareRepository(entries, loaded);
 }
 
-/** Writes the repository as CSV that `loadRepositoryCsv` reads back (no audit trail). */
+/**
+ * Spreadsheet formula injection (a cell starting with = + - @, tab or CR runs as a formula
+ * when the CSV is opened in a spreadsheet): such a cell is written with a leading `'`, which
+ * spreadsheets show as text. Decision: so that every value still round-trips, a value that
+ * already starts with `'`s before one of those characters gets one more `'`, and the loader
+ * removes exactly one `'` from a cell matching /^'+[=+\-@\t\r]/.
+ */
+const FORMULA = /^'*[=+\-@\t\r]/;
+const guardCell = (s: string) => (FORMULA.test(s) ? `'${s}` : s);
+const unguardCell = (s: string) => (/^'+[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+
+/**
+ * Writes the repository as CSV that `loadRepositoryCsv` reads back (no audit trail). Any
+ * field round-trips: cells holding `,` `"` `#` CR or LF are quoted (quotes doubled), and
+ * cells that a spreadsheet would run as a formula are guarded (see FORMULA above).
+ */
 export function repositoryToCsv(repo: FirmwareRepository): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  let out = 'entry_id,device_type,manufacturer,model,firmware_version,manufacturer_image_hash,upgrade_path\n';
+  const q = (v: string) => {
+    const s = guardCell(v);
+    return /[",#\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const code = (v: number | undefined) => (v === undefined ? '' : `0x${v.toString(16).padStart(4, '0')}`);
+  let out = 'entry_id,device_type,manufacturer,model,firmware_version,manufacturer_image_hash,upgrade_path,manufacturer_code,image_type\n';
   for (const e of repo.entries()) {
-    out += [e.entryId, e.deviceType, e.manufacturer, e.model, e.firmwareVersion, e.manufacturerImageHash, e.upgradePath.join(';')].map(q).join(',') + '\n';
+    out += [e.entryId, e.deviceType, e.manufacturer, e.model, e.firmwareVersion, e.manufacturerImageHash, e.upgradePath.join(';'), code(e.manufacturerCode), code(e.imageType)].map(q).join(',') + '\n';
   }
   return out;
 }

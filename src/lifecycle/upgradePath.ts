@@ -1,6 +1,20 @@
 // Firmware Upgrade Paths (SEC change MP231): which images, in which order, take a device
 // from the entry it runs to a target entry, and exactly which requirement blocks it when
 // none can.
+//
+// Decision (MP231: entries were filled in on a best-endeavours basis): an EMPTY Firmware
+// Upgrade Path means "nothing recorded", not "nothing qualifies". A step onto such an entry
+// is allowed with an 'unrecorded-upgrade-path' warning. A plan made only of recorded
+// upgrade paths is always preferred; only when none exists is the shortest route that
+// starts over an entry with an unrecorded path planned, with the warning.
+//
+// Decision (UNCONFIRMED: the seed does not say whether several ids in one upgrade path are
+// alternatives or an ordered sequence): both readings are supported, chosen by the
+// `reading` option, default 'alternatives'.
+//  - 'alternatives': [A, B] = the device must run A or B before this entry is applied.
+//  - 'sequence': [A, B] = A then B must be applied, in that order, before this entry: a
+//    device running A applies B then this entry; one running B applies this entry; one
+//    running neither first reaches A (over A's own upgrade path), then B, then this entry.
 import type { FirmwareEntry, FirmwareRepository } from './repository.js';
 
 /** Why a step or a plan is refused. Each variant names the blocking requirement. */
@@ -16,6 +30,7 @@ export type UpgradeBlock =
       readonly kind: 'not-in-upgrade-path';
       readonly current: FirmwareEntry;
       readonly next: FirmwareEntry;
+      readonly reading?: UpgradePathReading;
     }
   | {
       readonly kind: 'no-path';
@@ -55,7 +70,7 @@ function describeBlock(b: UpgradeBlock): string {
     case 'different-model':
       return `${label(b.target)} is for a different device model than the running ${label(b.current)}`;
     case 'not-in-upgrade-path':
-      return `${label(b.next)} may only be applied over ${b.next.upgradePath.length ? `one of [${b.next.upgradePath.join(', ')}]` : 'no earlier entry (empty upgrade path)'}; the device runs ${b.current.entryId}`;
+      return `${label(b.next)} may only be applied over ${b.reading === 'sequence' ? `${b.next.upgradePath[b.next.upgradePath.length - 1]} (last of the sequence [${b.next.upgradePath.join(', ')}])` : `one of [${b.next.upgradePath.join(', ')}]`}; the device runs ${b.current.entryId}`;
     case 'same-entry':
       return `${label(b.entry)} is already the running entry`;
     case 'cycle':
@@ -70,7 +85,31 @@ function describeBlock(b: UpgradeBlock): string {
   }
 }
 
-export type UpgradeCheck = { readonly ok: true; readonly current: FirmwareEntry; readonly next: FirmwareEntry } | { readonly ok: false; readonly error: FirmwareUpgradeError };
+/** How the ids of one upgrade path are read (see the file header). Default 'alternatives'. */
+export type UpgradePathReading = 'alternatives' | 'sequence';
+
+export interface UpgradeOptions {
+  /** 'alternatives' (default): any one listed id qualifies; 'sequence': the ids are applied in order. */
+  readonly reading?: UpgradePathReading;
+}
+
+/** A step that is planned, but on weaker grounds than a recorded upgrade path. */
+export interface UpgradeWarning {
+  /** 'unrecorded-upgrade-path': the entry's upgrade path is empty (nothing recorded, MP231). */
+  readonly kind: 'unrecorded-upgrade-path';
+  readonly entry: FirmwareEntry;
+  readonly message: string;
+}
+
+const unrecorded = (e: FirmwareEntry, over: FirmwareEntry): UpgradeWarning => ({
+  kind: 'unrecorded-upgrade-path',
+  entry: e,
+  message: `${label(e)} has no recorded upgrade path (MP231: entries are filled on a best-endeavours basis): applying it over ${over.entryId} is not confirmed by the repository`,
+});
+
+export type UpgradeCheck =
+  | { readonly ok: true; readonly current: FirmwareEntry; readonly next: FirmwareEntry; readonly warnings: readonly UpgradeWarning[] }
+  | { readonly ok: false; readonly error: FirmwareUpgradeError };
 
 export type UpgradePlan =
   | {
@@ -79,6 +118,8 @@ export type UpgradePlan =
       readonly target: FirmwareEntry;
       /** Images to apply in order; the last is the target. Empty when already on target. */
       readonly steps: readonly FirmwareEntry[];
+      /** Steps planned over an unrecorded (empty) upgrade path; empty when every step is recorded. */
+      readonly warnings: readonly UpgradeWarning[];
     }
   | { readonly ok: false; readonly error: FirmwareUpgradeError };
 
@@ -88,17 +129,27 @@ const resolve = (repo: FirmwareRepository, e: string | FirmwareEntry) => (typeof
 /**
  * Validates one step: `next` may be applied to a device running `current` only when both
  * are in the repository, they are the same device model, and `current` is listed in
- * `next`'s Firmware Upgrade Path.
+ * `next`'s Firmware Upgrade Path (reading 'sequence': is its last id). An empty upgrade
+ * path records nothing: the step is allowed with an 'unrecorded-upgrade-path' warning.
  */
-export function checkUpgrade(repo: FirmwareRepository, current: string | FirmwareEntry, next: string | FirmwareEntry): UpgradeCheck {
+export function checkUpgrade(repo: FirmwareRepository, current: string | FirmwareEntry, next: string | FirmwareEntry, options: UpgradeOptions = {}): UpgradeCheck {
+  const reading = readingOf(options);
   const c = resolve(repo, current);
   if (!c) return fail({ kind: 'unknown-entry', entryId: typeof current === 'string' ? current : current.entryId, role: 'current' });
   const n = resolve(repo, next);
   if (!n) return fail({ kind: 'unknown-entry', entryId: typeof next === 'string' ? next : next.entryId, role: 'next' });
   if (!sameModel(c, n)) return fail({ kind: 'different-model', current: c, target: n });
   if (c.entryId === n.entryId) return fail({ kind: 'same-entry', entry: c });
-  if (!n.upgradePath.includes(c.entryId)) return fail({ kind: 'not-in-upgrade-path', current: c, next: n });
-  return { ok: true, current: c, next: n };
+  if (n.upgradePath.length === 0) return { ok: true, current: c, next: n, warnings: [unrecorded(n, c)] };
+  const listed = reading === 'sequence' ? n.upgradePath[n.upgradePath.length - 1] === c.entryId : n.upgradePath.includes(c.entryId);
+  if (!listed) return fail({ kind: 'not-in-upgrade-path', current: c, next: n, reading });
+  return { ok: true, current: c, next: n, warnings: [] };
+}
+
+function readingOf(options: UpgradeOptions): UpgradePathReading {
+  const r = options.reading ?? 'alternatives';
+  if (r !== 'alternatives' && r !== 'sequence') throw new TypeError(`reading must be 'alternatives' or 'sequence', got ${JSON.stringify(r)}`);
+  return r;
 }
 
 /**
@@ -106,7 +157,10 @@ export function checkUpgrade(repo: FirmwareRepository, current: string | Firmwar
  *
  * Works backwards from the target over upgrade paths (same model only), so the cost is
  * bounded by the target's ancestry, not the repository size. Ties between equally short
- * plans go to the requirement listed first in an upgrade path.
+ * plans go to the requirement listed first in an upgrade path. A route made only of
+ * recorded upgrade paths is preferred; when there is none, the shortest route starting
+ * over an entry whose upgrade path is empty (nothing recorded) is planned with a warning.
+ * `options.reading` selects how several ids of one path are read (file header).
  *
  * Decision: upgrade paths are meant to form a DAG (an image can only require images
  * released before it). A cycle among the entries that lie on some route from current to
@@ -114,14 +168,18 @@ export function checkUpgrade(repo: FirmwareRepository, current: string | Firmwar
  * cycle named, even when a shortest route avoids it; cycles elsewhere in the data do not
  * affect this plan.
  */
-export function planUpgrade(repo: FirmwareRepository, currentId: string, targetId: string): UpgradePlan {
+export function planUpgrade(repo: FirmwareRepository, currentId: string, targetId: string, options: UpgradeOptions = {}): UpgradePlan {
+  const reading = readingOf(options);
   const current = repo.get(currentId);
   if (!current) return fail({ kind: 'unknown-entry', entryId: currentId, role: 'current' });
   const target = repo.get(targetId);
   if (!target) return fail({ kind: 'unknown-entry', entryId: targetId, role: 'target' });
   if (!sameModel(current, target)) return fail({ kind: 'different-model', current, target });
-  if (current.entryId === target.entryId) return { ok: true, current, target, steps: [] };
+  if (current.entryId === target.entryId) return { ok: true, current, target, steps: [], warnings: [] };
+  return reading === 'sequence' ? planSequence(repo, current, target) : planAlternatives(repo, current, target);
+}
 
+function planAlternatives(repo: FirmwareRepository, current: FirmwareEntry, target: FirmwareEntry): UpgradePlan {
   // Backward BFS: `toward.get(x)` is the entry x leads to on a shortest route to target.
   const toward = new Map<string, string | null>([[target.entryId, null]]);
   const order: FirmwareEntry[] = [target];
@@ -147,18 +205,83 @@ export function planUpgrade(repo: FirmwareRepository, currentId: string, targetI
         order.push(p);
       }
     }
-    if (usable === 0) deadEnds.push(x.entryId);
+    if (usable === 0 && x.upgradePath.length > 0) deadEnds.push(x.entryId);
   }
-  if (!toward.has(current.entryId)) {
-    return fail({ kind: 'no-path', current, target, deadEnds, unknownReferences, crossModelReferences });
+  const warnings: UpgradeWarning[] = [];
+  let start = current.entryId;
+  let first: string | undefined;
+  if (toward.has(current.entryId)) first = toward.get(current.entryId)!;
+  else {
+    // No recorded route: the nearest (BFS order) entry with nothing recorded is applied over current.
+    const w = order.find((e) => e.upgradePath.length === 0 && e.entryId !== current.entryId);
+    if (!w) return fail({ kind: 'no-path', current, target, deadEnds, unknownReferences, crossModelReferences });
+    warnings.push(unrecorded(w, current));
+    start = w.entryId;
+    first = w.entryId;
   }
 
-  const cycle = cycleBetween(repo, current.entryId, toward);
+  const cycle = cycleBetween(repo, start, toward);
   if (cycle) return fail({ kind: 'cycle', cycle });
 
   const steps: FirmwareEntry[] = [];
-  for (let id = toward.get(current.entryId); id != null; id = toward.get(id)) steps.push(repo.get(id)!);
-  return { ok: true, current, target, steps };
+  for (let id: string | null | undefined = first; id != null; id = toward.get(id)) steps.push(repo.get(id)!);
+  return { ok: true, current, target, steps, warnings };
+}
+
+/**
+ * Reading 'sequence': walks back from the target; each entry's path is the ordered list
+ * applied before it. Linear in the entries visited; a repeated entry is a cycle.
+ */
+function planSequence(repo: FirmwareRepository, current: FirmwareEntry, target: FirmwareEntry): UpgradePlan {
+  // Built backwards: reversed at the end.
+  const back: FirmwareEntry[] = [];
+  const seen = new Set<string>();
+  const warnings: UpgradeWarning[] = [];
+  const unknownReferences: { entryId: string; requires: string }[] = [];
+  const crossModelReferences: { entryId: string; requires: string }[] = [];
+  let x = target;
+  for (;;) {
+    if (seen.has(x.entryId)) {
+      const ids = back.map((e) => e.entryId);
+      return fail({ kind: 'cycle', cycle: [...ids.slice(ids.indexOf(x.entryId)), x.entryId] });
+    }
+    seen.add(x.entryId);
+    back.push(x);
+    const path = x.upgradePath;
+    if (path.length === 0) {
+      warnings.push(unrecorded(x, current));
+      break;
+    }
+    const at = path.lastIndexOf(current.entryId);
+    const entries: FirmwareEntry[] = [];
+    for (let i = path.length - 1; i >= (at < 0 ? 0 : at + 1); i--) {
+      const p = repo.get(path[i]!);
+      if (!p) unknownReferences.push({ entryId: x.entryId, requires: path[i]! });
+      else if (!sameModel(p, target)) crossModelReferences.push({ entryId: x.entryId, requires: path[i]! });
+      else entries.push(p);
+    }
+    if (unknownReferences.length || crossModelReferences.length) {
+      return fail({ kind: 'no-path', current, target, deadEnds: [x.entryId], unknownReferences, crossModelReferences });
+    }
+    if (at >= 0) {
+      for (const e of entries) {
+        if (seen.has(e.entryId)) return fail({ kind: 'cycle', cycle: [e.entryId, x.entryId, e.entryId] });
+        seen.add(e.entryId);
+        back.push(e);
+      }
+      break;
+    }
+    // Current is not in the sequence: everything listed is applied, after reaching its first id.
+    const firstOfSequence = entries.pop()!;
+    for (const e of entries) {
+      if (seen.has(e.entryId)) return fail({ kind: 'cycle', cycle: [e.entryId, x.entryId, e.entryId] });
+      seen.add(e.entryId);
+      back.push(e);
+    }
+    if (firstOfSequence.entryId === current.entryId) break;
+    x = firstOfSequence;
+  }
+  return { ok: true, current, target, steps: back.reverse(), warnings };
 }
 
 /**

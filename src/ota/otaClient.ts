@@ -11,13 +11,14 @@ import type { BinaryInput } from '../bytes.js';
 import { toBytes, toHex } from '../bytes.js';
 import type { GbcsFrame } from '../frame.js';
 import type { KeyStore } from '../security/keyStore.js';
-import { cs06Payload, decodeCs06Command } from './activation.js';
+import { ACTIVATION_RESPONSE_CODES, cs06Payload, decodeCs06Command } from '../useCases/cs06.js';
 import { sha256 } from './hash.js';
 import { parseUpgradeImage, verifyUpgradeImage, type UpgradeImage } from './image.js';
 
-export const CS06_RESPONSE_CODES = { success: 0, noImageHeld: 1, hashMismatch: 2, activationFailure: 3 } as const;
-export type Cs06ResponseName = keyof typeof CS06_RESPONSE_CODES;
-const CODE_NAMES = Object.keys(CS06_RESPONSE_CODES) as Cs06ResponseName[];
+/** CS06 response codes by name (the CS06 module's ACTIVATION_RESPONSE_CODES, GBCS.md 5.3). */
+export const CS06_RESPONSE_CODES = Object.freeze(Object.fromEntries(ACTIVATION_RESPONSE_CODES.map((n, i) => [n, i]))) as { readonly [K in (typeof ACTIVATION_RESPONSE_CODES)[number]]: number };
+export type Cs06ResponseName = (typeof ACTIVATION_RESPONSE_CODES)[number];
+const CODE_NAMES: readonly Cs06ResponseName[] = ACTIVATION_RESPONSE_CODES;
 
 export interface HeldImage {
   readonly manufacturerCode: number;

@@ -1,14 +1,40 @@
-// ASN.1 DER payloads (GBCS.md 3.4): the tree the WASM walker indexed, with universal
-// types interpreted (INTEGER, OCTET STRING, OID, times, strings...), X.509 certificates
-// summarised (subject, issuer, serial, validity, with their DER bytes), and field
-// names from the GBCS structures of the use case when it is one we know.
+// ASN.1 DER payloads (GBCS.md 3.4): a generic DER tree over the node index the WASM
+// walker wrote, plus a schema applier. Use-case knowledge (field names, enumerations,
+// named bits, DEFAULT values) is data in asn1Schemas.ts; this file knows only DER.
+//
+//   identifier  length            contents
+//   [tag ...]   [len | 8n len..]  [length bytes]
+//   ^ offset    (headerLength = identifier + length octets)
+//
+// Node shape (HOUSE.md "Payload trees"): every Asn1Node is created by one constructor
+// with the same fields in the same order: tag, tagNumber, offset, length, headerLength,
+// children, field (the schema component matched) and two private caches. `offset` is
+// the frame offset of the identifier when the payload was decoded with an offsetBase
+// (decodePayload, frame.payload), else the offset in the decoded bytes (decodeDer).
+// Everything else (contents view, INTEGER value, names, enumeration names, OID text,
+// hex, times, certificate summary) is a getter computed on first read.
+//
+// Bounds (issue 10, payload/limits.ts): the builder reserves the walked node count from
+// the Budget before it allocates anything and checks depth per level; the WASM walker
+// already refused anything over its own limits (L.MAX_NODES, L.MAX_DEPTH). A DER node is
+// at least 2 input bytes and the builder allocates one node object plus one children
+// array per constructed node: DER_OBJECTS_PER_BYTE bounds objects per input byte.
+//
+// Decision (UNCONFIRMED in GBCS): OCTET STRINGs in the GBCS ASN.1 messages carry EUI-64s,
+// key identifiers, hashes and firmware versions, never text (NAMES.md 4.2 lists no text
+// octet string), so `text` is only given for character strings and times.
 import { toHex } from '../bytes.js';
 import { GbcsEncodeError } from '../errors.js';
 import * as L from '../wasm/layout.js';
+import { asn1StructureFor, valueName, type Asn1Field } from './asn1Schemas.js';
+import { Budget, type DecodeLimits } from './limits.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import { ByteWriter, minBerWidth } from './writer.js';
 
 export type Asn1Class = 'universal' | 'application' | 'context' | 'private';
+
+/** Most objects the DER tree builder allocates per input byte (a node is >= 2 bytes; node + children array). */
+export const DER_OBJECTS_PER_BYTE = 1;
 
 export interface CertificateSummary {
   readonly serial: string;
@@ -20,63 +46,32 @@ export interface CertificateSummary {
   readonly der: Uint8Array;
 }
 
-export interface Asn1Node {
-  /** Identifier octet (first byte). */
-  readonly tag: number;
-  readonly tagClass: Asn1Class;
-  readonly constructed: boolean;
-  readonly tagNumber: number;
-  /** 'SEQUENCE', 'INTEGER', '[0]', 'APPLICATION 3'... */
-  readonly typeName: string;
-  /** GBCS field name where the structure is known. */
-  readonly name?: string;
-  /** Offset of the identifier in the decoded bytes. */
-  readonly offset: number;
-  /** Contents length. */
-  readonly length: number;
-  readonly children?: Asn1Node[];
-  /** Contents of a primitive encoding. */
-  readonly value?: Uint8Array;
-  /** INTEGER / ENUMERATED value. */
-  readonly integer?: bigint;
-  readonly boolean?: boolean;
-  readonly oid?: string;
-  /** Character strings, and times as written ("20300115090000Z"). */
-  readonly text?: string;
-  /** GeneralizedTime / UTCTime as ISO-8601; `special: 'cancel'` for 99991231235959Z. */
-  readonly time?: string;
-  readonly special?: 'cancel';
-  readonly bitString?: { readonly unusedBits: number; readonly bytes: Uint8Array };
-  readonly certificate?: CertificateSummary;
-  /** Identifier octets of a high-tag-number form (more than one byte). */
-  readonly identifier?: Uint8Array;
-  /** Non-minimal length width (bytes) seen on decode, kept for byte-exact encoding. */
-  readonly lengthWidth?: number;
+/** A DEFAULT component absent from the encoding (DER omits defaults), with its value. */
+export interface Asn1Default {
+  readonly name: string;
+  readonly value: bigint;
+  readonly valueName?: string;
 }
 
-export interface Asn1Payload {
-  readonly format: 'ASN.1';
-  readonly type: 'asn1';
-  /** Name of the GBCS structure matched (e.g. "CS06 ActivateFirmware command"), when known. */
-  readonly structure?: string;
-  readonly root: Asn1Node;
-}
-
-const CLASSES: Asn1Class[] = ['universal', 'application', 'context', 'private'];
-const UNIVERSAL: Record<number, string> = {
+const CLASSES: readonly Asn1Class[] = ['universal', 'application', 'context', 'private'];
+const UNIVERSAL: Readonly<Record<number, string>> = {
   1: 'BOOLEAN', 2: 'INTEGER', 3: 'BIT STRING', 4: 'OCTET STRING', 5: 'NULL', 6: 'OBJECT IDENTIFIER', 10: 'ENUMERATED',
   12: 'UTF8String', 16: 'SEQUENCE', 17: 'SET', 19: 'PrintableString', 20: 'T61String', 22: 'IA5String', 23: 'UTCTime',
   24: 'GeneralizedTime', 26: 'VisibleString', 30: 'BMPString',
 };
-const OID_NAMES: Record<string, string> = {
+/** OID names for X.509 content (RFC 5280, RFC 5480, X.520). */
+export const OID_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.45': 'x500UniqueIdentifier',
   '1.2.840.10045.2.1': 'ecPublicKey', '1.2.840.10045.3.1.7': 'prime256v1', '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
   '2.5.29.14': 'subjectKeyIdentifier', '2.5.29.35': 'authorityKeyIdentifier', '2.5.29.15': 'keyUsage',
   '2.5.29.32': 'certificatePolicies', '2.5.29.17': 'subjectAltName', '2.5.29.19': 'basicConstraints',
+  '1.2.840.113549.1.9.14': 'extensionRequest',
 };
 
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
+const EMPTY = new Uint8Array(0);
+const UNSET: unique symbol = Symbol('unset');
 
 function oidText(v: Uint8Array): string {
   const parts: number[] = [];
@@ -100,61 +95,313 @@ function timeIso(text: string, utc: boolean): string | undefined {
 }
 
 function bigintOf(v: Uint8Array): bigint {
+  if (v.length <= 6) {
+    let n = 0;
+    for (let i = 0; i < v.length; i++) n = n * 256 + v[i]!;
+    if (v.length > 0 && (v[0]! & 0x80) !== 0) n -= 2 ** (8 * v.length);
+    return BigInt(n);
+  }
   let n = 0n;
   for (const b of v) n = (n << 8n) | BigInt(b);
-  if (v.length > 0 && (v[0]! & 0x80) !== 0) n -= 1n << BigInt(8 * v.length);
+  if ((v[0]! & 0x80) !== 0) n -= 1n << BigInt(8 * v.length);
   return n;
 }
 
-function buildNode(ix: NodeIndex, i: number): Asn1Node {
-  const b = ix.bytes;
-  const id = ix.tag(i);
-  const tagClass = CLASSES[id >> 6]!;
-  const constructed = (id & 0x20) !== 0;
-  const tagNumber = ix.aux(i);
+interface TimeValue {
+  readonly text: string;
+  readonly time: string | undefined;
+}
+
+/**
+ * One DER element. Structural fields are plain properties; interpretations are getters
+ * computed once on first read. Build trees with decodeDer / decodePayload, or by hand
+ * with the derBuild.ts constructors; encodeDer writes them back.
+ */
+export class Asn1Node {
+  /** Identifier octet (first byte). */
+  readonly tag: number;
+  /** Tag number (from the high-tag-number form when the identifier has more than one byte). */
+  readonly tagNumber: number;
+  /** Offset of the identifier: in the frame when decoded with an offsetBase, else in the decoded bytes. */
+  readonly offset: number;
+  /** Contents length. */
+  readonly length: number;
+  /** Identifier plus length octets. */
+  readonly headerLength: number;
+  /** Elements of a constructed encoding. */
+  readonly children: Asn1Node[] | undefined;
+  /** The GBCS schema component this element matched (asn1Schemas.ts), when the structure is known. */
+  readonly field: Asn1Field | undefined;
+  // TS-private rather than #private, so inspecting or diffing a copy of a node (test
+  // matchers, console) reads undefined instead of throwing on the getters.
+  /** Bytes the node was decoded from (`_start` >= 0), or the contents of a hand-built primitive (`_start` = -1). */
+  private readonly _src: Uint8Array;
+  private readonly _start: number;
+  private _value: Uint8Array | undefined;
+  private _cache: unknown;
+
+  /** @internal Use decodeDer / decodePayload / derBuild.ts. */
+  constructor(
+    tag: number, tagNumber: number, offset: number, length: number, headerLength: number,
+    children: Asn1Node[] | undefined, field: Asn1Field | undefined, src: Uint8Array, start: number,
+  ) {
+    this.tag = tag;
+    this.tagNumber = tagNumber;
+    this.offset = offset;
+    this.length = length;
+    this.headerLength = headerLength;
+    this.children = children;
+    this.field = field;
+    this._src = src;
+    this._start = start;
+    this._value = undefined;
+    this._cache = UNSET;
+  }
+
+  get tagClass(): Asn1Class {
+    return CLASSES[this.tag >> 6]!;
+  }
+  get constructed(): boolean {
+    return (this.tag & 0x20) !== 0;
+  }
+  /** 'SEQUENCE', 'INTEGER', '[0]', 'APPLICATION 3'... */
+  get typeName(): string {
+    const c = this.tag >> 6;
+    if (c === 0) return UNIVERSAL[this.tagNumber] ?? `UNIVERSAL ${this.tagNumber}`;
+    return c === 2 ? `[${this.tagNumber}]` : `${CLASSES[c]!.toUpperCase()} ${this.tagNumber}`;
+  }
+  /** GBCS field name where the structure is known. */
+  get name(): string | undefined {
+    return this.field?.name;
+  }
+  /** Why the element is deliberately kept as a blob (certificate, hash, signature), from the schema. */
+  get raw(): string | undefined {
+    return this.field?.raw;
+  }
+  /** Offset just past the element (same base as `offset`). */
+  get end(): number {
+    return this.offset + this.headerLength + this.length;
+  }
+  /** Identifier octets of a high-tag-number form (more than one byte). */
+  get identifier(): Uint8Array | undefined {
+    if ((this.tag & 0x1f) !== 0x1f || this._start < 0) return undefined;
+    let e = this._start + 1;
+    while (this._src[e++]! & 0x80);
+    return this._src.subarray(this._start, e);
+  }
+  /** Non-minimal length width (bytes) seen on decode, kept for byte-exact encoding. */
+  get lengthWidth(): number | undefined {
+    const lw = this.headerLength - (this.identifier?.length ?? 1);
+    return lw !== minBerWidth(this.length) ? lw : undefined;
+  }
+  /** Contents of a primitive encoding (a view of the decoded bytes). */
+  get value(): Uint8Array | undefined {
+    if (this.children) return undefined;
+    if (this._value) return this._value;
+    if (this._start < 0) return (this._value = this._src);
+    const v = this._start + this.headerLength;
+    return (this._value = this._src.subarray(v, v + this.length));
+  }
+  /** Contents as hex (primitive encodings). */
+  get hex(): string | undefined {
+    const v = this.value;
+    return v ? toHex(v) : undefined;
+  }
+
+  private _universalOrImplicit(): number {
+    if (this.tag >> 6 === 0) return this.tagNumber;
+    const imp = this.field?.implicit;
+    return imp === 'integer' ? 2 : imp === 'octets' ? 4 : -1;
+  }
+  private _computed<T>(make: () => T): T {
+    if (this._cache === UNSET) this._cache = make();
+    return this._cache as T;
+  }
+
+  /** INTEGER / ENUMERATED value (also a context-tagged IMPLICIT INTEGER the schema names). */
+  get integer(): bigint | undefined {
+    if (this.children) return undefined;
+    const t = this._universalOrImplicit();
+    if (t !== 2 && t !== 10) return undefined;
+    return this._computed(() => bigintOf(this.value!));
+  }
+  /** Name of the INTEGER / ENUMERATED value in the schema's table. */
+  get valueName(): string | undefined {
+    const f = this.field;
+    if (!f?.values) return undefined;
+    const n = this.integer;
+    return n === undefined || n < -0x80000000n || n > 0xffffffffn ? undefined : valueName(f, Number(n));
+  }
+  get boolean(): boolean | undefined {
+    return this.tag === 0x01 ? this.value![0] !== 0 : undefined;
+  }
+  get oid(): string | undefined {
+    return this.tag === 0x06 ? this._computed(() => oidText(this.value!)) : undefined;
+  }
+  /** Short name of the OID (e.g. 'CN', 'ecdsa-with-SHA256'). */
+  get oidName(): string | undefined {
+    const o = this.oid;
+    return o === undefined ? undefined : OID_NAMES[o];
+  }
+  private _timeValue(): TimeValue | undefined {
+    if (this.tag !== 0x17 && this.tag !== 0x18) return undefined;
+    return this._computed(() => {
+      const text = latin1.decode(this.value!);
+      return { text, time: timeIso(text, this.tag === 0x17) };
+    });
+  }
+  /** Character strings, and times as written ("20300115090000Z"). */
+  get text(): string | undefined {
+    switch (this.tag) {
+      case 0x0c: return this._computed(() => utf8.decode(this.value!));
+      case 0x13: case 0x14: case 0x16: case 0x1a: return this._computed(() => latin1.decode(this.value!));
+      case 0x17: case 0x18: return this._timeValue()!.text;
+      default: return undefined;
+    }
+  }
+  /** GeneralizedTime / UTCTime as ISO-8601. */
+  get time(): string | undefined {
+    return this._timeValue()?.time;
+  }
+  /** 'cancel' for the GeneralizedTime 99991231235959Z (GBCS.md 3.4). */
+  get special(): 'cancel' | undefined {
+    return this.tag === 0x18 && this.text === '99991231235959Z' ? 'cancel' : undefined;
+  }
+  get bitString(): { readonly unusedBits: number; readonly bytes: Uint8Array } | undefined {
+    if (this.tag !== 0x03) return undefined;
+    return this._computed(() => {
+      const v = this.value!;
+      return { unusedBits: v[0] ?? 0, bytes: v.subarray(1) };
+    });
+  }
+  /** Names of the set bits of a BIT STRING the schema names (X.509 numbering; `bitN` when unnamed). */
+  get bits(): string[] | undefined {
+    const names = this.field?.bits;
+    const bs = this.bitString;
+    if (!names || !bs) return undefined;
+    const out: string[] = [];
+    const total = bs.bytes.length * 8 - bs.unusedBits;
+    for (let i = 0; i < total; i++) if (bs.bytes[i >> 3]! & (0x80 >> (i & 7))) out.push(names[i] ?? `bit${i}`);
+    return out;
+  }
+  /** DEFAULT components of this SEQUENCE that the encoding omits, with their values. */
+  get defaults(): Asn1Default[] | undefined {
+    const fs = this.field?.fields;
+    if (!fs || !this.children) return undefined;
+    let out: Asn1Default[] | undefined;
+    for (const f of fs) {
+      if (f.default === undefined || this.children.some((c) => c.field === f)) continue;
+      const vn = valueName(f, Number(f.default));
+      (out ??= []).push(vn ? { name: f.name, value: f.default, valueName: vn } : { name: f.name, value: f.default });
+    }
+    return out;
+  }
+  /** X.509 certificate summary when this SEQUENCE is one. */
+  get certificate(): CertificateSummary | undefined {
+    if (this.tag !== 0x30 || this.children?.length !== 3) return undefined;
+    return this._computed(() => certificateOf(this));
+  }
+  /** The whole element as DER (a view of the decoded bytes; encoded for hand-built nodes). */
+  get der(): Uint8Array {
+    if (this._start >= 0) return this._src.subarray(this._start, this._start + this.headerLength + this.length);
+    return encodeDer(this);
+  }
+
+  /** Plain JSON view: the structural fields and every interpretation that applies. */
+  toJSON(): Record<string, unknown> {
+    const o: Record<string, unknown> = { tag: this.tag, tagClass: this.tagClass, constructed: this.constructed, tagNumber: this.tagNumber, typeName: this.typeName };
+    const put = (k: string, v: unknown) => {
+      if (v !== undefined) o[k] = v;
+    };
+    put('name', this.name);
+    o.offset = this.offset;
+    o.length = this.length;
+    put('raw', this.raw);
+    put('children', this.children);
+    put('defaults', this.defaults);
+    put('value', this.value);
+    put('integer', this.integer);
+    put('valueName', this.valueName);
+    put('boolean', this.boolean);
+    put('oid', this.oid);
+    put('oidName', this.oidName);
+    put('text', this.text);
+    put('time', this.time);
+    put('special', this.special);
+    put('bitString', this.bitString);
+    put('bits', this.bits);
+    put('certificate', this.certificate);
+    put('identifier', this.identifier);
+    put('lengthWidth', this.lengthWidth);
+    return o;
+  }
+}
+
+export interface Asn1Payload {
+  readonly format: 'ASN.1';
+  readonly type: 'asn1';
+  /** Title of the GBCS structure matched (e.g. "CS06 activate firmware command"), when known. */
+  readonly structure?: string;
+  readonly root: Asn1Node;
+}
+
+/** Builds node i and its subtree; `field` is the schema component it matched. */
+function buildNode(ix: NodeIndex, i: number, base: number, field: Asn1Field | undefined, depth: number, budget: Budget): Asn1Node {
   const start = ix.start(i);
   const v = ix.value(i);
-  const length = ix.end(i) - v;
-  const typeName = tagClass === 'universal' ? (UNIVERSAL[tagNumber] ?? `UNIVERSAL ${tagNumber}`) : tagClass === 'context' ? `[${tagNumber}]` : `${tagClass.toUpperCase()} ${tagNumber}`;
-  // Identifier octets run until the first length byte; the length field fills the rest of the header.
-  let idEnd = start + 1;
-  if ((id & 0x1f) === 0x1f) while (b[idEnd++]! & 0x80);
-  const lw = v - idEnd;
-  const node: { -readonly [K in keyof Asn1Node]: Asn1Node[K] } = { tag: id, tagClass, constructed, tagNumber, typeName, offset: start, length };
-  if (idEnd - start > 1) node.identifier = b.subarray(start, idEnd);
-  if (lw !== minBerWidth(length)) node.lengthWidth = lw;
-  if (constructed) {
-    const children: Asn1Node[] = [];
+  const id = ix.tag(i);
+  let children: Asn1Node[] | undefined;
+  if (id & 0x20) {
+    budget.depth(depth + 1, base + v);
+    children = [];
     const stop = ix.next(i);
-    for (let c = i + 1; c < stop; c = ix.next(c)) children.push(buildNode(ix, c));
-    node.children = children;
-    if (tagClass === 'universal' && tagNumber === 16) {
-      const cert = certificateOf(node, b);
-      if (cert) node.certificate = cert;
-    }
-    return node;
-  }
-  const value = b.subarray(v, v + length);
-  node.value = value;
-  if (tagClass !== 'universal') return node;
-  switch (tagNumber) {
-    case 1: node.boolean = value[0] !== 0; break;
-    case 2: case 10: node.integer = bigintOf(value); break;
-    case 3: node.bitString = { unusedBits: value[0] ?? 0, bytes: value.subarray(1) }; break;
-    case 6: node.oid = oidText(value); break;
-    case 12: node.text = utf8.decode(value); break;
-    case 19: case 20: case 22: case 26: node.text = latin1.decode(value); break;
-    case 23: case 24: {
-      const t = latin1.decode(value);
-      node.text = t;
-      const iso = timeIso(t, tagNumber === 23);
-      if (iso) node.time = iso;
-      if (t === '99991231235959Z') node.special = 'cancel';
-      break;
+    const item = field?.of;
+    const fs = item ? undefined : field?.raw === undefined ? field?.fields : undefined;
+    let k = 0;
+    for (let c = i + 1; c < stop; c = ix.next(c)) {
+      let cf = item;
+      if (fs) {
+        const t = ix.tag(c);
+        // OPTIONAL / DEFAULT components carry their tag: skip those the element is not.
+        while (k < fs.length && fs[k]!.tag !== undefined && fs[k]!.tag !== t) k++;
+        cf = fs[k++];
+      }
+      children.push(buildNode(ix, c, base, cf, depth + 1, budget));
     }
   }
-  return node;
+  return new Asn1Node(id, ix.aux(i), base + start, ix.end(i) - v, v - start, children, field, ix.bytes, start);
 }
+
+function buildTree(ix: NodeIndex, base: number, field: Asn1Field | undefined, limits?: DecodeLimits | Budget): Asn1Node {
+  const budget = limits instanceof Budget ? limits : new Budget(limits);
+  // Count before allocating: the walk already knows how many nodes the tree has.
+  budget.take(ix.count, base);
+  return buildNode(ix, 0, base, field, 1, budget);
+}
+
+/**
+ * The ASN.1 payload tree of a walked DER payload, named from the GBCS structure of the
+ * message code and CRA flag (1 command, 2 response, 3 alert) when known. Offsets are
+ * `offsetBase` + the position in the walked bytes.
+ */
+export function buildAsn1(ix: NodeIndex, messageCode: number, craFlag: number, offsetBase = 0, limits?: DecodeLimits | Budget): Asn1Payload {
+  const st = asn1StructureFor(messageCode, craFlag, ix.tag(0));
+  const root = buildTree(ix, offsetBase, st?.schema, limits);
+  return st ? { format: 'ASN.1', type: 'asn1', structure: st.title, root } : { format: 'ASN.1', type: 'asn1', root };
+}
+
+/**
+ * Decodes one DER value filling `bytes` exactly, named by `schema` when given (e.g.
+ * CS06_SCHEMA from asn1Schemas.ts). Offsets are relative to `bytes` plus `offsetBase`.
+ * Hostile input: past `limits` (default the shared MAX_NODES / MAX_DEPTH) a
+ * GbcsDecodeError 'too-many-nodes' / 'too-deep' (or the walker's 'nesting-too-deep').
+ */
+export function decodeDer(bytes: Uint8Array, options: { schema?: Asn1Field; offsetBase?: number; limits?: DecodeLimits } = {}): Asn1Node {
+  const base = options.offsetBase ?? 0;
+  return buildTree(walkNodes(bytes, L.W_DER, false, base), base, options.schema, options.limits);
+}
+
+// ---- X.509 summary ----
 
 function nameText(n: Asn1Node | undefined): string {
   if (!n?.children) return '';
@@ -162,9 +409,11 @@ function nameText(n: Asn1Node | undefined): string {
   for (const rdn of n.children) {
     for (const atv of rdn.children ?? []) {
       const [t, val] = atv.children ?? [];
-      if (!t?.oid || !val) continue;
-      const key = OID_NAMES[t.oid] ?? t.oid;
-      const text = val.text ?? (val.bitString ? toHex(val.bitString.bytes) : val.value ? toHex(val.value) : '');
+      const oid = t?.oid;
+      if (!oid || !val) continue;
+      const key = OID_NAMES[oid] ?? oid;
+      const bs = val.bitString;
+      const text = val.text ?? (bs ? toHex(bs.bytes) : (val.hex ?? ''));
       parts.push(`${key}=${text}`);
     }
   }
@@ -172,144 +421,55 @@ function nameText(n: Asn1Node | undefined): string {
 }
 
 /** X.509: SEQUENCE { tbs SEQUENCE { [0] version, serial, sigAlg, issuer, validity, subject, spki, ... }, sigAlg, BIT STRING }. */
-function certificateOf(n: Asn1Node, b: Uint8Array): CertificateSummary | undefined {
+function certificateOf(n: Asn1Node): CertificateSummary | undefined {
   const [tbs, alg, sig] = n.children!;
-  if (n.children!.length !== 3 || tbs?.typeName !== 'SEQUENCE' || alg?.typeName !== 'SEQUENCE' || sig?.typeName !== 'BIT STRING') return undefined;
+  if (tbs?.tag !== 0x30 || alg?.tag !== 0x30 || sig?.tag !== 0x03) return undefined;
   const f = tbs.children ?? [];
   const k = f[0]?.tag === 0xa0 ? 1 : 0;
   const serial = f[k];
   const validity = f[k + 3];
-  if (serial?.integer === undefined || validity?.typeName !== 'SEQUENCE' || validity.children?.length !== 2) return undefined;
-  const end = n.offset + headerLength(n) + n.length;
+  if (serial?.tag !== 0x02 || validity?.tag !== 0x30 || validity.children?.length !== 2) return undefined;
+  const [nb, na] = validity.children;
   return {
-    serial: toHex(serial.value!),
+    serial: serial.hex!,
     issuer: nameText(f[k + 2]),
     subject: nameText(f[k + 4]),
-    notBefore: validity.children[0]!.time ?? validity.children[0]!.text ?? '',
-    notAfter: validity.children[1]!.time ?? validity.children[1]!.text ?? '',
-    der: b.subarray(n.offset, end),
+    notBefore: nb!.time ?? nb!.text ?? '',
+    notAfter: na!.time ?? na!.text ?? '',
+    der: n.der,
   };
 }
 
-function headerLength(n: Asn1Node): number {
-  return (n.identifier?.length ?? 1) + (n.lengthWidth ?? minBerWidth(n.length));
-}
-
-// ---- GBCS structure names ----
-
-/** Positional field names; a child schema applies to a constructed field. */
-interface Schema { readonly name: string; readonly fields?: readonly Schema[]; readonly tag?: number; readonly of?: Schema }
-
-const f = (name: string, fields?: Schema[], tag?: number): Schema => ({ name, ...(fields ? { fields } : {}), ...(tag !== undefined ? { tag } : {}) });
-
-const of = (name: string, item: Schema): Schema => ({ name, of: item });
-
-const cellId = (name: string, tag?: number) => f(name, [f('remotePartyRole'), f('keyUsage'), f('cellUsage')], tag);
-const credentialsDetails = f('credentialsDetails', [
-  f('originatorCounter'),
-  f('remotePartyRole'),
-  of('seqNumberResults', f('seqNumberResult', [f('remotePartyRole'), f('result')])),
-  of('certificateResults', f('certificateResult', [
-    cellId('trustAnchorCellIdentifier'), f('replacementResult'), f('priorEntityIdentifier'), f('priorSubjectKeyIdentifier'),
-    f('newEntityIdentifier'), f('newSubjectKeyIdentifier'),
-  ])),
-]);
-const CS02B = [0x0100, 0x0101, 0x0102, 0x0103, 0x0104, 0x0105, 0x0106, 0x0107, 0x0108, 0x0109, 0x0124, 0x0125, 0x0126];
-const CS03 = [0x000d, 0x000e, 0x00ab, 0x00af];
-const CS04 = [0x000f, 0x0010];
-const activateFirmwareResponse = f('activateFirmwareResponse', [f('responseCode'), f('firmwareVersion')]);
-
-/**
- * GBCS structures by message code and CRA (GBCS.md 3.4, 5.3-5.5, and the RTDS layouts).
- * Fields are matched in order; a field with `tag` is skipped when the element has
- * another identifier (OPTIONAL); `rootTag` picks between a use case's alternative
- * replies. Names follow the GBCS ASN.1 module where GBCS.md gives them; the CS02b
- * reply/alert detail names are descriptive, inferred from the RTDS content.
- */
-const STRUCTURES: { codes: number[]; cra: 1 | 2 | 3; rootTag?: number; name: string; schema: Schema }[] = [
-  { codes: [0x0012], cra: 1, name: 'CS06 activate firmware command', schema: f('activateFirmware', [f('manufacturerImageHash'), f('originatorCounter'), f('executionDateTime', undefined, 0x18)]) },
-  { codes: [0x0012], cra: 2, rootTag: 0x30, name: 'CS06 activate firmware response', schema: activateFirmwareResponse },
-  { codes: [0x0012], cra: 2, rootTag: 0x05, name: 'CS06 future-dated/cancel accepted', schema: f('accepted') },
-  { codes: [0x00ca], cra: 3, name: 'CS06 future-dated firmware activation alert', schema: f('futureDatedAlert', [f('alertCode'), f('executionDateTime'), f('originatorCounter'), activateFirmwareResponse]) },
-  { codes: [0x0129], cra: 1, name: 'CS08 read firmware version command', schema: f('readFirmwareVersion') },
-  { codes: [0x0129], cra: 2, name: 'CS08 read firmware version response', schema: f('firmwareVersionResponse', [f('firmwareVersion'), f('responseCode')]) },
-  { codes: [0x012b], cra: 3, name: 'CS09 firmware version alert', schema: f('firmwareVersionAlert', [f('alertCode'), f('dateTime'), f('firmwareVersion'), f('responseCode')]) },
-  { codes: [0x0128], cra: 3, name: 'CCS08 firmware transfer alert', schema: f('firmwareTransferAlert', [f('alertCode'), f('dateTime'), f('targetDevice'), f('firmwareVersion'), f('responseCode')]) },
-  {
-    codes: CS02B, cra: 1, name: 'CS02b update security credentials command',
-    schema: f('updateSecurityCredentials', [
-      f('authorisingRemotePartyControl', [
-        f('remotePartyRole'), cellId('authorisingRemotePartyTAcellIdentifier', 0xa2), f('authorisingRemotePartySeqNumber', undefined, 0x83),
-        f('newRemotePartyFloorSeqNumber', undefined, 0x84), f('newRemotePartyPrepaymentTopUpFloorSeqNumber', undefined, 0xa5),
-      ]),
-      of('replacements', f('certificateReplacement', [f('replacementCertificate'), cellId('targetTrustAnchorCellIdentifier')])),
-      of('certificationPathCertificates', f('certificate')),
-      f('executionDateTime', undefined, 0x18),
-    ]),
-  },
-  { codes: CS02B, cra: 2, name: 'CS02b update security credentials response', schema: f('updateSecurityCredentialsResponse', [f('executionOutcome'), credentialsDetails]) },
-  { codes: [0x00cb], cra: 3, name: 'CS02b future-dated security credentials alert', schema: f('futureDatedAlert', [f('alertCode'), f('executionDateTime'), credentialsDetails]) },
-  { codes: [0x000b], cra: 1, name: 'CS02d update device certificate command', schema: f('deviceCertificate') },
-  { codes: [0x000b, 0x000c], cra: 2, rootTag: 0x02, name: 'CS02d/e response code', schema: f('responseCode') },
-  { codes: [0x000c], cra: 1, name: 'CS02e provide device certificate command', schema: f('provideDeviceCertificate', [f('keyUsage')]) },
-  { codes: [0x000c], cra: 2, rootTag: 0x30, name: 'CS02e device certificate', schema: f('deviceCertificate') },
-  { codes: CS03, cra: 1, name: 'CS03 join command', schema: f('join', [f('joinMethodAndRole'), f('otherDeviceEntityIdentifier'), f('otherDeviceType')]) },
-  { codes: CS03, cra: 2, name: 'CS03 join response', schema: f('joinResponseCode') },
-  { codes: CS04, cra: 1, name: 'CS04 unjoin command', schema: f('otherDeviceEntityIdentifier') },
-  { codes: CS04, cra: 2, name: 'CS04 unjoin response', schema: f('unjoinResponseCode') },
-  { codes: [0x007f], cra: 1, name: 'GCS28 set clock command', schema: f('setClock', [f('validityIntervalStart'), f('validityIntervalEnd')]) },
-  { codes: [0x007f], cra: 2, name: 'GCS28 set clock response', schema: f('setClockResponse', [f('deviceDateTime'), f('responseCode')]) },
-  { codes: [0x008c], cra: 1, name: 'GCS59 restore GPF device log command', schema: f('restoreDeviceLog', [of('deviceLogEntries', f('deviceLogEntry', [f('deviceIdentifier'), f('deviceType')]))]) },
-  { codes: [0x008c], cra: 2, name: 'GCS59 restore GPF device log response', schema: f('restoreDeviceLogResponse', [of('deviceLogResults', f('deviceLogResult', [f('deviceLogEntry', [f('deviceIdentifier'), f('deviceType')]), f('result')]))]) },
-];
-
-function nameTree(n: Asn1Node, s: Schema): Asn1Node {
-  const named: { -readonly [K in keyof Asn1Node]: Asn1Node[K] } = { ...n, name: s.name };
-  if (n.children && s.of) {
-    named.children = n.children.map((c) => nameTree(c, s.of!));
-  } else if (n.children && s.fields) {
-    const kids: Asn1Node[] = [];
-    let k = 0;
-    for (const c of n.children) {
-      while (k < s.fields.length && s.fields[k]!.tag !== undefined && s.fields[k]!.tag !== c.tag) k++;
-      const fs = s.fields[k++];
-      kids.push(fs ? nameTree(c, fs) : c);
-    }
-    named.children = kids;
-  }
-  return named;
-}
-
-export function buildAsn1(ix: NodeIndex, messageCode: number, craFlag: number): Asn1Payload {
-  let root = buildNode(ix, 0);
-  const st = STRUCTURES.find((s) => s.cra === craFlag && s.codes.includes(messageCode) && (s.rootTag === undefined || s.rootTag === root.tag));
-  if (st) root = nameTree(root, st.schema);
-  return { format: 'ASN.1', type: 'asn1', ...(st ? { structure: st.name } : {}), root };
-}
-
-/** Decodes one DER value filling `bytes` exactly. */
-export function decodeDer(bytes: Uint8Array): Asn1Node {
-  return buildNode(walkNodes(bytes, L.W_DER, false), 0);
-}
+// ---- Encoding ----
 
 function writeNode(w: ByteWriter, n: Asn1Node, depth: number): void {
   if (depth > L.MAX_DEPTH) throw new GbcsEncodeError('ASN.1', `nesting deeper than ${L.MAX_DEPTH}`);
   let contents: Uint8Array;
-  if (n.constructed) {
+  if (n.children) {
     const inner = new ByteWriter();
-    for (const c of n.children ?? []) writeNode(inner, c, depth + 1);
+    for (const c of n.children) writeNode(inner, c, depth + 1);
     contents = inner.finish();
   } else {
-    if (!n.value) throw new GbcsEncodeError(`ASN.1 ${n.typeName}`, 'a primitive node needs `value` bytes');
-    contents = n.value;
+    const v = n.value;
+    if (!v) throw new GbcsEncodeError(`ASN.1 ${n.typeName}`, 'a primitive node needs `value` bytes');
+    contents = v;
   }
-  if (n.identifier) w.bytes(n.identifier);
+  const id = n.identifier;
+  if (id) w.bytes(id);
   else w.u8(n.tag);
   w.ber(contents.length, n.lengthWidth).bytes(contents);
 }
 
+/** DER of a decoded or hand-built tree (decode then encode gives the same bytes). */
 export function encodeDer(n: Asn1Node): Uint8Array {
   const w = new ByteWriter();
   writeNode(w, n, 1);
   return w.finish();
+}
+
+/** @internal derBuild.ts: a hand-built node (single-byte identifier, minimal length). */
+export function builtNode(tag: number, value: Uint8Array | undefined, children: Asn1Node[] | undefined): Asn1Node {
+  let length = value?.length ?? 0;
+  if (children) for (const c of children) length += c.headerLength + c.length;
+  return new Asn1Node(tag, tag & 0x1f, 0, length, 1 + minBerWidth(length), children, undefined, value ?? EMPTY, -1);
 }

@@ -1,19 +1,12 @@
 // Small constructors of Asn1Node trees for encodeDer, so typed builders (firmware
 // messages) write DER through the payload encoder instead of concatenating TLVs.
 import { GbcsEncodeError } from '../errors.js';
-import { encodeDer, type Asn1Class, type Asn1Node } from './asn1.js';
-
-const CLASSES: Asn1Class[] = ['universal', 'application', 'context', 'private'];
-
-function node(tag: number, extra: { value?: Uint8Array; children?: Asn1Node[] }): Asn1Node {
-  const length = extra.value ? extra.value.length : 0;
-  return { tag, tagClass: CLASSES[tag >> 6]!, constructed: (tag & 0x20) !== 0, tagNumber: tag & 0x1f, typeName: '', offset: 0, length, ...extra };
-}
+import { builtNode, encodeDer, type Asn1Node } from './asn1.js';
 
 /** A primitive element (single-byte identifier). */
-export const derPrimitive = (tag: number, value: Uint8Array): Asn1Node => node(tag, { value });
-/** A constructed element (single-byte identifier). */
-export const derConstructed = (tag: number, children: Asn1Node[]): Asn1Node => node(tag | 0x20, { children });
+export const derPrimitive = (tag: number, value: Uint8Array): Asn1Node => builtNode(tag, value, undefined);
+/** A constructed element (single-byte identifier); its length is the sum of its children's encodings. */
+export const derConstructed = (tag: number, children: Asn1Node[]): Asn1Node => builtNode(tag | 0x20, undefined, children);
 export const derSequence = (...children: Asn1Node[]): Asn1Node => derConstructed(0x30, children);
 export const derOctetString = (b: Uint8Array): Asn1Node => derPrimitive(0x04, b);
 export const derNull = (): Asn1Node => derPrimitive(0x05, new Uint8Array(0));

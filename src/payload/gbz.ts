@@ -1,9 +1,18 @@
 // GBZ payloads (GBCS.md 3.3) built from the WASM node index, and their encoder.
+//
+//   profile 0109(2) count(1) [alert code(2) time(4 BE) content] { component }*
+//   component: control(1) cluster(2 BE) length(2 BE) [from-date-time(4 BE)]
+//              [additional header control(1) frame counter(1)] ZCL header(3) payload
+//
+// Nodes are fixed-shape class instances with `offset` (in the frame: offsetBase + position
+// in the payload) and `length`; names and ISO times are getters computed on first read.
+// One Budget (limits.ts) bounds the nodes of a whole GBZ decode (zcl.ts counts its nodes).
 import { GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
+import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader } from './zcl.js';
+import { ZclHeaderNode, decodeZclPayload, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import { ByteWriter } from './writer.js';
 import type { DecryptedContent } from './decrypted.js';
 
@@ -11,9 +20,27 @@ export interface GbzTime {
   /** Seconds since 2000-01-01T00:00Z (u32 BE on the wire). */
   readonly seconds: number;
   readonly iso: string;
+  readonly offset?: number;
+  readonly length?: number;
 }
 
-export type GbzAlertContent =
+/** A GBZ header time (u32 BE seconds since 2000); `iso` is made on first read. */
+export class GbzTimeNode implements GbzTime {
+  readonly length = 4;
+  #iso: string | undefined;
+  constructor(readonly seconds: number, readonly offset: number) {
+    this.#iso = undefined;
+  }
+  get iso(): string {
+    return (this.#iso ??= secondsSince2000(this.seconds));
+  }
+  toJSON(): Record<string, unknown> {
+    return { seconds: this.seconds, iso: this.iso, offset: this.offset, length: this.length };
+  }
+}
+
+type Pos = { readonly offset?: number; readonly length?: number };
+export type GbzAlertContent = Pos & (
   | { readonly kind: 'none' }
   /** 8F66/8F67: the future-dated command that was (not) actioned. */
   | {
@@ -28,13 +55,16 @@ export type GbzAlertContent =
   /** 8F72/8F1C: the calculated manufacturer image hash. */
   | { readonly kind: 'firmware-hash'; readonly hash: Uint8Array }
   /** 81A0: integrity warning code (7 = metrology firmware). */
-  | { readonly kind: 'code'; readonly code: number };
+  | { readonly kind: 'code'; readonly code: number }
+);
 
 export interface GbzAlert {
   readonly alertCode: number;
   readonly alertName?: string;
   readonly time: GbzTime;
   readonly content: GbzAlertContent;
+  readonly offset?: number;
+  readonly length?: number;
 }
 
 interface GbzComponentBase {
@@ -45,6 +75,10 @@ interface GbzComponentBase {
   /** Present when control bit 4 is set. */
   readonly fromDateTime?: GbzTime;
   readonly zcl: ZclHeader;
+  /** Offset of the control byte in the frame (always set on decoded trees). */
+  readonly offset?: number;
+  /** Length of the whole component (control byte included). */
+  readonly length?: number;
 }
 export interface GbzClearComponent extends GbzComponentBase {
   readonly encrypted: false;
@@ -70,83 +104,161 @@ export interface GbzPayload {
   readonly componentCount: number;
   readonly alert?: GbzAlert;
   readonly components: GbzComponent[];
+  readonly offset?: number;
+  readonly length?: number;
 }
 
 const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
 const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-const time = (s: number): GbzTime => ({ seconds: s, iso: secondsSince2000(s) });
 
-function buildAlert(ix: NodeIndex, a: number): GbzAlert {
+class GbzAlertNode implements GbzAlert {
+  constructor(
+    readonly alertCode: number,
+    readonly time: GbzTimeNode,
+    readonly content: GbzAlertContent,
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+  get alertName(): string | undefined {
+    return ALERT_CODES[this.alertCode];
+  }
+  toJSON(): Record<string, unknown> {
+    return { alertCode: this.alertCode, alertName: this.alertName, time: this.time, content: this.content, offset: this.offset, length: this.length };
+  }
+}
+
+function buildAlert(ix: NodeIndex, a: number, base: number): GbzAlertNode {
   const b = ix.bytes;
   const s = ix.start(a);
   const v = ix.value(a);
+  const end = ix.end(a);
   const alertCode = ix.aux(a);
-  const name = ALERT_CODES[alertCode];
-  let content: GbzAlertContent = { kind: 'none' };
+  let content: GbzAlertContent = { kind: 'none', offset: base + v, length: 0 };
   if (alertCode === 0x8f66 || alertCode === 0x8f67) {
     const mc = u16(b, v + 1);
-    const uc = messageCodeInfo(mc)?.useCase;
     content = {
       kind: 'future-dated',
       messageCode: mc,
-      ...(uc ? { useCase: uc } : {}),
+      useCase: messageCodeInfo(mc)?.useCase,
       originatorCounter: new DataView(b.buffer, b.byteOffset).getBigUint64(v + 3),
       clusterId: u16(b, v + 11),
       frameControl: b[v + 13]!,
       commandId: b[v + 14]!,
+      offset: base + v,
+      length: 15,
     };
   } else if (alertCode === 0x8f72 || alertCode === 0x8f1c) {
-    content = { kind: 'firmware-hash', hash: b.subarray(v + 2, v + 34) };
+    content = { kind: 'firmware-hash', hash: b.subarray(v + 2, v + 34), offset: base + v, length: 34 };
   } else if (alertCode === 0x81a0) {
-    content = { kind: 'code', code: u16(b, v) };
+    content = { kind: 'code', code: u16(b, v), offset: base + v, length: 2 };
   }
-  return { alertCode, ...(name ? { alertName: name } : {}), time: time(u32(b, s + 2)), content };
+  return new GbzAlertNode(alertCode, new GbzTimeNode(u32(b, s + 2), base + s + 2), content, base + s, end - s);
 }
 
-export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number): GbzComponent {
+class GbzComponentNode {
+  constructor(
+    readonly control: number,
+    readonly clusterId: number,
+    readonly fromDateTime: GbzTimeNode | undefined,
+    readonly zcl: ZclHeaderNode,
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+  get lastComponent(): boolean {
+    return (this.control & 0x01) !== 0;
+  }
+  get clusterName(): string | undefined {
+    return ZCL_CLUSTERS[this.clusterId];
+  }
+  protected head(): Record<string, unknown> {
+    return {
+      control: this.control, lastComponent: this.lastComponent, clusterId: this.clusterId, clusterName: this.clusterName,
+      fromDateTime: this.fromDateTime, zcl: this.zcl, offset: this.offset, length: this.length,
+    };
+  }
+}
+
+/** A clear GBZ component: the ZCL command decoded. */
+export class GbzClearComponentNode extends GbzComponentNode implements GbzClearComponent {
+  readonly encrypted = false as const;
+  constructor(
+    control: number, clusterId: number, fromDateTime: GbzTimeNode | undefined, zcl: ZclHeaderNode, offset: number, length: number,
+    /** The clear ZCL payload (after the ZCL header). */
+    readonly payload: Uint8Array,
+    readonly command: ZclCommand,
+  ) {
+    super(control, clusterId, fromDateTime, zcl, offset, length);
+  }
+  toJSON(): Record<string, unknown> {
+    const o = this.head();
+    o.encrypted = false;
+    o.payload = this.payload;
+    o.command = this.command;
+    return o;
+  }
+}
+
+/** An encrypted GBZ component: the blob, and `decrypted` once openPayload has run. */
+export class GbzEncryptedComponentNode extends GbzComponentNode implements GbzEncryptedComponent {
+  readonly encrypted = true as const;
+  /** Set by openPayload (security module); absent until then. */
+  declare decrypted?: DecryptedContent<ZclCommand>;
+  constructor(
+    control: number, clusterId: number, fromDateTime: GbzTimeNode | undefined, zcl: ZclHeaderNode, offset: number, length: number,
+    readonly additionalHeader: { readonly control: number; readonly frameCounter: number },
+    readonly ciphertext: Uint8Array,
+  ) {
+    super(control, clusterId, fromDateTime, zcl, offset, length);
+  }
+  toJSON(): Record<string, unknown> {
+    const o = this.head();
+    o.encrypted = true;
+    o.additionalHeader = this.additionalHeader;
+    o.ciphertext = this.ciphertext;
+    if (this.decrypted !== undefined) o.decrypted = this.decrypted;
+    return o;
+  }
+}
+
+/** Builds component node `c`; offsets are `offsetBase` + payload positions. */
+export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, budget: Budget = new Budget()): GbzComponent {
   const b = ix.bytes;
   const s = ix.start(c);
   const control = ix.tag(c);
   const clusterId = ix.aux(c);
   const end = ix.end(c);
+  budget.take(3, offsetBase + s);
   let q = s + 5;
-  let fromDateTime: GbzTime | undefined;
+  let fromDateTime: GbzTimeNode | undefined;
   if (control & 0x10) {
-    fromDateTime = time(u32(b, q));
+    fromDateTime = new GbzTimeNode(u32(b, q), offsetBase + q);
     q += 4;
   }
-  const additional = control & 0x02 ? { control: b[q]!, frameCounter: b[q + 1]! } : undefined;
   const h = ix.value(c);
-  const zcl = zclHeader(clusterId, b[h]!, b[h + 1]!, b[h + 2]!);
-  const cn = ZCL_CLUSTERS[clusterId];
-  // Built as one literal with optional fields assigned after: object spreads cost ~1 µs each.
-  const out = { control, lastComponent: (control & 0x01) !== 0, clusterId } as Record<string, unknown>;
-  if (cn) out.clusterName = cn;
-  if (fromDateTime) out.fromDateTime = fromDateTime;
-  out.zcl = zcl;
-  if (additional) {
-    out.encrypted = true;
-    out.additionalHeader = additional;
-    out.ciphertext = b.subarray(h + 5, end);
-  } else {
-    const payload = b.subarray(h + 3, end);
-    out.encrypted = false;
-    out.payload = payload;
-    out.command = decodeZclPayload(payload, { clusterId, frameControl: zcl.frameControl, commandId: zcl.commandId }, offsetBase + h + 3);
+  const zcl = new ZclHeaderNode(clusterId, b[h]!, b[h + 1]!, b[h + 2]!, offsetBase + h);
+  if (control & 0x02) {
+    return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]! }, b.subarray(h + 5, end));
   }
-  return out as unknown as GbzComponent;
+  const payload = b.subarray(h + 3, end);
+  const command = decodeZclPayload(payload, zcl, offsetBase + h + 3, budget);
+  return new GbzClearComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, payload, command);
 }
 
+/** Builds the GBZ payload tree from its walked node index (one Budget for the whole payload). */
 export function buildGbz(ix: NodeIndex, offsetBase = 0): GbzPayload {
   const b = ix.bytes;
+  const budget = new Budget();
   const components: GbzComponent[] = [];
   let alert: GbzAlert | undefined;
   const stop = ix.next(0);
   for (let c = 1; c < stop; c = ix.next(c)) {
-    if (ix.cls(c) === 17) alert = buildAlert(ix, c);
-    else components.push(buildGbzComponent(ix, c, offsetBase));
+    if (ix.cls(c) === 17) alert = buildAlert(ix, c, offsetBase);
+    else components.push(buildGbzComponent(ix, c, offsetBase, budget));
   }
-  return { format: 'GBZ', type: 'gbz', profileId: u16(b, 0), componentCount: ix.aux(0), ...(alert ? { alert } : {}), components };
+  return {
+    format: 'GBZ', type: 'gbz', profileId: u16(b, 0), componentCount: ix.aux(0), alert, components,
+    offset: offsetBase + ix.start(0), length: ix.end(0) - ix.start(0),
+  };
 }
 
 export function encodeGbz(g: GbzPayload): Uint8Array {

@@ -36,7 +36,7 @@ function build(ix: NodeIndex, ctx: PayloadContext, offsetBase: number): DecodedP
   switch (ctx.format) {
     case 'DLMS': return buildDlmsApdu(ix);
     case 'GBZ': return buildGbz(ix, offsetBase);
-    default: return buildAsn1(ix, ctx.messageCode, CRA_FLAG[ctx.cra]);
+    default: return buildAsn1(ix, ctx.messageCode, CRA_FLAG[ctx.cra], offsetBase);
   }
 }
 
@@ -173,7 +173,7 @@ export class LazyPayload {
       case 'gbz': return { kind: 'component', component: buildGbzComponent(ix, t[0]!, this.offset) };
       case 'asn1': {
         // DER payloads are a few hundred bytes at most: name the tree once, hand out its children.
-        const root = (this.#asn1 ??= buildAsn1(ix, this.context.messageCode, CRA_FLAG[this.context.cra]).root);
+        const root = (this.#asn1 ??= buildAsn1(ix, this.context.messageCode, CRA_FLAG[this.context.cra], this.offset).root);
         return { kind: 'asn1', node: root.children ? root.children[i]! : root };
       }
       default: return undefined;

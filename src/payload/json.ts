@@ -1,4 +1,6 @@
-// JSON-safe view of decoded payloads: bigints as decimal strings, bytes as hex.
+// JSON-safe view of decoded payloads: bigints as decimal strings, bytes as hex. Tree nodes
+// that compute names/text/times on first read (fixed-shape classes) give them through
+// their `toJSON()`, which is followed like JSON.stringify does.
 import { toHex } from '../bytes.js';
 
 export function toJsonSafe(v: unknown): unknown {
@@ -6,6 +8,8 @@ export function toJsonSafe(v: unknown): unknown {
   if (v instanceof Uint8Array) return toHex(v);
   if (Array.isArray(v)) return v.map(toJsonSafe);
   if (v !== null && typeof v === 'object') {
+    const j = (v as { toJSON?: unknown }).toJSON;
+    if (typeof j === 'function') return toJsonSafe(j.call(v));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) out[k] = toJsonSafe(x);
     return out;

@@ -1,12 +1,57 @@
-// ZCL payloads inside GBZ components (GBCS.md 3.3; little-endian). Global commands
-// (read attributes and its response, write attributes, default response) are decoded
-// field by field with attribute, status and type names; cluster-specific Smart Energy
-// commands are named and kept as their payload bytes. Also used by the security
-// module on decrypted plaintext.
+// ZCL payloads inside GBZ components (GBCS.md 3.3; NAMES.md 1.2-1.6; little-endian).
+//
+//   ZCL header (in the GBZ component, always clear): frame control(1) seq(1) command id(1)
+//   Global commands (frame type 0):
+//     00 Read Attributes            { attribute id(2) }*
+//     01 Read Attributes Response   { attribute id(2) status(1) [type(1) value] }*   (value iff status 00)
+//     02/03/05 Write Attributes     { attribute id(2) type(1) value }*
+//     04 Write Attributes Response  status(1) | { status(1) attribute id(2) }*
+//     0B Default Response           answered command id(1) status(1)
+//   Cluster-specific commands (frame type 1): the layouts of zclCommands.ts (data tables),
+//   decoded field by field into named ZclField nodes and encoded back from them byte-exactly.
+//   Commands GBCS does not use (and manufacturer-specific ones) stay `other` with their bytes.
+//
+// Tree nodes are fixed-shape class instances: every node has `offset` (in the frame: the
+// `offsetBase` passed in plus the position in the payload; decrypted plaintexts are decoded
+// with base 0, so their offsets are plaintext positions) and `length` (bytes). Names, text,
+// hex and ISO times are getters computed on first read; `toJSON()` gives them as data.
+//
+// Bounds (issue 10): one Budget per decode; every collection counts its elements against it
+// before allocating, counts are checked against the bytes left before allocating, and all
+// zero-width elements of one collection share one node (they sit at the same offset with
+// length 0), so at most ZCL_OBJECTS_PER_BYTE objects are built per payload byte.
+//
+// Decisions (UNCONFIRMED in the sources):
+// - A Default Response names the command it answers by looking it up in the opposite
+//   direction (NAMES.md 1.2); command id 0xFF is "not executed" (an earlier component
+//   failed); the GCS20r exception (FC 0x08 answering S2C 0x05 of cluster 0x0708, Get Event
+//   Configuration) is applied for that one cluster/command.
+// - Character strings are read byte-for-byte (latin1): devices put raw identifiers in them.
+// - A cluster-specific payload that does not fit its table layout (too short, or bytes left
+//   over) is kept as `other` with its bytes and `layoutError` (code, offset, expectation)
+//   instead of failing the whole payload: the layouts are the RTDS-verified GBCS ones, and
+//   devices on other ZSE revisions may append fields. Budget errors still throw.
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
-import { MAX_DEPTH } from '../wasm/layout.js';
-import { ZCL_ATTRIBUTES, ZCL_STATUS, secondsSince2000, zclCommandName } from './names.js';
+import { toHex } from '../bytes.js';
+import { Budget } from './limits.js';
+import { ZCL_ATTRIBUTES, ZCL_CLUSTERS, ZCL_STATUS, secondsSince2000, zclCommandName } from './names.js';
+import { ZCL_FIELD_WIDTH, zclCommandSpec, type ZclCommandSpec, type ZclFieldSpec, type ZclFieldType, type ZclLayoutItem, type ZclRepeatSpec } from './zclCommands.js';
 import { ByteWriter } from './writer.js';
+
+/**
+ * Upper bound of JS objects the ZCL decoder builds per payload byte (checked by
+ * test/zcl-bounds.test.ts): every node covers at least one byte except zero-width values,
+ * which share one node per collection; a collection or entry adds one array.
+ */
+export const ZCL_OBJECTS_PER_BYTE = 4;
+
+/** Byte position of a tree node. */
+export interface Positioned {
+  /** Byte offset in the frame (decrypted parts: in their plaintext). */
+  readonly offset: number;
+  /** Length in bytes. */
+  readonly length: number;
+}
 
 export interface ZclHeader {
   readonly frameControl: number;
@@ -17,21 +62,48 @@ export interface ZclHeader {
   readonly sequenceNumber: number;
   readonly commandId: number;
   readonly commandName?: string;
+  /** Offset of the frame-control byte (always set on decoded trees). */
+  readonly offset?: number;
+  readonly length?: number;
 }
 
-export function zclHeader(clusterId: number, frameControl: number, sequenceNumber: number, commandId: number): ZclHeader {
-  const name = zclCommandName(clusterId, frameControl, commandId);
-  const h: { -readonly [K in keyof ZclHeader]: ZclHeader[K] } = {
-    frameControl,
-    frameType: (frameControl & 0x03) === 0 ? 'global' : 'cluster-specific',
-    manufacturerSpecific: (frameControl & 0x04) !== 0,
-    direction: (frameControl & 0x08) !== 0 ? 'server-to-client' : 'client-to-server',
-    disableDefaultResponse: (frameControl & 0x10) !== 0,
-    sequenceNumber,
-    commandId,
-  };
-  if (name) h.commandName = name;
-  return h;
+/** The 3-byte ZCL header of a GBZ component. */
+export class ZclHeaderNode implements ZclHeader {
+  readonly length = 3;
+  constructor(
+    readonly clusterId: number,
+    readonly frameControl: number,
+    readonly sequenceNumber: number,
+    readonly commandId: number,
+    readonly offset: number,
+  ) {}
+  get frameType(): 'global' | 'cluster-specific' {
+    return (this.frameControl & 0x03) === 0 ? 'global' : 'cluster-specific';
+  }
+  get manufacturerSpecific(): boolean {
+    return (this.frameControl & 0x04) !== 0;
+  }
+  get direction(): 'client-to-server' | 'server-to-client' {
+    return (this.frameControl & 0x08) !== 0 ? 'server-to-client' : 'client-to-server';
+  }
+  get disableDefaultResponse(): boolean {
+    return (this.frameControl & 0x10) !== 0;
+  }
+  get commandName(): string | undefined {
+    return zclCommandName(this.clusterId, this.frameControl, this.commandId);
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      frameControl: this.frameControl, frameType: this.frameType, manufacturerSpecific: this.manufacturerSpecific, direction: this.direction,
+      disableDefaultResponse: this.disableDefaultResponse, sequenceNumber: this.sequenceNumber, commandId: this.commandId,
+      commandName: this.commandName, offset: this.offset, length: this.length,
+    };
+  }
+}
+
+/** A ZCL header (hand-built trees; decoded trees carry ZclHeaderNode with its offset). */
+export function zclHeader(clusterId: number, frameControl: number, sequenceNumber: number, commandId: number, offset = 0): ZclHeader {
+  return new ZclHeaderNode(clusterId, frameControl, sequenceNumber, commandId, offset);
 }
 
 /** A typed ZCL attribute value. `raw` holds its exact encoding (value bytes after the type). */
@@ -42,25 +114,57 @@ export interface ZclValue {
   /** ISO text of UTCTime values (seconds since 2000-01-01T00:00Z). */
   readonly iso?: string;
   readonly raw: Uint8Array;
+  readonly offset?: number;
+  readonly length?: number;
 }
 
-export interface ZclAttributeId { readonly id: number; readonly name?: string }
+export interface ZclAttributeId { readonly id: number; readonly name?: string; readonly offset?: number; readonly length?: number }
 export interface ZclReadRecord extends ZclAttributeId {
   readonly status: number;
   readonly statusName: string;
   readonly value?: ZclValue;
 }
 export interface ZclWriteRecord extends ZclAttributeId { readonly value: ZclValue }
-export interface ZclStatusRecord { readonly status: number; readonly statusName: string; readonly id?: number; readonly name?: string }
+export interface ZclStatusRecord { readonly status: number; readonly statusName: string; readonly id?: number; readonly name?: string; readonly offset?: number; readonly length?: number }
 
-export type ZclCommand =
+/** One named field of a cluster-specific command (or a repeated group: `entries`). */
+export interface ZclFieldValue {
+  readonly name: string;
+  readonly type: ZclFieldType | 'repeat';
+  /** Integers (and bitmaps, enums, UTC seconds) as numbers; str/zdate/bytes as bytes; null for an invalid str and for repeats. */
+  readonly value: number | Uint8Array | null;
+  readonly entries: readonly ZclEntryValue[] | null;
+  readonly offset?: number;
+  readonly length?: number;
+}
+export interface ZclEntryValue { readonly fields: readonly ZclFieldValue[]; readonly offset?: number; readonly length?: number }
+
+type Pos = { readonly offset?: number; readonly length?: number };
+export type ZclCommand = Pos & (
   | { readonly command: 'read-attributes'; readonly attributes: ZclAttributeId[] }
   | { readonly command: 'read-attributes-response'; readonly records: ZclReadRecord[] }
   | { readonly command: 'write-attributes' | 'write-attributes-undivided' | 'write-attributes-no-response'; readonly records: ZclWriteRecord[] }
   | { readonly command: 'write-attributes-response'; readonly records: ZclStatusRecord[] }
-  | { readonly command: 'default-response'; readonly commandId: number; readonly status: number; readonly statusName: string }
-  /** Cluster-specific (and other global) commands: named, payload kept as bytes. */
-  | { readonly command: 'other'; readonly name?: string; readonly payload: Uint8Array };
+  | {
+      readonly command: 'default-response';
+      readonly commandId: number;
+      readonly status: number;
+      readonly statusName: string;
+      /** Name of the command this Default Response answers (NAMES.md 1.2). */
+      readonly answersCommand?: string;
+    }
+  /** A cluster-specific command GBCS uses, decoded into named fields (zclCommands.ts). */
+  | {
+      readonly command: 'cluster-specific';
+      readonly name: string;
+      /** Snake-case command and cluster names (zcl.<clusterKey>.<key>.<field>). */
+      readonly key: string;
+      readonly clusterKey: string;
+      readonly fields: readonly ZclFieldValue[];
+    }
+  /** Other cluster-specific (and other global) commands: named, payload kept as bytes. */
+  | { readonly command: 'other'; readonly name?: string; readonly payload: Uint8Array; readonly layoutError?: ZclLayoutError }
+);
 
 const TYPE_NAMES: Record<number, string> = {
   0x00: 'nodata', 0x10: 'bool', 0x30: 'enum8', 0x31: 'enum16', 0x38: 'semi', 0x39: 'single', 0x3a: 'double',
@@ -87,75 +191,476 @@ function zclSize(t: number): number {
   if (t === 0x39 || t === 0xe0 || t === 0xe1 || t === 0xe2 || t === 0xea) return 4;
   if (t === 0x3a || t === 0xf0) return 8;
   if (t === 0xf1) return 16;
-  if (t === 0x41 || t === 0x42 || t === 0x43 || t === 0x44 || t === 0x48 || t === 0x4c || t === 0x50 || t === 0x51) return -1;
+  if (t === 0x41 || t === 0x42 || t === 0x48 || t === 0x50 || t === 0x51) return -1;
+  if (t === 0x43 || t === 0x44 || t === 0x4c) return -1;
   return -2;
+}
+/** Fewest bytes an element of type t takes (variable types: their length/count prefix). */
+function minWidth(t: number): number {
+  const s = zclSize(t);
+  if (s >= 0) return s;
+  if (t === 0x41 || t === 0x42) return 1;
+  if (t === 0x43 || t === 0x44 || t === 0x4c) return 2;
+  return 3; // array, set, bag: element type + count
 }
 
 class ZclReader {
   p = 0;
-  constructor(readonly b: Uint8Array, readonly base: number) {}
+  constructor(readonly b: Uint8Array, readonly base: number, readonly budget: Budget) {}
   need(n: number, what: string): void {
     if (this.p + n > this.b.length) throw new GbcsDecodeError('truncated', this.base + this.b.length, `${what} (${n} bytes at ZCL payload offset ${this.p})`);
   }
   u8(what: string): number { this.need(1, what); return this.b[this.p++]!; }
   u16(what: string): number { this.need(2, what); const v = this.b[this.p]! | (this.b[this.p + 1]! << 8); this.p += 2; return v; }
-  take(n: number, what: string): Uint8Array { this.need(n, what); const v = this.b.subarray(this.p, this.p + n); this.p += n; return v; }
 }
 
 // Character strings are read byte-for-byte (latin1): devices put raw identifiers in them.
 const latin1 = new TextDecoder('latin1');
+const UNSET: unknown = Symbol('unset');
 
-function readValue(r: ZclReader, type: number, depth: number): ZclValue {
-  if (depth > MAX_DEPTH) throw new GbcsDecodeError('nesting-too-deep', r.base + r.p, `ZCL values nested at most ${MAX_DEPTH} levels deep`);
+/** Little-endian unsigned integer of 1-6 bytes (exact in a double). */
+function uintLE(b: Uint8Array, p: number, n: number): number {
+  let v = 0;
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + b[p + i]!;
+  return v;
+}
+
+/** A decoded ZCL attribute value (Read Attributes Response, Write Attributes). */
+export class ZclValueNode implements ZclValue {
+  #b: Uint8Array;
+  #p: number;
+  #v: unknown;
+  constructor(
+    readonly dataType: number,
+    b: Uint8Array,
+    p: number,
+    /** Offset of the value bytes (after the type byte) in the frame. */
+    readonly offset: number,
+    readonly length: number,
+    items: ZclValueNode[] | null,
+  ) {
+    this.#b = b;
+    this.#p = p;
+    this.#v = items ?? UNSET;
+  }
+  get dataTypeName(): string {
+    return TYPE_NAMES[this.dataType] ?? `0x${this.dataType.toString(16)}`;
+  }
+  /** The exact value bytes (after the type byte). */
+  get raw(): Uint8Array {
+    return this.#b.subarray(this.#p, this.#p + this.length);
+  }
+  get value(): ZclValue['value'] {
+    if (this.#v === UNSET) this.#v = this.#compute();
+    return this.#v as ZclValue['value'];
+  }
+  get iso(): string | undefined {
+    return this.dataType === 0xe2 ? secondsSince2000(this.value as number) : undefined;
+  }
+  #compute(): ZclValue['value'] {
+    const t = this.dataType;
+    const b = this.#b;
+    const p = this.#p;
+    const size = zclSize(t);
+    if (size === 0) return null;
+    if (size < 0) {
+      // strings: length prefix then bytes; 0xFF / 0xFFFF length = invalid (absent) string
+      const long = t === 0x43 || t === 0x44;
+      const hdr = long ? 2 : 1;
+      const len = long ? b[p]! | (b[p + 1]! << 8) : b[p]!;
+      if (len === (long ? 0xffff : 0xff)) return null;
+      const bytes = b.subarray(p + hdr, p + hdr + len);
+      return t === 0x42 || t === 0x44 ? latin1.decode(bytes) : bytes;
+    }
+    if (t === 0x10) return b[p] === 0xff ? null : b[p] !== 0;
+    if (t === 0x39 || t === 0x3a) {
+      const dv = new DataView(b.buffer, b.byteOffset + p, size);
+      return t === 0x39 ? dv.getFloat32(0, true) : dv.getFloat64(0, true);
+    }
+    if (t === 0xf0 || t === 0xf1 || t === 0x38 || (t >= 0x08 && t <= 0x0f)) return b.subarray(p, p + size);
+    const signed = t >= 0x28 && t <= 0x2f;
+    if (size <= 6) {
+      let v = uintLE(b, p, size);
+      if (signed && (b[p + size - 1]! & 0x80) !== 0) v -= 2 ** (8 * size);
+      return v;
+    }
+    let n = 0n;
+    for (let i = size - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[p + i]!);
+    if (signed && (b[p + size - 1]! & 0x80) !== 0) n -= 1n << BigInt(8 * size);
+    return n;
+  }
+  toJSON(): Record<string, unknown> {
+    return { dataType: this.dataType, dataTypeName: this.dataTypeName, value: this.value, iso: this.iso, raw: this.raw, offset: this.offset, length: this.length };
+  }
+}
+
+function readValue(r: ZclReader, type: number, depth: number): ZclValueNode {
+  const budget = r.budget;
+  budget.depth(depth, r.base + r.p);
   const start = r.p;
   const size = zclSize(type);
-  const dataTypeName = TYPE_NAMES[type] ?? `0x${type.toString(16)}`;
   if (size === -2) throw new GbcsDecodeError('zcl-data-type', r.base + r.p - 1, 'a ZCL data type (Cluster Library table 2-10)', `0x${type.toString(16)}`);
-  let value: ZclValue['value'];
-  let iso: string | undefined;
+  let items: ZclValueNode[] | null = null;
   if (size >= 0) {
-    const v = r.take(size, `ZCL ${dataTypeName} value`);
-    const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
-    if (size === 0) value = null;
-    else if (type === 0x10) value = v[0] === 0xff ? null : v[0] !== 0;
-    else if (type === 0x39) value = dv.getFloat32(0, true);
-    else if (type === 0x3a) value = dv.getFloat64(0, true);
-    else if (type === 0xf0 || type === 0xf1 || type === 0x38 || (type >= 0x08 && type <= 0x0f)) value = v;
-    else {
-      let n = 0n;
-      for (let i = size - 1; i >= 0; i--) n = (n << 8n) | BigInt(v[i]!);
-      if (type >= 0x28 && type <= 0x2f && (v[size - 1]! & 0x80) !== 0) n -= 1n << BigInt(8 * size);
-      value = size <= 6 ? Number(n) : n;
-      if (type === 0xe2) iso = secondsSince2000(Number(n));
-    }
-  } else if (type >= 0x41 && type <= 0x44) {
+    r.need(size, `ZCL ${TYPE_NAMES[type] ?? type} value`);
+    r.p += size;
+  } else if (type === 0x41 || type === 0x42 || type === 0x43 || type === 0x44) {
     const long = type >= 0x43;
     const len = long ? r.u16('ZCL string length') : r.u8('ZCL string length');
-    // 0xFF / 0xFFFF marks an invalid (absent) string: no bytes follow.
-    const invalid = len === (long ? 0xffff : 0xff);
-    const bytes = invalid ? new Uint8Array(0) : r.take(len, 'ZCL string');
-    value = invalid ? null : type === 0x42 || type === 0x44 ? latin1.decode(bytes) : bytes;
-  } else {
-    const items: ZclValue[] = [];
-    if (type === 0x4c) {
-      const n = r.u16('ZCL structure count');
-      for (let i = 0; i < n && n !== 0xffff; i++) items.push(readValue(r, r.u8('ZCL element type'), depth + 1));
-    } else {
-      const et = r.u8('ZCL array element type');
-      const n = r.u16('ZCL array count');
-      for (let i = 0; i < n && n !== 0xffff; i++) items.push(readValue(r, et, depth + 1));
+    if (len !== (long ? 0xffff : 0xff)) {
+      r.need(len, 'ZCL string');
+      r.p += len;
     }
-    value = items;
+  } else {
+    let et: number;
+    let n: number;
+    if (type === 0x4c) {
+      et = -1;
+      n = r.u16('ZCL structure count');
+    } else {
+      et = r.u8('ZCL array element type');
+      n = r.u16('ZCL array count');
+      if (zclSize(et) === -2) throw new GbcsDecodeError('zcl-data-type', r.base + r.p - 3, 'a ZCL data type (Cluster Library table 2-10)', `0x${et.toString(16)}`);
+    }
+    if (n === 0xffff) n = 0; // invalid collection: no elements follow
+    // Count, then check the bytes can hold them, before allocating anything.
+    const at = r.base + r.p;
+    budget.take(n, at);
+    const least = type === 0x4c ? 1 : minWidth(et);
+    if (n * least > r.b.length - r.p) throw new GbcsDecodeError('truncated', r.base + r.b.length, `${n} ZCL elements of at least ${least} bytes each`);
+    items = new Array<ZclValueNode>(n);
+    if (et >= 0 && least === 0) {
+      // Zero-width elements: one shared node (same offset, length 0) for all of them.
+      const shared = n > 0 ? new ZclValueNode(et, r.b, r.p, r.base + r.p, 0, null) : undefined;
+      for (let i = 0; i < n; i++) items[i] = shared!;
+    } else {
+      for (let i = 0; i < n; i++) items[i] = readValue(r, et >= 0 ? et : r.u8('ZCL element type'), depth + 1);
+    }
   }
-  const out: { -readonly [K in keyof ZclValue]: ZclValue[K] } = { dataType: type, dataTypeName, value, raw: r.b.subarray(start, r.p) };
-  if (iso) out.iso = iso;
-  return out;
+  return new ZclValueNode(type, r.b, start, r.base + start, r.p - start, items);
 }
 
 const statusName = (s: number) => ZCL_STATUS[s] ?? `0x${s.toString(16).padStart(2, '0')}`;
-function attr(clusterId: number, id: number): ZclAttributeId {
-  const name = ZCL_ATTRIBUTES[clusterId]?.[id];
-  return name ? { id, name } : { id };
+
+/** Attribute id (Read Attributes), status record (Write Attributes Response) and read/write records. */
+export class ZclAttributeRecord implements ZclReadRecord {
+  constructor(
+    readonly clusterId: number,
+    readonly id: number,
+    /** Status byte; -1 where the record has none (Read Attributes, Write Attributes). */
+    readonly status: number,
+    /** The value (Read Attributes Response with SUCCESS, Write Attributes); undefined otherwise. */
+    readonly value: ZclValueNode | undefined,
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+  get name(): string | undefined {
+    return ZCL_ATTRIBUTES[this.clusterId]?.[this.id];
+  }
+  get statusName(): string {
+    return this.status < 0 ? '' : statusName(this.status);
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id, name: this.name, status: this.status < 0 ? undefined : this.status, statusName: this.status < 0 ? undefined : this.statusName,
+      value: this.value, offset: this.offset, length: this.length,
+    };
+  }
+}
+/** A Write Attributes Response status record (its attribute id is absent in the all-success form). */
+export class ZclStatusNode implements ZclStatusRecord {
+  constructor(readonly clusterId: number, readonly status: number, readonly id: number | undefined, readonly offset: number, readonly length: number) {}
+  get name(): string | undefined {
+    return this.id === undefined ? undefined : ZCL_ATTRIBUTES[this.clusterId]?.[this.id];
+  }
+  get statusName(): string {
+    return statusName(this.status);
+  }
+  toJSON(): Record<string, unknown> {
+    return { status: this.status, statusName: this.statusName, id: this.id, name: this.name, offset: this.offset, length: this.length };
+  }
+}
+
+// ---- cluster-specific commands: fields from the tables ----
+
+const NO_ENTRIES = null;
+
+/** One named field of a cluster-specific command; `type: 'repeat'` nodes hold `entries`. */
+export class ZclField implements ZclFieldValue {
+  #spec: ZclFieldSpec | ZclRepeatSpec | null;
+  #b: Uint8Array;
+  #p: number;
+  #n: number;
+  constructor(
+    readonly name: string,
+    readonly type: ZclFieldType | 'repeat',
+    spec: ZclFieldSpec | ZclRepeatSpec | null,
+    b: Uint8Array,
+    p: number,
+    n: number,
+    readonly offset: number,
+    readonly length: number,
+    readonly entries: ZclEntry[] | null,
+  ) {
+    this.#spec = spec;
+    this.#b = b;
+    this.#p = p;
+    this.#n = n;
+  }
+  /** The human name (NAMES.md), e.g. 'Credit Adjustment Value'. */
+  get label(): string {
+    return this.#spec?.label ?? this.name;
+  }
+  /** Numbers for integers, bitmaps, enums and UTC seconds; bytes for str (null if invalid), zdate and bytes; null for repeats. */
+  get value(): number | Uint8Array | null {
+    const t = this.type;
+    if (t === 'repeat') return null;
+    if (t === 'str') return this.#n < 0 ? null : this.#b.subarray(this.#p + 1, this.#p + this.length);
+    if (t === 'zdate' || t === 'bytes') return this.#b.subarray(this.#p, this.#p + this.length);
+    return this.#n;
+  }
+  /** Text of str fields (latin1, byte for byte). */
+  get text(): string | undefined {
+    if (this.type !== 'str' || this.#n < 0) return undefined;
+    return latin1.decode(this.#b.subarray(this.#p + 1, this.#p + this.length));
+  }
+  /** Hex of the bytes (str: the string bytes; others: the field's wire bytes). */
+  get hex(): string {
+    const v = this.value;
+    return toHex(v instanceof Uint8Array ? v : this.#b.subarray(this.#p, this.#p + this.length));
+  }
+  /** ISO time of UTC fields (seconds since 2000-01-01T00:00Z). */
+  get iso(): string | undefined {
+    return this.type === 'utc' ? secondsSince2000(this.#n) : undefined;
+  }
+  /** ZCL date as YYYY-MM-DD with `*` for wildcard parts, plus the day of week when set (e.g. '*-12-25'). */
+  get date(): string | undefined {
+    if (this.type !== 'zdate') return undefined;
+    const b = this.#b;
+    const p = this.#p;
+    const part = (v: number, w: number, add = 0) => (v === 0xff ? '*' : String(v + add).padStart(w, '0'));
+    const dow = b[p + 3]!;
+    return `${part(b[p]!, 4, 1900)}-${part(b[p + 1]!, 2)}-${part(b[p + 2]!, 2)}${dow === 0xff ? '' : ` (day ${dow})`}`;
+  }
+  /** Names of the value: the enumeration name, the set bits of a bitmap, or 'now' / 'cancel' for special UTC values. */
+  get valueName(): string | undefined {
+    const t = this.type;
+    const names = this.#spec?.kind === 'field' ? this.#spec.values : undefined;
+    if (t === 'utc') return this.#n === 0 ? 'now' : this.#n >= 0xfffffffe ? 'cancel' : undefined;
+    if (!names) return undefined;
+    if (t === 'enum8') return names[this.#n];
+    if (t === 'map8' || t === 'map16' || t === 'map32') {
+      const set: string[] = [];
+      for (let bit = 0; bit < 32; bit++) if ((this.#n / 2 ** bit) & 1 && names[bit]) set.push(names[bit]!);
+      return set.join(', ');
+    }
+    return undefined;
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name, label: this.label, type: this.type, value: this.value, text: this.text, iso: this.iso, date: this.date,
+      valueName: this.valueName, entries: this.entries, offset: this.offset, length: this.length,
+    };
+  }
+}
+
+/** One entry of a repeated group. */
+export class ZclEntry implements ZclEntryValue {
+  constructor(readonly fields: ZclField[], readonly offset: number, readonly length: number) {}
+  /** The field named `name` (undefined when absent). */
+  field(name: string): ZclField | undefined {
+    for (const f of this.fields) if (f.name === name) return f;
+    return undefined;
+  }
+  toJSON(): Record<string, unknown> {
+    return { fields: this.fields, offset: this.offset, length: this.length };
+  }
+}
+
+/** A cluster-specific command GBCS uses, decoded into named fields. */
+export class ZclClusterCommand {
+  readonly command = 'cluster-specific' as const;
+  #spec: ZclCommandSpec;
+  #b: Uint8Array;
+  constructor(spec: ZclCommandSpec, b: Uint8Array, readonly fields: ZclField[], readonly offset: number, readonly length: number) {
+    this.#spec = spec;
+    this.#b = b;
+  }
+  get name(): string { return this.#spec.name; }
+  get key(): string { return this.#spec.key; }
+  get clusterKey(): string { return this.#spec.clusterKey; }
+  get clusterId(): number { return this.#spec.clusterId; }
+  /** The layout this command was read with (VERIFIED / UNCONFIRMED and its decision). */
+  get spec(): ZclCommandSpec { return this.#spec; }
+  /** The payload bytes (after the ZCL header). */
+  get payload(): Uint8Array { return this.#b; }
+  /** The top-level field named `name` (undefined when absent). */
+  field(name: string): ZclField | undefined {
+    for (const f of this.fields) if (f.name === name) return f;
+    return undefined;
+  }
+  toJSON(): Record<string, unknown> {
+    return { command: this.command, name: this.name, key: this.key, clusterKey: this.clusterKey, fields: this.fields, offset: this.offset, length: this.length };
+  }
+}
+
+function fieldValueAt(fields: ZclField[], name: string, at: number, base: number): number {
+  for (let i = fields.length - 1; i >= 0; i--) {
+    const f = fields[i]!;
+    if (f.name === name) return f.type === 'repeat' || f.type === 'str' ? -1 : (f.value as number);
+  }
+  throw new GbcsDecodeError('zcl-layout', base + at, `field ${name} before its use (zclCommands.ts)`);
+}
+
+function readField(r: ZclReader, s: ZclFieldSpec): ZclField {
+  const p = r.p;
+  const t = s.type;
+  const b = r.b;
+  let n = 0;
+  let len: number;
+  switch (t) {
+    case 'str': {
+      const l = r.u8(`${s.label} length`);
+      if (l === 0xff) { n = -1; len = 1; break; }
+      r.need(l, s.label);
+      r.p += l;
+      len = l + 1;
+      n = l;
+      break;
+    }
+    case 'bytes':
+      len = b.length - p;
+      r.p = b.length;
+      break;
+    default: {
+      len = ZCL_FIELD_WIDTH[t];
+      r.need(len, s.label);
+      if (t === 'i32') n = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24));
+      else if (t !== 'zdate') n = uintLE(b, p, len);
+      r.p += len;
+    }
+  }
+  return new ZclField(s.name, t, s, b, p, n, r.base + p, len, NO_ENTRIES);
+}
+
+function readItems(r: ZclReader, items: readonly ZclLayoutItem[], out: ZclField[], depth: number): void {
+  r.budget.take(items.length, r.base + r.p);
+  for (const it of items) {
+    switch (it.kind) {
+      case 'field':
+        out.push(readField(r, it));
+        break;
+      case 'repeat': {
+        const start = r.p;
+        r.budget.depth(depth + 1, r.base + r.p);
+        let entries: ZclEntry[];
+        if (it.count.from === 'to-end') {
+          entries = [];
+          while (r.p < r.b.length) entries.push(readEntry(r, it, depth + 1));
+        } else {
+          let n = fieldValueAt(out, it.count.field, r.p, r.base);
+          if (it.count.from === 'low-nibble') n &= 0x0f;
+          if (n * it.minEntry > r.b.length - r.p) throw new GbcsDecodeError('truncated', r.base + r.b.length, `${n} ${it.label} entries of ${it.minEntry} bytes`);
+          r.budget.take(n, r.base + r.p);
+          entries = new Array<ZclEntry>(n);
+          for (let i = 0; i < n; i++) entries[i] = readEntry(r, it, depth + 1);
+        }
+        out.push(new ZclField(it.name, 'repeat', it, r.b, start, entries.length, r.base + start, r.p - start, entries));
+        break;
+      }
+      case 'switch': {
+        const v = fieldValueAt(out, it.on, r.p, r.base);
+        const chosen = it.cases[v];
+        if (chosen) readItems(r, chosen, out, depth);
+        else {
+          r.budget.take(1, r.base + r.p);
+          out.push(readField(r, { kind: 'field', name: it.otherwise, label: it.otherwise, type: 'bytes' }));
+        }
+        break;
+      }
+      case 'optional':
+        if (r.p < r.b.length) readItems(r, it.fields, out, depth);
+        break;
+    }
+  }
+}
+
+function readEntry(r: ZclReader, it: ZclRepeatSpec, depth: number): ZclEntry {
+  const start = r.p;
+  r.budget.take(1, r.base + r.p);
+  const fields: ZclField[] = [];
+  readItems(r, it.fields, fields, depth);
+  return new ZclEntry(fields, r.base + start, r.p - start);
+}
+
+// ---- Default Response: the command it answers ----
+
+/** Name of the command a Default Response (with this frame control) answers. */
+export function answeredCommandName(clusterId: number, frameControl: number, commandId: number): string | undefined {
+  if (commandId === 0xff) return 'not executed (an earlier component failed)';
+  // GCS20r (NAMES.md 1.2): FC 0x08 answering the S2C Get Event Configuration of cluster 0x0708.
+  if (clusterId === 0x0708 && commandId === 0x05 && (frameControl & 0x08) !== 0) return zclCommandName(clusterId, 0x09, commandId);
+  // Otherwise the answered command travelled the opposite way, cluster-specific.
+  return zclCommandName(clusterId, (frameControl & 0x08) !== 0 ? 0x01 : 0x09, commandId);
+}
+
+/** A Default Response (global 0x0B). */
+export class ZclDefaultResponse {
+  readonly command = 'default-response' as const;
+  constructor(
+    readonly clusterId: number,
+    readonly frameControl: number,
+    readonly commandId: number,
+    readonly status: number,
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+  get statusName(): string {
+    return statusName(this.status);
+  }
+  get answersCommand(): string | undefined {
+    return answeredCommandName(this.clusterId, this.frameControl, this.commandId);
+  }
+  toJSON(): Record<string, unknown> {
+    return { command: this.command, commandId: this.commandId, answersCommand: this.answersCommand, status: this.status, statusName: this.statusName, offset: this.offset, length: this.length };
+  }
+}
+
+/** Global commands with a list of records/attributes (fixed shape for every kind). */
+class ZclGlobalList {
+  constructor(
+    readonly command: 'read-attributes' | 'read-attributes-response' | 'write-attributes' | 'write-attributes-undivided' | 'write-attributes-no-response' | 'write-attributes-response',
+    readonly records: ZclAttributeRecord[] | ZclStatusNode[],
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+  /** Read Attributes: the attribute ids read (the same records). */
+  get attributes(): ZclAttributeRecord[] {
+    return this.records as ZclAttributeRecord[];
+  }
+  toJSON(): Record<string, unknown> {
+    const list = this.command === 'read-attributes' ? 'attributes' : 'records';
+    return { command: this.command, [list]: this.records, offset: this.offset, length: this.length };
+  }
+}
+
+/** Where a cluster-specific payload stopped fitting its table layout. */
+export interface ZclLayoutError {
+  readonly code: string;
+  readonly offset: number;
+  readonly expected: string;
+}
+
+class ZclOther {
+  readonly command = 'other' as const;
+  constructor(
+    readonly name: string | undefined,
+    readonly payload: Uint8Array,
+    readonly offset: number,
+    readonly length: number,
+    /** Set when a laid-out command's bytes did not fit its layout (see the decision above). */
+    readonly layoutError: ZclLayoutError | undefined = undefined,
+  ) {}
 }
 
 const WRITE_KINDS: Record<number, 'write-attributes' | 'write-attributes-undivided' | 'write-attributes-no-response'> = {
@@ -164,79 +669,139 @@ const WRITE_KINDS: Record<number, 'write-attributes' | 'write-attributes-undivid
 
 /**
  * Decodes a clear ZCL payload (after the 3-byte ZCL header) for the given cluster and
- * header. Error offsets are `offsetBase` + the position in `payload`.
+ * header. Node offsets and error offsets are `offsetBase` + the position in `payload`.
+ * `budget` bounds the nodes and depth of the whole decode (one per payload).
  */
 export function decodeZclPayload(
   payload: Uint8Array,
   header: { clusterId: number; frameControl: number; commandId: number },
   offsetBase = 0,
+  budget: Budget = new Budget(),
 ): ZclCommand {
   const { clusterId, frameControl, commandId } = header;
-  const r = new ZclReader(payload, offsetBase);
-  let out: ZclCommand;
-  if ((frameControl & 0x03) !== 0 || (frameControl & 0x04) !== 0) {
-    const name = zclCommandName(clusterId, frameControl, commandId);
-    return { command: 'other', ...(name ? { name } : {}), payload };
+  const r = new ZclReader(payload, offsetBase, budget);
+  const len = payload.length;
+  budget.take(1, offsetBase);
+  if ((frameControl & 0x04) !== 0) return new ZclOther(zclCommandName(clusterId, frameControl, commandId), payload, offsetBase, len);
+  if ((frameControl & 0x03) !== 0) {
+    const spec = zclCommandSpec(clusterId, frameControl, commandId);
+    if (!spec) return new ZclOther(zclCommandName(clusterId, frameControl, commandId), payload, offsetBase, len);
+    const fields: ZclField[] = [];
+    try {
+      readItems(r, spec.layout, fields, 1);
+      if (r.p !== len) throw new GbcsDecodeError('payload-trailing-bytes', offsetBase + r.p, `end of the ZCL ${spec.name} payload`);
+    } catch (e) {
+      if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
+      return new ZclOther(spec.name, payload, offsetBase, len, { code: e.code, offset: e.offset, expected: e.expected });
+    }
+    return new ZclClusterCommand(spec, payload, fields, offsetBase, len);
   }
+  let out: ZclCommand;
   switch (commandId) {
     case 0x00: {
-      const attributes: ZclAttributeId[] = [];
-      while (r.p < payload.length) attributes.push(attr(clusterId, r.u16('attribute id')));
-      out = { command: 'read-attributes', attributes };
+      if (len & 1) r.need(len + 1, 'attribute id');
+      budget.take(len >> 1, offsetBase);
+      const records = new Array<ZclAttributeRecord>(len >> 1);
+      for (let i = 0; r.p < len; i++) {
+        const at = r.p;
+        records[i] = new ZclAttributeRecord(clusterId, r.u16('attribute id'), -1, undefined, offsetBase + at, 2);
+      }
+      out = new ZclGlobalList('read-attributes', records, offsetBase, len) as unknown as ZclCommand;
       break;
     }
     case 0x01: {
-      const records: ZclReadRecord[] = [];
-      while (r.p < payload.length) {
-        const a = attr(clusterId, r.u16('attribute id')) as { -readonly [K in keyof ZclReadRecord]: ZclReadRecord[K] };
+      const records: ZclAttributeRecord[] = [];
+      while (r.p < len) {
+        const at = r.p;
+        budget.take(2, offsetBase + at);
+        const id = r.u16('attribute id');
         const status = r.u8('attribute status');
-        a.status = status;
-        a.statusName = statusName(status);
-        if (status === 0) a.value = readValue(r, r.u8('attribute data type'), 1);
-        records.push(a);
+        const value = status === 0 ? readValue(r, r.u8('attribute data type'), 1) : undefined;
+        records.push(new ZclAttributeRecord(clusterId, id, status, value, offsetBase + at, r.p - at));
       }
-      out = { command: 'read-attributes-response', records };
+      out = new ZclGlobalList('read-attributes-response', records, offsetBase, len) as unknown as ZclCommand;
       break;
     }
     case 0x02: case 0x03: case 0x05: {
-      const records: ZclWriteRecord[] = [];
-      while (r.p < payload.length) {
-        const a = attr(clusterId, r.u16('attribute id'));
-        records.push({ ...a, value: readValue(r, r.u8('attribute data type'), 1) });
+      const records: ZclAttributeRecord[] = [];
+      while (r.p < len) {
+        const at = r.p;
+        budget.take(2, offsetBase + at);
+        const id = r.u16('attribute id');
+        records.push(new ZclAttributeRecord(clusterId, id, -1, readValue(r, r.u8('attribute data type'), 1), offsetBase + at, r.p - at));
       }
-      out = { command: WRITE_KINDS[commandId]!, records };
+      out = new ZclGlobalList(WRITE_KINDS[commandId]!, records, offsetBase, len) as unknown as ZclCommand;
       break;
     }
     case 0x04: {
-      const records: ZclStatusRecord[] = [];
+      const records: ZclStatusNode[] = [];
       // A single SUCCESS status byte means every write succeeded.
-      if (payload.length === 1) records.push({ status: r.u8('status'), statusName: statusName(payload[0]!) });
-      else while (r.p < payload.length) {
+      if (len === 1) records.push(new ZclStatusNode(clusterId, r.u8('status'), undefined, offsetBase, 1));
+      else while (r.p < len) {
+        const at = r.p;
+        budget.take(1, offsetBase + at);
         const status = r.u8('status');
-        const a = attr(clusterId, r.u16('attribute id'));
-        records.push({ status, statusName: statusName(status), ...a });
+        records.push(new ZclStatusNode(clusterId, status, r.u16('attribute id'), offsetBase + at, 3));
       }
-      out = { command: 'write-attributes-response', records };
+      out = new ZclGlobalList('write-attributes-response', records, offsetBase, len) as unknown as ZclCommand;
       break;
     }
     case 0x0b: {
       const cmd = r.u8('command id');
-      const status = r.u8('status');
-      out = { command: 'default-response', commandId: cmd, status, statusName: statusName(status) };
+      out = new ZclDefaultResponse(clusterId, frameControl, cmd, r.u8('status'), offsetBase, 2);
       break;
     }
-    default: {
-      const name = zclCommandName(clusterId, frameControl, commandId);
-      return { command: 'other', ...(name ? { name } : {}), payload };
-    }
+    default:
+      return new ZclOther(zclCommandName(clusterId, frameControl, commandId), payload, offsetBase, len);
   }
-  if (r.p !== payload.length) throw new GbcsDecodeError('payload-trailing-bytes', offsetBase + r.p, `end of the ZCL ${out.command} payload`);
+  if (r.p !== len) throw new GbcsDecodeError('payload-trailing-bytes', offsetBase + r.p, `end of the ZCL ${out.command} payload`);
   return out;
 }
+
+// ---- encoding ----
 
 function writeValue(w: ByteWriter, v: ZclValue, what: string): void {
   if (!(v.raw instanceof Uint8Array)) throw new GbcsEncodeError(what, 'ZCL values are encoded from `raw` (their exact bytes)');
   w.bytes(v.raw);
+}
+
+const latin1Bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+
+function writeFields(w: ByteWriter, fields: readonly ZclFieldValue[], what: string): void {
+  for (const f of fields) {
+    const at = `${what}.${f.name}`;
+    if (f.type === 'repeat') {
+      for (const e of f.entries ?? []) writeFields(w, e.fields, at);
+      continue;
+    }
+    const v = f.value as unknown;
+    switch (f.type) {
+      case 'str': {
+        if (v === null) { w.u8(0xff); break; }
+        const bytes = typeof v === 'string' ? latin1Bytes(v) : v;
+        if (!(bytes instanceof Uint8Array) || bytes.length > 0xfe) throw new GbcsEncodeError(at, 'a ZCL string of at most 254 bytes (Uint8Array or text)');
+        w.u8(bytes.length).bytes(bytes);
+        break;
+      }
+      case 'zdate': case 'bytes':
+        if (!(v instanceof Uint8Array) || (f.type === 'zdate' && v.length !== 4)) throw new GbcsEncodeError(at, f.type === 'zdate' ? '4 bytes' : 'bytes');
+        w.bytes(v);
+        break;
+      default: {
+        const width = ZCL_FIELD_WIDTH[f.type];
+        if (typeof v !== 'number' || !Number.isInteger(v)) throw new GbcsEncodeError(at, `an integer (${f.type})`);
+        const signed = f.type === 'i32';
+        const lo = signed ? -(2 ** 31) : 0;
+        const hi = signed ? 2 ** 31 - 1 : 2 ** (8 * width) - 1;
+        if (v < lo || v > hi) throw new GbcsEncodeError(at, `${f.type} in ${lo}..${hi}, got ${v}`);
+        let x = v < 0 ? v + 2 ** 32 : v;
+        for (let i = 0; i < width; i++) {
+          w.u8(x % 256);
+          x = Math.floor(x / 256);
+        }
+      }
+    }
+  }
 }
 
 /** Encodes a ZCL payload (after the ZCL header). */
@@ -271,6 +836,9 @@ export function encodeZclPayload(c: ZclCommand): Uint8Array {
     case 'default-response':
       w.u8(c.commandId).u8(c.status);
       break;
+    case 'cluster-specific':
+      writeFields(w, c.fields, `zcl.${c.clusterKey}.${c.key}`);
+      break;
     case 'other':
       w.bytes(c.payload);
       break;
@@ -278,3 +846,5 @@ export function encodeZclPayload(c: ZclCommand): Uint8Array {
   return w.finish();
 }
 
+/** Name of a ZCL cluster (undefined when unknown). */
+export const zclClusterName = (clusterId: number): string | undefined => ZCL_CLUSTERS[clusterId];

@@ -1,5 +1,6 @@
 // Encrypted (sensitive) content, GBCS.md 1.7 (VERIFIED on RTDS ECS17b, GCS13a, GCS16b):
-// GBZ components with control bit 0x02 and DLMS get_protected_attributes results carry
+// GBZ components with control bit 0x02, DLMS get_protected_attributes results and the
+// ECS68 alert's ciphered block (data-notification, see alertCipheredBlock) carry
 // `31 ‖ IC(4) ‖ ciphertext ‖ tag(12)`, AES-128-GCM under the KDF key with CRA byte 04,
 // agreed between the originator (device) and the remote party the content is for (see
 // encryptionParties).
@@ -85,10 +86,31 @@ function protectedStrings(d: DlmsData, found: DlmsOctetString[]): void {
 }
 
 /**
+ * The ciphered block of an ECS68 billing-data-log alert (GBCS.md 1.7; NAMES.md 2.5,
+ * message code 0x0061, alert 0x8F0A): the data-notification body is
+ * structure{alert code, time stamp, array{protection parameters}, octet-string}, so the
+ * protection parameters and the blob are the last two elements of the alert structure
+ * rather than an IC 30 structure{array, octet-string} of their own.
+ *
+ *   0F <invoke(4)> 00 02 04  12 8F0A  09 0C <date-time>  01 01 02 02 ..  09 81 nn 31 <IC(4)> <ciphertext> <tag(12)>
+ *
+ * Decision (the RTDS subset carries no ECS68 frame): matched by shape on any
+ * data-notification body, not by message code: a structure of at least 4 elements
+ * ending in an array and an octet-string `31 ‖ IC ‖ ... ‖ tag(12)` (>= 17 bytes).
+ */
+function alertCipheredBlock(body: DlmsData): DlmsOctetString | undefined {
+  if (body.type !== 'structure' || body.protectedAttributes || body.items.length < 4) return undefined;
+  const pp = body.items[body.items.length - 2]!;
+  const ct = body.items[body.items.length - 1]!;
+  return pp.type === 'array' && ct.type === 'octet-string' && ct.bytes.length >= MIN_BLOB && ct.bytes[0] === 0x31 ? ct : undefined;
+}
+
+/**
  * The encrypted nodes of a payload tree decoded from `frame`'s content. GBZ: every
  * component whose control byte has bit 0x02. DLMS: get_protected_attributes results in
- * access-response data and data-notification bodies (GBCS.md 1.7: responses and the
- * ECS68 alert; requests never carry them, so their data is not searched). ASN.1 content
+ * access-response data and data-notification bodies, and the ECS68 alert's ciphered
+ * block (alertCipheredBlock) (GBCS.md 1.7: responses and the ECS68 alert; requests never
+ * carry them, so their data is not searched). ASN.1 content
  * is never encrypted (GBCS.md 1.7 UNCONFIRMED; decision: not searched).
  */
 function encryptedNodes(frame: GbcsFrame, p: DecodedPayload): EncryptedNode[] {
@@ -102,7 +124,11 @@ function encryptedNodes(frame: GbcsFrame, p: DecodedPayload): EncryptedNode[] {
   } else if (p.format === 'DLMS' && p.type !== 'access-request') {
     const found: DlmsOctetString[] = [];
     if (p.type === 'access-response') for (const d of p.data) protectedStrings(d, found);
-    else protectedStrings(p.body, found);
+    else {
+      protectedStrings(p.body, found);
+      const block = alertCipheredBlock(p.body);
+      if (block) found.push(block);
+    }
     found.forEach((s, index) => {
       out.push({ loc: { kind: 'dlms-protected', offset: offsetIn(frame, s.bytes), length: s.bytes.length, index }, blob: s.bytes, node: s });
     });

@@ -12,9 +12,9 @@ import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLi
 
 /** Exit status when a plan or a package is refused for a stated reason. */
 
-const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--json]
-       gbcs fw track [--devices <file.json>] [--repo <file>] [--json] [--max-line BYTES] <frames-file | ->
-       gbcs fw package build --premises <file.json> --design per-bridge|bridge3-carries-bridge4 --out <file> <image>...
+const USAGE = `gbcs fw plan --repo <file.json|file.csv> --from <entry id> --to <entry id> [--reading alternatives|sequence] [--json]
+       gbcs fw track [--devices <file.json>] [--repo <file>] [--retried-cs06] [--json] [--max-line BYTES] <frames-file | ->
+       gbcs fw package build --premises <file.json> --design per-bridge|bridge3-carries-bridge4|bridge1-orchestrates --out <file> <image>...
        gbcs fw package split --premises <file.json> [--out-dir <dir>] [--json] <package>
 exit status: 0 ok, 1 usage, 2 malformed input, 3 plan or package refused`;
 
@@ -31,18 +31,21 @@ function loadRepository(path: string): FirmwareRepository {
 }
 
 async function plan(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['repo', 'from', 'to'], booleans: ['json'] });
+  const { flags, positional } = parseArgs(args, { values: ['repo', 'from', 'to', 'reading'], booleans: ['json'] });
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
+  const reading = flags.get('reading') ?? 'alternatives';
+  if (reading !== 'alternatives' && reading !== 'sequence') throw new UsageError('--reading must be alternatives or sequence');
   const repo = loadRepository(need(flags, 'repo'));
-  const p = planUpgrade(repo, need(flags, 'from'), need(flags, 'to'));
+  const p = planUpgrade(repo, need(flags, 'from'), need(flags, 'to'), { reading });
   if (flags.has('json')) {
-    io.stdout.write(`${JSON.stringify(p.ok ? { ok: true, steps: p.steps } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`);
+    io.stdout.write(`${JSON.stringify(p.ok ? { ok: true, steps: p.steps, warnings: p.warnings.map((w) => ({ kind: w.kind, entryId: w.entry.entryId, message: w.message })) } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`);
     return p.ok ? EXIT_OK : EXIT_CHECK_FAILED;
   }
   if (!p.ok) {
     io.stderr.write(`gbcs fw plan: refused: ${p.error.message}\n`);
     return EXIT_CHECK_FAILED;
   }
+  for (const w of p.warnings) io.stderr.write(`gbcs fw plan: warning: ${w.message}\n`);
   if (p.steps.length === 0) io.stdout.write(`${p.current.entryId} is already the target: nothing to apply\n`);
   let from = p.current;
   p.steps.forEach((s, i) => {
@@ -67,10 +70,10 @@ function stateLine(s: DeviceFirmwareState): string {
 }
 
 async function track(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['devices', 'repo', 'max-line'], booleans: ['json'] });
+  const { flags, positional } = parseArgs(args, { values: ['devices', 'repo', 'max-line'], booleans: ['json', 'retried-cs06'] });
   if (positional.length !== 1) throw new UsageError('give one frames file (one frame per line) or -');
   const devices = flags.has('devices') ? (JSON.parse(readFileArg(need(flags, 'devices')).toString('utf8')) as { eui: string; deviceType: DeviceType }[]) : undefined;
-  const tracker = new FirmwareTracker({ devices, repository: flags.has('repo') ? loadRepository(need(flags, 'repo')) : undefined });
+  const tracker = new FirmwareTracker({ devices, repository: flags.has('repo') ? loadRepository(need(flags, 'repo')) : undefined, retriedCs06Reconciles: flags.has('retried-cs06') });
   let status = EXIT_OK;
   // One frame per line, streamed through the CLI's line reader (bounded memory; an
   // over-long line is its own line-too-long error). A plain path is a file of lines.
@@ -109,7 +112,7 @@ async function pkg(args: string[], io: Io): Promise<number> {
   }
   if (verb === 'build') {
     const design = need(flags, 'design') as PackageDesign;
-    if (design !== 'per-bridge' && design !== 'bridge3-carries-bridge4') throw new UsageError('--design is per-bridge or bridge3-carries-bridge4');
+    if (design !== 'per-bridge' && design !== 'bridge3-carries-bridge4' && design !== 'bridge1-orchestrates') throw new UsageError('--design is per-bridge, bridge3-carries-bridge4 or bridge1-orchestrates');
     if (positional.length === 0) throw new UsageError('give the upgrade image files');
     const { bytes, manifest } = buildFirmwarePackage(premises, positional.map((p) => new Uint8Array(readFileArg(p))), design);
     writeFileSync(need(flags, 'out'), bytes);

@@ -1,6 +1,6 @@
 // gbcs ota <inspect|build|hash|blocks|verify>: upgrade images on disk, streamed (any size, bounded
 // memory). A progress bar goes to stderr for jobs over a second, only when stderr is a terminal.
-import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { toHex } from '../../bytes.js';
@@ -17,6 +17,8 @@ import {
   type UpgradeImageForm,
 } from '../../ota/image.js';
 import { encodeZclOta } from '../../ota/zclOta.js';
+import { checkImageAgainstRepository } from '../../lifecycle/imageCheck.js';
+import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type FirmwareRepository } from '../../lifecycle/repository.js';
 import type { KeyStore } from '../../security/keyStore.js';
 import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
 import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, runSubcommand, type Command, type Io } from '../io.js';
@@ -25,7 +27,7 @@ const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form g
        gbcs ota build --header <json | @file.json> --image <file> --keys <dir> --signer <eui> -o <file>
        gbcs ota hash <file>
        gbcs ota blocks <file> --size N [--dlms | --zcl]
-       gbcs ota verify <file> --keys <dir> [--signer <eui>]`;
+       gbcs ota verify <file> [--keys <dir>] [--signer <eui>] [--repo <fir.json|fir.csv>]   (--keys and/or --repo)`;
 
 /** The security module's PEM folder key store, with a missing folder reported as a usage error. */
 export function folderKeyStore(dir: string): KeyStore {
@@ -84,6 +86,13 @@ function signersArg(flags: Map<string, string | true>, dir: string | undefined):
     return [s.replace(/[-:\s]/g, '').toLowerCase()];
   }
   return dir ? folderSigners(dir) : [];
+}
+
+/** A Firmware Information Repository file: JSON when it starts with [ or {, CSV otherwise. */
+function loadRepositoryFile(path: string) {
+  if (!existsSync(path)) throw new UsageError(`cannot read ${path}: no such file`);
+  const text = readFileSync(path, 'utf8');
+  return /^\s*[[{]/.test(text) ? loadRepositoryJson(text) : loadRepositoryCsv(text);
 }
 
 const hex4 = (v: number, w = 4) => `0x${v.toString(16).padStart(w, '0')}`;
@@ -230,17 +239,35 @@ async function blocks(args: string[], io: Io): Promise<number> {
 }
 
 async function verify(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form'] });
+  const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form', 'repo'] });
   const file = fileArg(positional);
   const dir = flags.get('keys');
-  if (typeof dir !== 'string') throw new UsageError('--keys <dir> is required');
-  const signers = signersArg(flags, dir);
+  const repoFile = flags.get('repo');
+  if (typeof dir !== 'string' && typeof repoFile !== 'string') throw new UsageError('--keys <dir> or --repo <file> is required');
+  // Loaded first: a malformed repository is reported before the image is hashed.
+  let repo: FirmwareRepository | undefined;
+  try {
+    repo = typeof repoFile === 'string' ? loadRepositoryFile(repoFile) : undefined;
+  } catch (e) {
+    if (!(e instanceof FirmwareRepositoryError)) throw e;
+    io.stderr.write(`gbcs ota verify: ${repoFile}: ${e.message}\n`);
+    return EXIT_MALFORMED;
+  }
+  const signers = typeof dir === 'string' ? signersArg(flags, dir) : [];
   const bar = progressBar(io, 'verifying');
-  const r = await checkUpgradeImageFile(file, { keys: folderKeyStore(dir), signers, form: formArg(flags.get('form')), onProgress: bar.update });
+  const r = await checkUpgradeImageFile(file, { ...(typeof dir === 'string' && { keys: folderKeyStore(dir) }), signers, form: formArg(flags.get('form')), onProgress: bar.update });
   bar.end();
+  let repoOk = true;
+  if (repo) {
+    // The header is outside the signature: only the repository entry for the hash vouches for it.
+    const c = checkImageAgainstRepository(repo, r.layout.header, r.manufacturerImageHash);
+    repoOk = c.ok;
+    io.stdout.write(`${c.ok ? 'matches repository' : 'REPOSITORY MISMATCH'}: ${c.message}\n`);
+    if (typeof dir !== 'string') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
+  }
   const s = r.signature;
   io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
-  if (s.state === 'valid') return EXIT_OK;
+  if (s.state === 'valid') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
   if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
   return EXIT_CHECK_FAILED;
 }

@@ -1,0 +1,75 @@
+// The shape of a use-case module (HOUSE.md "A use case is one module"): everything the
+// rest of the code needs to know about one GBCS use case or family, so the CLI, the
+// typed views, the lifecycle tracker and the docs are driven from one place
+// (registry.ts maps message code + CRA to a module).
+//
+// Adding a use case: one new module file, one line in registry.ts, its tests.
+import { toJsonSafe } from '../payload/json.js';
+import type { GbcsFrame } from '../frame.js';
+import type { Cra } from '../types.js';
+
+/** Where a module's text rendering goes: one labelled row per call (`gbcs decode`). */
+export interface TextSink {
+  row(label: string, value: string): void;
+}
+
+/** What `build` needs besides the view: the envelope fields a payload repeats. */
+export interface BuildContext {
+  /** The frame's originator counter (DLMS invoke-ids are derived from it, GBCS.md 1.3). */
+  readonly originatorCounter?: bigint | number;
+}
+
+export interface UseCaseModule<View = unknown> {
+  /** Registry id: the GBCS use case (or family) it covers, e.g. 'CS06', 'SR 11.2', 'ECS61c'. */
+  readonly id: string;
+  /** One line for docs and listings. */
+  readonly title: string;
+  /** Message codes it owns (GBCS.md 4). */
+  readonly codes: readonly number[];
+  /** CRA flags it has a typed view for; a code's other CRAs resolve to the generic module. */
+  readonly cras: readonly Cra[];
+  /** Family of views: the key its view goes under in `gbcs decode --json` ('firmware', 'boost'). */
+  readonly family: string;
+  /**
+   * The typed view of a frame this module owns (code and CRA already matched). Reads
+   * the payload through the field readers (fields.ts); a payload that does not have the
+   * layout the use case requires is a GbcsDecodeError at the frame offset.
+   */
+  read(frame: GbcsFrame): View;
+  /** The payload bytes of a view, where the codec builds this use case (read then build is byte-exact). */
+  build?(view: View, ctx?: BuildContext): Uint8Array;
+  /** Text rows for `gbcs decode` (after the envelope and the payload tree). */
+  render(view: View, out: TextSink): void;
+  /** JSON-safe view for `gbcs decode --json` (default: `jsonView`). */
+  json?(view: View): unknown;
+}
+
+/** Rows collected as the aligned text `gbcs decode` prints. */
+export class TextRows implements TextSink {
+  text = '';
+  row(label: string, value: string): void {
+    this.text += `  ${label.padEnd(18)} ${value}\n`;
+  }
+}
+
+/** ISO text of a Date without milliseconds; 'unspecified' when absent. */
+export function isoText(d: Date | undefined | null): string {
+  return d ? d.toISOString().replace('.000Z', 'Z') : 'unspecified';
+}
+
+/** A view as JSON: Dates as ISO text (null when invalid), bigints as decimal strings, bytes as hex, undefined fields dropped. */
+export function jsonView(v: unknown): unknown {
+  if (v instanceof Date) return Number.isFinite(v.getTime()) ? isoText(v) : null;
+  if (Array.isArray(v)) return v.map(jsonView);
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = jsonView(x);
+    return out;
+  }
+  return toJsonSafe(v);
+}
+
+/** Declares a module (type-checks its view across read, build, render and json). */
+export function useCase<View>(m: UseCaseModule<View>): UseCaseModule<View> {
+  return Object.freeze(m);
+}
