@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { FirmwareRepository, loadRepositoryCsv, planUpgrade, repositoryToCsv } from '../dist/index.js';
+import { FirmwareRepository, loadRepositoryCsv, planUpgrade, repositoryToCsv } from '../dist/lifecycle/index.js';
 
 /** 10,000 releases of one model; each may go over 1-3 of the previous 20 (a DAG). */
 function makeEntries(n = 10_000) {

@@ -4,7 +4,8 @@
 // the project's security fixtures with test/fixtures/keys.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeFrame, decryptFrame, EcdhCache, folderKeyStore, openFrame, verifyFrame } from '../dist/index.js';
+import { decodeFrame, decryptFrame, EcdhCache, openFrame, verifyFrame } from '../dist/index.js';
+import { folderKeyStore } from '../dist/node.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { runCases } from './report.mjs';
 

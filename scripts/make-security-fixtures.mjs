@@ -12,15 +12,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildMacedFrame,
-  encodeFrame,
-  encryptBlob,
-  folderKeyStore,
-  fromHex,
-  signPreCommand,
-  toHex,
-} from '../dist/index.js';
+import { buildMacedFrame, encodeFrame, encryptBlob, fromHex, signPreCommand, toHex } from '../dist/index.js';
+import { folderKeyStore } from '../dist/node.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const KEYS = join(root, 'test/fixtures/keys');

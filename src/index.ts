@@ -1,4 +1,8 @@
-// gbcs-codec public API.
+// gbcs-codec: the main entry. Envelope, payload trees, typed views and security on WebCrypto.
+// Browser-safe: no module in this entry's import graph imports a `node:` built-in or a
+// Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
+// helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
+// tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
 export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult } from './decode.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
@@ -27,79 +31,6 @@ export {
 } from './messageCodes.js';
 export { toBytes, toHex, fromHex, fromBase64, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
-export {
-  FirmwareRepository,
-  FirmwareRepositoryError,
-  DEVICE_TYPES,
-  loadRepositoryJson,
-  loadRepositoryCsv,
-  repositoryToCsv,
-  type DeviceType,
-  type FirmwareEntry,
-  type EditAuthor,
-  type AuditRecord,
-  type AuditAction,
-  type EntryChanges,
-} from './lifecycle/repository.js';
-export {
-  planUpgrade,
-  checkUpgrade,
-  FirmwareUpgradeError,
-  type UpgradeBlock,
-  type UpgradeCheck,
-  type UpgradePlan,
-  type UpgradeOptions,
-  type UpgradePathReading,
-  type UpgradeWarning,
-} from './lifecycle/upgradePath.js';
-export {
-  checkImageAgainstRepository,
-  type ImageIdentity,
-  type RepositoryFieldCheck,
-  type RepositoryImageCheck,
-} from './lifecycle/imageCheck.js';
-export {
-  planDistributions,
-  imageSlot,
-  otaClientClass,
-  SLOT_GROUPS,
-  DistributionPlanError,
-  type Distribution,
-  type DistributionStep,
-  type OtaClientClass,
-} from './lifecycle/distribution.js';
-export {
-  Premises,
-  AltHanPackageError,
-  ALT_HAN_VARIANTS,
-  ALT_HAN_BRIDGES,
-  SMI_VISIBLE_BRIDGES,
-  FAILURE_ATTRIBUTION,
-  PACKAGE_DESIGNS,
-  deliveredTo,
-  summarizePackageImage,
-  buildFirmwarePackage,
-  splitFirmwarePackage,
-  type AltHanVariant,
-  type SiteDevice,
-  type UpgradeImageSummary,
-  type PackageDesign,
-  type PackageImage,
-  type PackageManifest,
-  type PackagedImage,
-  type PremisesAuthor,
-  type VariantCorrection,
-} from './lifecycle/altHan.js';
-export {
-  FirmwareTracker,
-  type FirmwareStatus,
-  type ReconciledVia,
-  type Reconciliation,
-  type DeviceFirmwareState,
-  type TrackerOptions,
-  type TrackerNote,
-  type DccAlertInput,
-} from './lifecycle/tracker.js';
 export {
   decodePayload,
   encodePayload,
@@ -139,8 +70,7 @@ export { ASN1_STRUCTURES, asn1StructureFor, CS06_SCHEMA, type Asn1Field, type As
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
-export { folderKeyStore, publicKeyFromPem, keyFileStem, type FolderKeyStore } from './security/pemKeyStore.js';
-export { nodePrimitives, webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
+export { webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
 export { kdf, kdfOtherInfo, EcdhCache, sharedEcdhCache, sharedSecret, CRA_ENCRYPTION, type KeyDerivationOptions } from './security/kdf.js';
 export { agreeKey, type Agreement, type AgreementOptions } from './security/agreement.js';
 export { buildMacedFrame, computeMac, macInputs, macParty, DEVICE_MACED_COMMANDS, MAC_LENGTH, type MacOptions } from './security/mac.js';
@@ -266,4 +196,3 @@ export { TextRows, jsonView, useCase, type BuildContext, type TextSink, type Use
 export type { GenericView } from './useCases/generic.js';
 export { ACTIVATE_IMAGE_RESULTS } from './useCases/firmwareVersion.js';
 export type { GeneralizedTime } from './gbcsTime.js';
-export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError, readInput, runSubcommand, type Io } from '../src/cli/io.js';
+import { UsageError, readInput, type Io } from '../src/cli/io.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gbcs-cli-io-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -29,15 +29,5 @@ describe('CLI input sources (readInput)', () => {
     expect(asText.bytes).toBeUndefined();
     expect(asText.text).toBe('\ufffd\x01');
     await expect(readInput(`@${join(tmp, 'missing')}`, ioWith(''))).rejects.toThrow(UsageError);
-  });
-});
-
-describe('runSubcommand', () => {
-  it('dispatches and names the choices on a missing or unknown subcommand', async () => {
-    const table = { a: async (rest: string[]) => rest.length, b: async () => 7 };
-    expect(await runSubcommand(['a', 'x', 'y'], ioWith(''), table)).toBe(2);
-    expect(await runSubcommand(['b'], ioWith(''), table)).toBe(7);
-    expect(() => runSubcommand([], ioWith(''), table)).toThrow('give a subcommand: a or b');
-    expect(() => runSubcommand(['toString'], ioWith(''), table)).toThrow(/unknown subcommand "toString" \(a or b\)/);
   });
 });

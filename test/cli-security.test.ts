@@ -1,6 +1,7 @@
 // gbcs decode --keys/--acb and gbcs sign on the project's own keys and fixtures.
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, folderKeyStore, verifyFrame } from '../src/index.js';
+import { decodeFrame, verifyFrame } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { runCli, spawnCli } from './cliHarness.js';
 import { fixture, readFixtures } from './fixtures.js';
 

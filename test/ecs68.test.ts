@@ -11,7 +11,6 @@ import {
   encodePayload,
   encryptBlob,
   findEncryptedParts,
-  folderKeyStore,
   fromHex,
   openFrame,
   toHex,
@@ -19,6 +18,7 @@ import {
   type DlmsOctetString,
   type FrameInit,
 } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { HAVE_RTDS, rtdsFiles } from './rtds.js';
 
 const KEYS = new URL('./fixtures/keys', import.meta.url).pathname;

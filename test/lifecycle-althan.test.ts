@@ -2,16 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  FAILURE_ATTRIBUTION,
-  SMI_VISIBLE_BRIDGES,
-  AltHanPackageError,
-  GbcsDecodeError,
-  Premises,
-  buildFirmwarePackage,
-  summarizePackageImage,
-  splitFirmwarePackage,
-} from '../src/index.js';
+import { GbcsDecodeError } from '../src/index.js';
+import { FAILURE_ATTRIBUTION, SMI_VISIBLE_BRIDGES, AltHanPackageError, Premises, buildFirmwarePackage, summarizePackageImage, splitFirmwarePackage } from '../src/lifecycle/index.js';
 import { sha256hex, upgradeImage } from './lifecycle-helpers.js';
 
 // Alt HAN bridges of one manufacturer (0x1234), one image type per variant.

@@ -1,7 +1,8 @@
 // Image-slot contention (issue 14 item 6): the premises distribution planner and the
 // tracker's report of a pending image that was overwritten.
 import { describe, expect, it } from 'vitest';
-import { FirmwareTracker, Premises, decodeFrame, encodeFrame, imageSlot, planDistributions, type DistributionStep, type FrameInit } from '../src/index.js';
+import { decodeFrame, encodeFrame, type FrameInit } from '../src/index.js';
+import { FirmwareTracker, Premises, imageSlot, planDistributions, type DistributionStep } from '../src/lifecycle/index.js';
 import { ccs08Alert, cs06Command, fdra, hashFor } from './lifecycle-day.js';
 
 const ESME = '00db1234567890a0';

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FirmwareRepository, FirmwareTracker, GbcsDecodeError, decodeFrame, encodeFrame, type FrameInit } from '../src/index.js';
+import { GbcsDecodeError, decodeFrame, encodeFrame, type FrameInit } from '../src/index.js';
+import { FirmwareRepository, FirmwareTracker } from '../src/lifecycle/index.js';
 import {
   alert00CA,
   ccs08Alert,

@@ -1,16 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  FirmwareRepository,
-  FirmwareRepositoryError,
-  FirmwareUpgradeError,
-  checkUpgrade,
-  loadRepositoryCsv,
-  loadRepositoryJson,
-  planUpgrade,
-  repositoryToCsv,
-  type FirmwareEntry,
-} from '../src/index.js';
+import { FirmwareRepository, FirmwareRepositoryError, FirmwareUpgradeError, checkUpgrade, loadRepositoryCsv, loadRepositoryJson, planUpgrade, repositoryToCsv, type FirmwareEntry } from '../src/lifecycle/index.js';
 
 const hashOf = (id: string) => createHash('sha256').update(id).digest('hex');
 const entry = (entryId: string, upgradePath: string[], over: Partial<FirmwareEntry> = {}): FirmwareEntry => ({

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FirmwareRepository, checkImageAgainstRepository, parseUpgradeImage } from '../src/index.js';
+import { parseUpgradeImage } from '../src/index.js';
+import { FirmwareRepository, checkImageAgainstRepository } from '../src/lifecycle/index.js';
 import { runCli } from './cliHarness.js';
 import { HAVE_RTDS, RTDS_KEYSTORE } from './rtds.js';
 

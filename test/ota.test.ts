@@ -3,42 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  BlockServer,
-  GbcsDecodeError,
-  ImageAssembler,
-  OtaDevice,
-  TransferredBlocks,
-  blockCount,
-  buildUnsignedUpgradeImage,
-  buildUpgradeImage,
-  buildZigbeeOtaFile,
-  checkActivation,
-  checkUpgradeImageFile,
-  createSha256,
-  cutBlocks,
-  decodeCs06Command,
-  decodeFrame,
-  decodeImageBlockTransfer,
-  decodeImageToActivateInfo,
-  decodeImageTransferInitiate,
-  decodeImageVerifyOrActivate,
-  decodeZclOta,
-  encodeImageActivate,
-  encodeImageBlockTransfer,
-  encodeImageToActivateInfo,
-  encodeImageTransferInitiate,
-  encodeOtaHeader,
-  encodeZclOta,
-  imageBlock,
-  inspectUpgradeImage,
-  parseOtaHeader,
-  parseUpgradeImage,
-  sha256Hex,
-  toHex,
-  type OtaHeaderInit,
-  type ZclOtaCommand,
-} from '../src/index.js';
+import { BlockServer, GbcsDecodeError, ImageAssembler, OtaDevice, TransferredBlocks, blockCount, buildUnsignedUpgradeImage, buildUpgradeImage, buildZigbeeOtaFile, checkActivation, createSha256, cutBlocks, decodeCs06Command, decodeFrame, decodeImageBlockTransfer, decodeImageToActivateInfo, decodeImageTransferInitiate, decodeImageVerifyOrActivate, decodeZclOta, encodeImageActivate, encodeImageBlockTransfer, encodeImageToActivateInfo, encodeImageTransferInitiate, encodeOtaHeader, encodeZclOta, imageBlock, inspectUpgradeImage, parseOtaHeader, parseUpgradeImage, sha256Hex, toHex, type OtaHeaderInit, type ZclOtaCommand } from '../src/index.js';
+import { checkUpgradeImageFile } from '../src/node.js';
 import {
   ESME_SAMPLE,
   HAVE_KEYSTORE,

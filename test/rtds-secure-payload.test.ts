@@ -1,6 +1,7 @@
 // RTDS 4.5.0: decrypted content decoded like any other payload (GBCS.md 1.7, 3.3).
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodePayload, folderKeyStore, openFrame, toHex, type DlmsData, type ZclCommand } from '../src/index.js';
+import { decodeFrame, encodePayload, openFrame, toHex, type DlmsData, type ZclCommand } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { HAVE_RTDS, RTDS_KEYSTORE, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';
 
 if (!HAVE_RTDS) console.warn(`[secure-payload] ${RTDS_SKIP_REASON}`);

@@ -3,17 +3,8 @@
 // published commands' signed bytes, and single-bit tampering is always detected.
 import { verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeFrame,
-  decryptFrame,
-  folderKeyStore,
-  fromHex,
-  kdfOtherInfo,
-  signPreCommand,
-  toHex,
-  verifyFrame,
-  type FrameVerification,
-} from '../src/index.js';
+import { decodeFrame, decryptFrame, fromHex, kdfOtherInfo, signPreCommand, toHex, verifyFrame, type FrameVerification } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { agreeKey } from '../src/security/agreement.js';
 import { HAVE_RTDS, RTDS_KEYSTORE, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';
 import { bitSample, tamperDetected } from './tamper.js';

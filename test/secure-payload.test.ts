@@ -5,28 +5,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  buildMacedFrame,
-  decodeFrame,
-  decodePayload,
-  decryptFrame,
-  encodePayload,
-  encryptBlob,
-  findEncryptedParts,
-  folderKeyStore,
-  fromHex,
-  GbcsDecodeError,
-  openFrame,
-  openPayload,
-  toHex,
-  type DecodedPayload,
-  type DlmsData,
-  type DlmsOctetString,
-  type GbcsFrame,
-  type GbzEncryptedComponent,
-  type KeyStore,
-  type ZclCommand,
-} from '../src/index.js';
+import { buildMacedFrame, decodeFrame, decodePayload, decryptFrame, encodePayload, encryptBlob, findEncryptedParts, fromHex, GbcsDecodeError, openFrame, openPayload, toHex, type DecodedPayload, type DlmsData, type DlmsOctetString, type GbcsFrame, type GbzEncryptedComponent, type KeyStore, type ZclCommand } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { toJsonSafe } from '../src/payload/json.js';
 import { runCli } from './cliHarness.js';
 import { fixture, readFixtures } from './fixtures.js';

@@ -4,27 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildMacedFrame,
-  decodeFrame,
-  decryptFrame,
-  EcdhCache,
-  encodeFrame,
-  frameInitOf,
-  encryptBlob,
-  findEncryptedParts,
-  folderKeyStore,
-  fromHex,
-  GbcsDecodeError,
-  GbcsEncodeError,
-  kdf,
-  kdfOtherInfo,
-  signPreCommand,
-  toHex,
-  verifyFrame,
-  webCryptoPrimitives,
-  type KeyStore,
-} from '../src/index.js';
+import { buildMacedFrame, decodeFrame, decryptFrame, EcdhCache, encodeFrame, frameInitOf, encryptBlob, findEncryptedParts, fromHex, GbcsDecodeError, GbcsEncodeError, kdf, kdfOtherInfo, signPreCommand, toHex, verifyFrame, webCryptoPrimitives, type KeyStore } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { fixture, readFixtures, type Fixture } from './fixtures.js';
 import { bitSample, tamperDetected } from './tamper.js';
 

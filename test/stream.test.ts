@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createFrameLineStream, GbcsDecodeError, GbcsFrame, toHex, type FrameLineResult } from '../src/index.js';
+import { GbcsDecodeError, GbcsFrame, toHex } from '../src/index.js';
+import { createFrameLineStream, type FrameLineResult } from '../src/node.js';
 import { readFixtures } from './fixtures.js';
 
 async function collect(chunks: string[], batchSize?: number): Promise<FrameLineResult[]> {

@@ -4,10 +4,8 @@
 // left as raw bytes except the deliberate raw blobs listed below; every ZCL payload
 // re-encodes byte-exactly; every field's offset and length slice out its own bytes.
 import { describe, expect, it } from 'vitest';
-import {
-  decodeFrame, encodePayload, encodeZclPayload, folderKeyStore, openFrame, toHex,
-  type GbzComponent, type ZclCommand,
-} from '../src/index.js';
+import { decodeFrame, encodePayload, encodeZclPayload, openFrame, toHex, type GbzComponent, type ZclCommand } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import type { ZclFieldValue } from '../src/payload/zcl.js';
 import { ZCL_COMMAND_SPECS, type ZclLayoutItem } from '../src/payload/zclCommands.js';
 import { HAVE_RTDS, RTDS_KEYSTORE, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';

@@ -1,19 +1,48 @@
-// CLI plumbing shared by the subcommands: argument parsing, input sources, exit codes.
-import { createReadStream, readFileSync } from 'node:fs';
+// CLI plumbing shared by the subcommands: input sources, output files, exit statuses and the
+// errors that map to them (argument parsing and help are in ./args.ts).
+import { createReadStream, createWriteStream, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { toHex } from '../bytes.js';
 import { GbcsDecodeError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, lineTooLong, type SplitLine } from '../stream.js';
 
-/** Exit statuses: 0 ok, 1 usage error, 2 malformed input. */
+/**
+ * Exit statuses, the same for every command (README "Exit statuses"):
+ * 0 ok; 1 usage error (bad option, missing argument, unreadable input path, directory given as
+ * a file, out-of-range option value); 2 malformed input (a frame, image, repository, device
+ * list or other input whose content does not parse); 3 a check that ran and failed; 4 a key
+ * that cannot be used (missing from the folder, unparsable, wrong type or curve); 5 the output
+ * cannot be written (unwritable path, disk full, I/O error). A closed output pipe ends quietly
+ * with the status reached so far.
+ */
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 export const EXIT_MALFORMED = 2;
 /** A check that ran and failed: invalid signature/MAC/ciphertext, refused plan or package, image not valid. */
 export const EXIT_CHECK_FAILED = 3;
+/** A key that cannot be used: not in the key folder, unparsable, or not an EC P-256 key of the right kind. */
+export const EXIT_KEY = 4;
+/** The output cannot be written: unwritable path, no space left, I/O error. */
+export const EXIT_OUTPUT = 5;
 
+/** A usage error: one line on stderr, the usage line, exit 1. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** Malformed input that is not a frame (a JSON device list, a premises file): exit 2. */
+export class MalformedInputError extends Error {
+  override readonly name = 'MalformedInputError';
+}
+
+/** A key that cannot be used: exit 4. */
+export class KeyError extends Error {
+  override readonly name = 'KeyError';
+}
+
+/** The output cannot be written: exit 5. */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
 }
 
 export interface Io {
@@ -24,52 +53,21 @@ export interface Io {
   isTTY: boolean;
 }
 
-export interface Command {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  run(args: string[], io: Io): Promise<number>;
-}
-
-export interface ParsedArgs {
-  flags: Map<string, string | true>;
-  positional: string[];
-}
+const statuses = new WeakMap<Io, number>();
 
 /**
- * Minimal, strict option parser: `--name value`, `--name=value`, boolean `--flag`,
- * `-o value`. Unknown options are usage errors, never silently ignored.
+ * Records a non-zero status reached while a command goes on (a malformed line, a failed
+ * check), so that a closed output pipe still ends with it. Malformed input (2) outranks a
+ * failed check (3), as in the commands' own return values.
  */
-export function parseArgs(args: string[], spec: { values?: string[]; booleans?: string[]; aliases?: Record<string, string> }): ParsedArgs {
-  const values = new Set(spec.values ?? []);
-  const booleans = new Set(spec.booleans ?? []);
-  const flags = new Map<string, string | true>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    if (a === '-' || !a.startsWith('-')) {
-      positional.push(a);
-      continue;
-    }
-    if (a === '--') {
-      positional.push(...args.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('--')) a = `--${spec.aliases?.[a.slice(1)] ?? a.slice(1)}`;
-    const eq = a.indexOf('=');
-    const name = a.slice(2, eq < 0 ? undefined : eq);
-    if (booleans.has(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      flags.set(name, true);
-    } else if (values.has(name)) {
-      const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, v);
-    } else {
-      throw new UsageError(`unknown option ${a.slice(0, eq < 0 ? undefined : eq)}`);
-    }
-  }
-  return { flags, positional };
+export function noteStatus(io: Io, status: number): void {
+  const cur = statuses.get(io) ?? EXIT_OK;
+  if (cur === EXIT_OK || (status === EXIT_MALFORMED && cur === EXIT_CHECK_FAILED)) statuses.set(io, status);
+}
+
+/** The status recorded so far with noteStatus (0 when none). */
+export function statusSoFar(io: Io): number {
+  return statuses.get(io) ?? EXIT_OK;
 }
 
 /**
@@ -88,13 +86,117 @@ export async function readStream(stream: NodeJS.ReadableStream, limit = DEFAULT_
   return Buffer.concat(chunks);
 }
 
-/** A file's bytes; an unreadable file is a usage error. */
+/** One line for a file that cannot be read: no such file, a directory, no permission. */
+export function fileProblem(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `cannot read ${path}: no such file`;
+  if (code === 'EISDIR') return `cannot read ${path}: it is a directory, not a file`;
+  if (code === 'EACCES' || code === 'EPERM') return `cannot read ${path}: permission denied`;
+  return `cannot read ${path}: ${(e as Error).message}`;
+}
+
+/** A file's bytes; an unreadable file (missing, a directory, no permission) is a usage error. */
 export function readFileArg(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new UsageError(fileProblem(path, e));
   }
+}
+
+/** A path that must name an existing file that is not a directory; else a usage error. */
+export function requireFile(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new UsageError(fileProblem(path, e));
+  }
+  if (st.isDirectory()) throw new UsageError(`cannot read ${path}: it is a directory, not a file`);
+  return path;
+}
+
+/** Parses JSON input text; bad JSON is malformed input (exit 2) naming `what`. */
+export function parseJsonInput(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new MalformedInputError(`${what} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** An output file problem as one line (exit 5). */
+export function outputProblem(path: string, e: unknown): OutputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'no space left on the device'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'permission denied'
+          : code === 'ENOENT' || code === 'ENOTDIR'
+            ? 'no such folder'
+            : (e as Error).message;
+  return new OutputError(`cannot write ${path}: ${why}`);
+}
+
+/** Writes a whole file; any failure is an OutputError (exit 5). */
+export function writeFileOut(path: string, data: Uint8Array | string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw outputProblem(path, e);
+  }
+}
+
+/** An output file being written: see openOutput. */
+export interface OutputFile {
+  /** Writes one chunk, waiting while the stream is full (backpressure). */
+  write(b: Uint8Array): Promise<void>;
+  /** Ends the file; rejects with an OutputError if any write failed. */
+  close(): Promise<void>;
+}
+
+/**
+ * An output file opened now (so an unwritable path fails before any work), written with
+ * backpressure; every failure, including a full disk, becomes an OutputError (exit 5).
+ */
+export function openOutput(path: string): OutputFile {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw outputProblem(path, e);
+  }
+  const out = createWriteStream(path, { fd });
+  let failed: OutputError | undefined;
+  out.on('error', (e) => (failed ??= outputProblem(path, e)));
+  const check = () => {
+    if (failed) throw failed;
+  };
+  const settle = (events: string[]) =>
+    new Promise<void>((res) => {
+      const done = () => {
+        for (const ev of events) out.off(ev, done);
+        res();
+      };
+      for (const ev of events) out.on(ev, done);
+    });
+  return {
+    async write(b) {
+      check();
+      if (!out.write(b)) await settle(['drain', 'error', 'close']);
+      check();
+    },
+    async close() {
+      check();
+      const closed = settle(['close', 'error']);
+      out.end();
+      await closed;
+      check();
+    },
+  };
 }
 
 /** An input as given on the command line, read: text, or the raw bytes of a binary file. */
@@ -116,26 +218,14 @@ export async function readInput(src: string, io: Io, binaryLead: readonly number
   return { text: src, where: 'argument' };
 }
 
-/**
- * Runs `args[0]` as a subcommand from `table`; a missing or unknown one is a usage
- * error listing the choices.
- */
-export function runSubcommand(args: string[], io: Io, table: Record<string, (rest: string[], io: Io) => Promise<number>>): Promise<number> {
-  const [sub, ...rest] = args;
-  const names = Object.keys(table);
-  const list = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
-  if (sub === undefined) throw new UsageError(`give a subcommand: ${list}`);
-  if (!Object.hasOwn(table, sub)) throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (${list})`);
-  return table[sub]!(rest, io);
-}
-
 /** `@file` -> file contents as text; anything else is returned as given. */
 export function argText(arg: string): string {
   return arg.startsWith('@') ? readFileArg(arg.slice(1)).toString('utf8') : arg;
 }
 
-/** Prints a decode error the same way everywhere: message, offset, expectation. */
+/** Prints a decode error the same way everywhere (message, offset, expectation) and notes exit 2. */
 export function reportDecodeError(io: Io, e: GbcsDecodeError, where?: string): void {
+  noteStatus(io, EXIT_MALFORMED);
   io.stderr.write(`gbcs: ${where ? `${where}: ` : ''}${e.message}\n`);
 }
 
@@ -207,7 +297,7 @@ export async function* frameLines(srcs: readonly string[], io: Io, options: Fram
         if (t !== '' && !t.startsWith('#')) yield { text: t, where: `${name}:${l.line}`, line: l.line };
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== undefined && src !== '-') throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== undefined && src !== '-') throw new UsageError(fileProblem(name, e));
       throw e;
     }
   }
@@ -222,7 +312,7 @@ async function firstByte(path: string): Promise<number | undefined> {
     const { bytesRead } = await fh.read(b, 0, 1, 0);
     return bytesRead === 1 ? b[0] : undefined;
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new UsageError(fileProblem(path, e));
   } finally {
     await fh?.close();
   }

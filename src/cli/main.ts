@@ -1,9 +1,25 @@
 #!/usr/bin/env node
-// gbcs: command-line front end. Each subcommand lives in ./commands/<name>.ts.
-import { realpathSync } from 'node:fs';
+// gbcs: command-line front end. Each command lives in ./commands/<name>.ts and declares its
+// options in one table (./args.ts); this file dispatches, prints help and maps every error a
+// user can cause to its documented exit status (./io.ts) with one line on stderr.
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { GbcsDecodeError } from '../errors.js';
-import { EXIT_MALFORMED, EXIT_USAGE, UsageError, reportDecodeError, type Command, type Io } from './io.js';
+import { helpText, isGroup, parseInvocation, unknownName, usageLine, type CommandNode } from './args.js';
+import {
+  EXIT_KEY,
+  EXIT_MALFORMED,
+  EXIT_OK,
+  EXIT_OUTPUT,
+  EXIT_USAGE,
+  KeyError,
+  MalformedInputError,
+  OutputError,
+  UsageError,
+  reportDecodeError,
+  statusSoFar,
+  type Io,
+} from './io.js';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
 import { gbtCommand } from './commands/gbt.js';
@@ -12,59 +28,123 @@ import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
 import { benchCommand } from './commands/bench.js';
 
-export const COMMANDS: Command[] = [decodeCommand, demoCommand, signCommand, otaCommand, fwCommand, gbtCommand, benchCommand];
+/** Every command by name, in help order. */
+export const COMMANDS: Readonly<Record<string, CommandNode>> = {
+  decode: decodeCommand,
+  demo: demoCommand,
+  sign: signCommand,
+  ota: otaCommand,
+  fw: fwCommand,
+  gbt: gbtCommand,
+  bench: benchCommand,
+};
 
-function help(io: Io): void {
-  io.stdout.write('usage: gbcs <command> [options]\n\ncommands:\n');
-  for (const c of COMMANDS) io.stdout.write(`  ${c.name.padEnd(10)} ${c.summary}\n`);
-  io.stdout.write('\n`gbcs <command> --help` shows the options of one command.\n');
+/** The package version (package.json beside dist/ and src/). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
+
+const EXIT_HELP = `exit status: 0 ok, 1 usage error, 2 malformed input, 3 a check failed (signature, MAC,
+plan, package, image), 4 a key cannot be used, 5 the output cannot be written.`;
+
+function help(io: Io, out: NodeJS.WritableStream): void {
+  out.write('usage: gbcs <command> [options]\n       gbcs --version\n\ncommands:\n');
+  for (const [n, c] of Object.entries(COMMANDS)) out.write(`  ${n.padEnd(10)} ${c.summary}\n`);
+  out.write(`\n\`gbcs <command> --help\` shows the options of one command.\n${EXIT_HELP}\n`);
+}
+
+const isHelp = (a: string | undefined) => a === '--help' || a === '-h';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    help(io);
-    return name === undefined ? EXIT_USAGE : 0;
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT_OK;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
-    io.stderr.write(`gbcs: unknown command ${JSON.stringify(name)}\n`);
-    help(io);
+  if (name === undefined || isHelp(name) || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return main([topic, '--help'], io);
+    help(io, name === undefined ? io.stderr : io.stdout);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  let path = 'gbcs';
+  let args = argv;
+  try {
+    if (name.startsWith('-')) throw new UsageError(`unknown option ${name}; give a command first (gbcs --help)`);
+    if (!Object.hasOwn(COMMANDS, name)) throw unknownName('command', name, Object.keys(COMMANDS));
+    let node: CommandNode = COMMANDS[name]!;
+    path = `gbcs ${name}`;
+    args = rest;
+    while (isGroup(node)) {
+      const [sub, ...more] = args;
+      if (isHelp(sub) || sub === 'help') {
+        io.stdout.write(helpText(path, node));
+        return EXIT_OK;
+      }
+      const names = Object.keys(node.subcommands);
+      if (sub === undefined) throw new UsageError(`give a subcommand: ${names.join(', ')}`);
+      if (!Object.hasOwn(node.subcommands, sub)) throw unknownName('subcommand', sub, names);
+      node = node.subcommands[sub]!;
+      path = `${path} ${sub}`;
+      args = more;
+    }
+    const inv = parseInvocation(node, args);
+    if (inv.help) {
+      io.stdout.write(helpText(path, node));
+      return EXIT_OK;
+    }
+    return await node.run(inv, io);
+  } catch (e) {
+    return reportError(io, path, e, argv);
+  }
+}
+
+/** Maps an error to its exit status with one line on stderr; anything else is an internal error. */
+function reportError(io: Io, path: string, e: unknown, argv: string[]): number {
+  if (e instanceof UsageError) {
+    let node: CommandNode | undefined;
+    for (const [i, w] of path.split(' ').slice(1).entries()) node = i === 0 ? COMMANDS[w] : node && isGroup(node) ? node.subcommands[w] : undefined;
+    io.stderr.write(`${path}: ${e.message}\n${node ? `${usageLine(path, node)}\n` : ''}(\`${path} --help\` for more)\n`);
     return EXIT_USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`usage: ${cmd.usage}\n`);
-    return 0;
+  if (e instanceof GbcsDecodeError) {
+    reportDecodeError(io, e);
+    return EXIT_MALFORMED;
   }
-  try {
-    return await cmd.run(rest, io);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`gbcs ${cmd.name}: ${e.message}\nusage: ${cmd.usage}\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof GbcsDecodeError) {
-      reportDecodeError(io, e);
-      return EXIT_MALFORMED;
-    }
-    throw e;
+  if (e instanceof MalformedInputError) {
+    io.stderr.write(`${path}: ${e.message}\n`);
+    return EXIT_MALFORMED;
   }
+  if (e instanceof KeyError) {
+    io.stderr.write(`${path}: ${e.message}\n`);
+    return EXIT_KEY;
+  }
+  if (e instanceof OutputError) {
+    io.stderr.write(`${path}: ${e.message}\n`);
+    return EXIT_OUTPUT;
+  }
+  void argv;
+  throw e;
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (isMain) {
-  // A closed pipe (`gbcs decode - | head`) ends output quietly, like other Unix tools.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
   const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY) };
+  // A closed pipe (`gbcs decode - | head`) ends output quietly, like other Unix tools, with the
+  // status reached so far (2 after malformed lines); any other write failure (a full disk) is 5.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(statusSoFar(io));
+    process.stderr.write(`gbcs: cannot write the output: ${e.code === 'ENOSPC' ? 'no space left on the device' : e.message}\n`);
+    process.exit(EXIT_OUTPUT);
+  });
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`gbcs: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      // A bug, not a user error: one line, the stack only on request.
+      const detail = process.env['GBCS_DEBUG'] ? ((e as Error).stack ?? String(e)) : `${(e as Error).message ?? String(e)} (GBCS_DEBUG=1 shows the stack)`;
+      process.stderr.write(`gbcs: internal error: ${detail}\n`);
       process.exitCode = 70;
     },
   );

@@ -5,7 +5,16 @@
 //
 // With a file sink the image is written through a 1 MiB write-behind buffer and verified by
 // reading it back in 1 MiB chunks, so memory stays bounded whatever the image size.
-import { closeSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { requireNodeBuiltin } from '../platform.js';
+
+// node:fs only for the file sink, fetched at run time (no `node:` import: the main entry bundles for browsers).
+type NodeFs = typeof import('node:fs');
+const fs = (): NodeFs => requireNodeBuiltin<NodeFs>('node:fs', 'the OTA file sink');
+const closeSync: NodeFs['closeSync'] = (fd) => fs().closeSync(fd);
+const ftruncateSync = (fd: number, len: number): void => fs().ftruncateSync(fd, len);
+const openSync = (path: string, flags: string): number => fs().openSync(path, flags);
+const readSync = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): number => fs().readSync(fd, buf, off, len, pos);
+const writeSync = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): number => fs().writeSync(fd, buf, off, len, pos);
 import { toHex } from '../bytes.js';
 import type { KeyStore } from '../security/keyStore.js';
 import { TransferredBlocks } from './dlmsImageTransfer.js';

@@ -6,7 +6,8 @@
 //  - a request naming another manufacturer/image type/version gets NO_IMAGE_AVAILABLE;
 //  - an offset at or past the end, or a maximum data size of 0, gets MALFORMED_COMMAND;
 //  - the block is min(requested max, server max, bytes left); the server max defaults to 255.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { requireNodeBuiltin } from '../platform.js';
 import { GbcsDecodeError } from '../errors.js';
 import { parseOtaHeader, OTA_HEADER_FIXED_LENGTH } from './image.js';
 import { ZCL_OTA_STATUS, decodeZclOta, encodeZclOta, type ImageId, type ZclOtaCommand } from './zclOta.js';
@@ -22,7 +23,7 @@ export function memorySource(image: Uint8Array): BlockSource {
 }
 
 export async function fileSource(path: string): Promise<BlockSource> {
-  const fh: FileHandle = await open(path, 'r');
+  const fh: FileHandle = await requireNodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises', 'fileSource').open(path, 'r');
   const size = (await fh.stat()).size;
   return {
     size,

@@ -1,11 +1,21 @@
 // Node-only access to upgrade images on disk: header-sized synchronous reads for the layout and
 // chunked streaming for hashing and signature checks, so any size runs in bounded memory.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+//
+// node:fs is fetched at run time (src/platform.ts), not imported: the in-memory assembler in the
+// main (browser-safe) entry shares FILE_CHUNK and fileReader with this module.
 import { toHex } from '../bytes.js';
+import { requireNodeBuiltin } from '../platform.js';
 import type { KeyStore } from '../security/keyStore.js';
 import { createSha256 } from './hash.js';
 import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type ImageSignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
+
+type NodeFs = typeof import('node:fs');
+const fs = (): NodeFs => requireNodeBuiltin<NodeFs>('node:fs', 'reading image files');
+const closeSync = (fd: number): void => fs().closeSync(fd);
+const fstatSync = (fd: number): { size: number } => fs().fstatSync(fd);
+const openSync = (path: string, flags: string): number => fs().openSync(path, flags);
+const readSync = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): number => fs().readSync(fd, buf, off, len, pos);
+const open = (path: string, flags: string) => fs().promises.open(path, flags);
 
 /** 1 MiB: large enough that syscalls do not dominate, small enough to stay out of the memory figure. */
 export const FILE_CHUNK = 1 << 20;

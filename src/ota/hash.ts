@@ -3,6 +3,7 @@
 // in a browser WebCrypto has no incremental digest, so chunks are collected and digested once
 // (memory then grows with the input: browsers are not where 256 MiB images are assembled).
 import { toHex } from '../bytes.js';
+import { nodeBuiltin } from '../platform.js';
 
 type NodeCrypto = typeof import('node:crypto');
 
@@ -11,12 +12,8 @@ let nodeCryptoModule: NodeCrypto | null | undefined;
 /** node:crypto when running on Node, else null (loaded once, lazily, so browsers never import it). */
 export async function loadNodeCrypto(): Promise<NodeCrypto | null> {
   if (nodeCryptoModule !== undefined) return nodeCryptoModule;
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  try {
-    nodeCryptoModule = isNode ? await import('node:crypto') : null;
-  } catch {
-    nodeCryptoModule = null;
-  }
+  // No import of node:crypto (the main entry bundles for browsers): fetched at run time.
+  nodeCryptoModule = nodeBuiltin<NodeCrypto>('node:crypto') ?? null;
   return nodeCryptoModule;
 }
 

@@ -1,7 +1,6 @@
-// OTA upgrade images: build, inspect, sign, cut into blocks, reassemble and verify, streaming.
+// OTA upgrade images (file access on disk: ./file.ts, exported from the node entry): build, inspect, sign, cut into blocks, reassemble and verify, streaming.
 export * from './image.js';
 export * from './hash.js';
-export * from './file.js';
 export * from './blocks.js';
 export * from './zclOta.js';
 export * from './dlmsImageTransfer.js';

@@ -1,8 +1,18 @@
 // The four platform primitives GBCS security needs (ECDSA P-256/SHA-256, ECDH P-256,
 // SHA-256, AES-128-GCM), behind one small interface so the same protocol code runs on
 // node:crypto or on WebCrypto (browsers). No cipher is implemented here.
-import * as nodeCrypto from 'node:crypto';
+//
+// No `node:` import here (the main entry bundles for browsers): node:crypto is fetched at run
+// time through nodeBuiltin (src/platform.ts) and only when running on Node.
 import type { KeyObject } from 'node:crypto';
+import { nodeBuiltin, requireNodeBuiltin } from '../platform.js';
+
+type NodeCrypto = typeof import('node:crypto');
+let nodeCryptoCache: NodeCrypto | undefined;
+/** node:crypto (throws outside Node); fetched once. */
+function nc(): NodeCrypto {
+  return (nodeCryptoCache ??= requireNodeBuiltin<NodeCrypto>('node:crypto', 'nodePrimitives'));
+}
 
 /** A key as a KeyStore hands it out. */
 export type PlatformKey = KeyObject | CryptoKey;
@@ -22,29 +32,30 @@ export interface CryptoPrimitives {
   aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array, tagLength: number): Promise<Uint8Array | undefined>;
 }
 
-const isKeyObject = (k: PlatformKey): k is KeyObject => k instanceof nodeCrypto.KeyObject;
-const asKeyObject = (k: PlatformKey): KeyObject => (isKeyObject(k) ? k : nodeCrypto.KeyObject.from(k));
+const isKeyObject = (k: PlatformKey): k is KeyObject => k instanceof nc().KeyObject;
+const asKeyObject = (k: PlatformKey): KeyObject => (isKeyObject(k) ? k : nc().KeyObject.from(k));
 
 const u8 = (b: Buffer | ArrayBuffer): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 
-/** node:crypto implementation (the tested path). */
+/** node:crypto implementation (the tested path); usable only on Node. */
 export const nodePrimitives: CryptoPrimitives = {
   name: 'node:crypto',
   async sha256(data) {
-    return u8(nodeCrypto.createHash('sha256').update(data).digest());
+    return u8(nc().createHash('sha256').update(data).digest());
   },
   async ecdsaVerify(publicKey, data, signature) {
     if (signature.length !== 64) return false;
-    return nodeCrypto.verify('sha256', data, { key: asKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
+    return nc().verify('sha256', data, { key: asKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
   },
   async ecdsaSign(privateKey, data) {
-    return u8(nodeCrypto.sign('sha256', data, { key: asKeyObject(privateKey), dsaEncoding: 'ieee-p1363' }));
+    assertP256(asKeyObject(privateKey), 'ECDSA signing');
+    return u8(nc().sign('sha256', data, { key: asKeyObject(privateKey), dsaEncoding: 'ieee-p1363' }));
   },
   async ecdh(privateKey, publicKey) {
-    return u8(nodeCrypto.diffieHellman({ privateKey: asKeyObject(privateKey), publicKey: asKeyObject(publicKey) }));
+    return u8(nc().diffieHellman({ privateKey: asKeyObject(privateKey), publicKey: asKeyObject(publicKey) }));
   },
   async aesGcmEncrypt(key, iv, aad, plaintext, tagLength) {
-    const c = nodeCrypto.createCipheriv('aes-128-gcm', key, iv, { authTagLength: tagLength });
+    const c = nc().createCipheriv('aes-128-gcm', key, iv, { authTagLength: tagLength });
     c.setAAD(aad);
     const head = c.update(plaintext);
     const tail = c.final();
@@ -58,13 +69,13 @@ export const nodePrimitives: CryptoPrimitives = {
   async aesGcmDecrypt(key, iv, aad, sealed, tagLength) {
     if (sealed.length < tagLength) return undefined;
     const split = sealed.length - tagLength;
-    const d = nodeCrypto.createDecipheriv('aes-128-gcm', key, iv, { authTagLength: tagLength });
+    const d = nc().createDecipheriv('aes-128-gcm', key, iv, { authTagLength: tagLength });
     d.setAAD(aad);
     d.setAuthTag(sealed.subarray(split));
     const head = d.update(sealed.subarray(0, split));
     try {
       const tail = d.final();
-      return tail.length === 0 ? u8(head) : u8(Buffer.concat([head, tail]));
+      return tail.length === 0 ? u8(head) : concat(head, tail);
     } catch {
       return undefined;
     }
@@ -134,8 +145,27 @@ export function webCryptoPrimitives(subtle: SubtleCrypto = globalThis.crypto.sub
 }
 
 function isNodeKey(k: PlatformKey): k is KeyObject {
-  return typeof nodeCrypto.KeyObject === 'function' && k instanceof nodeCrypto.KeyObject;
+  const c = nodeBuiltin<NodeCrypto>('node:crypto');
+  return c !== undefined && k instanceof c.KeyObject;
 }
 
-/** The primitives used when the caller does not choose: node:crypto. */
-export const defaultPrimitives: CryptoPrimitives = nodePrimitives;
+/** Refuses a key that is not EC P-256 (an RSA or P-384 key would give a signature of the wrong size). */
+function assertP256(k: KeyObject, what: string): void {
+  if (k.asymmetricKeyType !== 'ec' || k.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    const curve = k.asymmetricKeyDetails?.namedCurve;
+    throw new TypeError(`${what} needs an EC P-256 key, got ${k.asymmetricKeyType ?? k.type}${curve ? ` (${curve})` : ''}`);
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * The primitives used when the caller does not choose: node:crypto when running on Node
+ * (faster, and takes KeyObjects directly), else WebCrypto (`globalThis.crypto.subtle`).
+ */
+export const defaultPrimitives: CryptoPrimitives = nodeBuiltin('node:crypto') !== undefined ? nodePrimitives : webCryptoPrimitives();

@@ -11,9 +11,8 @@ import { decodeFrame, scanFrames } from '../../decode.js';
 import { GbcsDecodeError } from '../../errors.js';
 import { verifyFrame } from '../../security/verify.js';
 import { securityContext } from '../security.js';
-import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, parseArgs, type Command, type Io } from '../io.js';
-
-const USAGE = 'gbcs bench [--json] [--time MS] [--limit N] [--keys <folder> [--acb <eui>]] [--max-line BYTES] <file | dir | ->';
+import { command } from '../args.js';
+import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, requireFile, type Io } from '../io.js';
 
 type Form = 'hex text' | 'base64 text' | 'binary';
 
@@ -37,12 +36,19 @@ function positive(v: string | true | undefined, name: string, dflt: number): num
   return n;
 }
 
-export const benchCommand: Command = {
-  name: 'bench',
+export const benchCommand = command({
   summary: 'benchmark decoding on your own frames (envelope, full decode, lazy one field, verify with --keys)',
-  usage: USAGE,
-  async run(args: string[], io: Io): Promise<number> {
-    const { flags, positional } = parseArgs(args, { booleans: ['json'], values: ['time', 'limit', 'keys', 'acb', 'max-line'] });
+  args: '<file | dir | ->',
+  options: {
+    json: { type: 'boolean', help: 'one JSON report instead of the table' },
+    time: { type: 'string', value: '<ms>', help: 'measuring time per case (default 1000)' },
+    limit: { type: 'string', value: '<n>', help: 'use at most n frames (default 100000)' },
+    keys: { type: 'string', value: '<folder>', help: 'add a verify case with the PEM keys in this folder' },
+    acb: { type: 'string', value: '<eui>', help: 'the access control broker EUI-64 for MAC checks (with --keys)' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest input line (default 8 MiB)' },
+  },
+  async run({ values, positionals: positional }, io: Io): Promise<number> {
+    const flags = new Map(Object.entries(values).filter(([, v]) => v !== undefined)) as Map<string, string | true>;
     if (positional.length !== 1) throw new UsageError('give one file, folder or - (one frame per line, or a binary frame file)');
     const time = positive(flags.get('time'), 'time', 1000);
     const limit = positive(flags.get('limit'), 'limit', 100_000);
@@ -53,8 +59,9 @@ export const benchCommand: Command = {
       let st;
       try {
         st = statSync(src);
-      } catch (e) {
-        throw new UsageError(`cannot read ${src}: ${(e as Error).message}`);
+      } catch {
+        requireFile(src); // throws the CLI's one-line file problem
+        throw new UsageError(`cannot read ${src}`);
       }
       if (st.isDirectory()) srcs = readdirSync(src).sort().filter((n) => statSync(join(src, n)).isFile()).map((n) => `@${join(src, n)}`);
     }
@@ -149,4 +156,4 @@ export const benchCommand: Command = {
     if (sink === 0.5) io.stderr.write('\n');
     return EXIT_OK;
   },
-};
+});

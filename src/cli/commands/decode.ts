@@ -7,7 +7,8 @@ import { GbcsDecodeError } from '../../errors.js';
 import { createDecodePool, type PoolError } from '../../node/pool.js';
 import { renderFrame, type Rendered } from '../render.js';
 import { securityContext, type SecurityContext } from '../security.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, parseArgs, readInput, readLineBatches, type Command, type Io } from '../io.js';
+import { command } from '../args.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, type Io } from '../io.js';
 import { lineTooLong } from '../../stream.js';
 
 /** Lines decoded per WASM batch on the single-thread path. */
@@ -24,13 +25,17 @@ interface LineState {
 }
 
 async function emitError(io: Io, out: Output, json: boolean, e: { code: string; offset: number; expected: string; message: string }, line: number, st: LineState): Promise<void> {
+  noteStatus(io, EXIT_MALFORMED);
   io.stderr.write(`gbcs: line ${line}: ${e.message}\n`);
   if (json) await out.write(errorJson(e, line));
   st.status = EXIT_MALFORMED;
 }
 
-async function emitFrame(out: Output, json: boolean, r: Rendered, st: LineState): Promise<void> {
-  if (r.failed) st.failed = true;
+async function emitFrame(io: Io, out: Output, json: boolean, r: Rendered, st: LineState): Promise<void> {
+  if (r.failed) {
+    st.failed = true;
+    noteStatus(io, EXIT_CHECK_FAILED);
+  }
   await out.write(json || st.first ? r.text : `\n${r.text}`);
   st.first = false;
 }
@@ -66,7 +71,7 @@ async function decodeStdinHere(io: Io, out: Output, json: boolean, sec: Security
         continue;
       }
       try {
-        await emitFrame(out, json, await renderFrame(r, json, sec), st);
+        await emitFrame(io, out, json, await renderFrame(r, json, sec), st);
       } catch (e) {
         if (!(e instanceof GbcsDecodeError)) throw e;
         await emitError(io, out, json, e, line, st);
@@ -114,29 +119,39 @@ async function decodeStdinPool(io: Io, out: Output, json: boolean, keys: string 
       if (pre) {
         tooLong.delete(r.index);
         await emitError(io, out, json, pre, line, st);
-      } else if (r.error) await emitError(io, out, json, r.error as PoolError, line, st);
-      else await emitFrame(out, json, r.value!, st);
+      } else if (r.error) {
+        // A failure that is not about the input (a key file that cannot be read...) ends the
+        // command as it does on one thread.
+        if (r.error.code === 'handler-error') throw new Error(r.error.message);
+        await emitError(io, out, json, r.error as PoolError, line, st);
+      }
+      else await emitFrame(io, out, json, r.value!, st);
     }
   } finally {
     await pool.close();
   }
 }
 
-export const decodeCommand: Command = {
-  name: 'decode',
+export const decodeCommand = command({
   summary: 'decode GBCS frames (hex, base64, @file, or - for one frame per stdin line)',
-  usage: 'gbcs decode [--json] [--keys <folder> [--acb <eui>]] [--workers N] [--max-line BYTES] <hex | base64 | @file | ->',
-  async run(args: string[], io: Io): Promise<number> {
-    const { flags, positional } = parseArgs(args, { booleans: ['json'], values: ['keys', 'acb', 'workers', 'max-line'] });
-    const json = flags.has('json');
+  args: '<hex | base64 | @file | ->',
+  options: {
+    json: { type: 'boolean', help: 'one JSON object per frame (payload tree, typed view, security)' },
+    keys: { type: 'string', value: '<folder>', help: 'verify signature and MAC and decrypt with the PEM keys in this folder' },
+    acb: { type: 'string', value: '<eui>', help: 'the access control broker EUI-64 for MAC checks (with --keys)' },
+    workers: { type: 'string', value: '<n>', help: 'decode stdin lines on n worker threads (output order kept)' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest stdin line; a longer one is a line-too-long error (default 8 MiB)' },
+  },
+  async run({ values, positionals }, io: Io): Promise<number> {
+    const json = values.json === true;
     // --keys: verify signature and MAC and decrypt encrypted content with that key folder.
-    const sec = securityContext(flags.get('keys'), flags.get('acb'));
-    if (positional.length !== 1) throw new UsageError('give exactly one frame source');
-    const maxLine = maxLineOption(flags.get('max-line'));
-    const w = flags.get('workers');
-    const workers = w === undefined ? 0 : typeof w === 'string' && /^\d+$/.test(w) && Number(w) >= 1 && Number(w) <= 256 ? Number(w) : NaN;
+    const sec = securityContext(values.keys, values.acb);
+    if (positionals.length !== 1) throw new UsageError('give exactly one frame source');
+    const maxLine = maxLineOption(values['max-line']);
+    const w = values.workers;
+    const workers = w === undefined ? 0 : /^\d+$/.test(w) && Number(w) >= 1 && Number(w) <= 256 ? Number(w) : NaN;
     if (Number.isNaN(workers)) throw new UsageError('--workers needs a number of worker threads (1-256)');
-    const src = positional[0]!;
+    const src = positionals[0]!;
     const out = new Output(io.stdout);
     const st: LineState = { status: EXIT_OK, failed: false, first: true };
     if (src !== '-') {
@@ -148,11 +163,11 @@ export const decodeCommand: Command = {
       return r.failed ? EXIT_CHECK_FAILED : EXIT_OK;
     }
     try {
-      if (workers > 0) await decodeStdinPool(io, out, json, typeof flags.get('keys') === 'string' ? (flags.get('keys') as string) : undefined, sec, workers, maxLine, st);
+      if (workers > 0) await decodeStdinPool(io, out, json, values.keys, sec, workers, maxLine, st);
       else await decodeStdinHere(io, out, json, sec, maxLine, st);
     } finally {
       await out.flush();
     }
     return st.status === EXIT_OK && st.failed ? EXIT_CHECK_FAILED : st.status;
   },
-};
+});

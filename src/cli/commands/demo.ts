@@ -3,17 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { decodeFrame } from '../../decode.js';
 import { formatFrameText } from '../format.js';
-import { EXIT_OK, type Command, type Io } from '../io.js';
+import { command } from '../args.js';
+import { EXIT_OK, type Io } from '../io.js';
 import { checkUpgradeImageFile } from '../../ota/file.js';
 import { folderKeyStore, formatInspection } from './ota.js';
 
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
 
-export const demoCommand: Command = {
-  name: 'demo',
+export const demoCommand = command({
   summary: 'decode the sample frames shipped in the repository and print them',
-  usage: 'gbcs demo',
-  async run(_args: string[], io: Io): Promise<number> {
+  options: {},
+  async run(_inv, io: Io): Promise<number> {
     const lines = readFileSync(new URL('frames.hex', FIXTURES), 'utf8').split('\n');
     let title = '';
     let n = 0;
@@ -34,4 +34,4 @@ export const demoCommand: Command = {
     io.stdout.write(`\n== OTA upgrade image test/fixtures/sample-ota.bin\n${formatInspection(check)}`);
     return EXIT_OK;
   },
-};
+});

@@ -4,10 +4,8 @@ import { toHex } from '../../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../../errors.js';
 import { GbtReassembler, type GbtDiscarded } from '../../gbt/reassembler.js';
 import { segmentMessage } from '../../gbt/segment.js';
-import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, parseArgs, reportDecodeError, runSubcommand, type Command, type FrameLine, type Io } from '../io.js';
-
-const USAGE =
-  'gbcs gbt split --size N [--window W] [--max-line BYTES] <hex | @file | -> | gbcs gbt join [--max-size BYTES] [--max-line BYTES] [@file | - | hex...]';
+import { command, group } from '../args.js';
+import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, reportDecodeError, type FrameLine, type Io } from '../io.js';
 
 /**
  * Frame lines of the sources (`-` stdin, `@file` hex lines or one raw binary frame, else
@@ -18,7 +16,7 @@ function sourceLines(srcs: string[], io: Io, maxLine: number): AsyncGenerator<Fr
   return frameLines(srcs.length === 0 ? ['-'] : srcs, io, { maxLineBytes: maxLine });
 }
 
-function positiveInt(v: string | true | undefined, name: string, dflt?: number): number {
+function positiveInt(v: string | undefined, name: string, dflt?: number): number {
   if (v === undefined && dflt !== undefined) return dflt;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
   if (!(n >= 1)) throw new UsageError(`--${name} needs a positive integer`);
@@ -29,15 +27,21 @@ function reportDiscarded(io: Io, d: GbtDiscarded): void {
   io.stderr.write(`gbcs gbt join: ${d.error.message}; held blocks ${d.received.join(',') || 'none'}\n`);
 }
 
-async function split(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['size', 'window', 'max-line'] });
-  if (!flags.has('size')) throw new UsageError('split needs --size N (bytes of message per block)');
-  const blockSize = positiveInt(flags.get('size'), 'size');
-  const window = positiveInt(flags.get('window'), 'window', 1);
+const split = command({
+  summary: 'cut a GBCS message into GBT segments, one hex frame per line',
+  args: '<hex | @file | ->',
+  options: {
+    size: { type: 'string', value: '<n>', required: true, help: 'bytes of message per block' },
+    window: { type: 'string', value: '<w>', help: 'the GBT window, 1..63 (default 1)' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
+  },
+  run: async ({ values, positionals: positional }, io) => {
+  const blockSize = positiveInt(values.size, 'size');
+  const window = positiveInt(values.window, 'window', 1);
   if (window > 63) throw new UsageError('--window must be 1..63');
   let status = EXIT_OK;
   const out = new Output(io.stdout, 0);
-  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(flags.get('max-line')))) {
+  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
     if (error) {
       reportDecodeError(io, error, where);
       status = EXIT_MALFORMED;
@@ -53,14 +57,21 @@ async function split(args: string[], io: Io): Promise<number> {
     }
   }
   return status;
-}
+  },
+});
 
-async function join(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['max-size', 'max-line'] });
-  const r = new GbtReassembler(flags.has('max-size') ? { maxMessageSize: positiveInt(flags.get('max-size'), 'max-size') } : {});
+const join = command({
+  summary: 'reassemble GBT segments (one hex frame per line) into messages',
+  args: '[@file | - | hex...]',
+  options: {
+    'max-size': { type: 'string', value: '<bytes>', help: 'refuse messages larger than this' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
+  },
+  run: async ({ values, positionals: positional }, io) => {
+  const r = new GbtReassembler(values['max-size'] !== undefined ? { maxMessageSize: positiveInt(values['max-size'], 'max-size') } : {});
   let status = EXIT_OK;
   const out = new Output(io.stdout, 0);
-  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(flags.get('max-line')))) {
+  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
     if (error) {
       reportDecodeError(io, error, where);
       status = EXIT_MALFORMED;
@@ -83,13 +94,7 @@ async function join(args: string[], io: Io): Promise<number> {
     status = EXIT_MALFORMED;
   }
   return status;
-}
-
-export const gbtCommand: Command = {
-  name: 'gbt',
-  summary: 'split a GBCS message into GBT segments, or join segments back (one hex frame per line)',
-  usage: USAGE,
-  async run(args: string[], io: Io): Promise<number> {
-    return runSubcommand(args, io, { split, join });
   },
-};
+});
+
+export const gbtCommand = group('split a GBCS message into GBT segments, or join segments back (one hex frame per line)', { split, join });

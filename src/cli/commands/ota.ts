@@ -1,8 +1,6 @@
 // gbcs ota <inspect|build|hash|blocks|verify>: upgrade images on disk, streamed (any size, bounded
 // memory). A progress bar goes to stderr for jobs over a second, only when stderr is a terminal.
-import { createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { toHex } from '../../bytes.js';
 import { encodeImageBlockTransfer, encodeImageTransferInitiate } from '../../ota/dlmsImageTransfer.js';
 import { checkUpgradeImageFile, fileChunks, upgradeImageFileLayout } from '../../ota/file.js';
@@ -21,13 +19,8 @@ import { checkImageAgainstRepository } from '../../lifecycle/imageCheck.js';
 import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type FirmwareRepository } from '../../lifecycle/repository.js';
 import type { KeyStore } from '../../security/keyStore.js';
 import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, argText, parseArgs, runSubcommand, type Command, type Io } from '../io.js';
-
-const USAGE = `gbcs ota inspect <file> [--keys <dir>] [--signer <eui>] [--form gbcs|gbcs-unsigned|zigbee] [--json]
-       gbcs ota build --header <json | @file.json> --image <file> --keys <dir> --signer <eui> -o <file>
-       gbcs ota hash <file>
-       gbcs ota blocks <file> --size N [--dlms | --zcl]
-       gbcs ota verify <file> [--keys <dir>] [--signer <eui>] [--repo <fir.json|fir.csv>]   (--keys and/or --repo)`;
+import { command, group } from '../args.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, KeyError, UsageError, argText, openOutput, readFileArg, requireFile, type Io } from '../io.js';
 
 /** The security module's PEM folder key store, with a missing folder reported as a usage error. */
 export function folderKeyStore(dir: string): KeyStore {
@@ -68,19 +61,16 @@ export function progressBar(io: Io, label: string): { update: (done: number, tot
 
 function fileArg(positional: string[]): string {
   if (positional.length !== 1) throw new UsageError('give exactly one image file');
-  const f = positional[0]!;
-  if (!existsSync(f)) throw new UsageError(`cannot read ${f}: no such file`);
-  return f;
+  return requireFile(positional[0]!);
 }
 
-function formArg(v: string | true | undefined): UpgradeImageForm | undefined {
+function formArg(v: string | undefined): UpgradeImageForm | undefined {
   if (v === undefined) return undefined;
   if (v === 'gbcs' || v === 'gbcs-unsigned' || v === 'zigbee') return v;
   throw new UsageError(`--form must be gbcs, gbcs-unsigned or zigbee`);
 }
 
-function signersArg(flags: Map<string, string | true>, dir: string | undefined): string[] {
-  const s = flags.get('signer');
+function signersArg(s: string | undefined, dir: string | undefined): string[] {
   if (typeof s === 'string') {
     if (!/^[0-9a-fA-F]{16}$/.test(s.replace(/[-:\s]/g, ''))) throw new UsageError(`--signer must be an EUI-64 (16 hex digits)`);
     return [s.replace(/[-:\s]/g, '').toLowerCase()];
@@ -88,26 +78,36 @@ function signersArg(flags: Map<string, string | true>, dir: string | undefined):
   return dir ? folderSigners(dir) : [];
 }
 
+const FORM = { type: 'string', value: 'gbcs|gbcs-unsigned|zigbee', help: 'the image form (default: detected)' } as const;
+const SIGNER = { type: 'string', value: '<eui>', help: 'the supplier EUI-64 that signed the image (default: every DS key in --keys)' } as const;
+
 /** A Firmware Information Repository file: JSON when it starts with [ or {, CSV otherwise. */
-function loadRepositoryFile(path: string) {
-  if (!existsSync(path)) throw new UsageError(`cannot read ${path}: no such file`);
-  const text = readFileSync(path, 'utf8');
+function loadRepositoryFile(path: string): FirmwareRepository {
+  const text = readFileArg(path).toString('utf8');
   return /^\s*[[{]/.test(text) ? loadRepositoryJson(text) : loadRepositoryCsv(text);
 }
 
 const hex4 = (v: number, w = 4) => `0x${v.toString(16).padStart(w, '0')}`;
 
-async function inspect(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form'], booleans: ['json'] });
-  const file = fileArg(positional);
-  const dir = flags.get('keys') as string | undefined;
+const inspect = command({
+  summary: 'print the header, layout, manufacturer image hash and (with --keys) the signature check',
+  args: '<file>',
+  options: {
+    keys: { type: 'string', value: '<dir>', help: 'PEM key folder to check the supplier signature' },
+    signer: SIGNER,
+    form: FORM,
+    json: { type: 'boolean', help: 'print the inspection as JSON' },
+  },
+  run: async ({ values, positionals }, io) => {
+  const file = fileArg(positionals);
+  const dir = values.keys;
   const keys = dir ? folderKeyStore(dir) : undefined;
   const bar = progressBar(io, 'hashing');
-  const r = await checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(flags, dir), form: formArg(flags.get('form')), onProgress: bar.update });
+  const r = await checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(values.signer, dir), form: formArg(values.form), onProgress: bar.update });
   bar.end();
   const { layout } = r;
   const { headerStringBytes: _h, headerExtra, ...header } = layout.header;
-  if (flags.has('json')) {
+  if (values.json) {
     io.stdout.write(
       `${JSON.stringify(
         {
@@ -125,7 +125,8 @@ async function inspect(args: string[], io: Io): Promise<number> {
     );
   } else io.stdout.write(formatInspection(r));
   return EXIT_OK;
-}
+  },
+});
 
 /** Text rendering of a file check (also used by the demo). */
 export function formatInspection(r: Awaited<ReturnType<typeof checkUpgradeImageFile>>): string {
@@ -157,63 +158,96 @@ export function formatInspection(r: Awaited<ReturnType<typeof checkUpgradeImageF
   return `${lines.join('\n')}\n`;
 }
 
-async function build(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['header', 'image', 'keys', 'signer', 'o'], aliases: { o: 'o' } });
-  if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
-  for (const f of ['header', 'image', 'keys', 'signer', 'o']) if (typeof flags.get(f) !== 'string') throw new UsageError(`--${f === 'o' ? 'o' : f} is required`);
-  let header: OtaHeaderInit;
-  try {
-    header = JSON.parse(argText(flags.get('header') as string)) as OtaHeaderInit;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`--header is not JSON: ${(e as Error).message}`);
-  }
-  for (const k of ['manufacturerCode', 'imageType', 'fileVersion'] as const) {
-    const v = header[k] as unknown;
-    if (typeof v === 'string') (header as unknown as Record<string, unknown>)[k] = Number(v);
-    if (!Number.isInteger((header as unknown as Record<string, unknown>)[k])) throw new UsageError(`--header needs ${k} (a number)`);
-  }
-  const image = flags.get('image') as string;
-  if (!existsSync(image)) throw new UsageError(`cannot read ${image}: no such file`);
-  const keys = folderKeyStore(flags.get('keys') as string);
-  const [signer] = signersArg(flags, undefined);
-  const size = statSync(image).size;
-  const bar = progressBar(io, 'signing');
-  const signature = await signManufacturerImage(fileChunks(image, 0, size, { onProgress: bar.update }), keys, signer!);
-  bar.end();
-  const total = otaHeaderLength(header) + size + GBCS_TRAILER_LENGTH;
-  const out = createWriteStream(flags.get('o') as string);
-  const write = (b: Uint8Array) => (out.write(b) ? Promise.resolve() : new Promise<void>((res) => out.once('drain', res)));
-  await write(encodeOtaHeader(header, total));
-  // Copied per chunk: fileChunks reuses its buffer, the stream may still hold the last one.
-  for await (const c of fileChunks(image, 0, size)) await write(c.slice());
-  await write(encodeGbcsTrailer(signature));
-  out.end();
-  await finished(out);
-  io.stdout.write(`wrote ${flags.get('o')}: ${total} bytes, manufacturer image ${size} bytes, signed by ${signer}\n`);
-  return EXIT_OK;
-}
+const build = command({
+  summary: 'build a GBCS upgrade image: header + manufacturer image + supplier signature trailer',
+  options: {
+    header: { type: 'string', value: '<json | @file.json>', required: true, help: 'OTA header fields (manufacturerCode, imageType, fileVersion, ...)' },
+    image: { type: 'string', value: '<file>', required: true, help: 'the manufacturer image' },
+    keys: { type: 'string', value: '<dir>', required: true, help: 'PEM key folder holding the signer DS private key' },
+    signer: { type: 'string', value: '<eui>', required: true, help: 'the supplier EUI-64 that signs' },
+    o: { type: 'string', value: '<file>', required: true, help: 'the output image file' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    let header: OtaHeaderInit;
+    try {
+      header = JSON.parse(argText(values.header)) as OtaHeaderInit;
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`--header is not JSON: ${(e as Error).message}`);
+    }
+    if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new UsageError('--header must be a JSON object');
+    for (const k of ['manufacturerCode', 'imageType', 'fileVersion'] as const) {
+      const v = header[k] as unknown;
+      if (typeof v === 'string') (header as unknown as Record<string, unknown>)[k] = Number(v);
+      if (!Number.isInteger((header as unknown as Record<string, unknown>)[k])) throw new UsageError(`--header needs ${k} (a number)`);
+    }
+    const image = requireFile(values.image);
+    const keys = folderKeyStore(values.keys);
+    const [signer] = signersArg(values.signer, undefined);
+    const size = statSync(image).size;
+    const total = otaHeaderLength(header) + size + GBCS_TRAILER_LENGTH;
+    // Encoded before the (long) signing pass: an out-of-range field is a usage error up front.
+    let head: Uint8Array;
+    try {
+      head = encodeOtaHeader(header, total);
+    } catch (e) {
+      if (e instanceof RangeError || e instanceof TypeError || (e as Error).name === 'GbcsEncodeError') throw new UsageError(`--header: ${(e as Error).message}`);
+      throw e;
+    }
+    const out = openOutput(values.o);
+    const bar = progressBar(io, 'signing');
+    let signature: Uint8Array;
+    try {
+      signature = await signManufacturerImage(fileChunks(image, 0, size, { onProgress: bar.update }), keys, signer!);
+      if (signature.length !== 64) throw new Error(`it is not an EC P-256 key (a ${signature.length}-byte signature)`);
+    } catch (e) {
+      // Only key problems come out of signing a readable file: missing, unparsable or not a P-256 DS key.
+      throw new KeyError(`the DS private key of ${signer} cannot be used: ${(e as Error).message.split('\n')[0]}`);
+    } finally {
+      bar.end();
+    }
+    await out.write(head);
+    // Copied per chunk: fileChunks reuses its buffer, the stream may still hold the last one.
+    for await (const c of fileChunks(image, 0, size)) await out.write(c.slice());
+    await out.write(encodeGbcsTrailer(signature));
+    await out.close();
+    io.stdout.write(`wrote ${values.o}: ${total} bytes, manufacturer image ${size} bytes, signed by ${signer}\n`);
+    return EXIT_OK;
+  },
+});
 
-async function hash(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['form'] });
-  const bar = progressBar(io, 'hashing');
-  const r = await checkUpgradeImageFile(fileArg(positional), { form: formArg(flags.get('form')), onProgress: bar.update });
-  bar.end();
-  io.stdout.write(`${r.manufacturerImageHash}\n`);
-  return EXIT_OK;
-}
+const hash = command({
+  summary: 'print the manufacturer image hash (SHA-256, GBCS.md 5.2)',
+  args: '<file>',
+  options: { form: FORM },
+  run: async ({ values, positionals }, io) => {
+    const bar = progressBar(io, 'hashing');
+    const r = await checkUpgradeImageFile(fileArg(positionals), { form: formArg(values.form), onProgress: bar.update });
+    bar.end();
+    io.stdout.write(`${r.manufacturerImageHash}\n`);
+    return EXIT_OK;
+  },
+});
 
-async function blocks(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['size'], booleans: ['dlms', 'zcl'] });
-  const file = fileArg(positional);
-  const n = Number(flags.get('size'));
-  if (!Number.isInteger(n) || n < 1) throw new UsageError('--size must be a positive integer');
-  if (flags.has('dlms') && flags.has('zcl')) throw new UsageError('give --dlms or --zcl, not both');
-  const zcl = flags.has('zcl');
+const blocks = command({
+  summary: 'cut an image into blocks: a table, DLMS image-block-transfer APDUs or ZCL image block responses',
+  args: '<file>',
+  options: {
+    size: { type: 'string', value: '<n>', required: true, help: 'block size in bytes' },
+    dlms: { type: 'boolean', help: 'print the DLMS image transfer initiate and block APDUs (hex)' },
+    zcl: { type: 'boolean', help: 'print ZCL OTA image block responses (hex, at most 255 bytes a block)' },
+  },
+  run: async ({ values, positionals }, io) => {
+  const file = fileArg(positionals);
+  const n = /^\d+$/.test(values.size) ? Number(values.size) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 0x7fffffff) throw new UsageError('--size must be a positive integer');
+  if (values.dlms && values.zcl) throw new UsageError('give --dlms or --zcl, not both');
+  const zcl = values.zcl === true;
   if (zcl && n > 255) throw new UsageError('--zcl blocks are at most 255 bytes (one-byte data size)');
   const size = statSync(file).size;
   const id = zcl ? upgradeImageFileLayout(file).header : undefined;
-  if (flags.has('dlms')) io.stdout.write(`initiate ${toHex(encodeImageTransferInitiate({ identifier: new TextEncoder().encode(file.split('/').pop()!), size }))}\n`);
+  if (values.dlms) io.stdout.write(`initiate ${toHex(encodeImageTransferInitiate({ identifier: new TextEncoder().encode(file.split('/').pop()!), size }))}\n`);
   else if (!zcl) io.stdout.write('block   offset     length\n');
   let index = 0;
   const bar = progressBar(io, 'cutting');
@@ -227,7 +261,7 @@ async function blocks(args: string[], io: Io): Promise<number> {
       if (zcl) {
         const f = encodeZclOta({ command: 'image-block-response', status: 0, manufacturerCode: id!.manufacturerCode, imageType: id!.imageType, fileVersion: id!.fileVersion, fileOffset: offset, data }, { sequence: index & 0xff });
         lines.push(toHex(f));
-      } else if (flags.has('dlms')) lines.push(toHex(encodeImageBlockTransfer({ blockNumber: index, data })));
+      } else if (values.dlms) lines.push(toHex(encodeImageBlockTransfer({ blockNumber: index, data })));
       else lines.push(`${String(index).padStart(5)}   ${String(offset).padStart(9)}  ${String(data.length).padStart(6)}`);
       index++;
     }
@@ -236,47 +270,51 @@ async function blocks(args: string[], io: Io): Promise<number> {
   }
   bar.end();
   return EXIT_OK;
-}
-
-async function verify(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, { values: ['keys', 'signer', 'form', 'repo'] });
-  const file = fileArg(positional);
-  const dir = flags.get('keys');
-  const repoFile = flags.get('repo');
-  if (typeof dir !== 'string' && typeof repoFile !== 'string') throw new UsageError('--keys <dir> or --repo <file> is required');
-  // Loaded first: a malformed repository is reported before the image is hashed.
-  let repo: FirmwareRepository | undefined;
-  try {
-    repo = typeof repoFile === 'string' ? loadRepositoryFile(repoFile) : undefined;
-  } catch (e) {
-    if (!(e instanceof FirmwareRepositoryError)) throw e;
-    io.stderr.write(`gbcs ota verify: ${repoFile}: ${e.message}\n`);
-    return EXIT_MALFORMED;
-  }
-  const signers = typeof dir === 'string' ? signersArg(flags, dir) : [];
-  const bar = progressBar(io, 'verifying');
-  const r = await checkUpgradeImageFile(file, { ...(typeof dir === 'string' && { keys: folderKeyStore(dir) }), signers, form: formArg(flags.get('form')), onProgress: bar.update });
-  bar.end();
-  let repoOk = true;
-  if (repo) {
-    // The header is outside the signature: only the repository entry for the hash vouches for it.
-    const c = checkImageAgainstRepository(repo, r.layout.header, r.manufacturerImageHash);
-    repoOk = c.ok;
-    io.stdout.write(`${c.ok ? 'matches repository' : 'REPOSITORY MISMATCH'}: ${c.message}\n`);
-    if (typeof dir !== 'string') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
-  }
-  const s = r.signature;
-  io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
-  if (s.state === 'valid') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
-  if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
-  return EXIT_CHECK_FAILED;
-}
-
-export const otaCommand: Command = {
-  name: 'ota',
-  summary: 'OTA upgrade images: inspect, build (sign), hash, cut into blocks, verify',
-  usage: USAGE,
-  async run(args: string[], io: Io): Promise<number> {
-    return runSubcommand(args, io, { inspect, build, hash, blocks, verify });
   },
-};
+});
+
+const verify = command({
+  summary: 'verify the supplier signature (--keys) and/or the repository entry (--repo) of an image (exit 3 when not valid)',
+  args: '<file>',
+  options: {
+    keys: { type: 'string', value: '<dir>', help: 'PEM key folder with the supplier DS public keys' },
+    signer: SIGNER,
+    form: FORM,
+    repo: { type: 'string', value: '<fir.json|fir.csv>', help: 'check the header against the repository entry for the image hash' },
+  },
+  notes: 'Give --keys, --repo or both.',
+  run: async ({ values, positionals }, io) => {
+    const file = fileArg(positionals);
+    const dir = values.keys;
+    const repoFile = values.repo;
+    if (dir === undefined && repoFile === undefined) throw new UsageError('--keys <dir> or --repo <file> is required');
+    // Loaded first: a malformed repository is reported before the image is hashed.
+    let repo: FirmwareRepository | undefined;
+    try {
+      repo = repoFile !== undefined ? loadRepositoryFile(repoFile) : undefined;
+    } catch (e) {
+      if (!(e instanceof FirmwareRepositoryError)) throw e;
+      io.stderr.write(`gbcs ota verify: ${repoFile}: ${e.message}\n`);
+      return EXIT_MALFORMED;
+    }
+    const signers = dir !== undefined ? signersArg(values.signer, dir) : [];
+    const bar = progressBar(io, 'verifying');
+    const r = await checkUpgradeImageFile(file, { ...(dir !== undefined && { keys: folderKeyStore(dir) }), signers, form: formArg(values.form), onProgress: bar.update });
+    bar.end();
+    let repoOk = true;
+    if (repo) {
+      // The header is outside the signature: only the repository entry for the hash vouches for it.
+      const c = checkImageAgainstRepository(repo, r.layout.header, r.manufacturerImageHash);
+      repoOk = c.ok;
+      io.stdout.write(`${c.ok ? 'matches repository' : 'REPOSITORY MISMATCH'}: ${c.message}\n`);
+      if (dir === undefined) return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
+    }
+    const s = r.signature;
+    io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
+    if (s.state === 'valid') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
+    if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
+    return EXIT_CHECK_FAILED;
+  },
+});
+
+export const otaCommand = group('OTA upgrade images: inspect, build (sign), hash, cut into blocks, verify', { inspect, build, hash, blocks, verify });

@@ -1,0 +1,75 @@
+// gbcs-codec/lifecycle: firmware lifecycle tools (Node or browser): the firmware repository and
+// its CSV form (csv-parse), MP231 upgrade paths, MP105 firmware tracking, MP170 Alt HAN packages.
+export {
+  FirmwareRepository,
+  FirmwareRepositoryError,
+  DEVICE_TYPES,
+  loadRepositoryJson,
+  loadRepositoryCsv,
+  repositoryToCsv,
+  type DeviceType,
+  type FirmwareEntry,
+  type EditAuthor,
+  type AuditRecord,
+  type AuditAction,
+  type EntryChanges,
+} from './repository.js';
+export {
+  planUpgrade,
+  checkUpgrade,
+  FirmwareUpgradeError,
+  type UpgradeBlock,
+  type UpgradeCheck,
+  type UpgradePlan,
+  type UpgradeOptions,
+  type UpgradePathReading,
+  type UpgradeWarning,
+} from './upgradePath.js';
+export {
+  checkImageAgainstRepository,
+  type ImageIdentity,
+  type RepositoryFieldCheck,
+  type RepositoryImageCheck,
+} from './imageCheck.js';
+export {
+  planDistributions,
+  imageSlot,
+  otaClientClass,
+  SLOT_GROUPS,
+  DistributionPlanError,
+  type Distribution,
+  type DistributionStep,
+  type OtaClientClass,
+} from './distribution.js';
+export {
+  Premises,
+  AltHanPackageError,
+  ALT_HAN_VARIANTS,
+  ALT_HAN_BRIDGES,
+  SMI_VISIBLE_BRIDGES,
+  FAILURE_ATTRIBUTION,
+  PACKAGE_DESIGNS,
+  deliveredTo,
+  summarizePackageImage,
+  buildFirmwarePackage,
+  splitFirmwarePackage,
+  type AltHanVariant,
+  type SiteDevice,
+  type UpgradeImageSummary,
+  type PackageDesign,
+  type PackageImage,
+  type PackageManifest,
+  type PackagedImage,
+  type PremisesAuthor,
+  type VariantCorrection,
+} from './altHan.js';
+export {
+  FirmwareTracker,
+  type FirmwareStatus,
+  type ReconciledVia,
+  type Reconciliation,
+  type DeviceFirmwareState,
+  type TrackerOptions,
+  type TrackerNote,
+  type DccAlertInput,
+} from './tracker.js';
