@@ -2,7 +2,8 @@
 // compiled JS). Order, errors in place, verification with keys, dying workers, backpressure.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, folderKeyStore, verifyFrame } from '../src/index.js';
+import { decodeFrame, verifyFrame } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { readFixtures } from './fixtures.js';
 
 const DIST = new URL('../dist/node.js', import.meta.url);
