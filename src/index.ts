@@ -106,6 +106,8 @@ export {
   GbtReassembler,
   GbtReassemblyError,
   GBT_DEFAULTS,
+  GBT_BLOCK_OVERHEAD,
+  GBT_CONVERSATION_OVERHEAD,
   type GbtConversationKey,
   type GbtConversationState,
   type GbtDiscarded,

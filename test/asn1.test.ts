@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame, decodePayload, encodeFrame, fromHex, GbcsDecodeError, toHex } from '../src/index.js';
 import { Asn1Node, decodeDer, DER_OBJECTS_PER_BYTE, encodeDer } from '../src/payload/asn1.js';
 import { ASN1_STRUCTURES, asn1StructureFor, CS02B_COMMAND_SCHEMA, CS06_SCHEMA } from '../src/payload/asn1Schemas.js';
-import { derNull, derOctetString, derSequence, derUnsignedInteger } from '../src/payload/derBuild.js';
+import { derGeneralizedTime, derNull, derOctetString, derPrimitive, derSequence, derUnsignedInteger } from '../src/payload/derBuild.js';
 import { toJsonSafe } from '../src/payload/json.js';
 import { prng } from './prng.js';
 
@@ -209,5 +209,63 @@ describe('hand-built trees (derBuild)', () => {
     expect(n.length).toBe(5 + 4 + 2);
     expect(toHex(encodeDer(n))).toBe('300b0403010203020200800500');
     expect(decodeDer(encodeDer(n)).children![1]!.integer).toBe(0x80n);
+  });
+});
+
+/** Reads every getter of every node (what the CLI and JSON do). */
+function readEverything(n: Asn1Node): number {
+  let k = 0;
+  const j = JSON.stringify(toJsonSafe(n));
+  k += j.length + (n.typeName.length + (n.name?.length ?? 0) + (n.valueName?.length ?? 0) + (n.bits?.length ?? 0) + (n.defaults?.length ?? 0));
+  return k;
+}
+
+describe('seeded mutation fuzz (named trees)', () => {
+  it('mutated CS02b/CS06/GCS62-shaped payloads decode to a tree that re-encodes to the input, or a GbcsDecodeError', () => {
+    const i = (v: number) => derUnsignedInteger(v, 'i');
+    const os = (n: number) => derOctetString(new Uint8Array(n).fill(0x90));
+    const cell = derSequence(i(2), derPrimitive(0x03, Uint8Array.of(7, 0x80)));
+    const cs02bResponse = derSequence(
+      derNull(),
+      derSequence(i(1003), i(2), derSequence(derSequence(i(2), i(0), derSequence(derSequence(i(0), i(0))))),
+        derSequence(derSequence(cell, derPrimitive(0x0a, Uint8Array.of(0)), os(8), os(8), os(8), os(8)))),
+    );
+    const gcs62 = derSequence(i(0x8071), derGeneralizedTime('20150101000000Z'), derSequence(derSequence(os(8), i(6)), derSequence(os(8), i(5))));
+    const seeds: [string, number, 'command' | 'response' | 'alert'][] = [
+      [CS06_CMD, 0x0012, 'command'],
+      ['30 1C 30 16 020102 810101 A207 020102 03020780 830203E8 840100 3000 3000', 0x0102, 'command'],
+      [toHex(encodeDer(cs02bResponse)), 0x0102, 'response'],
+      [toHex(encodeDer(gcs62)), 0x00b2, 'alert'],
+    ];
+    const rnd = prng(0x5eed);
+    let ok = 0;
+    let refused = 0;
+    for (const [hex, code, cra] of seeds) {
+      const base = fromHex(hex);
+      // The seed itself is a valid, fully named message.
+      const clean = decodePayload(base, { format: 'ASN.1', messageCode: code, cra });
+      if (clean.format !== 'ASN.1') throw new Error('not ASN.1');
+      expect(clean.structure).toBeDefined();
+      for (let n = 0; n < 1500; n++) {
+        const b = base.slice();
+        const flips = 1 + Math.floor(rnd() * 3);
+        for (let k = 0; k < flips; k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        const input = rnd() < 0.1 ? b.subarray(0, Math.floor(rnd() * b.length)) : b;
+        let p;
+        try {
+          p = decodePayload(input, { format: 'ASN.1', messageCode: code, cra });
+        } catch (e) {
+          if (!(e instanceof GbcsDecodeError)) throw e;
+          refused++;
+          continue;
+        }
+        if (p.format !== 'ASN.1') throw new Error('not ASN.1');
+        readEverything(p.root);
+        expect(toHex(encodeDer(p.root))).toBe(toHex(input));
+        ok++;
+      }
+    }
+    expect(ok).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(300);
   });
 });

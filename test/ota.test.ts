@@ -315,7 +315,7 @@ describe('ZigBee OTA cluster commands', () => {
     { command: 'image-page-request', ...id, fileOffset: 64, maxDataSize: 64, pageSize: 1024, responseSpacing: 20, requestNodeAddress: '00db1234567890a4' },
     { command: 'image-block-response', status: 0, ...id, fileOffset: 64, data: prng(64) },
     { command: 'image-block-response', status: 0, ...id, fileOffset: 64, data: new Uint8Array(0) },
-    { command: 'image-block-response', status: 0x97, currentTime: 1000, requestTime: 1060 },
+    { command: 'image-block-response', status: 0x97, currentTime: 1000, requestTime: 1060, minimumBlockPeriod: 0 },
     { command: 'image-block-response', status: 0x97, currentTime: 1000, requestTime: 1060, minimumBlockPeriod: 500 },
     { command: 'image-block-response', status: 0x95 },
     { command: 'upgrade-end-request', status: 0, ...id },
@@ -323,6 +323,7 @@ describe('ZigBee OTA cluster commands', () => {
     { command: 'upgrade-end-response', ...id, currentTime: 1000, upgradeTime: 0xffffffff },
     { command: 'query-device-specific-file-request', requestNodeAddress: '00db1234567890a4', ...id, zigbeeStackVersion: 2 },
     { command: 'query-device-specific-file-response', status: 0, ...id, imageSize: 5 },
+    { command: 'default-response', commandId: 0x03, status: 0x80 },
   ];
 
   it('round-trips every command', () => {
@@ -348,10 +349,15 @@ describe('ZigBee OTA cluster commands', () => {
   it('decodes strictly', () => {
     const ok = encodeZclOta(commands[6]!);
     expect(decodeError(() => decodeZclOta(ok.subarray(0, ok.length - 1))).code).toBe('truncated');
-    expect(decodeError(() => decodeZclOta(Uint8Array.from([...ok, 0]))).code).toBe('trailing-bytes');
+    // Trailing bytes are tolerated with a note (real devices send them), and kept.
+    const trailing = decodeZclOta(Uint8Array.from([...ok, 0, 7]));
+    expect(trailing.command).toEqual(decodeZclOta(ok).command);
+    expect(toHex(trailing.trailing!)).toBe('0007');
+    expect(trailing.notes![0]).toMatch(/2 byte\(s\) after the last field of image-block-request/);
     expect(decodeError(() => decodeZclOta(Uint8Array.from([0x19, ...ok.subarray(1)]))).code).toBe('zcl-direction');
     expect(decodeError(() => decodeZclOta(Uint8Array.of(0x01, 0, 0x0a))).code).toBe('zcl-ota-command');
     expect(decodeError(() => decodeZclOta(Uint8Array.of(0x00, 0, 0x01))).code).toBe('zcl-frame-type');
+    expect(decodeError(() => decodeZclOta(Uint8Array.of(0x02, 0, 0x01))).code).toBe('zcl-frame-type');
     expect(() => encodeZclOta({ command: 'image-block-response', status: 0, ...id, fileOffset: 0, data: new Uint8Array(256) })).toThrow(/255/);
   });
 
@@ -424,8 +430,8 @@ describe('block server', () => {
     const bytes = await build(prng(1000, 21));
     const path = join(tmp, 'served.bin');
     writeFileSync(path, bytes);
-    const mem = await BlockServer.fromImage(bytes);
-    const file = await BlockServer.fromFile(path);
+    const mem = await BlockServer.fromImage(bytes, { maxDataSize: 255 });
+    const file = await BlockServer.fromFile(path, { maxDataSize: 255 });
     const id = mem.imageId;
     expect(id).toEqual({ manufacturerCode: 0x121d, imageType: 0, fileVersion: 0x01020304 });
     for (const [offset, max] of [
@@ -443,7 +449,7 @@ describe('block server', () => {
         expect(toHex(data)).toBe(toHex(bytes.subarray(offset, offset + data.length)));
       }
     }
-    expect((await mem.imageBlock({ command: 'image-block-request', ...id, fileOffset: bytes.length, maxDataSize: 64 })).status).toBe(0x80);
+    expect(await mem.imageBlock({ command: 'image-block-request', ...id, fileOffset: bytes.length, maxDataSize: 64 })).toEqual({ command: 'default-response', commandId: 3, status: 0x80 });
     expect((await mem.imageBlock({ command: 'image-block-request', ...id, fileVersion: 1, fileOffset: 0, maxDataSize: 64 })).status).toBe(0x98);
     expect(mem.queryNextImage({ command: 'query-next-image-request', ...id, fileVersion: 1 })).toEqual({ command: 'query-next-image-response', status: 0, ...id, imageSize: bytes.length });
     expect(mem.queryNextImage({ command: 'query-next-image-request', ...id }).status).toBe(0x98);
@@ -457,7 +463,7 @@ describe('block server', () => {
     let calls = 0;
     const s = await BlockServer.fromImage(bytes, { throttle: () => (calls++ === 0 ? { currentTime: 100, requestTime: 160 } : undefined), now: () => 100, upgradeDelay: 30 });
     const req = { command: 'image-block-request', ...s.imageId, fileOffset: 0, maxDataSize: 64 } as const;
-    expect(await s.imageBlock(req)).toEqual({ command: 'image-block-response', status: 0x97, currentTime: 100, requestTime: 160 });
+    expect(await s.imageBlock(req)).toEqual({ command: 'image-block-response', status: 0x97, currentTime: 100, requestTime: 160, minimumBlockPeriod: 0 });
     expect((await s.imageBlock(req)).status).toBe(0);
     expect(s.upgradeEnd({ command: 'upgrade-end-request', status: 0, ...s.imageId })).toEqual({ command: 'upgrade-end-response', ...s.imageId, currentTime: 100, upgradeTime: 130 });
     expect(s.upgradeEnd({ command: 'upgrade-end-request', status: 0x96, ...s.imageId })).toBeUndefined();

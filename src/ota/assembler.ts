@@ -343,7 +343,7 @@ export class ImageAssembler {
     if (layout.trailerOffset === undefined) signature = { state: 'absent' };
     else if (!this.options.keys || signers.length === 0) signature = { state: 'not-checked' };
     else {
-      const sig = reader.read(layout.trailerOffset + 2, 64).slice();
+      const sig = new Uint8Array(reader.read(layout.trailerOffset + 2, 64));
       signature = { state: 'key-unknown', tried: signers.map((s) => s.toLowerCase()) };
       let sawKey = false;
       for (const s of signers) {

@@ -2,15 +2,52 @@
 // Upgrade End requests for any offset and maximum data size, from memory (blocks are views) or
 // from a file (one read per block, so memory does not grow with the image).
 //
-// Decisions (the ZigBee text leaves these to the server):
-//  - a request naming another manufacturer/image type/version gets NO_IMAGE_AVAILABLE;
-//  - an offset at or past the end, or a maximum data size of 0, gets MALFORMED_COMMAND;
-//  - the block is min(requested max, server max, bytes left); the server max defaults to 255.
+// Decisions (the ZigBee text leaves these to the server; checked against zigbee-herdsman
+// 10.9.5, the stack behind Zigbee2MQTT):
+//  - Block size: at most DEFAULT_OTA_BLOCK_SIZE (50) bytes unless `maxDataSize` says
+//    otherwise, so an Image Block Response fits one unfragmented APS frame: 17 bytes of ZCL
+//    header and response fields + 50 = 67 bytes of APS payload, under the 82 bytes a
+//    ZigBee PRO frame leaves with NWK security and the ~74 with APS security too (common
+//    servers use 50-63). The block is min(request max, server max, bytes left); it never
+//    exceeds the request's maximum, even for a source that returns more.
+//  - An offset at or past the end, or a maximum data size of 0, is answered with a ZCL
+//    Default Response MALFORMED_COMMAND (0x80), as common servers do, not with an Image
+//    Block Response carrying status 0x80.
+//  - A request naming another manufacturer/image type/version gets NO_IMAGE_AVAILABLE.
+//  - Query Next Image offers the image only when its file version is newer than the
+//    client's (`allowDowngrade` offers any other version) and the client's hardware
+//    version, when it sends one, is inside the header's hardware version range.
+//  - WAIT_FOR_DATA replies always carry the minimum block period (milliseconds, default 0).
+//  - Upgrade End Response times are ZigBee UTC time (seconds since 2000-01-01 00:00 UTC):
+//    current time = now, upgrade time = now + `upgradeDelay` (0xFFFFFFFF = wait for a
+//    later command). Absolute times rather than current time 0 with a relative upgrade
+//    time, since GBCS devices keep network time.
+//  - `handle` never throws on what a client may send: a Default Response from the client is
+//    ignored; an Image Page Request is refused with a Default Response
+//    UNSUP_CLUSTER_COMMAND (0x81) (clients then fall back to Image Block Requests); a
+//    cluster command that does not decode gets a Default Response MALFORMED_COMMAND; a frame
+//    without a readable ZCL header, or sent in the server-to-client direction, gets no reply.
+//  - Caller data is never modified: requests are decoded from views and EUI-64s reversed on
+//    copies.
 import type { FileHandle } from 'node:fs/promises';
 import { requireNodeBuiltin } from '../platform.js';
 import { GbcsDecodeError } from '../errors.js';
+import { checkOtaInteger } from './blocks.js';
 import { parseOtaHeader, OTA_HEADER_FIXED_LENGTH } from './image.js';
-import { ZCL_OTA_STATUS, decodeZclOta, encodeZclOta, type ImageId, type ZclOtaCommand } from './zclOta.js';
+import {
+  ZCL_OTA_STATUS,
+  ZCL_OTA_COMMANDS,
+  ZCL_UNSUP_CLUSTER_COMMAND,
+  decodeZclOta,
+  encodeZclOta,
+  zigbeeUtcTime,
+  type ImageId,
+  type ZclOtaCommand,
+  type ZclOtaFrame,
+} from './zclOta.js';
+
+/** Default and documented largest block the server sends (see the file header). */
+export const DEFAULT_OTA_BLOCK_SIZE = 50;
 
 export interface BlockSource {
   readonly size: number;
@@ -42,27 +79,57 @@ export async function fileSource(path: string): Promise<BlockSource> {
 }
 
 export interface WaitForData {
-  /** UTC seconds now and when the client should ask again. */
+  /** ZigBee UTC seconds now and when the client should ask again. */
   readonly currentTime: number;
   readonly requestTime: number;
+  /** Milliseconds between Image Block Requests (default: the server's `minimumBlockPeriod`). */
   readonly minimumBlockPeriod?: number;
 }
+
+type Request<C extends ZclOtaCommand['command']> = Extract<ZclOtaCommand, { command: C }>;
 
 export interface BlockServerOptions {
   /** Image identity served; read from the image's OTA header when omitted. */
   readonly imageId?: ImageId;
-  /** Largest block the server sends (1..255). */
+  /** Largest block the server sends (1..255, default DEFAULT_OTA_BLOCK_SIZE = 50). */
   readonly maxDataSize?: number;
   /** Returns WAIT_FOR_DATA parameters to make the client back off, or undefined to serve. */
-  readonly throttle?: (req: Extract<ZclOtaCommand, { command: 'image-block-request' }>) => WaitForData | undefined;
-  /** UTC seconds (ZigBee time) used in Upgrade End responses; default now. */
+  readonly throttle?: (req: Request<'image-block-request'>) => WaitForData | undefined;
+  /** Minimum block period in milliseconds put in WAIT_FOR_DATA replies (default 0). */
+  readonly minimumBlockPeriod?: number;
+  /** ZigBee UTC time (seconds since 2000-01-01 UTC) for Upgrade End responses; default the clock. */
   readonly now?: () => number;
   /** Seconds after `now` at which the client should upgrade (0 = now; 0xFFFFFFFF = wait). */
   readonly upgradeDelay?: number;
+  /** Offer the image to clients running a newer version too (default false: newer only). */
+  readonly allowDowngrade?: boolean;
+  /** Hardware versions the image is for; default the OTA header's range (none: any). */
+  readonly hardwareVersions?: { readonly minimum: number; readonly maximum: number };
+}
+
+const MALFORMED = 0x80;
+
+/** Sequence, direction and command id of a ZCL frame whose payload did not decode. */
+function zclHeaderOf(frame: Uint8Array): { sequence: number; commandId: number; clusterSpecific: boolean; toClient: boolean; manufacturerSpecificCode?: number } | undefined {
+  if (frame.length < 3) return undefined;
+  const fc = frame[0]!;
+  const ms = (fc & 0x04) !== 0;
+  if (frame.length < (ms ? 5 : 3)) return undefined;
+  const o = ms ? 3 : 1;
+  return {
+    sequence: frame[o]!,
+    commandId: frame[o + 1]!,
+    clusterSpecific: (fc & 0x03) === 0x01,
+    toClient: (fc & 0x08) !== 0,
+    ...(ms && { manufacturerSpecificCode: frame[1]! | (frame[2]! << 8) }),
+  };
 }
 
 export class BlockServer {
   readonly imageId: ImageId;
+  /** Hardware version range served (from the header or the options), if any. */
+  readonly hardwareVersions: { readonly minimum: number; readonly maximum: number } | undefined;
+  readonly maxDataSize: number;
   private aborted = false;
   served = 0;
   bytesServed = 0;
@@ -70,21 +137,34 @@ export class BlockServer {
   private constructor(
     readonly source: BlockSource,
     imageId: ImageId,
+    hardwareVersions: { minimum: number; maximum: number } | undefined,
     private readonly options: BlockServerOptions,
   ) {
     this.imageId = imageId;
-    const m = options.maxDataSize ?? 255;
-    if (!Number.isInteger(m) || m < 1 || m > 255) throw new RangeError(`maxDataSize must be 1..255, got ${m}`);
+    this.hardwareVersions = hardwareVersions;
+    this.maxDataSize = checkOtaInteger('maxDataSize', options.maxDataSize ?? DEFAULT_OTA_BLOCK_SIZE, 1, 255);
+    checkOtaInteger('minimumBlockPeriod', options.minimumBlockPeriod ?? 0, 0, 0xffff);
+    checkOtaInteger('upgradeDelay', options.upgradeDelay ?? 0, 0, 0xffffffff);
   }
 
   static async create(source: BlockSource, options: BlockServerOptions = {}): Promise<BlockServer> {
     let id = options.imageId;
-    if (!id) {
-      const head = await source.read(0, OTA_HEADER_FIXED_LENGTH);
-      const h = parseOtaHeader(head.length >= 8 ? (await source.read(0, Math.max(OTA_HEADER_FIXED_LENGTH, head[6]! | (head[7]! << 8)))) : head);
-      id = { manufacturerCode: h.manufacturerCode, imageType: h.imageType, fileVersion: h.fileVersion };
+    let hw = options.hardwareVersions;
+    if (!id || !hw) {
+      let h;
+      try {
+        const head = await source.read(0, OTA_HEADER_FIXED_LENGTH);
+        h = parseOtaHeader(head.length >= 8 ? await source.read(0, Math.max(OTA_HEADER_FIXED_LENGTH, head[6]! | (head[7]! << 8))) : head);
+      } catch (e) {
+        // A source that is not an OTA file can still be served under a given identity.
+        if (!id) throw e;
+      }
+      if (h) {
+        id ??= { manufacturerCode: h.manufacturerCode, imageType: h.imageType, fileVersion: h.fileVersion };
+        if (!hw && h.minimumHardwareVersion !== undefined) hw = { minimum: h.minimumHardwareVersion, maximum: h.maximumHardwareVersion! };
+      }
     }
-    return new BlockServer(source, id, options);
+    return new BlockServer(source, id!, hw, options);
   }
 
   static fromImage(image: Uint8Array, options?: BlockServerOptions): Promise<BlockServer> {
@@ -105,57 +185,108 @@ export class BlockServer {
   }
 
   private now(): number {
-    return this.options.now?.() ?? Math.floor(Date.now() / 1000);
+    return this.options.now?.() ?? zigbeeUtcTime();
   }
 
-  queryNextImage(req: Extract<ZclOtaCommand, { command: 'query-next-image-request' }>): ZclOtaCommand {
+  queryNextImage(req: Request<'query-next-image-request'>): ZclOtaCommand {
+    const id = this.imageId;
+    const hw = this.hardwareVersions;
     const offer =
-      req.manufacturerCode === this.imageId.manufacturerCode && req.imageType === this.imageId.imageType && req.fileVersion !== this.imageId.fileVersion;
+      req.manufacturerCode === id.manufacturerCode &&
+      req.imageType === id.imageType &&
+      (this.options.allowDowngrade ? req.fileVersion !== id.fileVersion : req.fileVersion < id.fileVersion) &&
+      (hw === undefined || req.hardwareVersion === undefined || (req.hardwareVersion >= hw.minimum && req.hardwareVersion <= hw.maximum));
     return offer
-      ? { command: 'query-next-image-response', status: 0, ...this.imageId, imageSize: this.source.size }
+      ? { command: 'query-next-image-response', status: 0, ...id, imageSize: this.source.size }
       : { command: 'query-next-image-response', status: ZCL_OTA_STATUS.NO_IMAGE_AVAILABLE };
   }
 
-  async imageBlock(req: Extract<ZclOtaCommand, { command: 'image-block-request' }>): Promise<ZclOtaCommand> {
+  /**
+   * Answers an Image Block Request: a block, WAIT_FOR_DATA, ABORT, NO_IMAGE_AVAILABLE, or a
+   * Default Response MALFORMED_COMMAND for an offset at/past the end or a maximum of 0.
+   * Offsets and sizes that are not ZigBee field values (negative, NaN, > 0xFFFFFFFF / 255)
+   * throw OtaRangeError.
+   */
+  async imageBlock(req: Request<'image-block-request'>): Promise<ZclOtaCommand> {
+    const offset = checkOtaInteger('fileOffset', req.fileOffset, 0, 0xffffffff);
+    const max = checkOtaInteger('maxDataSize', req.maxDataSize, 0, 255);
     if (this.aborted) return { command: 'image-block-response', status: ZCL_OTA_STATUS.ABORT };
     if (!this.matches(req)) return { command: 'image-block-response', status: ZCL_OTA_STATUS.NO_IMAGE_AVAILABLE };
-    if (req.fileOffset >= this.source.size || req.maxDataSize === 0) return { command: 'image-block-response', status: ZCL_OTA_STATUS.MALFORMED_COMMAND };
+    if (offset >= this.source.size || max === 0) return { command: 'default-response', commandId: ZCL_OTA_COMMANDS['image-block-request'].id, status: MALFORMED };
     const wait = this.options.throttle?.(req);
-    if (wait) return { command: 'image-block-response', status: ZCL_OTA_STATUS.WAIT_FOR_DATA, ...wait };
-    const n = Math.min(req.maxDataSize, this.options.maxDataSize ?? 255, this.source.size - req.fileOffset);
-    const data = await this.source.read(req.fileOffset, n);
+    if (wait) {
+      return {
+        command: 'image-block-response',
+        status: ZCL_OTA_STATUS.WAIT_FOR_DATA,
+        currentTime: wait.currentTime,
+        requestTime: wait.requestTime,
+        minimumBlockPeriod: wait.minimumBlockPeriod ?? this.options.minimumBlockPeriod ?? 0,
+      };
+    }
+    const n = Math.min(max, this.maxDataSize, this.source.size - offset);
+    let data = await this.source.read(offset, n);
+    if (data.length > n) data = data.subarray(0, n); // never more than allowed, whatever the source does
     this.served++;
     this.bytesServed += data.length;
-    return { command: 'image-block-response', status: 0, ...this.imageId, fileOffset: req.fileOffset, data };
+    return { command: 'image-block-response', status: 0, ...this.imageId, fileOffset: offset, data };
   }
 
-  upgradeEnd(req: Extract<ZclOtaCommand, { command: 'upgrade-end-request' }>): ZclOtaCommand | undefined {
+  upgradeEnd(req: Request<'upgrade-end-request'>): ZclOtaCommand | undefined {
     // Only a successful download is answered with an Upgrade End Response; on an error status
     // the client gives up and the server sends nothing (a default response at most).
     if (req.status !== ZCL_OTA_STATUS.SUCCESS || !this.matches(req)) return undefined;
     const now = this.now();
     const delay = this.options.upgradeDelay ?? 0;
-    return { command: 'upgrade-end-response', ...this.imageId, currentTime: now, upgradeTime: delay === 0xffffffff ? delay : now + delay };
+    return { command: 'upgrade-end-response', ...this.imageId, currentTime: now, upgradeTime: delay === 0xffffffff ? delay : (now + delay) >>> 0 };
   }
 
-  /** Decodes a client frame and returns the encoded reply (same sequence number), or undefined. */
-  async handle(frame: Uint8Array): Promise<Uint8Array | undefined> {
-    const f = decodeZclOta(frame);
-    let reply: ZclOtaCommand | undefined;
+  /** The reply to a decoded client frame, or undefined when none is due. */
+  async reply(f: ZclOtaFrame): Promise<ZclOtaCommand | undefined> {
     switch (f.command.command) {
       case 'query-next-image-request':
-        reply = this.queryNextImage(f.command);
-        break;
+        return this.queryNextImage(f.command);
       case 'image-block-request':
-        reply = await this.imageBlock(f.command);
-        break;
+        return this.imageBlock(f.command);
       case 'upgrade-end-request':
-        reply = this.upgradeEnd(f.command);
-        break;
+        return this.upgradeEnd(f.command);
+      case 'default-response':
+        return undefined; // the client's Default Response: nothing to answer
+      case 'image-page-request':
+      case 'query-device-specific-file-request':
+        return { command: 'default-response', commandId: ZCL_OTA_COMMANDS[f.command.command].id, status: ZCL_UNSUP_CLUSTER_COMMAND };
       default:
-        throw new GbcsDecodeError('zcl-ota-command', 2, 'a client request the block server answers (query next image, image block, upgrade end)', f.command.command);
+        return undefined; // server-to-client commands never reach a server's decode (direction bit)
     }
-    return reply && encodeZclOta(reply, { sequence: f.sequence });
+  }
+
+  /**
+   * Decodes a client frame and returns the encoded reply (same sequence number), or
+   * undefined. Never throws on the frame's content (see the file header); the frame is not
+   * modified.
+   */
+  async handle(frame: Uint8Array): Promise<Uint8Array | undefined> {
+    let f: ZclOtaFrame;
+    try {
+      f = decodeZclOta(frame);
+    } catch (e) {
+      if (!(e instanceof GbcsDecodeError)) throw e;
+      const h = zclHeaderOf(frame);
+      if (!h || !h.clusterSpecific || h.toClient) return undefined;
+      return encodeZclOta(
+        { command: 'default-response', commandId: h.commandId, status: MALFORMED },
+        { sequence: h.sequence, ...(h.manufacturerSpecificCode !== undefined && { manufacturerSpecificCode: h.manufacturerSpecificCode }) },
+      );
+    }
+    let reply: ZclOtaCommand | undefined;
+    try {
+      reply = await this.reply(f);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      reply = { command: 'default-response', commandId: frame[f.manufacturerSpecificCode !== undefined ? 4 : 2]!, status: MALFORMED };
+    }
+    if (!reply) return undefined;
+    const ms = reply.command === 'default-response' && f.manufacturerSpecificCode !== undefined ? { manufacturerSpecificCode: f.manufacturerSpecificCode } : {};
+    return encodeZclOta(reply, { sequence: f.sequence, ...ms });
   }
 
   async close(): Promise<void> {

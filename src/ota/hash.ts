@@ -53,7 +53,7 @@ class WebSha256 implements Sha256 {
   private chunks: Uint8Array[] = [];
   update(chunk: Uint8Array): this {
     // Copied: the caller may reuse its buffer before digest() runs.
-    this.chunks.push(chunk.slice());
+    this.chunks.push(new Uint8Array(chunk)); // a copy, also for a Node Buffer
     this.length += chunk.length;
     return this;
   }

@@ -174,7 +174,8 @@ export function parseOtaHeader(input: BinaryInput): OtaHeader {
   if (fieldControl & FC_SECURITY_CREDENTIAL) securityCredentialVersion = b[o++]!;
   if (fieldControl & FC_DESTINATION) {
     // EUI-64 on air is little-endian; shown most significant byte first like every EUI here.
-    upgradeFileDestination = toHex(b.slice(o, o + 8).reverse());
+    // A copy: on a Node Buffer `slice` is a view, and reversing it would alter the caller's image.
+    upgradeFileDestination = toHex(new Uint8Array(b.subarray(o, o + 8)).reverse());
     o += 8;
   }
   if (fieldControl & FC_HARDWARE_VERSIONS) {
@@ -340,7 +341,7 @@ export function encodeOtaHeader(init: OtaHeaderInit, totalImageSize: number): Ui
     out[o++] = v;
   }
   if (init.upgradeFileDestination !== undefined) {
-    out.set(euiBytes(init.upgradeFileDestination, 'upgradeFileDestination').slice().reverse(), o);
+    out.set(new Uint8Array(euiBytes(init.upgradeFileDestination, 'upgradeFileDestination')).reverse(), o);
     o += 8;
   }
   if (hasHw) {
@@ -420,7 +421,7 @@ function subtle(): SubtleCrypto {
 async function collect(source: ByteSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   const parts: Uint8Array[] = [];
-  for await (const c of chunksOf(source)) parts.push(c.slice());
+  for await (const c of chunksOf(source)) parts.push(new Uint8Array(c)); // a copy even for a Buffer chunk
   return concat(parts);
 }
 

@@ -83,7 +83,8 @@ export class OtaDevice {
     let image: UpgradeImage;
     try {
       // Copied: the device keeps the image after the caller's buffer is reused.
-      image = parseUpgradeImage(toBytes(input).slice());
+      // new Uint8Array copies (on a Node Buffer `slice` would be a view of the caller's bytes).
+      image = parseUpgradeImage(new Uint8Array(toBytes(input)));
     } catch (e) {
       return { accepted: false, reason: `malformed image: ${(e as Error).message}` };
     }

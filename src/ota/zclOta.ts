@@ -1,6 +1,27 @@
 // ZigBee OTA Upgrade cluster 0x0019 commands (GBCS.md 5.6), little-endian, with the ZCL header
-// (frame control, [manufacturer code], sequence number, command id). Decoding is strict: every
-// command must end exactly where its fields end, and the direction bit must match the command.
+// (frame control, [manufacturer code], sequence number, command id), plus the ZCL global
+// Default Response (command 0x0B) as it travels on this cluster.
+//
+//   ZCL header: fc(1) [mfr(2) when fc b2] seq(1) cmd(1)
+//     fc b0-1 frame type (01 cluster-specific, 00 global), b2 manufacturer-specific,
+//        b3 direction (1 = server to client), b4 disable default response, b5-7 reserved
+//   Image Block Request: fieldControl(1: b0 IEEE, b1 period) mfr(2) type(2) version(4)
+//     offset(4) maxDataSize(1) [IEEE(8)] [minimumBlockPeriod(2)]
+//
+// Decisions:
+//  - Lenient decoding of what real devices send (interoperability checked against
+//    zigbee-herdsman 10.9.5): an Image Block Request with field-control bit 1 but no period
+//    field decodes without it (a known device quirk); bytes after a known command's last
+//    field are kept in `trailing` with a note instead of refusing the frame. Truncated
+//    fields and a wrong direction bit are still errors.
+//  - Reserved bits round-trip: `frameControl` b5-7 and each field control's reserved bits
+//    are kept by decode and written back by `encodeZclOtaFrame` (issue 10 item 11).
+//  - WAIT_FOR_DATA always carries the minimum block period on encode (0 when not given):
+//    herdsman and other clients refuse the short form; decoding accepts both.
+//  - Minimum block period unit (UNCONFIRMED across ZCL editions: ZCL 6 revisions and
+//    ZigBee OTA 1.1 say milliseconds, earlier text says seconds): this codec carries the raw
+//    16-bit value and documents it as MILLISECONDS, as zigbee-herdsman and current
+//    specifications do (`minimumBlockPeriod` fields and options).
 import { toBytes, toHex, euiBytes, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 
@@ -22,6 +43,15 @@ export function zclOtaStatusName(status: number): string {
   return STATUS_NAMES[status] ?? `0x${status.toString(16).padStart(2, '0')}`;
 }
 
+/** ZCL status of a Default Response for an unsupported cluster command (e.g. Image Page Request). */
+export const ZCL_UNSUP_CLUSTER_COMMAND = 0x81;
+/** Unix seconds at the ZigBee epoch, 2000-01-01T00:00:00Z: ZigBee UTC time = Unix time - this. */
+export const ZIGBEE_EPOCH_UNIX_SECONDS = 946_684_800;
+/** ZigBee UTC time (seconds since 2000-01-01 UTC) for a Unix time in milliseconds (default now). */
+export function zigbeeUtcTime(unixMs: number = Date.now()): number {
+  return Math.floor(unixMs / 1000) - ZIGBEE_EPOCH_UNIX_SECONDS;
+}
+
 export interface ImageId {
   readonly manufacturerCode: number;
   readonly imageType: number;
@@ -30,22 +60,38 @@ export interface ImageId {
 
 export type ZclOtaCommand =
   | { readonly command: 'image-notify'; readonly payloadType: 0 | 1 | 2 | 3; readonly queryJitter: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number }
-  | ({ readonly command: 'query-next-image-request'; readonly hardwareVersion?: number } & ImageId)
+  | ({ readonly command: 'query-next-image-request'; readonly hardwareVersion?: number; readonly fieldControl?: number } & ImageId)
   | { readonly command: 'query-next-image-response'; readonly status: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number; readonly imageSize?: number }
-  | ({ readonly command: 'image-block-request'; readonly fileOffset: number; readonly maxDataSize: number; readonly requestNodeAddress?: string; readonly minimumBlockPeriod?: number } & ImageId)
-  | ({ readonly command: 'image-page-request'; readonly fileOffset: number; readonly maxDataSize: number; readonly pageSize: number; readonly responseSpacing: number; readonly requestNodeAddress?: string } & ImageId)
+  | ({
+      readonly command: 'image-block-request';
+      readonly fileOffset: number;
+      readonly maxDataSize: number;
+      readonly requestNodeAddress?: string;
+      /** Milliseconds (see the file header). */
+      readonly minimumBlockPeriod?: number;
+      /** As read: reserved bits b2-7 are written back; b0/b1 follow the fields present. */
+      readonly fieldControl?: number;
+    } & ImageId)
+  | ({ readonly command: 'image-page-request'; readonly fileOffset: number; readonly maxDataSize: number; readonly pageSize: number; readonly responseSpacing: number; readonly requestNodeAddress?: string; readonly fieldControl?: number } & ImageId)
   | ({ readonly command: 'image-block-response'; readonly status: 0x00; readonly fileOffset: number; readonly data: Uint8Array } & ImageId)
   | { readonly command: 'image-block-response'; readonly status: 0x97; readonly currentTime: number; readonly requestTime: number; readonly minimumBlockPeriod?: number }
   | { readonly command: 'image-block-response'; readonly status: number }
   | ({ readonly command: 'upgrade-end-request'; readonly status: number } & ImageId)
   | ({ readonly command: 'upgrade-end-response'; readonly currentTime: number; readonly upgradeTime: number } & ImageId)
   | { readonly command: 'query-device-specific-file-request'; readonly requestNodeAddress: string; readonly manufacturerCode: number; readonly imageType: number; readonly fileVersion: number; readonly zigbeeStackVersion: number }
-  | { readonly command: 'query-device-specific-file-response'; readonly status: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number; readonly imageSize?: number };
+  | { readonly command: 'query-device-specific-file-response'; readonly status: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number; readonly imageSize?: number }
+  /** ZCL global Default Response (command 0x0B) on the OTA cluster, either direction. */
+  | { readonly command: 'default-response'; readonly commandId: number; readonly status: number };
 
 export type ZclOtaCommandName = ZclOtaCommand['command'];
+/** The OTA cluster-specific commands (all but the global Default Response). */
+export type ZclOtaClusterCommandName = Exclude<ZclOtaCommandName, 'default-response'>;
+
+/** ZCL global command id of the Default Response. */
+export const ZCL_DEFAULT_RESPONSE_ID = 0x0b;
 
 /** Command ids and direction (true: server to client). */
-export const ZCL_OTA_COMMANDS: Record<ZclOtaCommandName, { id: number; toClient: boolean }> = {
+export const ZCL_OTA_COMMANDS: Record<ZclOtaClusterCommandName, { id: number; toClient: boolean }> = {
   'image-notify': { id: 0x00, toClient: true },
   'query-next-image-request': { id: 0x01, toClient: false },
   'query-next-image-response': { id: 0x02, toClient: true },
@@ -57,13 +103,41 @@ export const ZCL_OTA_COMMANDS: Record<ZclOtaCommandName, { id: number; toClient:
   'query-device-specific-file-request': { id: 0x08, toClient: false },
   'query-device-specific-file-response': { id: 0x09, toClient: true },
 };
-const BY_ID = new Map(Object.entries(ZCL_OTA_COMMANDS).map(([name, v]) => [v.id, name as ZclOtaCommandName]));
+const BY_ID = new Map(Object.entries(ZCL_OTA_COMMANDS).map(([name, v]) => [v.id, name as ZclOtaClusterCommandName]));
 
 export interface ZclOtaFrame {
+  /** As read, reserved bits b5-7 included. */
   readonly frameControl: number;
   readonly manufacturerSpecificCode?: number;
   readonly sequence: number;
   readonly command: ZclOtaCommand;
+  /** Bytes after the command's last field (tolerated, see `notes`); a view of the input. */
+  readonly trailing?: Uint8Array;
+  /** What lenient decoding tolerated (device quirks, trailing bytes). */
+  readonly notes?: readonly string[];
+}
+
+/** Field-control bits with a meaning, per command (the rest are reserved and kept). */
+const KNOWN_FC: Partial<Record<ZclOtaCommandName, number>> = {
+  'query-next-image-request': 0x01,
+  'image-block-request': 0x03,
+  'image-page-request': 0x01,
+};
+
+export interface ZclOtaEncodeOptions {
+  readonly sequence?: number;
+  readonly manufacturerSpecificCode?: number;
+  /** Default: set for server-to-client commands. */
+  readonly disableDefaultResponse?: boolean;
+  /**
+   * A frame control as read: its reserved bits b5-7 and its disable-default-response bit are
+   * written back (frame type, manufacturer-specific and direction bits follow the command).
+   */
+  readonly frameControl?: number;
+  /** Direction of a Default Response (default true: server to client). */
+  readonly toClient?: boolean;
+  /** Bytes written after the command's fields (what decode kept as `trailing`). */
+  readonly trailing?: Uint8Array;
 }
 
 class Writer {
@@ -101,7 +175,8 @@ class Writer {
     return this;
   }
   ieee(eui: string, f: string): this {
-    return this.bytes(euiBytes(eui, f).slice().reverse());
+    // new Uint8Array copies (a Buffer's slice would be a view of the caller's EUI).
+    return this.bytes(new Uint8Array(euiBytes(eui, f)).reverse());
   }
   id(c: ImageId): this {
     return this.u16(c.manufacturerCode, 'manufacturerCode').u16(c.imageType, 'imageType').u32(c.fileVersion, 'fileVersion');
@@ -145,7 +220,8 @@ class Reader {
     return this.b.subarray(this.o - n, this.o);
   }
   ieee(what: string): string {
-    return toHex(this.view(8, what).slice().reverse());
+    // A copy: reversing a view (Buffer.slice is one) would alter the caller's frame.
+    return toHex(new Uint8Array(this.view(8, what)).reverse());
   }
   id(): ImageId {
     return { manufacturerCode: this.u16('manufacturer code (2)'), imageType: this.u16('image type (2)'), fileVersion: this.u32('file version (4)') };
@@ -153,24 +229,47 @@ class Reader {
   get left(): number {
     return this.b.length - this.o;
   }
-  end(): void {
-    if (this.o !== this.b.length) {
-      throw new GbcsDecodeError('trailing-bytes', this.o, 'end of the ZCL OTA command', `${this.b.length - this.o} bytes follow`);
-    }
-  }
 }
 
-/** Encodes one OTA cluster command with its ZCL header (frame control 0x01 C→S, 0x19 S→C). */
-export function encodeZclOta(cmd: ZclOtaCommand, options: { sequence?: number; manufacturerSpecificCode?: number; disableDefaultResponse?: boolean } = {}): Uint8Array {
-  const spec = ZCL_OTA_COMMANDS[cmd.command];
+/** Field control to write: presence bits from the fields, reserved bits from `fieldControl`. */
+function fieldControlOf(cmd: ZclOtaCommand, presence: number): number {
+  const given = (cmd as { fieldControl?: number }).fieldControl;
+  if (given === undefined) return presence;
+  if (!Number.isInteger(given) || given < 0 || given > 0xff) throw new GbcsEncodeError('fieldControl', `${given} is not a byte`);
+  return (given & ~KNOWN_FC[cmd.command]! & 0xff) | presence;
+}
+
+/** Re-encodes a decoded frame: header bits, reserved bits and trailing bytes as read. */
+export function encodeZclOtaFrame(frame: ZclOtaFrame): Uint8Array {
+  return encodeZclOta(frame.command, {
+    sequence: frame.sequence,
+    manufacturerSpecificCode: frame.manufacturerSpecificCode,
+    frameControl: frame.frameControl,
+    toClient: (frame.frameControl & 0x08) !== 0,
+    trailing: frame.trailing,
+  });
+}
+
+/**
+ * Encodes one OTA cluster command with its ZCL header (frame control 0x01 C→S, 0x19 S→C), or
+ * a Default Response (global: 0x18 S→C, 0x10 C→S).
+ */
+export function encodeZclOta(cmd: ZclOtaCommand, options: ZclOtaEncodeOptions = {}): Uint8Array {
+  const isDefault = cmd.command === 'default-response';
+  const spec = isDefault ? { id: ZCL_DEFAULT_RESPONSE_ID, toClient: options.toClient ?? true } : ZCL_OTA_COMMANDS[cmd.command];
   if (!spec) throw new GbcsEncodeError('command', `unknown OTA command ${JSON.stringify((cmd as { command: unknown }).command)}`);
   const w = new Writer();
   const ms = options.manufacturerSpecificCode !== undefined;
-  const ddr = options.disableDefaultResponse ?? spec.toClient;
-  w.u8(0x01 | (ms ? 0x04 : 0) | (spec.toClient ? 0x08 : 0) | (ddr ? 0x10 : 0), 'frameControl');
+  const fc = options.frameControl;
+  if (fc !== undefined && (!Number.isInteger(fc) || fc < 0 || fc > 0xff)) throw new GbcsEncodeError('frameControl', `${fc} is not a byte`);
+  const ddr = fc !== undefined ? (fc & 0x10) !== 0 : (options.disableDefaultResponse ?? (spec.toClient || isDefault));
+  w.u8((isDefault ? 0x00 : 0x01) | (ms ? 0x04 : 0) | (spec.toClient ? 0x08 : 0) | (ddr ? 0x10 : 0) | ((fc ?? 0) & 0xe0), 'frameControl');
   if (ms) w.u16(options.manufacturerSpecificCode!, 'manufacturerSpecificCode');
   w.u8(options.sequence ?? 0, 'sequence').u8(spec.id, 'command');
   switch (cmd.command) {
+    case 'default-response':
+      w.u8(cmd.commandId, 'commandId').u8(cmd.status, 'status');
+      break;
     case 'image-notify': {
       w.u8(cmd.payloadType, 'payloadType').u8(cmd.queryJitter, 'queryJitter');
       if (cmd.payloadType >= 1) w.u16(cmd.manufacturerCode ?? 0xffff, 'manufacturerCode');
@@ -179,7 +278,7 @@ export function encodeZclOta(cmd: ZclOtaCommand, options: { sequence?: number; m
       break;
     }
     case 'query-next-image-request':
-      w.u8(cmd.hardwareVersion !== undefined ? 1 : 0, 'fieldControl').id(cmd);
+      w.u8(fieldControlOf(cmd, cmd.hardwareVersion !== undefined ? 1 : 0), 'fieldControl').id(cmd);
       if (cmd.hardwareVersion !== undefined) w.u16(cmd.hardwareVersion, 'hardwareVersion');
       break;
     case 'query-next-image-response':
@@ -191,13 +290,13 @@ export function encodeZclOta(cmd: ZclOtaCommand, options: { sequence?: number; m
       }
       break;
     case 'image-block-request':
-      w.u8((cmd.requestNodeAddress !== undefined ? 1 : 0) | (cmd.minimumBlockPeriod !== undefined ? 2 : 0), 'fieldControl');
+      w.u8(fieldControlOf(cmd, (cmd.requestNodeAddress !== undefined ? 1 : 0) | (cmd.minimumBlockPeriod !== undefined ? 2 : 0)), 'fieldControl');
       w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.maxDataSize, 'maxDataSize');
       if (cmd.requestNodeAddress !== undefined) w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
       if (cmd.minimumBlockPeriod !== undefined) w.u16(cmd.minimumBlockPeriod, 'minimumBlockPeriod');
       break;
     case 'image-page-request':
-      w.u8(cmd.requestNodeAddress !== undefined ? 1 : 0, 'fieldControl');
+      w.u8(fieldControlOf(cmd, cmd.requestNodeAddress !== undefined ? 1 : 0), 'fieldControl');
       w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.maxDataSize, 'maxDataSize');
       w.u16(cmd.pageSize, 'pageSize').u16(cmd.responseSpacing, 'responseSpacing');
       if (cmd.requestNodeAddress !== undefined) w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
@@ -208,8 +307,8 @@ export function encodeZclOta(cmd: ZclOtaCommand, options: { sequence?: number; m
         if (cmd.data.length > 0xff) throw new GbcsEncodeError('data', `${cmd.data.length} bytes exceed the one-byte data size (255)`);
         w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.data.length, 'dataSize').bytes(cmd.data);
       } else if (cmd.status === 0x97 && 'currentTime' in cmd) {
-        w.u32(cmd.currentTime, 'currentTime').u32(cmd.requestTime, 'requestTime');
-        if (cmd.minimumBlockPeriod !== undefined) w.u16(cmd.minimumBlockPeriod, 'minimumBlockPeriod');
+        // Always with the period (0 when not given): clients refuse the short form.
+        w.u32(cmd.currentTime, 'currentTime').u32(cmd.requestTime, 'requestTime').u16(cmd.minimumBlockPeriod ?? 0, 'minimumBlockPeriod');
       } else if (cmd.status === 0x00 || cmd.status === 0x97) {
         throw new GbcsEncodeError('image-block-response', `status 0x${cmd.status.toString(16)} needs its fields`);
       }
@@ -227,21 +326,48 @@ export function encodeZclOta(cmd: ZclOtaCommand, options: { sequence?: number; m
       w.u16(cmd.zigbeeStackVersion, 'zigbeeStackVersion');
       break;
   }
+  if (options.trailing) w.bytes(options.trailing);
   return w.done();
 }
 
-/** Decodes one OTA cluster command (ZCL header included). Block data is a view of the input. */
+/**
+ * Decodes one OTA cluster command or Default Response (ZCL header included). Block data and
+ * `trailing` are views of the input; the input is never modified.
+ */
 export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
   const b = toBytes(input);
   const r = new Reader(b, 0);
   const frameControl = r.u8('ZCL frame control');
-  if ((frameControl & 0x03) !== 0x01) {
-    throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01)', `frame control 0x${frameControl.toString(16).padStart(2, '0')}`);
+  const frameType = frameControl & 0x03;
+  if (frameType !== 0x01 && frameType !== 0x00) {
+    throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response', `frame control 0x${frameControl.toString(16).padStart(2, '0')}`);
   }
   const manufacturerSpecificCode = frameControl & 0x04 ? r.u16('manufacturer code of a manufacturer-specific frame') : undefined;
   const sequence = r.u8('ZCL sequence number');
   const idAt = r.o;
   const id = r.u8('OTA command id');
+  const notes: string[] = [];
+  const finish = (command: ZclOtaCommand): ZclOtaFrame => {
+    let trailing: Uint8Array | undefined;
+    if (r.left > 0) {
+      trailing = b.subarray(r.o);
+      notes.push(`${trailing.length} byte(s) after the last field of ${command.command} at byte ${r.o} (kept in trailing)`);
+    }
+    return {
+      frameControl,
+      ...(manufacturerSpecificCode !== undefined && { manufacturerSpecificCode }),
+      sequence,
+      command,
+      ...(trailing && { trailing }),
+      ...(notes.length > 0 && { notes }),
+    };
+  };
+  if (frameType === 0x00) {
+    if (id !== ZCL_DEFAULT_RESPONSE_ID) {
+      throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response (global command 0x0B)', `global command 0x${id.toString(16).padStart(2, '0')}`);
+    }
+    return finish({ command: 'default-response', commandId: r.u8('command id the Default Response answers'), status: r.u8('Default Response status') });
+  }
   const name = BY_ID.get(id);
   if (!name) throw new GbcsDecodeError('zcl-ota-command', idAt, 'an OTA cluster command id 0x00-0x09', `found 0x${id.toString(16).padStart(2, '0')}`);
   const toClient = (frameControl & 0x08) !== 0;
@@ -268,7 +394,7 @@ export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
     case 'query-next-image-request': {
       const fc = r.u8('field control');
       const id = r.id();
-      command = { command: name, ...id, ...(fc & 1 && { hardwareVersion: r.u16('hardware version') }) };
+      command = { command: name, ...id, ...(fc & 1 && { hardwareVersion: r.u16('hardware version') }), ...(fc & ~0x01 && { fieldControl: fc }) };
       break;
     }
     case 'query-next-image-response':
@@ -283,13 +409,23 @@ export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
     case 'image-block-request': {
       const fc = r.u8('field control');
       const id = r.id();
+      const fileOffset = r.u32('file offset');
+      const maxDataSize = r.u8('maximum data size');
+      const requestNodeAddress = fc & 1 ? r.ieee('request node address (IEEE)') : undefined;
+      let minimumBlockPeriod: number | undefined;
+      if (fc & 2) {
+        if (r.left >= 2) minimumBlockPeriod = r.u16('minimum block period');
+        else notes.push('field control bit 1 (minimum block period) set but the field is absent: decoded without it (a known device quirk)');
+      }
       command = {
         command: name,
         ...id,
-        fileOffset: r.u32('file offset'),
-        maxDataSize: r.u8('maximum data size'),
-        ...(fc & 1 && { requestNodeAddress: r.ieee('request node address (IEEE)') }),
-        ...(fc & 2 && { minimumBlockPeriod: r.u16('minimum block period') }),
+        fileOffset,
+        maxDataSize,
+        ...(requestNodeAddress !== undefined && { requestNodeAddress }),
+        ...(minimumBlockPeriod !== undefined && { minimumBlockPeriod }),
+        // Kept when it says more than the fields present (reserved bits, the quirk above).
+        ...(fc !== ((fc & 1) | (minimumBlockPeriod !== undefined ? 2 : 0)) && { fieldControl: fc }),
       };
       break;
     }
@@ -303,6 +439,7 @@ export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
         pageSize: r.u16('page size'),
         responseSpacing: r.u16('response spacing'),
         ...(fc & 1 && { requestNodeAddress: r.ieee('request node address (IEEE)') }),
+        ...(fc & ~0x01 && { fieldControl: fc }),
       };
       break;
     }
@@ -316,7 +453,7 @@ export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
       } else if (status === 0x97) {
         const currentTime = r.u32('current time');
         const requestTime = r.u32('request time');
-        command = { command: name, status: 0x97, currentTime, requestTime, ...(r.left > 0 && { minimumBlockPeriod: r.u16('minimum block period') }) };
+        command = { command: name, status: 0x97, currentTime, requestTime, ...(r.left >= 2 && { minimumBlockPeriod: r.u16('minimum block period') }) };
       } else command = { command: name, status };
       break;
     }
@@ -337,6 +474,5 @@ export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
       };
       break;
   }
-  r.end();
-  return { frameControl, ...(manufacturerSpecificCode !== undefined && { manufacturerSpecificCode }), sequence, command };
+  return finish(command);
 }
