@@ -80,7 +80,12 @@ export function dlmsData(p: usize, end: usize, depth: i32): usize {
   return q;
 }
 
-/** Compact-array type description (Blue Book): structure `02 n types`, array `01 count(2) type`. */
+/**
+ * Compact-array type description (Blue Book): structure `02 n types`, array `01 count(2) type`.
+ * Decision (issue 10 item 1): an element type that takes no bytes (null, a structure of no
+ * types, an array of count 0) is refused: rows of such types would turn a few input bytes
+ * into thousands of nodes. GBCS never sends them (RTDS: every row is u32/u16/enum/arrays of u32).
+ */
 function typeDescription(p: usize, end: usize, depth: i32): usize {
   if (depth > MAX_DEPTH) { fail(E_NESTING_TOO_DEEP, p); return 0; }
   if (p >= end) return truncated(p);
@@ -91,6 +96,7 @@ function typeDescription(p: usize, end: usize, depth: i32): usize {
   if (tag == 0x02) {
     const c = axdrLength(q, end);
     if (c < 0) return 0;
+    if (c == 0) { fail(E_DLMS_TYPE_DESCRIPTION, p); return 0; }
     q += <usize>lenWidth;
     setAux(n, <u32>c);
     setValue(n, q);
@@ -100,12 +106,13 @@ function typeDescription(p: usize, end: usize, depth: i32): usize {
     }
   } else if (tag == 0x01) {
     if (!has(q, 2, end)) return truncated(end);
+    if (u16be(q) == 0) { fail(E_DLMS_TYPE_DESCRIPTION, p); return 0; }
     setAux(n, u16be(q));
     q += 2;
     setValue(n, q);
     q = typeDescription(q, end, depth + 1);
     if (q == 0) return 0;
-  } else if (fixedSize(tag) < 0 && tag != 0x04 && tag != 0x09 && tag != 0x0a && tag != 0x0c) {
+  } else if (tag == 0x00 || (fixedSize(tag) < 0 && tag != 0x04 && tag != 0x09 && tag != 0x0a && tag != 0x0c)) {
     fail(E_DLMS_TYPE_DESCRIPTION, p);
     return 0;
   } else {

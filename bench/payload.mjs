@@ -29,6 +29,11 @@ export async function run() {
     try { return decodeFrame(f).payloadFormat === 'GBZ'; } catch { return false; }
   });
   const gbzBytes = gbz.reduce((n, f) => n + f.length, 0);
+  // DLMS payloads only (bytes input): the DLMS tree builders (issue 11 item 4, issue 12).
+  const dlms = frames.filter((f) => {
+    try { return decodeFrame(f).payloadFormat === 'DLMS'; } catch { return false; }
+  });
+  const dlmsBytes = dlms.reduce((n, f) => n + f.length, 0);
   let sink = 0;
   const bench = new Bench({ time: 1500, warmupTime: 300 });
   bench
@@ -75,14 +80,29 @@ export async function run() {
         for (const f of asn1Frames) sink += readAll(decode(f).payload.decoded.root);
       });
   };
+  const dlmsRows = (label, decode) => {
+    bench
+      .add(`${label}DLMS full decode (bytes; ${dlms.length} DLMS payloads)`, () => {
+        for (const f of dlms) sink += decode(f).payload.decoded.type.length;
+      })
+      .add(`${label}DLMS full decode + JSON (every value and name read)`, () => {
+        for (const f of dlms) sink += JSON.stringify(decode(f).payload.toJSON()).length;
+      });
+  };
   asn1Rows('', decodeFrame);
+  dlmsRows('', decodeFrame);
   const baseline = process.env.GBCS_BENCH_BASELINE;
-  if (baseline) asn1Rows('baseline: ', (await import(pathToFileURL(resolve(baseline)).href)).decodeFrame);
+  if (baseline) {
+    const other = (await import(pathToFileURL(resolve(baseline)).href)).decodeFrame;
+    asn1Rows('baseline: ', other);
+    dlmsRows('baseline: ', other);
+  }
   await bench.run();
   const rows = bench.tasks.map((t) => {
     const r = t.result;
     const mean = r.latency?.mean ?? r.mean; // ms per corpus pass
-    const [n, nb] = t.name.startsWith('full decode, GBZ') ? [gbz.length, gbzBytes] : t.name.includes('ASN.1') ? [asn1Frames.length, asn1Bytes] : [frames.length, bytes];
+    const [n, nb] = t.name.startsWith('full decode, GBZ') ? [gbz.length, gbzBytes] : t.name.includes('ASN.1') ? [asn1Frames.length, asn1Bytes]
+      : t.name.includes('DLMS') ? [dlms.length, dlmsBytes] : [frames.length, bytes];
     return { task: t.name, msgPerSec: Math.round((n * 1000) / mean), mbPerSec: +((nb / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / n) };
   });
   console.log(`payload bench over ${name}, ${bytes} bytes per pass`);

@@ -32,7 +32,7 @@ const EXPECTED: Record<number, [code: string, expected: string]> = {
   [L.E_DLMS_DATA_TAG]: ['dlms-data-tag', 'a DLMS Data type tag (0x00-0x06, 0x09-0x1B except 0x0B, 0x0E)'],
   [L.E_DLMS_RESULT_CHOICE]: ['dlms-response-spec', 'access-response-specification choice 1 (get), 2 (set) or 3 (action)'],
   [L.E_DLMS_COMPACT_ARRAY]: ['dlms-compact-array', 'compact-array rows that each take at least one byte'],
-  [L.E_DLMS_TYPE_DESCRIPTION]: ['dlms-type-description', 'a compact-array type description (simple type, 01 count(2) type, or 02 n types)'],
+  [L.E_DLMS_TYPE_DESCRIPTION]: ['dlms-type-description', 'a compact-array type description (simple type other than null, 01 count(2) type with count >= 1, or 02 n types with n >= 1)'],
   [L.E_DLMS_LENGTH]: ['dlms-length', 'an A-XDR length (00-7F, or 81-84 followed by 1 to 4 length bytes, below 2^31)'],
   [L.E_DLMS_SPEC_PRESENCE]: ['dlms-spec-presence', 'the presence byte of the OPTIONAL echoed access-request-specification: 00 (absent) or 01 (present)'],
   [L.E_DLMS_COUNT_MISMATCH]: ['dlms-count-mismatch', 'as many items in this list as in the list before it (access-response: one result per data item; access-request: one data item per specification)'],

@@ -24,6 +24,16 @@ describe('gbcs decode typed views', () => {
     expect(r.stdout).toContain('2014-12-26T00:00:00Z .. 2014-12-26T01:21:00Z (81 min)');
   });
 
+  it('shows a gas-meter receipt (FDRA 0x00CF, real layout 01 09 01 8F72 <time> 09 20 <hash>) and its JSON', async () => {
+    const content = Uint8Array.from(Buffer.from('0109018F72' + '2D6B6F40' + '0920' + '5a'.repeat(32), 'hex'));
+    const r = await runCli(['decode', frame(0xcf, 'alert', content)]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/firmware receipt\s+FDRA-GBZ 0x8F72 verified at 20\d\d-/);
+    expect(r.stdout).toContain(`calculated hash  ${'5a'.repeat(32)}`);
+    const j = JSON.parse((await runCli(['decode', '--json', frame(0xcf, 'alert', content)])).stdout);
+    expect(j.firmware).toMatchObject({ type: 'firmware-receipt', variant: 'FDRA-GBZ', status: 'verified', componentCount: 1, calculatedHash: '5a'.repeat(32) });
+  });
+
   it('shows a payload that does not match its message code without failing the frame', async () => {
     const r = await runCli(['decode', frame(0x12, 'response', Uint8Array.of(0x30, 0x05, 0x02))]);
     expect(r.status).toBe(0);

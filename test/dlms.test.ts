@@ -242,3 +242,74 @@ describe('issue 10 item 2: lazy path and full tree agree on every fuzzed DLMS in
     expect(seen.mismatches).toBeGreaterThan(5);
   });
 });
+
+// ---- issue 10 item 1: bounded work in the DLMS Data builder ----
+
+import { Budget } from '../src/payload/limits.js';
+import { DLMS_NODES_PER_BYTE } from '../src/payload/dlmsData.js';
+
+/** Tree nodes and JS arrays a decoded value holds. */
+function objectsIn(d: ReturnType<typeof decodeDlmsData>): number {
+  let n = 0;
+  const stack = [d];
+  while (stack.length) {
+    const x = stack.pop()!;
+    n++;
+    if (x.type === 'array' || x.type === 'structure') { n++; stack.push(...x.items); }
+    if (x.type === 'compact-array') { n++; stack.push(...x.rows); }
+  }
+  return n;
+}
+
+describe('issue 10 item 1: DLMS Data builders are bounded (generators)', () => {
+  const u8 = (n: number) => new Uint8Array(n);
+  const generators: { name: string; make: (rand: () => number) => Uint8Array }[] = [
+    { name: 'array of N empty arrays', make: (r) => { const n = 1 + Math.floor(r() * 70000); const b = cat('01 83', Uint8Array.of(n >> 16, n >> 8, n), u8(0)); const out = new Uint8Array(b.length + 2 * n); out.set(b); for (let i = 0; i < n; i++) out.set([0x01, 0x00], b.length + 2 * i); return out; } },
+    { name: 'array of N nulls', make: (r) => { const n = 1 + Math.floor(r() * 70000); return cat('01 83', Uint8Array.of(n >> 16, n >> 8, n), u8(n)); } },
+    { name: 'compact-array of zero-byte element types', make: (r) => cat('13', ['00', '0200', '01000011', '01FFFF00', '0201 00'][Math.floor(r() * 5)]!, '02 0000') },
+    { name: 'compact-array of arrays nested to the limit, 1-byte rows', make: (r) => { const d = 1 + Math.floor(r() * 30); const rows = 1 + Math.floor(r() * 2000); return cat('13', '010001'.repeat(d), '11', '82', Uint8Array.of(rows >> 8, rows), u8(rows)); } },
+    { name: 'compact-array of wide arrays of u8', make: (r) => { const w = 1 + Math.floor(r() * 65535); const rows = 1 + Math.floor(r() * 3); const len = w * rows; return cat('13 01', Uint8Array.of(w >> 8, w), '11 83', Uint8Array.of(len >> 16, len >> 8, len), u8(len)); } },
+    { name: 'structures nested past the depth limit', make: (r) => cat('0201'.repeat(20 + Math.floor(r() * 40)), '00') },
+    { name: 'huge counts with few bytes (84 form)', make: (r) => cat(['01', '02', '09', '04'][Math.floor(r() * 4)]!, '84', Uint8Array.of(0x7f, 0xff, 0xff, Math.floor(r() * 256)), u8(Math.floor(r() * 64))) },
+  ];
+
+  for (const g of generators) {
+    it(`${g.name}: objects per input byte stay under DLMS_NODES_PER_BYTE × 2 (${DLMS_NODES_PER_BYTE * 2}), or a located limit error`, () => {
+      const rand = prng(0xb0d + g.name.length);
+      const seen = { ok: 0, refused: 0 };
+      let worst = 0;
+      for (let k = 0; k < 12; k++) {
+        const input = g.make(rand);
+        try {
+          const d = decodeDlmsData(input);
+          const ratio = objectsIn(d) / input.length;
+          worst = Math.max(worst, ratio);
+          expect(ratio).toBeLessThanOrEqual(DLMS_NODES_PER_BYTE * 2);
+          seen.ok++;
+        } catch (e) {
+          expect(e).toBeInstanceOf(GbcsDecodeError);
+          const err = e as GbcsDecodeError;
+          expect(['too-many-nodes', 'nesting-too-deep', 'too-deep', 'truncated', 'dlms-type-description', 'dlms-length']).toContain(err.code);
+          expect(err.offset).toBeGreaterThanOrEqual(0);
+          expect(err.offset).toBeLessThanOrEqual(input.length);
+          seen.refused++;
+        }
+      }
+      expect(seen.ok + seen.refused).toBe(12);
+    });
+  }
+
+  it('the builder counts against a shared Budget before allocating (too-many-nodes at the list offset)', () => {
+    const twenty = cat('02 02 11 01 01 14', u8(20));
+    expect(() => decodeDlmsData(twenty, { budget: new Budget({ maxNodes: 10 }) })).toThrowError(expect.objectContaining({ code: 'too-many-nodes', offset: 4 }));
+    const budget = new Budget({ maxNodes: 30 });
+    decodeDlmsData(twenty, { budget });
+    expect(budget.nodes).toBe(23); // structure, its 2 elements, the array's 20
+    // The same budget carries over to the next value of the same decode.
+    expect(() => decodeDlmsData(twenty, { budget })).toThrowError(expect.objectContaining({ code: 'too-many-nodes' }));
+  });
+
+  it('the builder refuses depth past a Budget limit with too-deep and the offset', () => {
+    expect(() => decodeDlmsData(fromHex('0201 0201 0201 00'), { budget: new Budget({ maxDepth: 2 }) })).toThrowError(expect.objectContaining({ code: 'too-deep', offset: 4 }));
+  });
+});

@@ -44,7 +44,7 @@ describe.skipIf(!HAVE_RTDS)('RTDS payloads', () => {
     expect(p.invokeId.value).toBe(0x200003e8);
     expect(p.data[0]).toMatchObject({ type: 'octet-string' });
     expect(toHex((p.data[0] as { bytes: Uint8Array }).bytes)).toBe('0123abcd');
-    expect(p.results).toEqual([{ kind: 'get', result: 0, resultName: 'success' }]);
+    expect(p.results).toMatchObject([{ kind: 'get', result: 0, resultName: 'success' }]);
   });
 
   it('decodes the GCS38 response attribute 0x0206 (GBCS.md 7.C)', () => {

@@ -13,6 +13,8 @@ import { MESSAGE_CODES } from '../src/messageCodes.js';
 import { decodeBoostLog, encodeBoostLog } from '../src/boost/boostLog.js';
 import { encodeFirmwareReceipt } from '../src/useCases/receipts.js';
 import { buildReadBoostButtonDataRequest } from '../src/useCases/ecs61c.js';
+import { ACTIVATION_RESPONSE_CODES, buildActivateFirmwareCommand, cs06Module, encodeFutureDatedActivationAlert } from '../src/useCases/cs06.js';
+import { CS06_ALERT_SCHEMA, CS06_RESPONSE_SCHEMA, CS06_SCHEMA } from '../src/payload/asn1Schemas.js';
 import { TextRows } from '../src/useCases/module.js';
 import { USE_CASE_MODULES, genericModule, modulesForCode, readTypedView, useCaseModule, useCaseOf, useCaseTable } from '../src/useCases/registry.js';
 import type { Cra } from '../src/types.js';
@@ -75,6 +77,22 @@ describe('use-case registry', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(useCaseTable());
     for (const m of USE_CASE_MODULES) expect(useCaseTable()).toContain(`| ${m.id} |`);
+  });
+});
+
+describe('CS06 module and the ASN.1 schema table', () => {
+  it('reads with the field names of CS06_SCHEMA / CS06_RESPONSE_SCHEMA / CS06_ALERT_SCHEMA', () => {
+    expect(cs06Module.schemas).toEqual({ command: CS06_SCHEMA, response: CS06_RESPONSE_SCHEMA });
+    const hash = new Uint8Array(32).fill(7);
+    const cmd = readTypedView(frameWith(0x0012, 'command', buildActivateFirmwareCommand({ manufacturerImageHash: hash, originatorCounter: 5n, executionDateTime: new Date('2030-01-01T00:00:00Z') })))!.view as object;
+    expect(Object.keys(cmd).filter((k) => k !== 'type')).toEqual(CS06_SCHEMA.fields!.map((f) => f.name));
+    const alert = encodeFutureDatedActivationAlert({ actioned: true, executionDateTime: new Date('2030-01-01T00:00:00Z'), originatorCounter: 5n, responseCode: 3, firmwareVersion: fromHex('01020304') });
+    const a = readTypedView(frameWith(0x00ca, 'alert', alert))!.view as Record<string, unknown>;
+    for (const f of CS06_ALERT_SCHEMA.fields!.slice(0, 3)) expect(a).toHaveProperty(f.name);
+    for (const f of CS06_RESPONSE_SCHEMA.fields!) expect(a).toHaveProperty(f.name);
+    const names = CS06_RESPONSE_SCHEMA.fields![0]!.values as Record<number, string>;
+    expect(ACTIVATION_RESPONSE_CODES.map((_, i) => names[i])).toEqual([...ACTIVATION_RESPONSE_CODES]);
+    expect(a).toMatchObject({ responseCodeName: 'activationFailure' });
   });
 });
 

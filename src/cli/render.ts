@@ -9,9 +9,10 @@ import { formatSecurityText, reportFailed, secureFrame, type SecurityContext } f
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
- * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed
- * firmware / boost view goes under `firmware` / `boost`. Serialised in one pass: the tree
- * is not copied into a JSON-safe twin first.
+ * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed view of
+ * the frame's use-case module (useCases/registry.ts) goes under the module's family key
+ * (`firmware`, `boost`); generic codes add none. Serialised in one pass: the tree is not
+ * copied into a JSON-safe twin first.
  */
 function frameJson(frame: GbcsFrame, opened?: DecodedPayload, security?: unknown): string {
   const p = frame.payload;

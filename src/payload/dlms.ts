@@ -1,11 +1,29 @@
-// xDLMS APDUs used by GBCS (GBCS.md 3.2): access-request (D9), access-response (DA)
-// and data-notification (0F), built from the WASM node index; byte-exact encoder.
+// xDLMS APDUs used by GBCS (GBCS.md 3.2), built from the WASM node index; byte-exact encoder.
+//
+//   access-request     D9 ‖ invoke(4) ‖ date-time (00 | 0C+12) ‖ n ‖ n×spec ‖ n ‖ n×Data
+//   access-response    DA ‖ invoke(4) ‖ date-time ‖ presence (00 | 01 ‖ n ‖ n×spec) ‖ n ‖ n×Data ‖ n ‖ n×(choice ‖ result)
+//   data-notification  0F ‖ invoke(4) ‖ date-time ‖ Data (GBCS alert: structure{u16 code, os12 time, ...})
+//   spec               choice(1) ‖ class(2) ‖ OBIS(6) ‖ attribute/method(1) [‖ selector(1) ‖ Data]
+//
+// VERIFIED (RTDS): every DLMS payload decodes and re-encodes byte-exactly. Decisions:
+// - The echoed specs of an access-response are OPTIONAL (issue 19; Gurux/Green Book):
+//   presence byte 00 (GBCS, RTDS) or 01 ‖ count ‖ specs; `specsPresent` keeps the byte.
+// - Counts must agree (GBCS.md 3.2): the WASM walk refuses a mismatch
+//   (dlms-count-mismatch), the encoder refuses to write one.
+// - Specs 05 (set-with-selection) share the 04 layout (UNCONFIRMED: not in RTDS).
+//
+// Nodes (issue 12/13): fixed-shape classes with `offset` (frame offset) and `length`;
+// class/attribute/method/OBIS/alert names are getters over the tables in dlmsNames.ts and
+// obisNames.ts, resolved on first read.
 import { decodeDateTime, encodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
-import { buildDlmsData, encodeInto, type DlmsData } from './dlmsData.js';
+import { messageCodeInfo } from '../messageCodes.js';
+import { Budget } from './limits.js';
+import { buildNode, buildRoot, DlmsBuild, encodeInto, type DlmsData } from './dlmsData.js';
+import { alertCodeName, cosemAttributeName, cosemClassName, cosemMethodName } from './dlmsNames.js';
 import type { NodeIndex } from './nodes.js';
-import { decodeObis, encodeObis, type Obis } from './obis.js';
-import { COSEM_CLASSES, DATA_ACCESS_RESULTS, SPEC_KINDS, type DlmsSpecKind } from './names.js';
+import { ObisCode, encodeObis, type Obis } from './obis.js';
+import { DATA_ACCESS_RESULTS, SPEC_KINDS, type DlmsSpecKind } from './names.js';
 import { ByteWriter, minBerWidth } from './writer.js';
 
 /**
@@ -22,43 +40,157 @@ export interface LongInvokeId {
   readonly selfDescriptive: boolean;
 }
 
+class InvokeId implements LongInvokeId {
+  constructor(readonly value: number) {}
+  get invokeId(): number { return this.value & 0xffffff; }
+  get highPriority(): boolean { return (this.value & 0x80000000) !== 0; }
+  get confirmed(): boolean { return (this.value & 0x40000000) !== 0; }
+  get breakOnError(): boolean { return (this.value & 0x20000000) !== 0; }
+  get selfDescriptive(): boolean { return (this.value & 0x10000000) !== 0; }
+  toJSON(): LongInvokeId {
+    return { value: this.value, invokeId: this.invokeId, highPriority: this.highPriority, confirmed: this.confirmed, breakOnError: this.breakOnError, selfDescriptive: this.selfDescriptive };
+  }
+}
+
 export function longInvokeId(value: number): LongInvokeId {
-  const v = value >>> 0;
-  return {
-    value: v,
-    invokeId: v & 0xffffff,
-    highPriority: (v & 0x80000000) !== 0,
-    confirmed: (v & 0x40000000) !== 0,
-    breakOnError: (v & 0x20000000) !== 0,
-    selfDescriptive: (v & 0x10000000) !== 0,
-  };
+  return new InvokeId(value >>> 0);
 }
 
 /** Cosem-Attribute/Method-Descriptor of a request specification. */
 export interface DlmsRequestSpec {
   readonly kind: DlmsSpecKind;
   readonly classId: number;
+  /** Interface class name (NAMES.md 2.1, 9000 = GBCS Extended Data). */
   readonly className?: string;
   readonly obis: Obis;
   /** Attribute id (get/set) or method id (action). */
   readonly attribute?: number;
   readonly method?: number;
+  /** Name of the attribute or method for the class (NAMES.md 2.1). */
+  readonly attributeName?: string;
+  readonly methodName?: string;
   /** Access selector and its parameters (get/set-with-selection). */
   readonly selector?: number;
   readonly selectorParameters?: DlmsData;
+  readonly offset?: number;
+  readonly length?: number;
+}
+
+/** A decoded spec: names and OBIS text on first read. */
+export class DlmsSpecNode implements DlmsRequestSpec {
+  readonly kind: DlmsSpecKind;
+  readonly classId: number;
+  readonly offset: number;
+  readonly length: number;
+  readonly attribute: number | undefined;
+  readonly method: number | undefined;
+  readonly selector: number | undefined;
+  readonly selectorParameters: DlmsData | undefined;
+  readonly #b: Uint8Array;
+  readonly #v: number;
+  #obis: Obis | undefined = undefined;
+
+  constructor(kind: DlmsSpecKind, classId: number, offset: number, length: number, b: Uint8Array, v: number, attribute: number | undefined,
+    method: number | undefined, selector: number | undefined, selectorParameters: DlmsData | undefined) {
+    this.kind = kind;
+    this.classId = classId;
+    this.offset = offset;
+    this.length = length;
+    this.attribute = attribute;
+    this.method = method;
+    this.selector = selector;
+    this.selectorParameters = selectorParameters;
+    this.#b = b;
+    this.#v = v;
+  }
+  get obis(): Obis {
+    return (this.#obis ??= new ObisCode(this.#b, this.#v + 2));
+  }
+  get className(): string | undefined {
+    return cosemClassName(this.classId);
+  }
+  get attributeName(): string | undefined {
+    return this.attribute === undefined ? undefined : cosemAttributeName(this.classId, this.attribute);
+  }
+  get methodName(): string | undefined {
+    return this.method === undefined ? undefined : cosemMethodName(this.classId, this.method);
+  }
+  toJSON(): Record<string, unknown> {
+    const o: Record<string, unknown> = { kind: this.kind, classId: this.classId };
+    const cn = this.className;
+    if (cn) o.className = cn;
+    o.obis = this.obis;
+    if (this.attribute !== undefined) {
+      o.attribute = this.attribute;
+      const an = this.attributeName;
+      if (an) o.attributeName = an;
+    }
+    if (this.method !== undefined) {
+      o.method = this.method;
+      const mn = this.methodName;
+      if (mn) o.methodName = mn;
+    }
+    if (this.selector !== undefined) {
+      o.selector = this.selector;
+      o.selectorParameters = this.selectorParameters;
+    }
+    o.offset = this.offset;
+    o.length = this.length;
+    return o;
+  }
 }
 
 export interface DlmsResult {
   readonly kind: 'get' | 'set' | 'action';
   readonly result: number;
   readonly resultName: string;
+  readonly offset?: number;
+  readonly length?: number;
 }
+
+class DlmsResultNode implements DlmsResult {
+  constructor(readonly kind: 'get' | 'set' | 'action', readonly result: number, readonly offset: number, readonly length: number) {}
+  get resultName(): string {
+    return DATA_ACCESS_RESULTS[this.result] ?? `reserved-${this.result}`;
+  }
+  toJSON(): DlmsResult {
+    return { kind: this.kind, result: this.result, resultName: this.resultName, offset: this.offset, length: this.length };
+  }
+}
+
+/**
+ * Content of a DLMS alert (data-notification) after its code and time stamp, decoded
+ * like the GBZ twin (GbzAlertContent, NAMES.md 2.5):
+ * - 8F66/8F67 (FDEA-DLMS 0x00CC): os19 = message code(2) ‖ originator counter(8) ‖ class(2) ‖ OBIS(6) ‖ attribute or method(1);
+ * - 8F72/8F1C (FDRA-DLMS 0x00CE): os32 calculated image hash;
+ * - 81A0 (0x00F0): os2 integrity issue code.
+ */
+export type DlmsAlertContent =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'future-dated';
+      readonly messageCode: number;
+      readonly useCase?: string;
+      readonly originatorCounter: bigint;
+      readonly classId: number;
+      readonly className?: string;
+      readonly obis: Obis;
+      /** Attribute or method id of the future-dated item (NAMES.md 2.5: the field is either). */
+      readonly attribute: number;
+      readonly attributeName?: string;
+      readonly methodName?: string;
+    }
+  | { readonly kind: 'firmware-hash'; readonly hash: Uint8Array }
+  | { readonly kind: 'code'; readonly code: number };
 
 interface DlmsApduBase {
   readonly format: 'DLMS';
   readonly invokeId: LongInvokeId;
   /** The APDU's own date-time field (`0C` + 12 bytes), absent when `00`. */
   readonly dateTime?: GbcsDateTime;
+  /** Frame offset of the APDU tag and the APDU's byte length (decoded payloads). */
+  readonly offset?: number;
+  readonly length?: number;
 }
 export interface DlmsAccessRequest extends DlmsApduBase {
   readonly type: 'access-request';
@@ -85,80 +217,227 @@ export interface DlmsDataNotification extends DlmsApduBase {
   readonly body: DlmsData;
   /** First field of the alert structure (the GBCS alert code) when it is a long-unsigned. */
   readonly alertCode?: number;
+  /** Name of the alert code (NAMES.md 2.6). */
+  readonly alertName?: string;
+  /** The alert-specific content after code and time stamp, where GBCS defines it. */
+  readonly alert?: DlmsAlertContent;
 }
 export type DlmsApdu = DlmsAccessRequest | DlmsAccessResponse | DlmsDataNotification;
 
+type ApduType = DlmsApdu['type'];
+const NO_WIDTHS = undefined;
+
+/** A decoded APDU: one fixed shape for the three APDU types. */
+class DlmsApduNode {
+  readonly format = 'DLMS' as const;
+  readonly type: ApduType;
+  readonly offset: number;
+  readonly length: number;
+  readonly invokeId: LongInvokeId;
+  readonly specs: DlmsRequestSpec[] | undefined;
+  readonly specsPresent: boolean | undefined;
+  readonly data: DlmsData[] | undefined;
+  readonly results: DlmsResult[] | undefined;
+  readonly body: DlmsData | undefined;
+  readonly alertCode: number | undefined;
+  readonly lengthWidths: { specs?: number; data?: number; results?: number } | undefined;
+  readonly #b: Uint8Array;
+  /** Position of the 12 date-time bytes, or -1. */
+  readonly #dt: number;
+  #dateTime: GbcsDateTime | undefined = undefined;
+  #alert: DlmsAlertContent | undefined = undefined;
+
+  constructor(type: ApduType, offset: number, length: number, invokeId: number, b: Uint8Array, dt: number,
+    specs: DlmsRequestSpec[] | undefined, specsPresent: boolean | undefined, data: DlmsData[] | undefined, results: DlmsResult[] | undefined,
+    body: DlmsData | undefined, alertCode: number | undefined, lengthWidths: DlmsApduNode['lengthWidths']) {
+    this.type = type;
+    this.offset = offset;
+    this.length = length;
+    this.invokeId = new InvokeId(invokeId);
+    this.specs = specs;
+    this.specsPresent = specsPresent;
+    this.data = data;
+    this.results = results;
+    this.body = body;
+    this.alertCode = alertCode;
+    this.lengthWidths = lengthWidths;
+    this.#b = b;
+    this.#dt = dt;
+  }
+
+  get dateTime(): GbcsDateTime | undefined {
+    if (this.#dt < 0) return undefined;
+    return (this.#dateTime ??= decodeDateTime(this.#b, this.#dt));
+  }
+  get alertName(): string | undefined {
+    return this.alertCode === undefined ? undefined : alertCodeName(this.alertCode);
+  }
+  get alert(): DlmsAlertContent | undefined {
+    if (this.type !== 'data-notification' || this.alertCode === undefined) return undefined;
+    return (this.#alert ??= alertContent(this.alertCode, this.body!));
+  }
+
+  toJSON(): Record<string, unknown> {
+    const o: Record<string, unknown> = { format: 'DLMS', invokeId: this.invokeId };
+    if (this.#dt >= 0) o.dateTime = this.dateTime;
+    o.type = this.type;
+    if (this.type === 'data-notification') {
+      o.body = this.body;
+      if (this.alertCode !== undefined) {
+        o.alertCode = this.alertCode;
+        const n = this.alertName;
+        if (n) o.alertName = n;
+        const a = this.alert;
+        if (a && a.kind !== 'none') o.alert = alertJson(a);
+      }
+    } else {
+      o.specs = this.specs;
+      if (this.type === 'access-response') o.specsPresent = this.specsPresent;
+      o.data = this.data;
+      if (this.type === 'access-response') o.results = this.results;
+      if (this.lengthWidths) o.lengthWidths = this.lengthWidths;
+    }
+    o.offset = this.offset;
+    o.length = this.length;
+    return o;
+  }
+}
+
+function alertJson(a: DlmsAlertContent): Record<string, unknown> {
+  if (a.kind !== 'future-dated') return a as unknown as Record<string, unknown>;
+  const o: Record<string, unknown> = { kind: a.kind, messageCode: a.messageCode };
+  if (a.useCase) o.useCase = a.useCase;
+  o.originatorCounter = a.originatorCounter.toString();
+  o.classId = a.classId;
+  if (a.className) o.className = a.className;
+  o.obis = a.obis;
+  o.attribute = a.attribute;
+  if (a.attributeName) o.attributeName = a.attributeName;
+  if (a.methodName) o.methodName = a.methodName;
+  return o;
+}
+
+function u64(b: Uint8Array, o: number): bigint {
+  const hi = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  const lo = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** Decodes the alert-specific element (third of the structure) where GBCS defines it. */
+function alertContent(code: number, body: DlmsData): DlmsAlertContent {
+  const third = body.type === 'structure' ? body.items[2] : undefined;
+  if (!third || third.type !== 'octet-string' || body.type !== 'structure' || body.items.length !== 3) return { kind: 'none' };
+  const b = third.bytes;
+  if ((code === 0x8f66 || code === 0x8f67) && b.length === 19) {
+    const messageCode = (b[0]! << 8) | b[1]!;
+    const classId = (b[10]! << 8) | b[11]!;
+    const attribute = b[18]!;
+    const uc = messageCodeInfo(messageCode)?.useCase;
+    const cn = cosemClassName(classId);
+    const an = cosemAttributeName(classId, attribute);
+    const mn = cosemMethodName(classId, attribute);
+    return {
+      kind: 'future-dated', messageCode, ...(uc ? { useCase: uc } : {}), originatorCounter: u64(b, 2), classId, ...(cn ? { className: cn } : {}),
+      obis: new ObisCode(b, 12), attribute, ...(an ? { attributeName: an } : {}), ...(mn ? { methodName: mn } : {}),
+    };
+  }
+  if ((code === 0x8f72 || code === 0x8f1c) && b.length === 32) return { kind: 'firmware-hash', hash: b };
+  if (code === 0x81a0 && b.length === 2) return { kind: 'code', code: (b[0]! << 8) | b[1]! };
+  return { kind: 'none' };
+}
+
 function listWidth(ix: NodeIndex, i: number): number | undefined {
   // A response's spec list starts at its presence byte (tag 2 = present; 1 = absent, no count).
-  const w = ix.value(i) - ix.start(i) - (ix.tag(i) === 2 ? 1 : 0);
   if (ix.tag(i) === 1) return undefined;
+  const w = ix.value(i) - ix.start(i) - (ix.tag(i) === 2 ? 1 : 0);
   return w === minBerWidth(ix.aux(i)) ? undefined : w;
 }
 
-export function buildSpec(ix: NodeIndex, s: number): DlmsRequestSpec {
-  const b = ix.bytes;
+function buildSpecNode(c: DlmsBuild, s: number): DlmsSpecNode {
+  const ix = c.ix;
+  const b = c.b;
   const v = ix.value(s);
   const choice = ix.tag(s);
   const classId = (b[v]! << 8) | b[v + 1]!;
-  const cn = COSEM_CLASSES[classId];
-  const spec: { -readonly [K in keyof DlmsRequestSpec]: DlmsRequestSpec[K] } = {
-    kind: SPEC_KINDS[choice - 1]!,
-    classId,
-    ...(cn ? { className: cn } : {}),
-    obis: decodeObis(b, v + 2),
-  };
-  if (choice === 3) spec.method = b[v + 8]!;
-  else spec.attribute = b[v + 8]!;
+  const id = b[v + 8]!;
+  let sel: number | undefined;
+  let params: DlmsData | undefined;
   if (choice >= 4) {
-    spec.selector = ix.aux(s);
-    spec.selectorParameters = buildDlmsData(ix, s + 1);
+    sel = ix.aux(s);
+    params = buildRoot(c, s + 1, 2);
   }
-  return spec;
+  const start = ix.start(s);
+  return new DlmsSpecNode(SPEC_KINDS[choice - 1]!, classId, c.base + start, ix.end(s) - start, b, v,
+    choice === 3 ? undefined : id, choice === 3 ? id : undefined, sel, params);
 }
 
-function listItems<T>(ix: NodeIndex, list: number, build: (ix: NodeIndex, i: number) => T): T[] {
-  const out: T[] = [];
+/** Builds spec node s (NC_DLMS_SPEC). */
+export function buildSpec(ix: NodeIndex, s: number, base = 0, budget: Budget = new Budget()): DlmsRequestSpec {
+  budget.take(1, base + ix.start(s));
+  return buildSpecNode(new DlmsBuild(ix, base, budget), s);
+}
+
+function buildResultNode(c: DlmsBuild, r: number): DlmsResult {
+  const start = c.ix.start(r);
+  return new DlmsResultNode(SPEC_KINDS[c.ix.tag(r) - 1] as DlmsResult['kind'], c.ix.aux(r), c.base + start, 2);
+}
+
+/** Builds result node r (NC_DLMS_RESULT). */
+export function buildResult(ix: NodeIndex, r: number, base = 0): DlmsResult {
+  return buildResultNode(new DlmsBuild(ix, base, new Budget()), r);
+}
+
+function listItems<T>(c: DlmsBuild, list: number, depth: number, build: (c: DlmsBuild, i: number, depth: number) => T): T[] {
+  const ix = c.ix;
+  const n = ix.aux(list);
+  c.budget.take(n, c.base + ix.start(list));
+  const out: T[] = new Array(n);
   const stop = ix.next(list);
-  for (let c = list + 1; c < stop; c = ix.next(c)) out.push(build(ix, c));
+  let k = 0;
+  for (let i = list + 1; i < stop; i = ix.next(i)) out[k++] = build(c, i, depth);
   return out;
 }
 
-function buildResult(ix: NodeIndex, r: number): DlmsResult {
-  const result = ix.aux(r);
-  return { kind: SPEC_KINDS[ix.tag(r) - 1] as DlmsResult['kind'], result, resultName: DATA_ACCESS_RESULTS[result] ?? `reserved-${result}` };
-}
+const buildDataItem = (c: DlmsBuild, i: number, depth: number): DlmsData => buildNode(c, i, depth, false);
 
-/** Builds the APDU from node 0 (NC_DLMS_APDU). */
-export function buildDlmsApdu(ix: NodeIndex): DlmsApdu {
+/**
+ * Builds the APDU from node 0 (NC_DLMS_APDU). `base` is the frame offset of the payload
+ * (node offsets are frame offsets); `budget` bounds the nodes built.
+ */
+export function buildDlmsApdu(ix: NodeIndex, base = 0, budget: Budget = new Budget()): DlmsApdu {
+  const c = new DlmsBuild(ix, base, budget);
   const tag = ix.tag(0);
   const dt = 1; // NC_DLMS_DATETIME
-  const base = {
-    format: 'DLMS' as const,
-    invokeId: longInvokeId(ix.aux(0)),
-    ...(ix.aux(dt) === 12 ? { dateTime: decodeDateTime(ix.bytes, ix.value(dt)) } : {}),
-  };
+  const dtAt = ix.aux(dt) === 12 ? ix.value(dt) : -1;
+  const length = ix.end(0) - ix.start(0);
+  const inv = ix.aux(0);
+  budget.take(1, base);
   if (tag === 0x0f) {
-    const body = buildDlmsData(ix, 2);
+    const body = buildRoot(c, 2, 1);
     const first = body.type === 'structure' ? body.items[0] : undefined;
-    return { ...base, type: 'data-notification', body, ...(first?.type === 'long-unsigned' ? { alertCode: first.value } : {}) };
+    const code = first?.type === 'long-unsigned' ? first.value : undefined;
+    return new DlmsApduNode('data-notification', base, length, inv, ix.bytes, dtAt, undefined, undefined, undefined, undefined, body, code, NO_WIDTHS) as unknown as DlmsApdu;
   }
   const specList = 2;
   const dataList = ix.next(specList);
-  const specs = listItems(ix, specList, buildSpec);
-  const data = listItems(ix, dataList, buildDlmsData);
-  const widths: Record<string, number> = {};
+  const specs = listItems(c, specList, 1, (cc, i) => buildSpecNode(cc, i) as DlmsRequestSpec);
+  const data = listItems(c, dataList, 1, buildDataItem);
   const sw = listWidth(ix, specList);
   const dw = listWidth(ix, dataList);
-  if (sw) widths.specs = sw;
-  if (dw) widths.data = dw;
+  let widths: { specs?: number; data?: number; results?: number } | undefined;
+  if (sw || dw) {
+    widths = {};
+    if (sw) widths.specs = sw;
+    if (dw) widths.data = dw;
+  }
   if (tag === 0xd9) {
-    return { ...base, type: 'access-request', specs, data, ...(sw || dw ? { lengthWidths: widths } : {}) };
+    return new DlmsApduNode('access-request', base, length, inv, ix.bytes, dtAt, specs, undefined, data, undefined, undefined, undefined, widths) as unknown as DlmsApdu;
   }
   const resultList = ix.next(dataList);
   const rw = listWidth(ix, resultList);
-  if (rw) widths.results = rw;
-  const results = listItems(ix, resultList, buildResult);
-  return { ...base, type: 'access-response', specs, specsPresent: ix.tag(specList) === 2, data, results, ...(sw || dw || rw ? { lengthWidths: widths } : {}) };
+  if (rw) (widths ??= {}).results = rw;
+  const results = listItems(c, resultList, 1, buildResultNode);
+  return new DlmsApduNode('access-response', base, length, inv, ix.bytes, dtAt, specs, ix.tag(specList) === 2, data, results, undefined, undefined, widths) as unknown as DlmsApdu;
 }
 
 const APDU_TAGS = { 'access-request': 0xd9, 'access-response': 0xda, 'data-notification': 0x0f } as const;

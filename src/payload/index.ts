@@ -4,10 +4,9 @@ import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import type { Cra, PayloadFormat } from '../types.js';
 import * as L from '../wasm/layout.js';
 import { buildAsn1, encodeDer, type Asn1Payload } from './asn1.js';
-import { buildDlmsApdu, buildSpec, encodeDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
+import { buildDlmsApdu, buildResult, buildSpec, encodeDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
 import { buildDlmsData, type DlmsData } from './dlmsData.js';
 import { buildGbz, buildGbzComponent, encodeGbz, type GbzComponent, type GbzPayload } from './gbz.js';
-import { DATA_ACCESS_RESULTS } from './names.js';
 import { toJsonSafe } from './json.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import type { Asn1Node } from './asn1.js';
@@ -34,7 +33,7 @@ function modeFor(ctx: PayloadContext): number {
 
 function build(ix: NodeIndex, ctx: PayloadContext, offsetBase: number): DecodedPayload {
   switch (ctx.format) {
-    case 'DLMS': return buildDlmsApdu(ix);
+    case 'DLMS': return buildDlmsApdu(ix, offsetBase);
     case 'GBZ': return buildGbz(ix, offsetBase);
     default: return buildAsn1(ix, ctx.messageCode, CRA_FLAG[ctx.cra], offsetBase);
   }
@@ -162,14 +161,10 @@ export class LazyPayload {
     const ix = this.index();
     switch (this.kind) {
       case 'access-request':
-        return { kind: 'request', spec: buildSpec(ix, t[0]!), data: buildDlmsData(ix, t[1]!) };
-      case 'access-response': {
-        const r = t[1]!;
-        const result = ix.aux(r);
-        const kind = (['get', 'set', 'action'] as const)[ix.tag(r) - 1]!;
-        return { kind: 'response', data: buildDlmsData(ix, t[0]!), result: { kind, result, resultName: resultName(result) } };
-      }
-      case 'data-notification': return { kind: 'data', data: buildDlmsData(ix, t[0]!) };
+        return { kind: 'request', spec: buildSpec(ix, t[0]!, this.offset), data: buildDlmsData(ix, t[1]!, this.offset) };
+      case 'access-response':
+        return { kind: 'response', data: buildDlmsData(ix, t[0]!, this.offset), result: buildResult(ix, t[1]!, this.offset) };
+      case 'data-notification': return { kind: 'data', data: buildDlmsData(ix, t[0]!, this.offset) };
       case 'gbz': return { kind: 'component', component: buildGbzComponent(ix, t[0]!, this.offset) };
       case 'asn1': {
         // DER payloads are a few hundred bytes at most: name the tree once, hand out its children.
@@ -190,7 +185,6 @@ export class LazyPayload {
   }
 }
 
-const resultName = (r: number) => DATA_ACCESS_RESULTS[r] ?? `reserved-${r}`;
 
 function itemsOf(p: DecodedPayload): PayloadItem[] {
   switch (p.format) {

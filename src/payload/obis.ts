@@ -1,5 +1,13 @@
 // OBIS codes (IEC 62056-61): six value groups A-B:C.D.E.F, carried as 6-byte octet strings.
+//
+//   byte  0   1   2   3   4   5
+//         A   B   C   D   E   F        text "A-B:C.D.E.F" in decimal
+//
+// Decoded codes are views of the payload bytes: text, groups, hex and the object name
+// (obisNames.ts, NAMES.md 2.2) are computed on first read and cached (issue 12: no
+// strings made while the tree is built).
 import { toHex } from '../bytes.js';
+import { obisInfo, type ObisInfo } from './obisNames.js';
 
 export interface Obis {
   /** "A-B:C.D.E.F" in decimal, e.g. "0-0:94.44.100.255". */
@@ -7,28 +15,59 @@ export interface Obis {
   readonly groups: readonly [number, number, number, number, number, number];
   /** The 6 bytes as lower-case hex. */
   readonly hex: string;
-  /** GBCS / Blue Book name where known. */
+  /** GBCS object name where known (NAMES.md 2.2). */
   readonly name?: string;
+  /** VERIFIED / UNCONFIRMED status and source of `name`. */
+  readonly nameStatus?: ObisInfo['status'];
 }
 
-/** Names of OBIS codes that appear in GBCS use cases (GBCS.md 3.2, 5.4, 6). */
-const OBIS_NAMES: Record<string, string> = {
-  '0-0:1.0.0.255': 'Clock',
-  '0-0:0.2.1.255': 'Active firmware identifier',
-  '0-0:94.44.100.255': 'Restricting object (range selector)',
-  '0-0:99.98.4.255': 'Power Event Log',
-  '0-17:99.98.2.255': 'ALCS Event Log',
-  '0-0:99.98.20.255': 'Boost Button Event Log',
-  '0-0:94.44.7.255': 'Boost duration',
-};
+/** A decoded OBIS code: a view of 6 payload bytes with lazily made strings. */
+export class ObisCode implements Obis {
+  readonly #b: Uint8Array;
+  readonly #o: number;
+  #text: string | undefined = undefined;
 
+  constructor(b: Uint8Array, off: number) {
+    this.#b = b;
+    this.#o = off;
+  }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      const b = this.#b, o = this.#o;
+      this.#text = `${b[o]}-${b[o + 1]}:${b[o + 2]}.${b[o + 3]}.${b[o + 4]}.${b[o + 5]}`;
+    }
+    return this.#text;
+  }
+  get groups(): readonly [number, number, number, number, number, number] {
+    const b = this.#b, o = this.#o;
+    return [b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!];
+  }
+  get hex(): string {
+    return toHex(this.#b, this.#o, this.#o + 6);
+  }
+  get name(): string | undefined {
+    return obisInfo(this.text)?.name;
+  }
+  get nameStatus(): ObisInfo['status'] | undefined {
+    return obisInfo(this.text)?.status;
+  }
+  /** The 6 bytes (a view of the payload). */
+  get bytes(): Uint8Array {
+    return this.#b.subarray(this.#o, this.#o + 6);
+  }
+  toString(): string {
+    return this.text;
+  }
+  toJSON(): Obis {
+    const info = obisInfo(this.text);
+    return info ? { text: this.text, groups: this.groups, hex: this.hex, name: info.name, nameStatus: info.status } : { text: this.text, groups: this.groups, hex: this.hex };
+  }
+}
+
+/** Reads the OBIS code at `b[off]` (a lazy view; the caller has bounds-checked). */
 export function decodeObis(b: Uint8Array, off = 0): Obis {
-  const g = [b[off]!, b[off + 1]!, b[off + 2]!, b[off + 3]!, b[off + 4]!, b[off + 5]!] as const;
-  const text = `${g[0]}-${g[1]}:${g[2]}.${g[3]}.${g[4]}.${g[5]}`;
-  const name = OBIS_NAMES[text];
-  const o: { -readonly [K in keyof Obis]: Obis[K] } = { text, groups: g, hex: toHex(b, off, off + 6) };
-  if (name) o.name = name;
-  return o;
+  return new ObisCode(b, off);
 }
 
 /** Parses "A-B:C.D.E.F" (F may be omitted: 255) into 6 bytes. */

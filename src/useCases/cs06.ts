@@ -8,7 +8,9 @@
 //   alert     30 L 02 03 00 8F 66/67 18 0F <executionDateTime> 02 n <originatorCounter>
 //                  30 09 02 01 <responseCode> 04 04 <firmwareVersion>
 // Decoded with the payload module (the WASM DER walker) and read with DerFields; written
-// with the payload DER encoder.
+// with the payload DER encoder. The field names are those of the one ASN.1 schema table
+// (payload/asn1Schemas.ts: CS06_SCHEMA, CS06_RESPONSE_SCHEMA, CS06_ALERT_SCHEMA; NAMES.md
+// 4.2), which also names the generic payload tree; a test keeps the views' keys equal to them.
 import { toBytes, toHex, type BinaryInput } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
 import { encodeFrame } from '../encode.js';
@@ -16,9 +18,20 @@ import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { GbcsFrame } from '../frame.js';
 import { CANCEL_TIME, formatGeneralizedTime, type GeneralizedTime } from '../gbcsTime.js';
 import { decodeDer, type Asn1Node } from '../payload/asn1.js';
+import { CS06_ALERT_SCHEMA, CS06_RESPONSE_SCHEMA, CS06_SCHEMA, type Asn1Field } from '../payload/asn1Schemas.js';
 import { derGeneralizedTime, derNull, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
 import { DerFields, decodeAs, fail, type ViewContext } from './fields.js';
 import { isoText, jsonView, useCase } from './module.js';
+
+/** The component names of a schema SEQUENCE, in order (checked: the schema has exactly `n`). */
+function fieldNames(schema: Asn1Field, n: number): string[] {
+  const names = (schema.fields ?? []).map((f) => f.name);
+  if (names.length !== n) throw new Error(`CS06 module: schema ${schema.name} has ${names.length} fields, expected ${n}`);
+  return names;
+}
+const [HASH, COUNTER, EXECUTION_TIME] = fieldNames(CS06_SCHEMA, 3) as [string, string, string];
+const [RESPONSE_CODE, FIRMWARE_VERSION] = fieldNames(CS06_RESPONSE_SCHEMA, 2) as [string, string];
+const [ALERT_CODE, ALERT_TIME, ALERT_COUNTER] = fieldNames(CS06_ALERT_SCHEMA, 4) as [string, string, string, string];
 
 export const CS06_MESSAGE_CODE = 0x0012;
 export const FUTURE_DATED_ACTIVATION_ALERT_CODE = 0x00ca;
@@ -90,9 +103,9 @@ export function buildActivateFirmwarePreCommand(init: ActivateFirmwareFrameInit)
  */
 export function cs06CommandFields(ctx: Pick<ViewContext, 'base' | 'what'>, root: Asn1Node, opts: { negativeCounter?: 'refuse' | 'keep' } = {}): ActivateFirmwareCommand {
   const seq = DerFields.of(ctx, root, 0, 'SEQUENCE (CS06 command)', 'the CS06 SEQUENCE');
-  const manufacturerImageHash = seq.octets('manufacturerImageHash', 32);
-  const originatorCounter = opts.negativeCounter === 'keep' ? seq.integer('originatorCounter') : seq.unsigned('originatorCounter');
-  const executionDateTime = seq.remaining > 0 ? seq.time('executionDateTime') : undefined;
+  const manufacturerImageHash = seq.octets(HASH, 32);
+  const originatorCounter = opts.negativeCounter === 'keep' ? seq.integer(COUNTER) : seq.unsigned(COUNTER);
+  const executionDateTime = seq.remaining > 0 ? seq.time(EXECUTION_TIME) : undefined;
   seq.done('the end of the CS06 SEQUENCE');
   return { manufacturerImageHash, originatorCounter, ...(executionDateTime ? { executionDateTime } : {}) };
 }
@@ -110,9 +123,9 @@ export type ActivateFirmwareResponse =
 
 function activationResult(seq: DerFields): { responseCode: number; responseCodeName: ActivationResponseCodeName; firmwareVersion: Uint8Array } {
   const at = (seq.children[0] ?? seq.node).offset - seq.ctx.base;
-  const code = seq.unsigned('responseCode');
+  const code = seq.unsigned(RESPONSE_CODE);
   if (code > 255n) fail(seq.ctx, 'responseCode 0-3', at);
-  const firmwareVersion = seq.octets('firmwareVersion', 4);
+  const firmwareVersion = seq.octets(FIRMWARE_VERSION, 4);
   seq.done('the end of the activation result');
   const responseCode = Number(code);
   return { responseCode, responseCodeName: activationResponseCodeName(responseCode), firmwareVersion };
@@ -154,10 +167,10 @@ export interface FutureDatedActivationAlert {
 export function decodeFutureDatedActivationAlert(ctx: ViewContext): FutureDatedActivationAlert {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (alert 0x00CA)', 'the alert SEQUENCE');
   const at = seq.children[0] ? seq.children[0].offset - ctx.base : 0;
-  const alert = seq.unsigned('alertCode');
+  const alert = seq.unsigned(ALERT_CODE);
   if (alert !== 0x8f66n && alert !== 0x8f67n) fail(ctx, 'alert code 0x8F66 (actioned) or 0x8F67 (not actioned)', at, `found 0x${alert.toString(16).toUpperCase()}`);
-  const executionDateTime = seq.time('executionDateTime');
-  const originatorCounter = seq.unsigned('originatorCounter');
+  const executionDateTime = seq.time(ALERT_TIME);
+  const originatorCounter = seq.unsigned(ALERT_COUNTER);
   const r = activationResult(seq.sequence('SEQUENCE {responseCode, firmwareVersion}', 'the activation result'));
   seq.done('the end of the alert SEQUENCE');
   const alertCode = Number(alert);
@@ -258,6 +271,7 @@ export const cs06Module = useCase<Cs06View>({
   codes: [CS06_MESSAGE_CODE],
   cras: ['command', 'response'],
   family: 'firmware',
+  schemas: { command: CS06_SCHEMA, response: CS06_RESPONSE_SCHEMA },
   read(f) {
     const c = viewContext(f);
     return f.cra === 'command' ? { type: 'activate-firmware-command', ...decodeActivateFirmwareCommand(c) } : { type: 'activate-firmware-response', response: decodeActivateFirmwareResponse(c) };
@@ -292,6 +306,7 @@ export const activationAlertModule = useCase<ActivationAlertView>({
   codes: [FUTURE_DATED_ACTIVATION_ALERT_CODE],
   cras: ['alert'],
   family: 'firmware',
+  schemas: { alert: CS06_ALERT_SCHEMA },
   read: (f) => ({ type: 'future-dated-activation-alert', ...decodeFutureDatedActivationAlert(viewContext(f)) }),
   build: (v) =>
     encodeDer(

@@ -9,7 +9,8 @@ import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
 import { gbcsSecondsToDate } from '../gbcsTime.js';
 import { encodeAccessRequest, getSpec, invokeIdFor } from '../payload/build.js';
-import { apduLists, obisBytes, obisText, rangeFromNode, responseLists, scalarOf, specOf, walkApdu, type DecodedRange, type DlmsScalar } from '../payload/dlmsRequests.js';
+import { apduLists, obisBytes, obisText, rangeFromNode, scalarOf, specOf, walkApdu, type DecodedRange, type DlmsScalar } from '../payload/dlmsRequests.js';
+import { DlmsFields } from './fields.js';
 import { Budget } from '../payload/limits.js';
 import { boostLogSpec, boostPeriodTimes, logFromApdu, resolveLayout as logLayout, DEFAULT_BOOST_LOG_LAYOUT, type BoostLogLayout, type BoostPeriod } from '../boost/boostLog.js';
 import { isoText, jsonView, useCase } from './module.js';
@@ -85,9 +86,11 @@ export interface ReadBoostButtonData {
  * in RTDS it is item 2 of 7.
  */
 export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>): ReadBoostButtonData {
-  const ix = walkApdu(content, contentOffset, 'ecs61c', 0xda);
-  const { data, results } = responseLists(ix, contentOffset, 'ecs61c');
-  const result = (i: number) => ix.aux(results[i]!);
+  // The same DLMS field reader as every other view (fields.ts): one walk, counts checked.
+  const { items, results } = DlmsFields.response({ content, base: contentOffset, what: 'ecs61c' });
+  const ix = items.ix;
+  const data = items.nodes;
+  const result = (i: number) => results[i]!;
   const logIndex = data.findIndex((d) => ix.tag(d) === 0x13 || ix.tag(d) === 0x01);
   // With no log item, a failed log read (Data 00 with a non-zero result) is still reportable.
   const failed = data.findIndex((d, i) => result(i) !== 0 && ix.tag(d) === 0x00);

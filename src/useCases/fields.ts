@@ -161,7 +161,7 @@ export class DlmsFields {
    * The data items and results of the frame's DLMS access-response (counts must agree,
    * GBCS.md 3.2). `results[k]` is the data-access-result of item k (0 success).
    */
-  static response(ctx: ViewContext): { invokeId: number; items: DlmsFields; results: number[]; resultAt: number[] } {
+  static response(ctx: Pick<ViewContext, 'content' | 'base' | 'what'>): { invokeId: number; items: DlmsFields; results: number[]; resultAt: number[] } {
     const ix = walkApdu(ctx.content, ctx.base, ctx.what, 0xda);
     const { data, results } = responseLists(ix, ctx.base, ctx.what);
     const end = data.length ? ix.end(data[data.length - 1]!) : ix.end(ix.next(2));
@@ -169,7 +169,7 @@ export class DlmsFields {
   }
 
   /** The body of the frame's DLMS data-notification, as a list of one item. */
-  static notification(ctx: ViewContext): { invokeId: number; body: DlmsFields } {
+  static notification(ctx: Pick<ViewContext, 'content' | 'base' | 'what'>): { invokeId: number; body: DlmsFields } {
     const ix = walkApdu(ctx.content, ctx.base, ctx.what, 0x0f);
     const body = ix.children(0).at(-1)!;
     return { invokeId: ix.aux(0), body: new DlmsFields(ctx, ix, [body], ix.end(body), 'the notification body') };

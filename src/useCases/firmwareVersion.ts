@@ -14,6 +14,7 @@ import { GbcsEncodeError } from '../errors.js';
 import type { FrameInit, GbcsFrame } from '../frame.js';
 import { formatGeneralizedTime, type GeneralizedTime } from '../gbcsTime.js';
 import { encodeAccessRequest, encodeAccessResponse, encodeGbzSingle, getSpec, invokeIdFor } from '../payload/build.js';
+import { asn1StructureFor, type Asn1Field } from '../payload/asn1Schemas.js';
 import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
 import { DerFields, DlmsFields, GbzFields, decodeAs, fail, type ViewContext } from './fields.js';
 import { isoText, jsonView, useCase } from './module.js';
@@ -47,8 +48,15 @@ export interface FirmwareVersion {
   readonly executionDateTime?: GeneralizedTime;
 }
 
-/** CS09 activateImageResult names (NAMES.md 4.2). */
+/** CS09 activateImageResult names (NAMES.md 4.2; the CS09 schema's value table). */
 export const ACTIVATE_IMAGE_RESULTS = ['success', 'failure'] as const;
+
+// ASN.1 structures (and field names) from the one schema table, payload/asn1Schemas.ts.
+const CS08_RESPONSE_SCHEMA = asn1StructureFor(0x0129, 2, 0x30)!.schema;
+const CS09_SCHEMA = asn1StructureFor(0x012b, 3, 0x30)!.schema;
+const names = (s: Asn1Field) => (s.fields ?? []).map((f) => f.name);
+const [CS08_VERSION, CS08_CODE] = names(CS08_RESPONSE_SCHEMA) as [string, string];
+const [CS09_ALERT, CS09_TIME, CS09_VERSION, CS09_RESULT] = names(CS09_SCHEMA) as [string, string, string, string];
 
 /** ECS52 response (DLMS access-response with one octet-string(4)). */
 export function decodeEcs52Response(ctx: ViewContext): FirmwareVersion {
@@ -80,8 +88,8 @@ export function decodeGcs38Response(ctx: ViewContext): FirmwareVersion {
 /** CS08 response: 30 09 04 04 <ver> 02 01 <status>. */
 export function decodeCs08Response(ctx: ViewContext): FirmwareVersion {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE {firmwareVersion, status}', 'the CS08 SEQUENCE');
-  const version = seq.octets('firmwareVersion', 4);
-  const status = Number(seq.unsigned('status'));
+  const version = seq.octets(CS08_VERSION, 4);
+  const status = Number(seq.unsigned(CS08_CODE));
   seq.done('the end of the CS08 SEQUENCE');
   return { useCase: 'CS08', deviceType: 'PPMID/HCALCS', ok: status === 0, version, status };
 }
@@ -89,10 +97,10 @@ export function decodeCs08Response(ctx: ViewContext): FirmwareVersion {
 /** CS09 alert (0x012B): 30 {alertCode 8F8B, executionDateTime, 04 04 <ver>, 02 01 <activateImageResult>}. */
 export function decodeCs09Alert(ctx: ViewContext): FirmwareVersion {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (CS09 alert)', 'the CS09 SEQUENCE');
-  const alertCode = Number(seq.unsigned('alertCode'));
-  const executionDateTime = seq.time('executionDateTime');
-  const version = seq.octets('firmwareVersion', 4);
-  const result = Number(seq.unsigned('activateImageResult'));
+  const alertCode = Number(seq.unsigned(CS09_ALERT));
+  const executionDateTime = seq.time(CS09_TIME);
+  const version = seq.octets(CS09_VERSION, 4);
+  const result = Number(seq.unsigned(CS09_RESULT));
   seq.done('the end of the CS09 SEQUENCE');
   return {
     useCase: 'CS09',
@@ -238,6 +246,7 @@ export const cs09Module = useCase<FirmwareVersionView>({
   codes: [FIRMWARE_VERSION_MESSAGE_CODES.CS09],
   cras: ['alert'],
   family: 'firmware',
+  schemas: { alert: CS09_SCHEMA },
   read: (f) => ({ type: 'firmware-version', ...decodeCs09Alert(viewContext(f)) }),
   build: (v) => encodeFirmwareVersion(v as FirmwareVersion),
   render: renderVersion,

@@ -4,6 +4,7 @@
 // (registry.ts maps message code + CRA to a module).
 //
 // Adding a use case: one new module file, one line in registry.ts, its tests.
+import type { Asn1Field } from '../payload/asn1Schemas.js';
 import { toJsonSafe } from '../payload/json.js';
 import type { GbcsFrame } from '../frame.js';
 import type { Cra } from '../types.js';
@@ -30,6 +31,8 @@ export interface UseCaseModule<View = unknown> {
   readonly cras: readonly Cra[];
   /** Family of views: the key its view goes under in `gbcs decode --json` ('firmware', 'boost'). */
   readonly family: string;
+  /** ASN.1 payloads: the structure per CRA, from the one schema table (payload/asn1Schemas.ts) its view's field names come from. */
+  readonly schemas?: Readonly<Partial<Record<Cra, Asn1Field>>>;
   /**
    * The typed view of a frame this module owns (code and CRA already matched). Reads
    * the payload through the field readers (fields.ts); a payload that does not have the

@@ -15,6 +15,7 @@ import { encodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
 import { formatGeneralizedTime, gbcsSecondsToDate, toGbcsSeconds, type GeneralizedTime } from '../gbcsTime.js';
 import { invokeIdFor } from '../payload/build.js';
+import { asn1StructureFor, type Asn1Field } from '../payload/asn1Schemas.js';
 import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
 import { longInvokeId } from '../payload/dlms.js';
 import { encodePayload } from '../payload/index.js';
@@ -90,13 +91,17 @@ export function decodeFdraGbz(ctx: ViewContext): FirmwareReceipt {
   return { variant: 'FDRA-GBZ', alertCode: a.alertCode, status: fdraStatus(a.alertCode), time: gbcsSecondsToDate(a.time.seconds), calculatedHash: a.content.hash, componentCount };
 }
 
+/** The CCS08 structure from the one ASN.1 schema table (payload/asn1Schemas.ts); its field names name the reads. */
+const CCS08_SCHEMA = asn1StructureFor(0x0128, 3, 0x30)!.schema;
+const [CCS08_ALERT, CCS08_TIME, CCS08_ENTITY, CCS08_VERSION, CCS08_CODE] = (CCS08_SCHEMA.fields ?? []).map((f) => f.name) as [string, string, string, string, string];
+
 export function decodeCcs08(ctx: ViewContext): FirmwareReceipt {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (CCS08 alert)', 'the CCS08 SEQUENCE');
-  const alertCode = Number(seq.unsigned('alertCode'));
-  const generalizedTime = seq.time('alert time');
-  const targetDevice = toHex(seq.octets('target device EUI-64', 8));
-  const firmwareVersion = seq.octets('firmwareVersion', 4);
-  const transferStatus = Number(seq.unsigned('status'));
+  const alertCode = Number(seq.unsigned(CCS08_ALERT));
+  const generalizedTime = seq.time(CCS08_TIME);
+  const targetDevice = toHex(seq.octets(`${CCS08_ENTITY} (target device EUI-64)`, 8));
+  const firmwareVersion = seq.octets(CCS08_VERSION, 4);
+  const transferStatus = Number(seq.unsigned(CCS08_CODE));
   seq.done('the end of the CCS08 SEQUENCE');
   return {
     variant: 'CCS08',
@@ -175,13 +180,14 @@ export function encodeFirmwareReceipt(r: FirmwareReceiptInit): Uint8Array {
 /** The receipt typed view (JSON key `firmware`); `targetDevice` is the alert's originator for FDRA. */
 export type FirmwareReceiptView = { readonly type: 'firmware-receipt' } & FirmwareReceipt;
 
-function receiptModule(id: string, title: string, code: number, decode: (c: ViewContext) => FirmwareReceipt) {
+function receiptModule(id: string, title: string, code: number, decode: (c: ViewContext) => FirmwareReceipt, schema?: Asn1Field) {
   return useCase<FirmwareReceiptView>({
     id,
     title,
     codes: [code],
     cras: ['alert'],
     family: 'firmware',
+    ...(schema ? { schemas: { alert: schema } } : {}),
     read(f: GbcsFrame) {
       const r = decode({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f });
       return { type: 'firmware-receipt', ...r, targetDevice: r.targetDevice ?? f.originator };
@@ -208,4 +214,4 @@ export const fdraDlmsModule = receiptModule('FDRA-DLMS', 'Firmware Distribution 
 /** FDRA 0x00CF (GSME, GBZ): image verified (8F72) or not (8F1C), with the calculated hash. */
 export const fdraGbzModule = receiptModule('FDRA-GBZ', 'Firmware Distribution Receipt Alert, GSME (GBZ): 8F72 verified / 8F1C failed, calculated hash', FDRA_GBZ_MESSAGE_CODE, decodeFdraGbz);
 /** CCS08 0x0128: the CHF reports an image transfer to a PPMID/HCALCS (8F8A success / 8F89 failure). */
-export const ccs08Module = receiptModule('CCS08', 'Firmware transfer alert from the CHF (8F8A / 8F89): target device, version, status', CCS08_MESSAGE_CODE, decodeCcs08);
+export const ccs08Module = receiptModule('CCS08', 'Firmware transfer alert from the CHF (8F8A / 8F89): target device, version, status', CCS08_MESSAGE_CODE, decodeCcs08, CCS08_SCHEMA);
