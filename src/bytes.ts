@@ -139,6 +139,16 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 /**
+ * Standard base64 (RFC 4648 section 4, padding optional, no whitespace) to bytes, or
+ * undefined when the text is not base64. For DUIS GBCSPayload / FirmwareImage elements.
+ */
+export function fromBase64Strict(text: string): Uint8Array | undefined {
+  if (text.length % 4 === 1 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  if (/=/.test(text) && text.length % 4 !== 0) return undefined;
+  return fromBase64(text);
+}
+
+/**
  * Normalises decoder input to bytes without copying byte input. Text is hex when it is
  * made only of hex digits (after separators and 0x prefixes), else base64 when every
  * character is base64; text that is mostly hex is a `hex-input` error at the bad

@@ -198,3 +198,31 @@ export { TextRows, jsonView, useCase, type BuildContext, type TextSink, type Use
 export type { GenericView } from './useCases/generic.js';
 export { ACTIVATE_IMAGE_RESULTS } from './useCases/firmwareVersion.js';
 export type { GeneralizedTime } from './gbcsTime.js';
+export {
+  readDuis,
+  parseDuisRequestId,
+  duisGbcsPayloads,
+  duisFirmwareImage,
+  duisText,
+  inspectDuis,
+  dccAlertTrackerInput,
+  duisUpdateFirmwareRequest,
+  duisReadFirmwareVersionRequest,
+  duisActivateFirmwareRequest,
+  duisDateTime,
+  DUIS_LIMITS,
+  DUIS_SCHEMA_VERSION,
+  CANCEL_EXECUTION_DATE_TIME,
+  type DuisMessage,
+  type DuisRequest,
+  type DuisResponse,
+  type DuisRequestId,
+  type DuisReadOptions,
+  type DuisGbcsPayload,
+  type DuisInspection,
+  type DuisParty,
+  type XmlData,
+  type DuisRequestIdInit,
+  type UpdateFirmwareInit,
+  type ActivateFirmwareInit,
+} from './duis/index.js';

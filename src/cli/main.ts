@@ -27,6 +27,7 @@ import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
 import { benchCommand } from './commands/bench.js';
+import { duisCommand } from './commands/duis.js';
 
 /** Every command by name, in help order. */
 export const COMMANDS: Readonly<Record<string, CommandNode>> = {
@@ -37,6 +38,7 @@ export const COMMANDS: Readonly<Record<string, CommandNode>> = {
   fw: fwCommand,
   gbt: gbtCommand,
   bench: benchCommand,
+  duis: duisCommand,
 };
 
 /** The package version (package.json beside dist/ and src/). */

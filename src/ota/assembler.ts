@@ -17,6 +17,7 @@ const readSync = (fd: number, buf: Uint8Array, off: number, len: number, pos: nu
 const writeSync = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): number => fs().writeSync(fd, buf, off, len, pos);
 import { toHex } from '../bytes.js';
 import type { KeyStore } from '../security/keyStore.js';
+import { OtaRangeError, checkOtaInteger } from './blocks.js';
 import { TransferredBlocks } from './dlmsImageTransfer.js';
 import { FILE_CHUNK, fileReader } from './file.js';
 import { createSha256 } from './hash.js';
@@ -45,7 +46,11 @@ export class MemorySink implements AssemblySink {
   close(): void {}
 }
 
-/** Writes to a file; contiguous writes are coalesced in a 1 MiB buffer. */
+/**
+ * Writes to a file; contiguous writes are coalesced in a 1 MiB buffer. The file is created at
+ * its full size (sparse) and every region is written at most once (the assembler never
+ * rewrites bytes it holds), so all-zero data is skipped: the file already reads zeros there.
+ */
 export class FileSink implements AssemblySink {
   readonly fd: number;
   private readonly pending = new Uint8Array(FILE_CHUNK);
@@ -60,6 +65,7 @@ export class FileSink implements AssemblySink {
     ftruncateSync(this.fd, size);
   }
   write(offset: number, data: Uint8Array): void {
+    if (allZero(data)) return;
     if (this.pendingLength > 0 && offset === this.pendingStart + this.pendingLength && this.pendingLength + data.length <= this.pending.length) {
       this.pending.set(data, this.pendingLength);
       this.pendingLength += data.length;
@@ -97,12 +103,26 @@ export class FileSink implements AssemblySink {
   }
 }
 
+function allZero(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
 function writeAll(fd: number, data: Uint8Array, position: number): void {
   let done = 0;
   while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);
 }
 
 export type AcceptStatus = 'new' | 'duplicate' | 'overlap' | 'conflict' | 'past-end';
+
+/**
+ * Largest declared size the in-memory assembler takes (64 MiB; GBCS images are hundreds of
+ * KiB). Larger images need `file` (a file sink); any declared size is at most 0xFFFFFFFF
+ * (the 32-bit ZigBee image size field).
+ */
+export const MAX_IN_MEMORY_IMAGE_SIZE = 64 << 20;
+/** Most blocks the transferred-blocks bit-string tracks (2 MiB of bits): blockSize >= size / this. */
+export const MAX_TRACKED_BLOCKS = 1 << 24;
 
 export interface AcceptResult {
   readonly status: AcceptStatus;
@@ -166,8 +186,14 @@ export class ImageAssembler {
 
   constructor(private readonly options: AssemblerOptions) {
     const { size, blockSize } = options;
-    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`declared size must be a non-negative integer, got ${size}`);
-    if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
+    checkOtaInteger('size', size, 0, 0xffffffff);
+    checkOtaInteger('blockSize', blockSize, 1, 0xffffffff);
+    if (!options.file && size > MAX_IN_MEMORY_IMAGE_SIZE) {
+      throw new OtaRangeError('size', size, `at most ${MAX_IN_MEMORY_IMAGE_SIZE} bytes in memory (MAX_IN_MEMORY_IMAGE_SIZE); give \`file\` for larger images`);
+    }
+    if (Math.ceil(size / blockSize) > MAX_TRACKED_BLOCKS) {
+      throw new OtaRangeError('blockSize', blockSize, `at least ${Math.ceil(size / MAX_TRACKED_BLOCKS)} for a ${size}-byte image (at most ${MAX_TRACKED_BLOCKS} blocks tracked)`);
+    }
     this.size = size;
     this.blockSize = blockSize;
     this.blocks = new TransferredBlocks(Math.ceil(size / blockSize));
@@ -202,11 +228,16 @@ export class ImageAssembler {
     return this.accept(index * this.blockSize, data);
   }
 
-  /** Stores `data` at file offset `offset`. The caller's bytes are copied, never kept or changed. */
+  /**
+   * Stores `data` at file offset `offset`. The caller's bytes are copied, never kept or
+   * changed. An offset that is not a non-negative integer throws OtaRangeError; data
+   * reaching past the declared size is refused ('past-end').
+   */
   accept(offset: number, data: Uint8Array): AcceptResult {
     if (this.finished) throw new Error('the assembler has finished');
+    checkOtaInteger('offset', offset, 0, Number.MAX_SAFE_INTEGER);
     const end = offset + data.length;
-    if (!Number.isSafeInteger(offset) || offset < 0 || end > this.size) {
+    if (end > this.size) {
       this.stats.refused++;
       return { status: 'past-end', added: 0 };
     }

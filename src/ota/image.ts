@@ -12,6 +12,7 @@
 // `parseUpgradeImage(bytes, { form })` forces a form when a caller knows better.
 import { euiBytes, toBytes, toHex, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
+import { Budget } from '../payload/limits.js';
 import type { KeyStore } from '../security/keyStore.js';
 import { chunksOf, loadNodeCrypto, sha256, type ByteSource } from './hash.js';
 
@@ -213,12 +214,24 @@ export interface UpgradeImageLayout {
   readonly subElements?: readonly { tag: number; offset: number; length: number }[];
 }
 
+/**
+ * Most sub-elements a ZigBee OTA file may have (Decision, issue 10 item 5): the ZigBee OTA
+ * specification defines 7 tags and real files carry a handful; an image body of zeros
+ * would otherwise walk as millions of empty 6-byte elements (178 M for 1 GiB). The walk
+ * counts against a payload Budget (src/payload/limits.ts) before it reads: auto-detection
+ * takes a longer chain as "not the ZigBee form", a forced `zigbee` form gets
+ * GbcsDecodeError 'too-many-nodes' at the element's offset. Work and objects are linear in
+ * the number of elements, so at most this many header reads and objects per image.
+ */
+export const OTA_MAX_SUB_ELEMENTS = 256;
+
 function walkSubElements(r: ImageReader, start: number, end: number): { tag: number; offset: number; length: number }[] | undefined {
   const out: { tag: number; offset: number; length: number }[] = [];
+  const budget = new Budget({ maxNodes: OTA_MAX_SUB_ELEMENTS });
   let o = start;
-  // Bounded: each element takes at least 6 bytes.
   while (o < end) {
     if (end - o < 6) return undefined;
+    budget.take(1, o);
     const h = r.read(o, 6);
     const length = u32(h, 2);
     if (length > end - o - 6) return undefined;
@@ -244,7 +257,14 @@ export function upgradeImageLayout(r: ImageReader, options: { form?: UpgradeImag
   const body = total - start;
   const want = options.form;
   if (want === undefined || want === 'zigbee') {
-    const subs = walkSubElements(r, start, total);
+    let subs: ReturnType<typeof walkSubElements>;
+    try {
+      subs = walkSubElements(r, start, total);
+    } catch (e) {
+      // Too many elements: not a ZigBee sub-element chain (unless that form is forced).
+      if (want === 'zigbee' || !(e instanceof GbcsDecodeError && e.code === 'too-many-nodes')) throw e;
+      subs = undefined;
+    }
     const img = subs?.find((s) => s.tag === 0x0000);
     if (subs && img) {
       return { form: 'zigbee', header, manufacturerImageOffset: img.offset + 6, manufacturerImageLength: img.length, subElements: subs };

@@ -3,12 +3,13 @@
 // decoded in WASM batches or on a worker pool with --workers, written with backpressure).
 import { fileURLToPath } from 'node:url';
 import { decodeFrame, decodeFrames } from '../../decode.js';
+import { duisGbcsPayloads, readDuis } from '../../duis/read.js';
 import { GbcsDecodeError } from '../../errors.js';
 import { createDecodePool, type PoolError } from '../../node/pool.js';
 import { renderFrame, type Rendered } from '../render.js';
 import { securityContext, type SecurityContext } from '../security.js';
 import { command } from '../args.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
 import { lineTooLong } from '../../stream.js';
 
 /** Lines decoded per WASM batch on the single-thread path. */
@@ -132,9 +133,31 @@ async function decodeStdinPool(io: Io, out: Output, json: boolean, keys: string 
   }
 }
 
+/** `gbcs decode @file.xml`: the GBCS payloads of a DUIS message, one after another (JSON: one line each). */
+async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | undefined, failed: { any: boolean }, io: Io): Promise<number> {
+  const payloads = duisGbcsPayloads(readDuis(xml));
+  if (payloads.length === 0) {
+    io.stderr.write('gbcs decode: the DUIS file holds no GBCSPayload (gbcs duis inspect shows its content)\n');
+    return EXIT_MALFORMED;
+  }
+  let status = EXIT_OK;
+  for (const [n, p] of payloads.entries()) {
+    try {
+      const r = await renderFrame(decodeFrame(p.bytes), json, sec);
+      if (r.failed) failed.any = true;
+      io.stdout.write(json ? r.text : `${n ? '\n' : ''}# ${p.path}\n${r.text}`);
+    } catch (e) {
+      if (!(e instanceof GbcsDecodeError)) throw e;
+      reportDecodeError(io, e, p.path);
+      status = EXIT_MALFORMED;
+    }
+  }
+  return status === EXIT_OK && failed.any ? EXIT_CHECK_FAILED : status;
+}
+
 export const decodeCommand = command({
-  summary: 'decode GBCS frames (hex, base64, @file, or - for one frame per stdin line)',
-  args: '<hex | base64 | @file | ->',
+  summary: 'decode GBCS frames (hex, base64, @file, @file.xml for the payloads of a DUIS file, or - for one frame per stdin line)',
+  args: '<hex | base64 | @file | @file.xml | ->',
   options: {
     json: { type: 'boolean', help: 'one JSON object per frame (payload tree, typed view, security)' },
     keys: { type: 'string', value: '<folder>', help: 'verify signature and MAC and decrypt with the PEM keys in this folder' },
@@ -157,6 +180,9 @@ export const decodeCommand = command({
     if (src !== '-') {
       if (workers) throw new UsageError('--workers applies to - (one frame per stdin line)');
       const input = await readInput(src, io);
+      const failed = { any: false };
+      // A DUIS file (@file.xml): decode every GBCS payload inside it.
+      if (input.text !== undefined && /^\uFEFF?\s*</.test(input.text)) return decodeDuis(input.text, json, sec, failed, io);
       const r = await renderFrame(decodeFrame(input.bytes ?? input.text), json, sec);
       await out.write(r.text);
       await out.flush();

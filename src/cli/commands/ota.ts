@@ -1,6 +1,10 @@
 // gbcs ota <inspect|build|hash|blocks|verify>: upgrade images on disk, streamed (any size, bounded
 // memory). A progress bar goes to stderr for jobs over a second, only when stderr is a terminal.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { duisFirmwareImage } from '../../duis/read.js';
+import { looksLikeXml, readDuisFile } from './duis.js';
 import { toHex } from '../../bytes.js';
 import { encodeImageBlockTransfer, encodeImageTransferInitiate } from '../../ota/dlmsImageTransfer.js';
 import { checkUpgradeImageFile, fileChunks, upgradeImageFileLayout } from '../../ota/file.js';
@@ -64,6 +68,33 @@ function fileArg(positional: string[]): string {
   return requireFile(positional[0]!);
 }
 
+/**
+ * The image file argument, where a DUIS SR 11.1 / 11.4 request file stands for its
+ * FirmwareImage: that image is written to a private temporary file for the check and removed.
+ */
+async function withImageFile<T>(positional: string[], run: (path: string) => Promise<T>): Promise<T> {
+  const f = fileArg(positional);
+  const head = new Uint8Array(64);
+  const fd = openSync(f, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 64, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!looksLikeXml(head.subarray(0, n))) return run(f);
+  const image = duisFirmwareImage(readDuisFile(f));
+  if (!image) throw new UsageError(`${f} is a DUIS file without a FirmwareImage (SR 11.1 or 11.4)`);
+  const dir = mkdtempSync(join(tmpdir(), 'gbcs-duis-image-'));
+  try {
+    const path = join(dir, 'image.ota');
+    writeFileSync(path, image.bytes, { mode: 0o600 });
+    return await run(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function formArg(v: string | undefined): UpgradeImageForm | undefined {
   if (v === undefined) return undefined;
   if (v === 'gbcs' || v === 'gbcs-unsigned' || v === 'zigbee') return v;
@@ -92,6 +123,7 @@ const hex4 = (v: number, w = 4) => `0x${v.toString(16).padStart(w, '0')}`;
 const inspect = command({
   summary: 'print the header, layout, manufacturer image hash and (with --keys) the signature check',
   args: '<file>',
+  notes: '<file> may be a DUIS SR 11.1 / 11.4 request (XML): its FirmwareImage is inspected.',
   options: {
     keys: { type: 'string', value: '<dir>', help: 'PEM key folder to check the supplier signature' },
     signer: SIGNER,
@@ -99,11 +131,10 @@ const inspect = command({
     json: { type: 'boolean', help: 'print the inspection as JSON' },
   },
   run: async ({ values, positionals }, io) => {
-  const file = fileArg(positionals);
   const dir = values.keys;
   const keys = dir ? folderKeyStore(dir) : undefined;
   const bar = progressBar(io, 'hashing');
-  const r = await checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(values.signer, dir), form: formArg(values.form), onProgress: bar.update });
+  const r = await withImageFile(positionals, (file) => checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(values.signer, dir), form: formArg(values.form), onProgress: bar.update }));
   bar.end();
   const { layout } = r;
   const { headerStringBytes: _h, headerExtra, ...header } = layout.header;
@@ -223,7 +254,7 @@ const hash = command({
   options: { form: FORM },
   run: async ({ values, positionals }, io) => {
     const bar = progressBar(io, 'hashing');
-    const r = await checkUpgradeImageFile(fileArg(positionals), { form: formArg(values.form), onProgress: bar.update });
+    const r = await withImageFile(positionals, (file) => checkUpgradeImageFile(file, { form: formArg(values.form), onProgress: bar.update }));
     bar.end();
     io.stdout.write(`${r.manufacturerImageHash}\n`);
     return EXIT_OK;
@@ -282,9 +313,9 @@ const verify = command({
     form: FORM,
     repo: { type: 'string', value: '<fir.json|fir.csv>', help: 'check the header against the repository entry for the image hash' },
   },
-  notes: 'Give --keys, --repo or both.',
+  notes: 'Give --keys, --repo or both. <file> may be a DUIS SR 11.1 / 11.4 request (XML): its FirmwareImage is checked.',
   run: async ({ values, positionals }, io) => {
-    const file = fileArg(positionals);
+    fileArg(positionals);
     const dir = values.keys;
     const repoFile = values.repo;
     if (dir === undefined && repoFile === undefined) throw new UsageError('--keys <dir> or --repo <file> is required');
@@ -299,7 +330,8 @@ const verify = command({
     }
     const signers = dir !== undefined ? signersArg(values.signer, dir) : [];
     const bar = progressBar(io, 'verifying');
-    const r = await checkUpgradeImageFile(file, { ...(dir !== undefined && { keys: folderKeyStore(dir) }), signers, form: formArg(values.form), onProgress: bar.update });
+    const keys = dir !== undefined ? folderKeyStore(dir) : undefined;
+    const r = await withImageFile(positionals, (file) => checkUpgradeImageFile(file, { ...(keys && { keys }), signers, form: formArg(values.form), onProgress: bar.update }));
     bar.end();
     let repoOk = true;
     if (repo) {
