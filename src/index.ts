@@ -69,7 +69,13 @@ export {
 } from './payload/dlms.js';
 export type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from './payload/decrypted.js';
 export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
-export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord } from './payload/zcl.js';
+export {
+  decodeZclPayload, encodeZclPayload, zclHeader, zclCommandFromValues, zclCommandValues, answeredCommandName, ZCL_OBJECTS_PER_BYTE,
+  ZclClusterCommand, ZclField, ZclEntry,
+  type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord, type ZclFieldValue, type ZclEntryValue, type ZclFieldValues, type ZclLayoutError, type Positioned,
+} from './payload/zcl.js';
+export { ZCL_COMMAND_SPECS, zclCommandSpec, type ZclCommandSpec, type ZclLayoutItem, type ZclFieldSpec, type ZclFieldType } from './payload/zclCommands.js';
+export { ZCL_ATTRIBUTES } from './payload/zclNames.js';
 export { Asn1Node, decodeDer, encodeDer, DER_OBJECTS_PER_BYTE, type Asn1Default, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
 export { ASN1_STRUCTURES, asn1StructureFor, CS06_SCHEMA, type Asn1Field, type Asn1Structure } from './payload/asn1Schemas.js';
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
