@@ -51,6 +51,10 @@ export {
   type DlmsCompactArray,
   type DlmsOctetString,
   type DlmsList,
+  type DlmsDate,
+  type DlmsTime,
+  type DlmsLocated,
+  DLMS_NODES_PER_BYTE,
 } from './payload/dlmsData.js';
 export {
   longInvokeId,
@@ -61,13 +65,22 @@ export {
   type DlmsRequestSpec,
   type DlmsResult,
   type LongInvokeId,
+  type DlmsAlertContent,
 } from './payload/dlms.js';
 export type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from './payload/decrypted.js';
 export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
-export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord } from './payload/zcl.js';
+export {
+  decodeZclPayload, encodeZclPayload, zclHeader, zclCommandFromValues, zclCommandValues, answeredCommandName, ZCL_OBJECTS_PER_BYTE,
+  ZclClusterCommand, ZclField, ZclEntry,
+  type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord, type ZclFieldValue, type ZclEntryValue, type ZclFieldValues, type ZclLayoutError, type Positioned,
+} from './payload/zcl.js';
+export { ZCL_COMMAND_SPECS, zclCommandSpec, type ZclCommandSpec, type ZclLayoutItem, type ZclFieldSpec, type ZclFieldType } from './payload/zclCommands.js';
+export { ZCL_ATTRIBUTES } from './payload/zclNames.js';
 export { Asn1Node, decodeDer, encodeDer, DER_OBJECTS_PER_BYTE, type Asn1Default, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
 export { ASN1_STRUCTURES, asn1StructureFor, CS06_SCHEMA, type Asn1Field, type Asn1Structure } from './payload/asn1Schemas.js';
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
+export { obisInfo, type ObisInfo } from './payload/obisNames.js';
+export { COSEM_CLASS_INFO, cosemClassName, cosemAttributeName, cosemMethodName, alertCodeName, alertCodeInfo, type CosemClassInfo } from './payload/dlmsNames.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
 export { webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';

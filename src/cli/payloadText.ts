@@ -37,6 +37,8 @@ function dataLines(d: DlmsData, ind: string, label: string, out: string[], secon
       let s = `${head} ${clip(toHex(d.bytes))}`;
       if (d.dateTime) s += ` (date-time ${dtText(d.dateTime)})`;
       if (d.obis) s += ` (OBIS ${d.obis.text}${d.obis.name ? ` ${d.obis.name}` : ''})`;
+      if (d.date) s += ` (date ${d.date.text})`;
+      if (d.time) s += ` (time ${d.time.text})`;
       if (d.encrypted) s += ' (ciphertext)';
       out.push(s);
       if (d.decrypted) decryptedLines(d.decrypted, `${ind}  `, out, (x) => dataLines(x, `${ind}    `, '', out));
@@ -51,7 +53,8 @@ function dataLines(d: DlmsData, ind: string, label: string, out: string[], secon
       out.push(`${head} ${d.value} (${hex(d.value, d.type === 'long-unsigned' ? 4 : 2)})`);
       return;
     case 'date-time': out.push(`${head} ${dtText(d.dateTime)}`); return;
-    case 'date': case 'time': out.push(`${head} ${toHex(d.bytes)}`); return;
+    case 'date': out.push(`${head} ${toHex(d.bytes)}${d.date.text ? ` (${d.date.text})` : ''}`); return;
+    case 'time': out.push(`${head} ${toHex(d.bytes)}${d.time.text ? ` (${d.time.text})` : ''}`); return;
     case 'bit-string': out.push(`${head} ${d.bits}`); return;
     case 'visible-string': case 'utf8-string': out.push(`${head} ${JSON.stringify(d.value)}`); return;
     case 'null': out.push(head); return;
@@ -62,7 +65,7 @@ function dataLines(d: DlmsData, ind: string, label: string, out: string[], secon
 }
 
 function specText(s: DlmsRequestSpec): string {
-  const id = s.method !== undefined ? `method ${s.method}` : `attribute ${s.attribute}`;
+  const id = s.method !== undefined ? `method ${s.method}${s.methodName ? ` ${s.methodName}` : ''}` : `attribute ${s.attribute}${s.attributeName ? ` ${s.attributeName}` : ''}`;
   return `${s.kind} class ${s.classId}${s.className ? ` (${s.className})` : ''} ${s.obis.text}${s.obis.name ? ` (${s.obis.name})` : ''} ${id}${s.selector !== undefined ? `, selector ${s.selector}` : ''}`;
 }
 
@@ -205,7 +208,13 @@ export function formatPayload(p: DecodedPayload): string {
     const iv = p.invokeId;
     out.push(`payload DLMS ${p.type}, invoke-id ${iv.invokeId} (${hex(iv.value, 8)})${p.dateTime ? `, date-time ${dtText(p.dateTime)}` : ''}`);
     if (p.type === 'data-notification') {
-      if (p.alertCode !== undefined) out.push(`  alert code ${hex(p.alertCode)}`);
+      if (p.alertCode !== undefined) out.push(`  alert code ${hex(p.alertCode)}${p.alertName ? ` ${p.alertName}` : ''}`);
+      const a = p.alert;
+      if (a?.kind === 'future-dated') {
+        out.push(`  future-dated item: message code ${hex(a.messageCode, 4)}${a.useCase ? ` ${a.useCase}` : ''}, originator counter ${a.originatorCounter}, ` +
+          `class ${a.classId}${a.className ? ` (${a.className})` : ''} ${a.obis.text}${a.obis.name ? ` (${a.obis.name})` : ''} ` +
+          `attribute/method ${a.attribute}${a.attributeName ? ` ${a.attributeName}` : ''}${a.methodName && a.methodName !== a.attributeName ? ` / ${a.methodName}` : ''}`);
+      }
       dataLines(p.body, '  ', '', out);
     } else if (p.type === 'access-request') {
       p.specs.forEach((s, k) => {

@@ -1,6 +1,8 @@
 // Names for codes that appear inside payloads: DLMS results and specs, GBZ alert codes;
 // ZCL clusters, commands, attributes and statuses (zclNames.ts, re-exported).
 
+import { COSEM_CLASS_INFO } from './dlmsNames.js';
+
 /** DLMS Data-Access-Result / Action-Result (GBCS.md 3.2). */
 export const DATA_ACCESS_RESULTS: Readonly<Record<number, string>> = {
   0: 'success', 1: 'hardware-fault', 2: 'temporary-failure', 3: 'read-write-denied', 4: 'object-undefined',
@@ -12,13 +14,10 @@ export const DATA_ACCESS_RESULTS: Readonly<Record<number, string>> = {
 export type DlmsSpecKind = 'get' | 'set' | 'action' | 'get-with-selection' | 'set-with-selection';
 export const SPEC_KINDS: readonly DlmsSpecKind[] = ['get', 'set', 'action', 'get-with-selection', 'set-with-selection'];
 
-/** COSEM interface classes seen in GBCS. */
-export const COSEM_CLASSES: Readonly<Record<number, string>> = {
-  1: 'Data', 3: 'Register', 4: 'Extended register', 5: 'Demand register', 7: 'Profile generic', 8: 'Clock',
-  9: 'Script table', 11: 'Special days table', 15: 'Association LN', 18: 'Image transfer', 20: 'Activity calendar',
-  21: 'Register monitor', 22: 'Single action schedule', 30: 'Data protection', 61: 'Register table', 70: 'Disconnect control',
-  71: 'Limiter', 111: 'Account', 112: 'Credit', 113: 'Charge', 115: 'Token gateway',
-};
+/** COSEM interface class names (the table with attribute and method names is dlmsNames.ts). */
+export const COSEM_CLASSES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(COSEM_CLASS_INFO).map(([id, c]) => [id, c.name]),
+);
 
 // ZCL names live in zclNames.ts (GBZ/ZCL); re-exported here for existing imports.
 export { ZCL_ATTRIBUTES, ZCL_CLUSTERS, ZCL_GLOBAL_COMMANDS, ZCL_STATUS, zclCommandName } from './zclNames.js';
