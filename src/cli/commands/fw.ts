@@ -16,11 +16,13 @@ import {
   EXIT_MALFORMED,
   EXIT_OK,
   MalformedInputError,
+  Output,
   UsageError,
+  frameLines,
+  maxLineOption,
   outputProblem,
   parseJsonInput,
   readFileArg,
-  readStream,
   reportDecodeError,
   writeFileOut,
   type Io,
@@ -102,6 +104,7 @@ const track = command({
     'retried-cs06': { type: 'boolean', help: 'let a retried CS06 reconcile a suspended device (MP105 retry route, off by default)' },
     premises: { type: 'string', value: '<file.json>', help: 'a premises file (as for fw package): reports pending images overwritten in a shared slot' },
     json: { type: 'boolean', help: 'one JSON object per device' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('give one frames file (one frame per line) or -');
@@ -112,23 +115,29 @@ const track = command({
       retriedCs06Reconciles: values['retried-cs06'] === true,
       ...(values.premises !== undefined && { premises: [loadPremises(values.premises)] }),
     });
-    const text = positionals[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFileArg(positionals[0]!).toString('utf8');
     let status = EXIT_OK;
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === '' || line.startsWith('#')) continue;
+    // One frame per line, streamed through the CLI's line reader (bounded memory; an
+    // over-long line is its own line-too-long error). A plain path is a file of lines.
+    const src = positionals[0] === '-' || positionals[0]!.startsWith('@') ? positionals[0]! : `@${positionals[0]!}`;
+    for await (const { text, error, line } of frameLines([src], io, { maxLineBytes: maxLineOption(values['max-line']), binaryLead: [] })) {
+      if (error) {
+        reportDecodeError(io, error, `line ${line}`);
+        status = EXIT_MALFORMED;
+        continue;
+      }
       try {
-        tracker.consume(decodeFrame(line));
+        tracker.consume(decodeFrame(text));
       } catch (e) {
         if (!(e instanceof GbcsDecodeError)) throw e;
-        reportDecodeError(io, e, `line ${i + 1}`);
+        reportDecodeError(io, e, `line ${line}`);
         status = EXIT_MALFORMED;
       }
     }
+    const out = new Output(io.stdout);
     for (const s of tracker.states()) {
-      io.stdout.write(values.json ? `${JSON.stringify(s, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n` : `${stateLine(s)}\n`);
+      await out.write(values.json ? `${JSON.stringify(s, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n` : `${stateLine(s)}\n`);
     }
+    await out.flush();
     return status;
   },
 });
