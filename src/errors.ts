@@ -125,6 +125,7 @@ export const GBCS_ERROR_CODES = [
   'duis-too-deep',
   'duis-too-many-elements',
   'duis-xml',
+  'line-too-long',
   'gbt-not-a-segment',
   'gbt-block-number',
   'gbt-conflicting-duplicate',

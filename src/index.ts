@@ -1,9 +1,9 @@
 // gbcs-codec: the main entry. Envelope, payload trees, typed views and security on WebCrypto.
 // Browser-safe: no module in this entry's import graph imports a `node:` built-in or a
 // Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
-// helpers (key folders, files, streams) are in `gbcs-codec/node`; the firmware repository
+// helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
-export { decodeFrame, decodeFrames, type DecodeResult, type DecodeFrameOptions } from './decode.js';
+export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult, type DecodeFrameOptions } from './decode.js';
 export { toJsonSafe, jsonReplacer } from './payload/json.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
@@ -30,7 +30,7 @@ export {
   formatMessageCode,
   type MessageCodeInfo,
 } from './messageCodes.js';
-export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
+export { toBytes, toHex, fromHex, fromBase64, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
 export {
   decodePayload,
@@ -70,7 +70,13 @@ export {
 } from './payload/dlms.js';
 export type { DecryptedContent, DecryptionStatus, PlaintextDecodeError } from './payload/decrypted.js';
 export type { GbzPayload, GbzComponent, GbzClearComponent, GbzEncryptedComponent, GbzAlert, GbzAlertContent, GbzTime } from './payload/gbz.js';
-export { decodeZclPayload, encodeZclPayload, zclHeader, type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord } from './payload/zcl.js';
+export {
+  decodeZclPayload, encodeZclPayload, zclHeader, zclCommandFromValues, zclCommandValues, answeredCommandName, ZCL_OBJECTS_PER_BYTE,
+  ZclClusterCommand, ZclField, ZclEntry,
+  type ZclCommand, type ZclHeader, type ZclValue, type ZclReadRecord, type ZclFieldValue, type ZclEntryValue, type ZclFieldValues, type ZclLayoutError, type Positioned,
+} from './payload/zcl.js';
+export { ZCL_COMMAND_SPECS, zclCommandSpec, type ZclCommandSpec, type ZclLayoutItem, type ZclFieldSpec, type ZclFieldType } from './payload/zclCommands.js';
+export { ZCL_ATTRIBUTES } from './payload/zclNames.js';
 export { Asn1Node, decodeDer, encodeDer, DER_OBJECTS_PER_BYTE, type Asn1Default, type Asn1Payload, type CertificateSummary } from './payload/asn1.js';
 export { ASN1_STRUCTURES, asn1StructureFor, CS06_SCHEMA, type Asn1Field, type Asn1Structure } from './payload/asn1Schemas.js';
 export { decodeObis, encodeObis, type Obis } from './payload/obis.js';
@@ -214,6 +220,8 @@ export {
   duisText,
   inspectDuis,
   dccAlertTrackerInput,
+  trackDuis,
+  type DuisTrackerSink,
   duisUpdateFirmwareRequest,
   duisReadFirmwareVersionRequest,
   duisActivateFirmwareRequest,

@@ -12,7 +12,7 @@ import { messageCodeInfo } from '../messageCodes.js';
 import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { ZclHeaderNode, decodeZclPayload, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
+import { ZclHeaderNode, ZclReader, decodeZclIn, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import { ByteWriter } from './writer.js';
 import type { DecryptedContent } from './decrypted.js';
 
@@ -155,7 +155,19 @@ function buildAlert(ix: NodeIndex, a: number, base: number): GbzAlertNode {
   return new GbzAlertNode(alertCode, new GbzTimeNode(u32(b, s + 2), base + s + 2), content, base + s, end - s);
 }
 
-class GbzComponentNode {
+const cn = (id: number) => ZCL_CLUSTERS[id];
+function componentJson(c: GbzClearComponentNode | GbzEncryptedComponentNode): Record<string, unknown> {
+  return {
+    control: c.control, lastComponent: c.lastComponent, clusterId: c.clusterId, clusterName: c.clusterName,
+    fromDateTime: c.fromDateTime, zcl: c.zcl, offset: c.offset, length: c.length,
+  };
+}
+
+/** A clear GBZ component: the ZCL command decoded. */
+export class GbzClearComponentNode implements GbzClearComponent {
+  readonly encrypted = false as const;
+  #b: Uint8Array;
+  #p: number;
   constructor(
     readonly control: number,
     readonly clusterId: number,
@@ -163,34 +175,25 @@ class GbzComponentNode {
     readonly zcl: ZclHeaderNode,
     readonly offset: number,
     readonly length: number,
-  ) {}
+    readonly command: ZclCommand,
+    b: Uint8Array,
+    p: number,
+  ) {
+    this.#b = b;
+    this.#p = p;
+  }
   get lastComponent(): boolean {
     return (this.control & 0x01) !== 0;
   }
   get clusterName(): string | undefined {
-    return ZCL_CLUSTERS[this.clusterId];
+    return cn(this.clusterId);
   }
-  protected head(): Record<string, unknown> {
-    return {
-      control: this.control, lastComponent: this.lastComponent, clusterId: this.clusterId, clusterName: this.clusterName,
-      fromDateTime: this.fromDateTime, zcl: this.zcl, offset: this.offset, length: this.length,
-    };
-  }
-}
-
-/** A clear GBZ component: the ZCL command decoded. */
-export class GbzClearComponentNode extends GbzComponentNode implements GbzClearComponent {
-  readonly encrypted = false as const;
-  constructor(
-    control: number, clusterId: number, fromDateTime: GbzTimeNode | undefined, zcl: ZclHeaderNode, offset: number, length: number,
-    /** The clear ZCL payload (after the ZCL header). */
-    readonly payload: Uint8Array,
-    readonly command: ZclCommand,
-  ) {
-    super(control, clusterId, fromDateTime, zcl, offset, length);
+  /** The clear ZCL payload (after the ZCL header), a view of the payload bytes. */
+  get payload(): Uint8Array {
+    return this.#b.subarray(this.#p, this.#p + (this.command.length ?? 0));
   }
   toJSON(): Record<string, unknown> {
-    const o = this.head();
+    const o = componentJson(this);
     o.encrypted = false;
     o.payload = this.payload;
     o.command = this.command;
@@ -199,19 +202,29 @@ export class GbzClearComponentNode extends GbzComponentNode implements GbzClearC
 }
 
 /** An encrypted GBZ component: the blob, and `decrypted` once openPayload has run. */
-export class GbzEncryptedComponentNode extends GbzComponentNode implements GbzEncryptedComponent {
+export class GbzEncryptedComponentNode implements GbzEncryptedComponent {
   readonly encrypted = true as const;
   /** Set by openPayload (security module); absent until then. */
   declare decrypted?: DecryptedContent<ZclCommand>;
   constructor(
-    control: number, clusterId: number, fromDateTime: GbzTimeNode | undefined, zcl: ZclHeaderNode, offset: number, length: number,
+    readonly control: number,
+    readonly clusterId: number,
+    readonly fromDateTime: GbzTimeNode | undefined,
+    readonly zcl: ZclHeaderNode,
+    readonly offset: number,
+    readonly length: number,
     readonly additionalHeader: { readonly control: number; readonly frameCounter: number },
+    /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
     readonly ciphertext: Uint8Array,
-  ) {
-    super(control, clusterId, fromDateTime, zcl, offset, length);
+  ) {}
+  get lastComponent(): boolean {
+    return (this.control & 0x01) !== 0;
+  }
+  get clusterName(): string | undefined {
+    return cn(this.clusterId);
   }
   toJSON(): Record<string, unknown> {
-    const o = this.head();
+    const o = componentJson(this);
     o.encrypted = true;
     o.additionalHeader = this.additionalHeader;
     o.ciphertext = this.ciphertext;
@@ -221,13 +234,14 @@ export class GbzEncryptedComponentNode extends GbzComponentNode implements GbzEn
 }
 
 /** Builds component node `c`; offsets are `offsetBase` + payload positions. */
-export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, budget: Budget = new Budget()): GbzComponent {
+export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, reader?: ZclReader): GbzComponent {
   const b = ix.bytes;
+  const r = reader ?? new ZclReader(b, offsetBase, new Budget());
   const s = ix.start(c);
   const control = ix.tag(c);
   const clusterId = ix.aux(c);
   const end = ix.end(c);
-  budget.take(3, offsetBase + s);
+  r.budget.take(3, offsetBase + s);
   let q = s + 5;
   let fromDateTime: GbzTimeNode | undefined;
   if (control & 0x10) {
@@ -235,25 +249,26 @@ export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, 
     q += 4;
   }
   const h = ix.value(c);
-  const zcl = new ZclHeaderNode(clusterId, b[h]!, b[h + 1]!, b[h + 2]!, offsetBase + h);
+  const fc = b[h]!;
+  const cmd = b[h + 2]!;
+  const zcl = new ZclHeaderNode(clusterId, fc, b[h + 1]!, cmd, offsetBase + h);
   if (control & 0x02) {
     return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]! }, b.subarray(h + 5, end));
   }
-  const payload = b.subarray(h + 3, end);
-  const command = decodeZclPayload(payload, zcl, offsetBase + h + 3, budget);
-  return new GbzClearComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, payload, command);
+  const command = decodeZclIn(r, h + 3, end, clusterId, fc, cmd);
+  return new GbzClearComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, command, b, h + 3);
 }
 
 /** Builds the GBZ payload tree from its walked node index (one Budget for the whole payload). */
 export function buildGbz(ix: NodeIndex, offsetBase = 0): GbzPayload {
   const b = ix.bytes;
-  const budget = new Budget();
+  const reader = new ZclReader(b, offsetBase, new Budget());
   const components: GbzComponent[] = [];
   let alert: GbzAlert | undefined;
   const stop = ix.next(0);
   for (let c = 1; c < stop; c = ix.next(c)) {
     if (ix.cls(c) === 17) alert = buildAlert(ix, c, offsetBase);
-    else components.push(buildGbzComponent(ix, c, offsetBase, budget));
+    else components.push(buildGbzComponent(ix, c, offsetBase, reader));
   }
   return {
     format: 'GBZ', type: 'gbz', profileId: u16(b, 0), componentCount: ix.aux(0), alert, components,

@@ -1,6 +1,7 @@
 // JSON-safe view of decoded payloads: bigints as decimal strings, bytes as hex. Tree nodes
 // that compute names/text/times on first read (fixed-shape classes) give them through
-// their `toJSON()`, which is followed like JSON.stringify does.
+// their `toJSON()`, which is followed like JSON.stringify does; a `toJsonSafe()` method
+// returns output that is JSON-safe already (no second walk).
 import { toHex } from '../bytes.js';
 
 /**
@@ -12,6 +13,9 @@ export function toJsonSafe(v: unknown): unknown {
   if (v instanceof Uint8Array) return toHex(v);
   if (Array.isArray(v)) return v.map(toJsonSafe);
   if (v !== null && typeof v === 'object') {
+    // Nodes that already produce JSON-safe output (DLMS tree) skip the second walk.
+    const safe = (v as { toJsonSafe?: unknown }).toJsonSafe;
+    if (typeof safe === 'function') return safe.call(v);
     const j = (v as { toJSON?: unknown }).toJSON;
     if (typeof j === 'function') return toJsonSafe(j.call(v));
     const out: Record<string, unknown> = {};
@@ -29,4 +33,14 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return toHex(value);
   return value;
+}
+
+/**
+ * `JSON.stringify(toJsonSafe(v))` in one pass, without the deep copy: bigints as decimal
+ * strings and bytes as hex, converted as the serialiser meets them (a replacer). Equal
+ * output for trees of plain objects, arrays and scalars (every decoded payload tree; a
+ * test checks it on RTDS).
+ */
+export function stringifyJsonSafe(v: unknown): string {
+  return JSON.stringify(v, jsonReplacer);
 }

@@ -35,7 +35,7 @@ import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { toHex } from '../bytes.js';
 import { Budget } from './limits.js';
 import { ZCL_ATTRIBUTES, ZCL_CLUSTERS, ZCL_STATUS, secondsSince2000, zclCommandName } from './names.js';
-import { ZCL_FIELD_WIDTH, zclCommandSpec, type ZclCommandSpec, type ZclFieldSpec, type ZclFieldType, type ZclLayoutItem, type ZclRepeatSpec } from './zclCommands.js';
+import { FIELD_BYTES, FIELD_I32, FIELD_STR, FIELD_UINT, ZCL_FIELD_WIDTH, zclCommandSpec, type ZclCommandSpec, type ZclFieldSpec, type ZclFieldType, type ZclLayoutItem, type ZclRepeatSpec } from './zclCommands.js';
 import { ByteWriter } from './writer.js';
 
 /**
@@ -204,18 +204,35 @@ function minWidth(t: number): number {
   return 3; // array, set, bag: element type + count
 }
 
-class ZclReader {
-  p = 0;
-  constructor(readonly b: Uint8Array, readonly base: number, readonly budget: Budget) {}
+/**
+ * Reads one ZCL payload `b[start, end)`; `base` is the frame offset of `b[0]` (the GBZ
+ * builder passes the whole content, so nothing is copied or viewed per component).
+ */
+export class ZclReader {
+  p: number;
+  end: number;
+  start: number;
+  constructor(readonly b: Uint8Array, readonly base: number, readonly budget: Budget, start = 0, end = b.length) {
+    this.p = start;
+    this.start = start;
+    this.end = end;
+  }
   need(n: number, what: string): void {
-    if (this.p + n > this.b.length) throw new GbcsDecodeError('truncated', this.base + this.b.length, `${what} (${n} bytes at ZCL payload offset ${this.p})`);
+    if (this.p + n > this.end) throw new GbcsDecodeError('truncated', this.base + this.end, `${what} (${n} bytes at ZCL payload offset ${this.p - this.start})`);
   }
   u8(what: string): number { this.need(1, what); return this.b[this.p++]!; }
   u16(what: string): number { this.need(2, what); const v = this.b[this.p]! | (this.b[this.p + 1]! << 8); this.p += 2; return v; }
 }
 
-// Character strings are read byte-for-byte (latin1): devices put raw identifiers in them.
-const latin1 = new TextDecoder('latin1');
+// Character strings are read byte-for-byte (ISO-8859-1: each byte one code point; not
+// TextDecoder('latin1'), which is windows-1252 and remaps 0x80-0x9F), so text round-trips.
+const latin1 = {
+  decode(b: Uint8Array): string {
+    let s = '';
+    for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+    return s;
+  },
+};
 const UNSET: unknown = Symbol('unset');
 
 /** Little-endian unsigned integer of 1-6 bytes (exact in a double). */
@@ -327,7 +344,7 @@ function readValue(r: ZclReader, type: number, depth: number): ZclValueNode {
     const at = r.base + r.p;
     budget.take(n, at);
     const least = type === 0x4c ? 1 : minWidth(et);
-    if (n * least > r.b.length - r.p) throw new GbcsDecodeError('truncated', r.base + r.b.length, `${n} ZCL elements of at least ${least} bytes each`);
+    if (n * least > r.end - r.p) throw new GbcsDecodeError('truncated', r.base + r.end, `${n} ZCL elements of at least ${least} bytes each`);
     items = new Array<ZclValueNode>(n);
     if (et >= 0 && least === 0) {
       // Zero-width elements: one shared node (same offset, length 0) for all of them.
@@ -482,9 +499,11 @@ export class ZclClusterCommand {
   readonly command = 'cluster-specific' as const;
   #spec: ZclCommandSpec;
   #b: Uint8Array;
-  constructor(spec: ZclCommandSpec, b: Uint8Array, readonly fields: ZclField[], readonly offset: number, readonly length: number) {
+  #p: number;
+  constructor(spec: ZclCommandSpec, b: Uint8Array, p: number, readonly fields: ZclField[], readonly offset: number, readonly length: number) {
     this.#spec = spec;
     this.#b = b;
+    this.#p = p;
   }
   get name(): string { return this.#spec.name; }
   get key(): string { return this.#spec.key; }
@@ -493,7 +512,7 @@ export class ZclClusterCommand {
   /** The layout this command was read with (VERIFIED / UNCONFIRMED and its decision). */
   get spec(): ZclCommandSpec { return this.#spec; }
   /** The payload bytes (after the ZCL header). */
-  get payload(): Uint8Array { return this.#b; }
+  get payload(): Uint8Array { return this.#b.subarray(this.#p, this.#p + this.length); }
   /** The top-level field named `name` (undefined when absent). */
   field(name: string): ZclField | undefined {
     for (const f of this.fields) if (f.name === name) return f;
@@ -514,33 +533,37 @@ function fieldValueAt(fields: ZclField[], name: string, at: number, base: number
 
 function readField(r: ZclReader, s: ZclFieldSpec): ZclField {
   const p = r.p;
-  const t = s.type;
   const b = r.b;
   let n = 0;
-  let len: number;
-  switch (t) {
-    case 'str': {
+  let len = s.width;
+  switch (s.code) {
+    case FIELD_UINT:
+      r.need(len, s.label);
+      n = len === 1 ? b[p]! : len === 2 ? b[p]! | (b[p + 1]! << 8) : len === 4 ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : uintLE(b, p, len);
+      break;
+    case FIELD_I32:
+      r.need(4, s.label);
+      n = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+      break;
+    case FIELD_STR: {
       const l = r.u8(`${s.label} length`);
-      if (l === 0xff) { n = -1; len = 1; break; }
+      if (l === 0xff) {
+        n = -1;
+        break;
+      }
       r.need(l, s.label);
-      r.p += l;
       len = l + 1;
       n = l;
       break;
     }
-    case 'bytes':
-      len = b.length - p;
-      r.p = b.length;
+    case FIELD_BYTES:
+      len = r.end - p;
       break;
-    default: {
-      len = ZCL_FIELD_WIDTH[t];
+    default: // zdate
       r.need(len, s.label);
-      if (t === 'i32') n = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24));
-      else if (t !== 'zdate') n = uintLE(b, p, len);
-      r.p += len;
-    }
   }
-  return new ZclField(s.name, t, s, b, p, n, r.base + p, len, NO_ENTRIES);
+  r.p = p + len;
+  return new ZclField(s.name, s.type, s, b, p, n, r.base + p, len, NO_ENTRIES);
 }
 
 function readItems(r: ZclReader, items: readonly ZclLayoutItem[], out: ZclField[], depth: number): void {
@@ -556,11 +579,11 @@ function readItems(r: ZclReader, items: readonly ZclLayoutItem[], out: ZclField[
         let entries: ZclEntry[];
         if (it.count.from === 'to-end') {
           entries = [];
-          while (r.p < r.b.length) entries.push(readEntry(r, it, depth + 1));
+          while (r.p < r.end) entries.push(readEntry(r, it, depth + 1));
         } else {
           let n = fieldValueAt(out, it.count.field, r.p, r.base);
           if (it.count.from === 'low-nibble') n &= 0x0f;
-          if (n * it.minEntry > r.b.length - r.p) throw new GbcsDecodeError('truncated', r.base + r.b.length, `${n} ${it.label} entries of ${it.minEntry} bytes`);
+          if (n * it.minEntry > r.end - r.p) throw new GbcsDecodeError('truncated', r.base + r.end, `${n} ${it.label} entries of ${it.minEntry} bytes`);
           r.budget.take(n, r.base + r.p);
           entries = new Array<ZclEntry>(n);
           for (let i = 0; i < n; i++) entries[i] = readEntry(r, it, depth + 1);
@@ -574,12 +597,12 @@ function readItems(r: ZclReader, items: readonly ZclLayoutItem[], out: ZclField[
         if (chosen) readItems(r, chosen, out, depth);
         else {
           r.budget.take(1, r.base + r.p);
-          out.push(readField(r, { kind: 'field', name: it.otherwise, label: it.otherwise, type: 'bytes' }));
+          out.push(readField(r, it.rest));
         }
         break;
       }
       case 'optional':
-        if (r.p < r.b.length) readItems(r, it.fields, out, depth);
+        if (r.p < r.end) readItems(r, it.fields, out, depth);
         break;
     }
   }
@@ -653,14 +676,27 @@ export interface ZclLayoutError {
 
 class ZclOther {
   readonly command = 'other' as const;
+  #b: Uint8Array;
+  #p: number;
   constructor(
     readonly name: string | undefined,
-    readonly payload: Uint8Array,
+    b: Uint8Array,
+    p: number,
     readonly offset: number,
     readonly length: number,
     /** Set when a laid-out command's bytes did not fit its layout (see the decision above). */
     readonly layoutError: ZclLayoutError | undefined = undefined,
-  ) {}
+  ) {
+    this.#b = b;
+    this.#p = p;
+  }
+  /** The payload bytes (after the ZCL header). */
+  get payload(): Uint8Array {
+    return this.#b.subarray(this.#p, this.#p + this.length);
+  }
+  toJSON(): Record<string, unknown> {
+    return { command: this.command, name: this.name, payload: this.payload, layoutError: this.layoutError, offset: this.offset, length: this.length };
+  }
 }
 
 const WRITE_KINDS: Record<number, 'write-attributes' | 'write-attributes-undivided' | 'write-attributes-no-response'> = {
@@ -678,83 +714,92 @@ export function decodeZclPayload(
   offsetBase = 0,
   budget: Budget = new Budget(),
 ): ZclCommand {
-  const { clusterId, frameControl, commandId } = header;
-  const r = new ZclReader(payload, offsetBase, budget);
-  const len = payload.length;
-  budget.take(1, offsetBase);
-  if ((frameControl & 0x04) !== 0) return new ZclOther(zclCommandName(clusterId, frameControl, commandId), payload, offsetBase, len);
+  return decodeZclIn(new ZclReader(payload, offsetBase, budget), 0, payload.length, header.clusterId, header.frameControl, header.commandId);
+}
+
+/** Decodes the ZCL payload `r.b[start, end)` (the GBZ builder reuses one reader per payload). */
+export function decodeZclIn(r: ZclReader, start: number, end: number, clusterId: number, frameControl: number, commandId: number): ZclCommand {
+  r.p = start;
+  r.start = start;
+  r.end = end;
+  const budget = r.budget;
+  const b = r.b;
+  const len = end - start;
+  const at0 = r.base + start;
+  budget.take(1, at0);
+  if ((frameControl & 0x04) !== 0) return new ZclOther(zclCommandName(clusterId, frameControl, commandId), b, start, at0, len);
   if ((frameControl & 0x03) !== 0) {
     const spec = zclCommandSpec(clusterId, frameControl, commandId);
-    if (!spec) return new ZclOther(zclCommandName(clusterId, frameControl, commandId), payload, offsetBase, len);
+    if (!spec) return new ZclOther(zclCommandName(clusterId, frameControl, commandId), b, start, at0, len);
     const fields: ZclField[] = [];
     try {
       readItems(r, spec.layout, fields, 1);
-      if (r.p !== len) throw new GbcsDecodeError('payload-trailing-bytes', offsetBase + r.p, `end of the ZCL ${spec.name} payload`);
+      if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${spec.name} payload`);
     } catch (e) {
       if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
-      return new ZclOther(spec.name, payload, offsetBase, len, { code: e.code, offset: e.offset, expected: e.expected });
+      return new ZclOther(spec.name, b, start, at0, len, { code: e.code, offset: e.offset, expected: e.expected });
     }
-    return new ZclClusterCommand(spec, payload, fields, offsetBase, len);
+    return new ZclClusterCommand(spec, b, start, fields, at0, len);
   }
   let out: ZclCommand;
   switch (commandId) {
     case 0x00: {
       if (len & 1) r.need(len + 1, 'attribute id');
-      budget.take(len >> 1, offsetBase);
+      budget.take(len >> 1, at0);
       const records = new Array<ZclAttributeRecord>(len >> 1);
-      for (let i = 0; r.p < len; i++) {
+      for (let i = 0; r.p < end; i++) {
         const at = r.p;
-        records[i] = new ZclAttributeRecord(clusterId, r.u16('attribute id'), -1, undefined, offsetBase + at, 2);
+        records[i] = new ZclAttributeRecord(clusterId, r.u16('attribute id'), -1, undefined, r.base + at, 2);
       }
-      out = new ZclGlobalList('read-attributes', records, offsetBase, len) as unknown as ZclCommand;
+      out = new ZclGlobalList('read-attributes', records, at0, len) as unknown as ZclCommand;
       break;
     }
     case 0x01: {
       const records: ZclAttributeRecord[] = [];
-      while (r.p < len) {
+      while (r.p < end) {
         const at = r.p;
-        budget.take(2, offsetBase + at);
+        budget.take(2, r.base + at);
         const id = r.u16('attribute id');
         const status = r.u8('attribute status');
         const value = status === 0 ? readValue(r, r.u8('attribute data type'), 1) : undefined;
-        records.push(new ZclAttributeRecord(clusterId, id, status, value, offsetBase + at, r.p - at));
+        records.push(new ZclAttributeRecord(clusterId, id, status, value, r.base + at, r.p - at));
       }
-      out = new ZclGlobalList('read-attributes-response', records, offsetBase, len) as unknown as ZclCommand;
+      out = new ZclGlobalList('read-attributes-response', records, at0, len) as unknown as ZclCommand;
       break;
     }
     case 0x02: case 0x03: case 0x05: {
       const records: ZclAttributeRecord[] = [];
-      while (r.p < len) {
+      while (r.p < end) {
         const at = r.p;
-        budget.take(2, offsetBase + at);
+        budget.take(2, r.base + at);
         const id = r.u16('attribute id');
-        records.push(new ZclAttributeRecord(clusterId, id, -1, readValue(r, r.u8('attribute data type'), 1), offsetBase + at, r.p - at));
+        records.push(new ZclAttributeRecord(clusterId, id, -1, readValue(r, r.u8('attribute data type'), 1), r.base + at, r.p - at));
       }
-      out = new ZclGlobalList(WRITE_KINDS[commandId]!, records, offsetBase, len) as unknown as ZclCommand;
+      out = new ZclGlobalList(WRITE_KINDS[commandId]!, records, at0, len) as unknown as ZclCommand;
       break;
     }
     case 0x04: {
       const records: ZclStatusNode[] = [];
       // A single SUCCESS status byte means every write succeeded.
-      if (len === 1) records.push(new ZclStatusNode(clusterId, r.u8('status'), undefined, offsetBase, 1));
-      else while (r.p < len) {
+      if (len === 1) records.push(new ZclStatusNode(clusterId, r.u8('status'), undefined, at0, 1));
+      else while (r.p < end) {
         const at = r.p;
-        budget.take(1, offsetBase + at);
+        budget.take(1, r.base + at);
         const status = r.u8('status');
-        records.push(new ZclStatusNode(clusterId, status, r.u16('attribute id'), offsetBase + at, 3));
+        records.push(new ZclStatusNode(clusterId, status, r.u16('attribute id'), r.base + at, 3));
       }
-      out = new ZclGlobalList('write-attributes-response', records, offsetBase, len) as unknown as ZclCommand;
+      out = new ZclGlobalList('write-attributes-response', records, at0, len) as unknown as ZclCommand;
       break;
     }
     case 0x0b: {
       const cmd = r.u8('command id');
-      out = new ZclDefaultResponse(clusterId, frameControl, cmd, r.u8('status'), offsetBase, 2);
+      out = new ZclDefaultResponse(clusterId, frameControl, cmd, r.u8('status'), at0, 2);
       break;
     }
     default:
-      return new ZclOther(zclCommandName(clusterId, frameControl, commandId), payload, offsetBase, len);
+      return new ZclOther(zclCommandName(clusterId, frameControl, commandId), b, start, at0, len);
   }
-  if (r.p !== len) throw new GbcsDecodeError('payload-trailing-bytes', offsetBase + r.p, `end of the ZCL ${out.command} payload`);
+  if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${out.command} payload`);
   return out;
 }
 
@@ -844,6 +889,70 @@ export function encodeZclPayload(c: ZclCommand): Uint8Array {
       break;
   }
   return w.finish();
+}
+
+/** Field values of a cluster-specific command by field name: numbers, text or bytes for str, bytes for zdate/bytes, arrays of entries for repeats. */
+export type ZclFieldValues = { readonly [name: string]: number | string | Uint8Array | null | readonly ZclFieldValues[] | undefined };
+
+function fieldsFrom(items: readonly ZclLayoutItem[], values: ZclFieldValues, path: string, out: ZclFieldValue[]): ZclFieldValue[] {
+  const valueOf = (name: string): number => {
+    for (let i = out.length - 1; i >= 0; i--) if (out[i]!.name === name) return out[i]!.value as number;
+    throw new GbcsEncodeError(`${path}.${name}`, 'a value (the layout reads it)');
+  };
+  for (const it of items) {
+    switch (it.kind) {
+      case 'field': {
+        const v = values[it.name];
+        if (v === undefined || Array.isArray(v)) throw new GbcsEncodeError(`${path}.${it.name}`, `a ${it.type} value`);
+        out.push({ name: it.name, type: it.type, value: typeof v === 'string' ? latin1Bytes(v) : (v as number | Uint8Array | null), entries: null });
+        break;
+      }
+      case 'repeat': {
+        const arr = values[it.name];
+        if (!Array.isArray(arr)) throw new GbcsEncodeError(`${path}.${it.name}`, 'an array of entries');
+        if (it.count.from !== 'to-end') {
+          const n = valueOf(it.count.field) & (it.count.from === 'low-nibble' ? 0x0f : 0xffff);
+          if (n !== arr.length) throw new GbcsEncodeError(`${path}.${it.name}`, `${n} entries (${it.count.field}), got ${arr.length}`);
+        }
+        const entries = (arr as readonly ZclFieldValues[]).map((e, k) => ({ fields: fieldsFrom(it.fields, e, `${path}.${it.name}[${k}]`, []) }));
+        out.push({ name: it.name, type: 'repeat', value: null, entries });
+        break;
+      }
+      case 'switch': {
+        const chosen = it.cases[valueOf(it.on)];
+        if (chosen) fieldsFrom(chosen, values, path, out);
+        else fieldsFrom([it.rest], values, path, out);
+        break;
+      }
+      case 'optional':
+        if (it.fields.some((x) => x.kind === 'field' && values[x.name] !== undefined)) fieldsFrom(it.fields, values, path, out);
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds a cluster-specific command from field values by name (the layouts of
+ * zclCommands.ts), ready for encodeZclPayload / a GBZ component. Counts that the layout
+ * reads (e.g. number_of_samples) must match their arrays.
+ */
+export function zclCommandFromValues(clusterId: number, frameControl: number, commandId: number, values: ZclFieldValues): ZclCommand {
+  const spec = zclCommandSpec(clusterId, frameControl, commandId);
+  if (!spec) throw new GbcsEncodeError('ZCL command', `no GBCS layout for cluster 0x${clusterId.toString(16).padStart(4, '0')} command 0x${commandId.toString(16).padStart(2, '0')} (${frameControl & 0x08 ? 'server to client' : 'client to server'})`);
+  const path = `zcl.${spec.clusterKey}.${spec.key}`;
+  return { command: 'cluster-specific', name: spec.name, key: spec.key, clusterKey: spec.clusterKey, fields: fieldsFrom(spec.layout, values, path, []) };
+}
+
+/** The field values of a cluster-specific command by name (str as latin1 text, null when invalid): the input of zclCommandFromValues. */
+export function zclCommandValues(c: { readonly fields: readonly ZclFieldValue[] }): ZclFieldValues {
+  const out: Record<string, ZclFieldValues[string]> = {};
+  for (const f of c.fields) {
+    if (f.type === 'repeat') out[f.name] = (f.entries ?? []).map((e) => zclCommandValues(e));
+    else if (f.type === 'str' && f.value instanceof Uint8Array) out[f.name] = latin1.decode(f.value);
+    else out[f.name] = f.value;
+  }
+  return out;
 }
 
 /** Name of a ZCL cluster (undefined when unknown). */

@@ -39,8 +39,22 @@ export const ZCL_FIELD_WIDTH: Readonly<Record<ZclFieldType, number>> = {
   u8: 1, u16: 2, u24: 3, u32: 4, u48: 6, i32: 4, map8: 1, map16: 2, map32: 4, enum8: 1, utc: 4, zdate: 4, str: 1, bytes: 0,
 };
 
+/** Decoder codes of field types (ZclFieldSpec.code). */
+export const FIELD_UINT = 0;
+export const FIELD_I32 = 1;
+export const FIELD_STR = 2;
+export const FIELD_BYTES = 3;
+export const FIELD_ZDATE = 4;
+const FIELD_CODES: Readonly<Record<ZclFieldType, number>> = {
+  u8: FIELD_UINT, u16: FIELD_UINT, u24: FIELD_UINT, u32: FIELD_UINT, u48: FIELD_UINT, map8: FIELD_UINT, map16: FIELD_UINT,
+  map32: FIELD_UINT, enum8: FIELD_UINT, utc: FIELD_UINT, i32: FIELD_I32, str: FIELD_STR, bytes: FIELD_BYTES, zdate: FIELD_ZDATE,
+};
+
 export interface ZclFieldSpec {
   readonly kind: 'field';
+  /** Wire width (ZCL_FIELD_WIDTH of the type) and decoder code (FIELD_*), precomputed. */
+  readonly width: number;
+  readonly code: number;
   readonly name: string;
   readonly label: string;
   readonly type: ZclFieldType;
@@ -64,6 +78,8 @@ export interface ZclSwitchSpec {
   readonly cases: Readonly<Record<number, readonly ZclLayoutItem[]>>;
   /** Name of the `bytes` field that keeps the rest when no case matches. */
   readonly otherwise: string;
+  /** That `bytes` field's spec. */
+  readonly rest: ZclFieldSpec;
 }
 export interface ZclOptionalSpec {
   readonly kind: 'optional';
@@ -118,20 +134,30 @@ const EVENT_CONFIGURATION = { 3: 'push to WAN', 4: 'push to HAN', 5: 'raise ZigB
 const SAMPLE_TYPE = { 0: 'consumption delivered' };
 
 // ---- layout builders ----
+// Every layout item is created by `node` with the same properties in the same order, so
+// the decoder's property reads stay monomorphic (one hidden class for all items).
 type Item = ZclLayoutItem;
-const f = (label: string, type: ZclFieldType, opts: { name?: string; values?: Record<number, string>; text?: boolean } = {}): ZclFieldSpec => ({
-  kind: 'field', name: opts.name ?? snakeName(label), label, type,
-  ...(opts.values ? { values: opts.values } : {}), ...(opts.text ? { text: true } : {}),
-});
+function node<T extends ZclLayoutItem>(p: Partial<Record<string, unknown>> & { kind: T['kind'] }): T {
+  return {
+    kind: p.kind, name: p.name ?? '', label: p.label ?? '', type: p.type ?? 'bytes', values: p.values, text: p.text ?? false,
+    width: ZCL_FIELD_WIDTH[(p.type ?? 'bytes') as ZclFieldType], code: FIELD_CODES[(p.type ?? 'bytes') as ZclFieldType],
+    count: p.count, fields: p.fields ?? [], minEntry: p.minEntry ?? 0, on: p.on ?? '', cases: p.cases ?? {}, otherwise: p.otherwise ?? '',
+    rest: p.rest,
+  } as unknown as T;
+}
+const f = (label: string, type: ZclFieldType, opts: { name?: string; values?: Record<number, string>; text?: boolean } = {}): ZclFieldSpec =>
+  node<ZclFieldSpec>({ kind: 'field', name: opts.name ?? snakeName(label), label, type, values: opts.values, text: opts.text });
 const text = (label: string, name?: string) => f(label, 'str', { text: true, ...(name ? { name } : {}) });
 function minSize(items: readonly Item[]): number {
   let n = 0;
   for (const it of items) if (it.kind === 'field') n += ZCL_FIELD_WIDTH[it.type];
   return n;
 }
-const repeat = (label: string, count: ZclRepeatSpec['count'], fields: Item[], name?: string): ZclRepeatSpec => ({
-  kind: 'repeat', name: name ?? snakeName(label), label, count, fields, minEntry: Math.max(1, minSize(fields)),
-});
+const repeat = (label: string, count: ZclRepeatSpec['count'], fields: Item[], name?: string): ZclRepeatSpec =>
+  node<ZclRepeatSpec>({ kind: 'repeat', name: name ?? snakeName(label), label, count, fields, minEntry: Math.max(1, minSize(fields)) });
+const optional = (fields: Item[]): ZclOptionalSpec => node<ZclOptionalSpec>({ kind: 'optional', fields });
+const choose = (on: string, otherwise: string, cases: Record<number, Item[]>): ZclSwitchSpec =>
+  node<ZclSwitchSpec>({ kind: 'switch', on, otherwise, cases, rest: node<ZclFieldSpec>({ kind: 'field', name: otherwise, label: otherwise, type: 'bytes' }) });
 const toEnd = { from: 'to-end' } as const;
 const countOf = (field: string) => ({ from: 'field', field }) as const;
 
@@ -160,12 +186,12 @@ const CLUSTERS: ReadonlyArray<[clusterId: number, key: string, c2s: Def[], s2c: 
       f('Duration in Minutes', 'u16'), f('Price', 'u32'),
       // Decision (UNCONFIRMED, not in RTDS): GP notes 19 further octets may follow; they are the
       // ZSE 1.4 Publish Price tail (13 fields, 19 bytes), decoded when present.
-      { kind: 'optional', fields: [
+      optional([
         f('Price Ratio', 'u8'), f('Generation Price', 'u32'), f('Generation Price Ratio', 'u8'), f('Alternate Cost Delivered', 'u32'),
         f('Alternate Cost Unit', 'enum8'), f('Alternate Cost Trailing Digit', 'map8'), f('Number of Block Thresholds', 'u8'),
         f('Price Control', 'map8'), f('Number of Generation Tiers', 'u8'), f('Generation Tier', 'map8'),
         f('Extended Number of Price Tiers', 'u8'), f('Extended Price Tier', 'u8'), f('Extended Register Tier', 'u8'),
-      ] },
+      ]),
     ]],
     [0x01, 'Publish Block Period', [
       providerId(), issuerEventId(), f('Block Period Start Time', 'utc'), f('Block Period Duration', 'u24'), f('Block Period Control', 'map8'),
@@ -223,14 +249,14 @@ const CLUSTERS: ReadonlyArray<[clusterId: number, key: string, c2s: Def[], s2c: 
       f('Snapshot Cause', 'map32', { values: SNAPSHOT_CAUSE }), f('Snapshot Payload Type', 'enum8', { values: SNAPSHOT_PAYLOAD_TYPE }),
       // Decision: only payload type 6 (the one GBCS uses, VERIFIED-RTDS) is laid out; any other
       // type keeps its sub-payload as bytes (UNCONFIRMED layouts are not guessed).
-      { kind: 'switch', on: 'snapshot_payload_type', otherwise: 'snapshot_payload', cases: {
+      choose('snapshot_payload_type', 'snapshot_payload', {
         6: [
           f('Current Summation Delivered', 'u48'), f('Number of Tiers in Use', 'u8'),
           repeat('Tier Summations', countOf('number_of_tiers_in_use'), [f('Tier Summation Delivered', 'u48')]),
           f('Number of Tiers and Block Thresholds in Use', 'map8'),
           repeat('Tier Block Summations', toEnd, [f('Tier Block Summation Delivered', 'u48')]),
         ],
-      } },
+      }),
     ]],
     [0x07, 'Get Sampled Data Response', [
       f('Sample ID', 'u16'), f('Sample Start Time', 'utc'), f('Sample Type', 'enum8', { values: SAMPLE_TYPE }), f('Sample Request Interval', 'u16'),
@@ -243,7 +269,7 @@ const CLUSTERS: ReadonlyArray<[clusterId: number, key: string, c2s: Def[], s2c: 
     [0x00, 'Display Message', [
       f('Message ID', 'u32'), f('Message Control', 'map8', { values: { 5: 'enhanced confirmation required', 7: 'message confirmation required' } }),
       startTime(), f('Duration in Minutes', 'u16'), text('Message'),
-      { kind: 'optional', fields: [f('Extended Message Control', 'map8', { values: { 0: 'message confirmation status' } })] },
+      optional([f('Extended Message Control', 'map8', { values: { 0: 'message confirmation status' } })]),
     ]],
     [0x01, 'Cancel Message', [f('Message ID', 'u32'), f('Message Control', 'map8')], 'UNCONFIRMED', 'ZSE layout (WS); not in RTDS'],
     [0x03, 'Cancel All Messages', [f('Implementation Date/Time', 'utc')], 'UNCONFIRMED', 'ZSE layout (WS); not in RTDS'],
@@ -279,12 +305,12 @@ const CLUSTERS: ReadonlyArray<[clusterId: number, key: string, c2s: Def[], s2c: 
       f('Snapshot Cause', 'map32', { values: SNAPSHOT_CAUSE }), f('Snapshot Payload Type', 'enum8', { values: { 0: 'debt/credit status' } }),
       // Decision: payload type 0 (Debt/Credit Status, the only one in GBCS/RTDS) is laid out;
       // other types keep their sub-payload as bytes.
-      { kind: 'switch', on: 'snapshot_payload_type', otherwise: 'snapshot_payload', cases: {
+      choose('snapshot_payload_type', 'snapshot_payload', {
         0: [
           f('Accumulated Debt', 'i32'), f('Type 1 Debt Remaining', 'u32'), f('Type 2 Debt Remaining', 'u32'), f('Type 3 Debt Remaining', 'u32'),
           f('Emergency Credit Remaining', 'i32'), f('Credit Remaining', 'i32'),
         ],
-      } },
+      }),
     ]],
     [0x02, 'Change Payment Mode Response', [
       f('Friendly Credit', 'map8', { values: { 0: 'friendly credit enabled' } }), f('Friendly Credit Calendar ID', 'u32'),
@@ -353,9 +379,9 @@ const CLUSTERS: ReadonlyArray<[clusterId: number, key: string, c2s: Def[], s2c: 
       f('Configuration Control', 'enum8', { values: { 0: 'apply by list', 1: 'apply by event group', 2: 'apply by log type', 3: 'apply by configuration match' } }),
       // Decision: configuration control 0 (apply by list, the only one in RTDS) is laid out;
       // the ZSE alternatives keep their rest as bytes.
-      { kind: 'switch', on: 'configuration_control', otherwise: 'configuration_payload', cases: {
+      choose('configuration_control', 'configuration_payload', {
         0: [f('Number of Events', 'u8'), repeat('Event IDs', countOf('number_of_events'), [f('Event ID', 'u16')])],
-      } },
+      }),
     ]],
     [0x05, 'Get Event Configuration', [f('Event ID', 'u16')]],
     [0x06, 'Update CIN', [issuerEventId(), f('CIN Implementation Time', 'utc'), providerId(), text('Customer ID Number')]],
@@ -383,7 +409,7 @@ export const ZCL_COMMAND_SPECS: ReadonlyMap<number, ZclCommandSpec> = (() => {
       for (const [commandId, name, layout, status, decision] of defs) {
         m.set((clusterId << 16) | (direction << 8) | commandId, {
           clusterId, clusterKey, direction, commandId, name, key: snakeName(name), layout,
-          status: status ?? 'VERIFIED', ...(decision ? { decision } : {}),
+          status: status ?? 'VERIFIED', decision,
         });
       }
     }
