@@ -73,7 +73,7 @@ describe('decodeFrame(x, { copy: true })', () => {
     buf.fill(0);
     expect(copied.toJSON()).toEqual(expected);
     expect(viewed.bytes.every((b) => b === 0)).toBe(true);
-    const ab = fromHex(hex).buffer as ArrayBuffer;
+    const ab = new Uint8Array(fromHex(hex)).buffer as ArrayBuffer;
     const fromAb = decodeFrame(ab, { copy: true });
     new Uint8Array(ab).fill(0);
     expect(fromAb.toJSON()).toEqual(expected);
