@@ -11,6 +11,7 @@ import { GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
 import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
+import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
 import { ZclHeaderNode, ZclReader, decodeZclIn, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import { ByteWriter } from './writer.js';
@@ -119,8 +120,9 @@ class GbzAlertNode implements GbzAlert {
     readonly offset: number,
     readonly length: number,
   ) {}
+  /** The alert's name: GBZ's own short names first, then the GBCS alert-code table (NAMES.md 2.6). */
   get alertName(): string | undefined {
-    return ALERT_CODES[this.alertCode];
+    return ALERT_CODES[this.alertCode] ?? alertCodeName(this.alertCode);
   }
   toJSON(): Record<string, unknown> {
     return { alertCode: this.alertCode, alertName: this.alertName, time: this.time, content: this.content, offset: this.offset, length: this.length };

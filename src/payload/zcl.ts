@@ -464,6 +464,8 @@ export class ZclField implements ZclFieldValue {
     const t = this.type;
     const names = this.#spec?.kind === 'field' ? this.#spec.values : undefined;
     if (t === 'utc') return this.#n === 0 ? 'now' : this.#n >= 0xfffffffe ? 'cancel' : undefined;
+    const lookup = this.#spec?.kind === 'field' ? this.#spec.lookup : undefined;
+    if (lookup) return lookup(this.#n);
     if (!names) return undefined;
     if (t === 'enum8') return names[this.#n];
     if (t === 'map8' || t === 'map16' || t === 'map32') {
