@@ -15,6 +15,7 @@ import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
 import { ZclHeaderNode, ZclReader, decodeZclIn, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import { ByteWriter } from './writer.js';
+import { JSON_FRESH } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 export interface GbzTime {
@@ -311,4 +312,13 @@ export function encodeGbz(g: GbzPayload): Uint8Array {
     w.u8(control).u16be(comp.clusterId).u16be(bytes.length).bytes(bytes);
   }
   return w.finish();
+}
+
+// toJSON() of these nodes returns a new plain object each call (json.ts converts it in place).
+markFresh(GbzTimeNode);
+markFresh(GbzAlertNode);
+markFresh(GbzClearComponentNode);
+markFresh(GbzEncryptedComponentNode);
+function markFresh(c: { prototype: object }): void {
+  Object.defineProperty(c.prototype, JSON_FRESH, { value: true });
 }
