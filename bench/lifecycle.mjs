@@ -29,6 +29,9 @@ export async function run() {
   const repo = new FirmwareRepository(entries);
   const csv = repositoryToCsv(repo);
   const cyclic = new FirmwareRepository(entries.map((e) => (e.entryId === 'R100' ? { ...e, upgradePath: [...e.upgradePath, 'R9000'] } : e)));
+  // R0 records a path to an id the repository lacks: no entry has an empty (unrecorded) path, so a
+  // route back from R0 does not exist (MP231: an empty path would be planned over, with a warning).
+  const rooted = new FirmwareRepository(entries.map((e) => (e.entryId === 'R0' ? { ...e, upgradePath: ['R-withdrawn'] } : e)));
   const full = planUpgrade(repo, 'R0', 'R9999');
   if (!full.ok) throw full.error;
 
@@ -36,9 +39,12 @@ export async function run() {
   bench
     .add('plan R0 -> R9999 (whole 10,000-entry ancestry)', () => planUpgrade(repo, 'R0', 'R9999'))
     .add('plan R9990 -> R9999 (recent releases)', () => planUpgrade(repo, 'R9990', 'R9999'))
-    .add('plan refused: no path (R9999 -> R0)', () => planUpgrade(repo, 'R9999', 'R0'))
+    .add('plan R9999 -> R0 over an unrecorded path (warning)', () => planUpgrade(repo, 'R9999', 'R0'))
+    .add('plan refused: no path (R9999 -> R0, nothing unrecorded)', () => planUpgrade(rooted, 'R9999', 'R0'))
+    .add("plan R0 -> R9999, reading 'sequence'", () => planUpgrade(repo, 'R0', 'R9999', { reading: 'sequence' }))
     .add('plan refused: cycle on the route', () => planUpgrade(cyclic, 'R0', 'R9999'))
-    .add('load 10,000 entries from CSV (csv-parse)', () => loadRepositoryCsv(csv));
+    .add('load 10,000 entries from CSV (csv-parse)', () => loadRepositoryCsv(csv))
+    .add('export 10,000 entries to CSV (formula-guarded)', () => repositoryToCsv(repo));
   await bench.run();
 
   console.log(`Firmware lifecycle: planning on ${repo.size} entries (full plan has ${full.steps.length} steps)`);

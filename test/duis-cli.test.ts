@@ -40,10 +40,21 @@ describe('gbcs duis', () => {
     expect(j.frames[0].frame.firmware).toMatchObject({ type: 'firmware-version' });
   });
 
+  it('DUIS CLI: the README fixture (test/fixtures/duis-ecs52-response.xml) inspects to the ECS52 version', async () => {
+    const fixture = new URL('./fixtures/duis-ecs52-response.xml', import.meta.url).pathname;
+    const r = await runCli(['duis', 'inspect', fixture]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/firmware version +01020304 \(ECS52/);
+    expect(r.stdout).not.toMatch(/fields\n/); // SR and SRV are shown once, as the service request
+    const d = await runCli(['decode', `@${fixture}`]);
+    expect(d.stdout).toContain(readFileSync(new URL('./fixtures/ecs52-response.hex', import.meta.url), 'utf8').trim().slice(-24).toLowerCase());
+  });
+
   it('DUIS CLI: duis inspect on an SR 11.1 request summarises the FirmwareImage', async () => {
     const r = await runCli(['duis', 'inspect', T('11.1_UPDATE_FIRMWARE_REQUEST_DUIS.XML')]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/firmware image +361 bytes, form gbcs, manufacturer 0x121d, image type 0x0000, file version acdcacdc/);
+    expect(r.stdout).toMatch(/fields\n  UpdateFirmware\/FirmwareVersion  00000000\n  UpdateFirmware\/DeviceIDList     00-DB-12-34-56-78-90-A0\n/);
   });
 
   it('DUIS CLI: malformed XML exits 2 with the offset; a missing file or subcommand exits 1', async () => {

@@ -19,7 +19,7 @@ import {
   type FrameInit,
 } from '../src/index.js';
 import { folderKeyStore } from '../src/node.js';
-import { HAVE_RTDS, rtdsFiles } from './rtds.js';
+import { HAVE_RTDS, RTDS_KEYSTORE, rtdsFiles } from './rtds.js';
 
 const KEYS = new URL('./fixtures/keys', import.meta.url).pathname;
 const ks = folderKeyStore(KEYS);
@@ -50,10 +50,10 @@ function ecs68Payload(counter: bigint, blob: Uint8Array): Uint8Array {
   return fromHex(`0F 00000001 00 02 04 12 8F0A 09 0C 07E6 0B 1E 03 0C 00 00 00 00 00 00 ${pp} 09 ${len} ${toHex(blob)}`);
 }
 
-async function ecs68Frame(tamper = false): Promise<{ bytes: Uint8Array; plaintext: Uint8Array }> {
+async function ecs68Frame(tamper = false, keys = ks): Promise<{ bytes: Uint8Array; plaintext: Uint8Array }> {
   const init: FrameInit = { kind: 'general-signing', cra: 'alert', originatorCounter: 0x68n, originator: ESME, recipient: SUPPLIER, messageCode: 0x0061, signatureState: 'empty' };
   const plaintext = billingLogPlaintext();
-  const blob = await encryptBlob(init, plaintext, ks, { invocationCounter: 7 });
+  const blob = await encryptBlob(init, plaintext, keys, { invocationCounter: 7 });
   if (tamper) blob[10]! ^= 1;
   return { bytes: encodeFrame({ ...init, content: ecs68Payload(0x68n, blob) }), plaintext };
 }
@@ -114,6 +114,16 @@ describe('ECS68 alert: the ciphered block is found, decrypted and decoded (round
       content: fromHex('0F 00000001 00 02 04 12 810E 09 0C 07E60B1E030C000000000000 01 00 09 03 010203'),
     }));
     expect(findEncryptedParts(f)).toEqual([]);
+  });
+
+  it.skipIf(!HAVE_RTDS)('with the RTDS keystore (supplier KA private key, ESME 00DB1234567890A0 KA certificate): sealed and opened', async () => {
+    const rtdsKeys = folderKeyStore(RTDS_KEYSTORE);
+    const { bytes, plaintext } = await ecs68Frame(false, rtdsKeys);
+    const p = (await decryptFrame(bytes, rtdsKeys)).parts[0]!;
+    expect(p.status).toBe('decrypted');
+    expect(toHex(p.plaintext!)).toBe(toHex(plaintext));
+    // The fixture keys are other keys: the same frame does not open with them.
+    expect((await decryptFrame(bytes, ks)).parts[0]!.status).toBe('invalid');
   });
 
   it.skipIf(!HAVE_RTDS)('the RTDS subset holds no ECS68 frame (a new release with one must be tested against it)', () => {

@@ -129,3 +129,27 @@ describe('image-slot contention: the tracker reports a pending image that was ov
     expect(u.state(B3)!.status).toBe('image-pending');
   });
 });
+
+describe('image-slot contention: fw track --premises', () => {
+  it('image slots: fw track --premises reports the bridge image overwritten by the GSME image', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { runCli } = await import('./cliHarness.js');
+    const { toHex } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'gbcs-slots-'));
+    try {
+      const premises = join(dir, 'site.json');
+      writeFileSync(premises, JSON.stringify(site));
+      const frames = join(dir, 'frames.hex');
+      writeFileSync(frames, [ccs08Alert(CHF, 1n, B3, '00000002'), fdra(GSME, true, 2n, hashFor('gas-v2'))].map((f) => toHex(encodeFrame(f))).join('\n'));
+      const r = await runCli(['fw', 'track', '--premises', premises, frames]);
+      expect(r.status).toBe(0);
+      expect(r.stdout.split('\n').find((l) => l.startsWith(B3))).toMatch(/image-overwritten .*overwritten-by=00db1234567890a1/);
+      // Without --premises nothing is known about slots.
+      expect((await runCli(['fw', 'track', frames])).stdout.split('\n').find((l) => l.startsWith(B3))).toMatch(/image-pending/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

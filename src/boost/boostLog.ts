@@ -255,7 +255,9 @@ function walkError(e: unknown, data: Uint8Array, layout: BoostLogLayout, base: n
 /**
  * Decodes the log buffer: one DLMS Data value, a compact-array
  * `13 02 <n> <tags> <len> <rows>` (GBCS.md 6) or a plain array of structures.
- * `offset` is added to error offsets (the value's position in the frame).
+ * `offset` is added to error offsets (the value's position in the frame). The rows are
+ * counted against `limits` (default: the shared MAX_NODES) before they are built: past
+ * it, GbcsDecodeError 'too-many-nodes' at the buffer's offset.
  */
 export function decodeBoostLog(data: Uint8Array, layoutIn?: Partial<BoostLogLayout>, offset = 0, limits?: DecodeLimits): BoostLog {
   const layout = resolveLayout(layoutIn);

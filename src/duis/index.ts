@@ -52,7 +52,8 @@ function fieldsOf(body: XmlData): { path: string; value: string }[] {
   const queue: { path: string; node: XmlData }[] = [{ path: '', node: body }];
   for (let q = 0; q < queue.length && out.length < 1000; q++) {
     for (const [k, v] of Object.entries(queue[q]!.node)) {
-      if (k.startsWith('@_') || k === 'GBCSPayload' || k === 'FirmwareImage') continue;
+      // Payloads and images are decoded separately; SR and SRV are shown as the service request.
+      if (k.startsWith('@_') || k === 'GBCSPayload' || k === 'FirmwareImage' || k === 'ServiceReference' || k === 'ServiceReferenceVariant') continue;
       const path = queue[q]!.path ? `${queue[q]!.path}/${k}` : k;
       for (const item of Array.isArray(v) ? v : [v]) {
         if (typeof item === 'string') out.push({ path, value: item });

@@ -213,9 +213,35 @@ export class Asn1Node {
     const imp = this.field?.implicit;
     return imp === 'integer' ? 2 : imp === 'octets' ? 4 : -1;
   }
-  private _computed<T>(make: () => T): T {
-    if (this._cache === UNSET) this._cache = make();
-    return this._cache as T;
+  /**
+   * The interpretation cached on first read: one slot per node (a node has one kind), one
+   * switch on the tag, no closure per read.
+   */
+  private _interpreted(): unknown {
+    const c = this._cache;
+    if (c !== UNSET) return c;
+    let out: unknown;
+    if (this.children) out = this.tag === 0x30 && this.children.length === 3 ? certificateOf(this) : undefined;
+    else {
+      const v = this.value!;
+      switch (this.tag) {
+        case 0x06: out = oidText(v); break;
+        case 0x0c: out = utf8.decode(v); break;
+        case 0x13: case 0x14: case 0x16: case 0x1a: out = latin1.decode(v); break;
+        case 0x17: case 0x18: {
+          const text = latin1.decode(v);
+          out = { text, time: timeIso(text, this.tag === 0x17) } satisfies TimeValue;
+          break;
+        }
+        case 0x03: out = { unusedBits: v[0] ?? 0, bytes: v.subarray(1) }; break;
+        default: {
+          const t = this._universalOrImplicit();
+          out = t === 2 || t === 10 ? bigintOf(v) : undefined;
+        }
+      }
+    }
+    this._cache = out;
+    return out;
   }
 
   /** INTEGER / ENUMERATED value (also a context-tagged IMPLICIT INTEGER the schema names). */
@@ -223,7 +249,7 @@ export class Asn1Node {
     if (this.children) return undefined;
     const t = this._universalOrImplicit();
     if (t !== 2 && t !== 10) return undefined;
-    return this._computed(() => bigintOf(this.value!));
+    return this._interpreted() as bigint;
   }
   /** Name of the INTEGER / ENUMERATED value in the schema's table. */
   get valueName(): string | undefined {
@@ -236,7 +262,7 @@ export class Asn1Node {
     return this.tag === 0x01 ? this.value![0] !== 0 : undefined;
   }
   get oid(): string | undefined {
-    return this.tag === 0x06 ? this._computed(() => oidText(this.value!)) : undefined;
+    return this.tag === 0x06 ? (this._interpreted() as string) : undefined;
   }
   /** Short name of the OID (e.g. 'CN', 'ecdsa-with-SHA256'). */
   get oidName(): string | undefined {
@@ -245,16 +271,12 @@ export class Asn1Node {
   }
   private _timeValue(): TimeValue | undefined {
     if (this.tag !== 0x17 && this.tag !== 0x18) return undefined;
-    return this._computed(() => {
-      const text = latin1.decode(this.value!);
-      return { text, time: timeIso(text, this.tag === 0x17) };
-    });
+    return this._interpreted() as TimeValue;
   }
   /** Character strings, and times as written ("20300115090000Z"). */
   get text(): string | undefined {
     switch (this.tag) {
-      case 0x0c: return this._computed(() => utf8.decode(this.value!));
-      case 0x13: case 0x14: case 0x16: case 0x1a: return this._computed(() => latin1.decode(this.value!));
+      case 0x0c: case 0x13: case 0x14: case 0x16: case 0x1a: return this._interpreted() as string;
       case 0x17: case 0x18: return this._timeValue()!.text;
       default: return undefined;
     }
@@ -269,10 +291,7 @@ export class Asn1Node {
   }
   get bitString(): { readonly unusedBits: number; readonly bytes: Uint8Array } | undefined {
     if (this.tag !== 0x03) return undefined;
-    return this._computed(() => {
-      const v = this.value!;
-      return { unusedBits: v[0] ?? 0, bytes: v.subarray(1) };
-    });
+    return this._interpreted() as { readonly unusedBits: number; readonly bytes: Uint8Array };
   }
   /** Names of the set bits of a BIT STRING the schema names (X.509 numbering; `bitN` when unnamed). */
   get bits(): string[] | undefined {
@@ -299,12 +318,17 @@ export class Asn1Node {
   /** X.509 certificate summary when this SEQUENCE is one. */
   get certificate(): CertificateSummary | undefined {
     if (this.tag !== 0x30 || this.children?.length !== 3) return undefined;
-    return this._computed(() => certificateOf(this));
+    return this._interpreted() as CertificateSummary | undefined;
   }
   /** The whole element as DER (a view of the decoded bytes; encoded for hand-built nodes). */
   get der(): Uint8Array {
     if (this._start >= 0) return this._src.subarray(this._start, this._start + this.headerLength + this.length);
     return encodeDer(this);
+  }
+
+  /** Node's util.inspect / console.log shows the JSON view (not the source bytes and schema). */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJSON();
   }
 
   /** Plain JSON view: the structural fields and every interpretation that applies. */

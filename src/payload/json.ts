@@ -1,6 +1,7 @@
 // JSON-safe view of decoded payloads: bigints as decimal strings, bytes as hex. Tree nodes
 // that compute names/text/times on first read (fixed-shape classes) give them through
-// their `toJSON()`, which is followed like JSON.stringify does.
+// their `toJSON()`, which is followed like JSON.stringify does; a `toJsonSafe()` method
+// returns output that is JSON-safe already (no second walk).
 //
 // Speed (issue 12): one pass, no Object.entries arrays. A class whose toJSON() returns a new
 // plain object each call may say so with `[JSON_FRESH] = true` on its prototype: that object
@@ -20,6 +21,9 @@ export function toJsonSafe(v: unknown): unknown {
     for (let i = 0; i < v.length; i++) out[i] = toJsonSafe(v[i]);
     return out;
   }
+  // Nodes that already produce JSON-safe output (DLMS tree) skip the second walk.
+  const safe = (v as { toJsonSafe?: unknown }).toJsonSafe;
+  if (typeof safe === 'function') return safe.call(v);
   const j = (v as { toJSON?: unknown }).toJSON;
   if (typeof j === 'function') {
     const r = j.call(v) as unknown;

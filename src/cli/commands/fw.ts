@@ -77,6 +77,8 @@ function stateLine(s: DeviceFirmwareState): string {
     `running=${s.runningVersion ?? '?'}`,
     s.pendingImageHash ? `pending=${s.pendingImageHash.slice(0, 16)}…` : '',
     r ? `via=${JSON.stringify(r.via)} outcome=${r.outcome}${r.recovered ? ' recovered' : ''}` : '',
+    s.overwrittenBy ? `overwritten-by=${s.overwrittenBy.eui}` : '',
+    s.versionMismatch ? `N52-version-mismatch${s.versionMismatch.version ? `=${s.versionMismatch.version}` : ''}` : '',
   ]
     .filter(Boolean)
     .join('  ');
@@ -98,6 +100,7 @@ const track = command({
     devices: { type: 'string', value: '<file.json>', help: 'the devices on site: [{ "eui", "deviceType" }]' },
     repo: { type: 'string', value: '<file>', help: 'the firmware repository (JSON or CSV)' },
     'retried-cs06': { type: 'boolean', help: 'let a retried CS06 reconcile a suspended device (MP105 retry route, off by default)' },
+    premises: { type: 'string', value: '<file.json>', help: 'a premises file (as for fw package): reports pending images overwritten in a shared slot' },
     json: { type: 'boolean', help: 'one JSON object per device' },
   },
   run: async ({ values, positionals }, io) => {
@@ -107,6 +110,7 @@ const track = command({
       devices,
       repository: values.repo !== undefined ? loadRepository(values.repo) : undefined,
       retriedCs06Reconciles: values['retried-cs06'] === true,
+      ...(values.premises !== undefined && { premises: [loadPremises(values.premises)] }),
     });
     const text = positionals[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFileArg(positionals[0]!).toString('utf8');
     let status = EXIT_OK;
