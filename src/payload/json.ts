@@ -38,3 +38,16 @@ export function toJsonSafe(v: unknown): unknown {
   for (const k in v) if (hasOwn.call(v, k)) out[k] = toJsonSafe((v as Record<string, unknown>)[k]);
   return out;
 }
+
+const jsonSafeReplacer = (_key: string, v: unknown): unknown =>
+  typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? toHex(v) : v;
+
+/**
+ * `JSON.stringify(toJsonSafe(v))` in one pass, without the deep copy: bigints as decimal
+ * strings and bytes as hex, converted as the serialiser meets them (a replacer). Equal
+ * output for trees of plain objects, arrays and scalars (every decoded payload tree; a
+ * test checks it on RTDS).
+ */
+export function stringifyJsonSafe(v: unknown): string {
+  return JSON.stringify(v, jsonSafeReplacer);
+}
