@@ -219,6 +219,8 @@ export {
   duisText,
   inspectDuis,
   dccAlertTrackerInput,
+  trackDuis,
+  type DuisTrackerSink,
   duisUpdateFirmwareRequest,
   duisReadFirmwareVersionRequest,
   duisActivateFirmwareRequest,
