@@ -26,6 +26,7 @@ import { gbtCommand } from './commands/gbt.js';
 import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
+import { benchCommand } from './commands/bench.js';
 import { duisCommand } from './commands/duis.js';
 import { pipeCommand } from './commands/pipe.js';
 
@@ -37,6 +38,7 @@ export const COMMANDS: Readonly<Record<string, CommandNode>> = {
   ota: otaCommand,
   fw: fwCommand,
   gbt: gbtCommand,
+  bench: benchCommand,
   duis: duisCommand,
   pipe: pipeCommand,
 };

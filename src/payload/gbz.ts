@@ -11,9 +11,11 @@ import { GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
 import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
+import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
 import { ZclHeaderNode, ZclReader, decodeZclIn, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import { ByteWriter } from './writer.js';
+import { JSON_FRESH } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 export interface GbzTime {
@@ -71,14 +73,14 @@ interface GbzComponentBase {
   readonly control: number;
   readonly lastComponent: boolean;
   readonly clusterId: number;
-  readonly clusterName?: string;
+  readonly clusterName?: string | undefined;
   /** Present when control bit 4 is set. */
-  readonly fromDateTime?: GbzTime;
+  readonly fromDateTime?: GbzTime | undefined;
   readonly zcl: ZclHeader;
   /** Offset of the control byte in the frame (always set on decoded trees). */
-  readonly offset?: number;
+  readonly offset?: number | undefined;
   /** Length of the whole component (control byte included). */
-  readonly length?: number;
+  readonly length?: number | undefined;
 }
 export interface GbzClearComponent extends GbzComponentBase {
   readonly encrypted: false;
@@ -88,7 +90,7 @@ export interface GbzClearComponent extends GbzComponentBase {
 }
 export interface GbzEncryptedComponent extends GbzComponentBase {
   readonly encrypted: true;
-  readonly additionalHeader: { readonly control: number; readonly frameCounter: number };
+  readonly additionalHeader: { readonly control: number; readonly frameCounter: number; readonly offset?: number; readonly length?: number };
   /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`; the security module decrypts it. */
   readonly ciphertext: Uint8Array;
   /** Set by openPayload (security module): the plaintext as a ZCL command, or why not. */
@@ -119,8 +121,9 @@ class GbzAlertNode implements GbzAlert {
     readonly offset: number,
     readonly length: number,
   ) {}
+  /** The alert's name: GBZ's own short names first, then the GBCS alert-code table (NAMES.md 2.6). */
   get alertName(): string | undefined {
-    return ALERT_CODES[this.alertCode];
+    return ALERT_CODES[this.alertCode] ?? alertCodeName(this.alertCode);
   }
   toJSON(): Record<string, unknown> {
     return { alertCode: this.alertCode, alertName: this.alertName, time: this.time, content: this.content, offset: this.offset, length: this.length };
@@ -213,7 +216,7 @@ export class GbzEncryptedComponentNode implements GbzEncryptedComponent {
     readonly zcl: ZclHeaderNode,
     readonly offset: number,
     readonly length: number,
-    readonly additionalHeader: { readonly control: number; readonly frameCounter: number },
+    readonly additionalHeader: { readonly control: number; readonly frameCounter: number; readonly offset?: number; readonly length?: number },
     /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
     readonly ciphertext: Uint8Array,
   ) {}
@@ -253,7 +256,7 @@ export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, 
   const cmd = b[h + 2]!;
   const zcl = new ZclHeaderNode(clusterId, fc, b[h + 1]!, cmd, offsetBase + h);
   if (control & 0x02) {
-    return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]! }, b.subarray(h + 5, end));
+    return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]!, offset: offsetBase + q, length: 2 }, b.subarray(h + 5, end));
   }
   const command = decodeZclIn(r, h + 3, end, clusterId, fc, cmd);
   return new GbzClearComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, command, b, h + 3);
@@ -309,4 +312,13 @@ export function encodeGbz(g: GbzPayload): Uint8Array {
     w.u8(control).u16be(comp.clusterId).u16be(bytes.length).bytes(bytes);
   }
   return w.finish();
+}
+
+// toJSON() of these nodes returns a new plain object each call (json.ts converts it in place).
+markFresh(GbzTimeNode);
+markFresh(GbzAlertNode);
+markFresh(GbzClearComponentNode);
+markFresh(GbzEncryptedComponentNode);
+function markFresh(c: { prototype: object }): void {
+  Object.defineProperty(c.prototype, JSON_FRESH, { value: true });
 }
