@@ -187,7 +187,7 @@ describe('pipeline on a real redis-server', () => {
     const victim = pipe(server.url, 'victim', ['--batch', '200']);
     const victimExit = exited(victim);
     await until(async () => (await r.xlen('out')) + (await r.xlen('dead')) > 1000);
-    const survivor = pipe(server.url, 'survivor', ['--batch', '200', '--claim-idle', '1000', '--idle-exit', '1500']);
+    const survivor = pipe(server.url, 'survivor', ['--workers', '2', '--batch', '200', '--claim-idle', '1000', '--idle-exit', '1500']);
     const survivorExit = exited(survivor);
     await until(async () => (await r.xlen('out')) + (await r.xlen('dead')) > 3000);
     // Mid-batch: the victim holds delivered, unacknowledged entries.

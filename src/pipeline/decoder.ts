@@ -116,3 +116,36 @@ export function inProcessDecoder(options: DecodeStepOptions = {}): FrameDecoder 
     async close() {},
   };
 }
+
+/** Options of poolDecoder. */
+export interface PoolDecoderOptions {
+  /** Worker threads. */
+  readonly workers: number;
+  /** Key folder each worker opens (verify + decrypt, as with keyStore in-process). */
+  readonly keys?: string;
+  readonly acb?: string;
+  readonly segmentsAsFrames?: boolean;
+}
+
+/**
+ * The decode step on a pool of worker threads (createDecodePool, gbcs-codec/node): the same
+ * decodeForPipeline per frame (./poolTask.ts), results in input order. A frame that kills its
+ * worker twice comes back as a dead letter with the pool's reason (`worker-died`).
+ */
+export async function poolDecoder(options: PoolDecoderOptions): Promise<FrameDecoder> {
+  const { createDecodePool } = await import('../node/pool.js');
+  const pool = createDecodePool({
+    workers: options.workers,
+    ...(options.keys !== undefined ? { keys: options.keys } : {}),
+    ...(options.acb !== undefined ? { acb: options.acb } : {}),
+    module: new URL('./poolTask.js', import.meta.url),
+    handlerOptions: { segmentsAsFrames: options.segmentsAsFrames === true },
+  });
+  return {
+    async decode(frames) {
+      const res = await pool.decode<DecodeOutcome>(frames);
+      return res.map((r) => (r.error ? { kind: 'dead', reason: r.error.code, offset: r.error.offset, expected: r.error.expected, message: r.error.message } : r.value!));
+    },
+    close: () => pool.close(),
+  };
+}

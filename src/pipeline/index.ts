@@ -12,5 +12,5 @@
 // ```
 export { Pipeline, partitionOf, type PipelineOptions, type PipelineMetrics } from './pipeline.js';
 export { RedisStreamsTransport, type RedisTransportOptions } from './redis.js';
-export { decodeForPipeline, inProcessDecoder, frameBytes, conversationKey, type DecodeOutcome, type FrameDecoder, type DecodeStepOptions } from './decoder.js';
+export { decodeForPipeline, inProcessDecoder, poolDecoder, type PoolDecoderOptions, frameBytes, conversationKey, type DecodeOutcome, type FrameDecoder, type DecodeStepOptions } from './decoder.js';
 export type { PipelineTransport, InputEntry, ResultEntry, CommitOutcome, GroupState } from './transport.js';

@@ -67,10 +67,9 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
     const leaseMs = count('lease', values.lease, 10_000);
     const metricsMs = count('metrics', values.metrics, 5000, 0);
     const idleExitMs = values['idle-exit'] === undefined ? undefined : count('idle-exit', values['idle-exit'], 0, 0);
-    if (workers > 0) io.stderr.write('gbcs pipe: --workers: the decode pool is not available in this build; decoding on the main thread\n');
 
     // Loaded on use: ioredis stays out of every other command's start-up.
-    const { inProcessDecoder, Pipeline, RedisStreamsTransport } = await import('../../pipeline/index.js');
+    const { inProcessDecoder, poolDecoder, Pipeline, RedisStreamsTransport } = await import('../../pipeline/index.js');
     const transport = new RedisStreamsTransport({
       url,
       group: values.group,
@@ -80,10 +79,12 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
       ...(values['tls-ca'] !== undefined ? { tlsCaFile: values['tls-ca'] } : {}),
       onConnection: (ev) => io.stderr.write(`gbcs pipe: redis ${ev === 'ready' ? 'connected' : 'connection lost, reconnecting'}\n`),
     });
-    const decoder = inProcessDecoder({
-      ...(values.keys !== undefined ? { keyStore: folderKeyStore(values.keys), ...(acb ? { acb } : {}) } : {}),
-      ...(gbtPartitions === 0 ? { segmentsAsFrames: true } : {}),
-    });
+    const segmentsAsFrames = gbtPartitions === 0;
+    // --workers N: the decode pool (worker threads, each with its own key store); else this thread.
+    const decoder =
+      workers > 0
+        ? await poolDecoder({ workers, segmentsAsFrames, ...(values.keys !== undefined ? { keys: values.keys } : {}), ...(acb ? { acb } : {}) })
+        : inProcessDecoder({ segmentsAsFrames, ...(values.keys !== undefined ? { keyStore: folderKeyStore(values.keys), ...(acb ? { acb } : {}) } : {}) });
     const pipeline = new Pipeline({
       transport,
       decoder,
