@@ -167,6 +167,29 @@ describe('pipeline on a real redis-server', () => {
     expect(codes).toEqual(msgs.map((m) => decodeFrame(m).messageCode).sort());
   });
 
+  it('a GBT partition taken over by another consumer replays the blocks its old owner held', async () => {
+    await fresh();
+    const segs = segmentMessage(FRAMES[0]!.bytes, { blockSize: 16 });
+    expect(segs.length).toBeGreaterThan(3);
+    const ids = await produce(r, 'in', segs.slice(0, -1).map((b) => Buffer.from(b)));
+    const a = consumer('a', { gbtPartitions: 1, idleExitMs: undefined });
+    const running = a.p.run();
+    // a owns the partition and holds every block but the last, pending.
+    await until(async () => ((await r.xpending('in:gbt:0', 'g')) as [number])[0] === segs.length - 1);
+    a.p.stop();
+    await running;
+    await a.transport.close();
+    ids.push(...(await produce(r, 'in', [Buffer.from(segs[segs.length - 1]!)])));
+    const b = consumer('b', { gbtPartitions: 1, idleExitMs: 300 });
+    await b.p.run();
+    await b.transport.close();
+    const { out, dead } = await settledOnce(r, ids, 'out', 'dead');
+    expect(dead).toEqual([]);
+    expect(out).toHaveLength(1);
+    expect(out[0]![1]['blocks']).toBe(String(segs.length));
+    expect(out[0]![1]['sources']).toBe(ids.join(','));
+  });
+
   it('with keys: results carry the security checks; a frame whose key is unknown is dead-lettered', async () => {
     await fresh();
     const sec = readFixtures('security.hex');

@@ -311,10 +311,15 @@ export class Pipeline {
       }
       if (!p.owned) {
         // New owner: replay everything pending on the partition (ours from before, or a dead owner's).
+        // One pass over the partition's pending list: claiming with idle 0 would hand back the
+        // entries just claimed (still pending: blocks of open conversations), so stop at the first
+        // batch with nothing new.
         p.owned = true;
+        const seen = new Set<string>();
         for (;;) {
-          const got = await this.#t.claim(p.stream, 0, this.#batch);
+          const got = (await this.#t.claim(p.stream, 0, this.#batch)).filter((e) => !seen.has(e.id));
           if (got.length === 0) break;
+          for (const e of got) seen.add(e.id);
           worked = true;
           await this.#processSegments(p, got);
         }
