@@ -72,7 +72,7 @@ function exited(c: ChildProcess): Promise<{ code: number | null; stderr: string 
 
 async function until(cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!(await cond())) {
+  while (!(await cond().catch(() => false))) {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -174,10 +174,13 @@ describe('pipeline on a real redis-server', () => {
     const ids = await produce(r, 'in', segs.slice(0, -1).map((b) => Buffer.from(b)));
     const a = consumer('a', { gbtPartitions: 1, idleExitMs: undefined });
     const running = a.p.run();
-    // a owns the partition and holds every block but the last, pending.
-    await until(async () => ((await r.xpending('in:gbt:0', 'g')) as [number])[0] === segs.length - 1);
-    a.p.stop();
-    await running;
+    try {
+      // a owns the partition and holds every block but the last, pending.
+      await until(async () => ((await r.xpending('in:gbt:0', 'g')) as [number])[0] === segs.length - 1);
+    } finally {
+      a.p.stop();
+      await running;
+    }
     await a.transport.close();
     ids.push(...(await produce(r, 'in', [Buffer.from(segs[segs.length - 1]!)])));
     const b = consumer('b', { gbtPartitions: 1, idleExitMs: 300 });
