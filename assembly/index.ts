@@ -50,3 +50,21 @@ export function nodePtr(): usize { return nodeBase; }
 export function walkPayload(len: usize, mode: i32): i32 { return walkAt(inputBase, len, mode); }
 export function payloadNodeCount(): i32 { return walkedNodes(); }
 export function payloadErrorOffset(): u32 { return walkErrorOffset(); }
+
+// ---- Encoders (issue 17) ----
+import { encDescBase, outBase, outCap, growOutput } from './memory';
+import { encodeFrames as encodeFramesCore, encErrIndex, encErrField, encNeed } from './encode';
+
+export function encDescPtr(): usize { return encDescBase; }
+export function outputPtr(): usize { return outBase; }
+export function outputCapacity(): usize { return outCap; }
+/** Ensures the output region holds `len` bytes; may move it (re-read outputPtr()). */
+export function reserveOutput(len: usize): usize {
+  growOutput(len);
+  return outBase;
+}
+/** Encodes frame descriptors [first, first+count): see assembly/encode.ts. */
+export function encodeFrames(first: i32, count: i32): i32 { return encodeFramesCore(first, count); }
+export function encErrorIndex(): i32 { return encErrIndex; }
+export function encErrorField(): i32 { return encErrField; }
+export function encNeeded(): u32 { return encNeed; }
