@@ -113,3 +113,35 @@ describe('gbcs duis', () => {
     expect((await runCli(['duis', 'request', '11.9', '--request-id', `${id}:1`])).status).toBe(1);
   });
 });
+
+describe('gbcs fw track with DUIS files', () => {
+  it('DUIS CLI: fw track takes DUIS messages beside frame files, in order (N52 DCC alert, device alert, response)', async () => {
+    const { fdra, hashFor, cs06Command, gcs38Response } = await import('./lifecycle-day.js');
+    const { toHex } = await import('../src/index.js');
+    const GSME = '00db1234567890a1';
+    const frames = join(tmp, 'gsme.hex');
+    writeFileSync(frames, [gcs38Response(GSME, 1n, '00000001'), fdra(GSME, true, 2n, hashFor('g2'))].map((f) => toHex(encodeFrame(f))).join('\n'));
+    const n52 = join(tmp, 'n52.xml');
+    writeFileSync(
+      n52,
+      `<sr:Response xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"><sr:Header><sr:ResponseID>90-B3-D5-1F-30-00-00-02:90-B3-D5-1F-30-01-00-00:9</sr:ResponseID><sr:ResponseCode>I0</sr:ResponseCode><sr:ResponseDateTime>2025-11-21T09:00:03.000Z</sr:ResponseDateTime></sr:Header><sr:Body><sr:DCCAlertMessage><sr:DCCAlertCode>N52</sr:DCCAlertCode><sr:DCCAlert><sr:GSMEDeviceID>00-DB-12-34-56-78-90-A1</sr:GSMEDeviceID></sr:DCCAlert></sr:DCCAlertMessage></sr:Body></sr:Response>`,
+    );
+    const cmd = join(tmp, 'cs06.hex');
+    writeFileSync(cmd, toHex(encodeFrame(cs06Command(GSME, 3n, hashFor('g2')))));
+    const r = await runCli(['fw', 'track', '--json', frames, n52, cmd]);
+    expect(r.status).toBe(0);
+    const state = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((s) => s.eui === GSME);
+    expect(state).toMatchObject({ status: 'suspended', runningVersion: '00000001', versionMismatch: { frame: 2 } });
+    // A DUIS response carrying the GCS38 read settles it.
+    const read = join(tmp, 'gcs38.xml');
+    writeFileSync(
+      read,
+      `<sr:Response xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"><sr:Header><sr:RequestID>90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A1:5</sr:RequestID><sr:ResponseCode>I0</sr:ResponseCode><sr:ResponseDateTime>x</sr:ResponseDateTime></sr:Header><sr:Body><sr:ResponseMessage><sr:ServiceReference>11.2</sr:ServiceReference><sr:ServiceReferenceVariant>11.2</sr:ServiceReferenceVariant><sr:GBCSPayload>${Buffer.from(encodeFrame(gcs38Response(GSME, 5n, '00000002'))).toString('base64')}</sr:GBCSPayload></sr:ResponseMessage></sr:Body></sr:Response>`,
+    );
+    const s = await runCli(['fw', 'track', frames, n52, cmd, read]);
+    expect(s.stdout.split('\n').find((l) => l.startsWith(GSME))).toMatch(/running .*running=00000002 .*SR 11.2 GCS38/);
+    const bad = join(tmp, 'bad-track.xml');
+    writeFileSync(bad, '<sr:Response><oops></sr:Response>');
+    expect((await runCli(['fw', 'track', frames, bad])).status).toBe(2);
+  });
+});

@@ -137,3 +137,29 @@ export function dccAlertTrackerInput(m: DuisMessage): DccAlertInput | undefined 
   if (!code || !deviceId) return undefined;
   return { code, deviceId, ...(version !== undefined && { firmwareVersion: version }) };
 }
+
+/** What `trackDuis` needs of a FirmwareTracker (gbcs-codec/lifecycle). */
+export interface DuisTrackerSink {
+  consume(frame: GbcsFrame): void;
+  consumeDccAlert(alert: DccAlertInput): void;
+}
+
+/**
+ * Feeds one DUIS message to a firmware tracker: every GBCSPayload as a frame (responses,
+ * device alerts, pre-commands), and a DCCAlertMessage (N52) as a DCC alert. Returns how many
+ * inputs were applied. A malformed payload throws its GbcsDecodeError after the earlier ones
+ * were applied (the tracker itself changes nothing for the bad one).
+ */
+export function trackDuis(tracker: DuisTrackerSink, m: DuisMessage): number {
+  let n = 0;
+  for (const p of duisGbcsPayloads(m)) {
+    tracker.consume(decodeFrame(p.bytes));
+    n++;
+  }
+  const alert = dccAlertTrackerInput(m);
+  if (alert) {
+    tracker.consumeDccAlert(alert);
+    n++;
+  }
+  return n;
+}

@@ -1,34 +1,136 @@
 // gbcs decode <hex | base64 | @file | ->: one frame from an argument or a file (text, or
-// raw binary starting DD/DF), or one frame per line from stdin.
-import { decodeFrame } from '../../decode.js';
+// raw binary starting DD/DF), or one frame per line from stdin (streamed in bounded memory,
+// decoded in WASM batches or on a worker pool with --workers, written with backpressure).
+import { fileURLToPath } from 'node:url';
+import { decodeFrame, decodeFrames } from '../../decode.js';
 import { duisGbcsPayloads, readDuis } from '../../duis/read.js';
 import { GbcsDecodeError } from '../../errors.js';
-import type { GbcsFrame } from '../../frame.js';
-import type { DecodedPayload } from '../../payload/index.js';
-import { toJsonSafe } from '../../payload/json.js';
-import { formatFrameText } from '../format.js';
-import { typedViewJson } from '../typedViews.js';
-import { formatSecurityText, reportFailed, secureFrame, securityContext, type SecurityContext } from '../security.js';
-import { createFrameLineStream, type FrameLineResult } from '../../stream.js';
+import { createDecodePool, type PoolError } from '../../node/pool.js';
+import { renderFrame, type Rendered } from '../render.js';
+import { securityContext, type SecurityContext } from '../security.js';
 import { command } from '../args.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, UsageError, noteStatus, readInput, reportDecodeError, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
+import { lineTooLong } from '../../stream.js';
 
-/**
- * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
- * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed view of
- * the frame's use-case module (useCases/registry.ts) goes under the module's family key
- * (`firmware`, `boost`); generic codes add none.
- */
-function frameJson(frame: GbcsFrame, opened?: DecodedPayload): Record<string, unknown> {
-  const p = frame.payload;
-  return { ...frame.toJSON(), payload: opened ? toJsonSafe(opened) : p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null, ...typedViewJson(frame) };
+/** Lines decoded per WASM batch on the single-thread path. */
+const BATCH = 256;
+
+function errorJson(e: { code: string; offset: number; expected: string }, line: number): string {
+  return `${JSON.stringify({ error: e.code, offset: e.offset, expected: e.expected, line })}\n`;
 }
 
-async function render(frame: GbcsFrame, json: boolean, sec?: SecurityContext, failed?: { any: boolean }): Promise<string> {
-  if (!sec) return json ? `${JSON.stringify(frameJson(frame))}\n` : formatFrameText(frame);
-  const { report, payload } = await secureFrame(frame, sec);
-  if (failed && reportFailed(report)) failed.any = true;
-  return json ? `${JSON.stringify({ ...frameJson(frame, payload), security: report })}\n` : formatFrameText(frame, payload) + formatSecurityText(report);
+interface LineState {
+  status: number;
+  failed: boolean;
+  first: boolean;
+}
+
+async function emitError(io: Io, out: Output, json: boolean, e: { code: string; offset: number; expected: string; message: string }, line: number, st: LineState): Promise<void> {
+  noteStatus(io, EXIT_MALFORMED);
+  io.stderr.write(`gbcs: line ${line}: ${e.message}\n`);
+  if (json) await out.write(errorJson(e, line));
+  st.status = EXIT_MALFORMED;
+}
+
+async function emitFrame(io: Io, out: Output, json: boolean, r: Rendered, st: LineState): Promise<void> {
+  if (r.failed) {
+    st.failed = true;
+    noteStatus(io, EXIT_CHECK_FAILED);
+  }
+  await out.write(json || st.first ? r.text : `\n${r.text}`);
+  st.first = false;
+}
+
+type StdinFrame = { line: number; text?: string; error?: GbcsDecodeError };
+
+/** Frame lines of stdin, one array per input chunk: `{ line, text }` or `{ line, error }` (over-long lines). */
+async function* stdinFrames(io: Io, maxLine: number): AsyncGenerator<StdinFrame[]> {
+  for await (const lines of readLineBatches(io.stdin, maxLine)) {
+    const out: StdinFrame[] = [];
+    for (const l of lines) {
+      if (l.tooLong !== undefined) out.push({ line: l.line, error: lineTooLong(maxLine, l.tooLong, l.line) });
+      else {
+        const t = l.text.trim();
+        if (t !== '' && !t.startsWith('#')) out.push({ line: l.line, text: t });
+      }
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+async function decodeStdinHere(io: Io, out: Output, json: boolean, sec: SecurityContext | undefined, maxLine: number, st: LineState): Promise<void> {
+  let batch: { line: number; text: string }[] = [];
+  const run = async () => {
+    const results = decodeFrames(batch.map((b) => b.text));
+    const lines = batch;
+    batch = [];
+    for (let i = 0; i < lines.length; i++) {
+      const r = results[i]!;
+      const line = lines[i]!.line;
+      if (r instanceof GbcsDecodeError) {
+        await emitError(io, out, json, r, line, st);
+        continue;
+      }
+      try {
+        await emitFrame(io, out, json, await renderFrame(r, json, sec), st);
+      } catch (e) {
+        if (!(e instanceof GbcsDecodeError)) throw e;
+        await emitError(io, out, json, e, line, st);
+      }
+    }
+  };
+  // Each chunk's lines are decoded in WASM batches of up to BATCH before the next chunk is read.
+  for await (const items of stdinFrames(io, maxLine)) {
+    for (const item of items) {
+      if (item.error) {
+        await run();
+        await emitError(io, out, json, item.error, item.line, st);
+      } else {
+        batch.push({ line: item.line, text: item.text! });
+        if (batch.length >= BATCH) await run();
+      }
+    }
+    await run();
+  }
+}
+
+async function decodeStdinPool(io: Io, out: Output, json: boolean, keys: string | undefined, sec: SecurityContext | undefined, workers: number, maxLine: number, st: LineState): Promise<void> {
+  const module = fileURLToPath(new URL('../decodeTask.js', import.meta.url));
+  const pool = createDecodePool({ workers, keys, acb: sec?.acb, module, handlerOptions: { json } });
+  const lines = new Map<number, number>(); // pool input index -> line number, until its result is out
+  let n = 0;
+  const tooLong = new Map<number, GbcsDecodeError>();
+  async function* inputs() {
+    for await (const items of stdinFrames(io, maxLine)) for (const item of items) {
+      lines.set(n, item.line);
+      if (item.error) {
+        tooLong.set(n++, item.error);
+        yield ''; // a placeholder slot: its result is replaced by the line error
+      } else {
+        n++;
+        yield item.text!;
+      }
+    }
+  }
+  try {
+    for await (const r of pool.map<Rendered>(inputs())) {
+      const line = lines.get(r.index)!;
+      lines.delete(r.index);
+      const pre = tooLong.get(r.index);
+      if (pre) {
+        tooLong.delete(r.index);
+        await emitError(io, out, json, pre, line, st);
+      } else if (r.error) {
+        // A failure that is not about the input (a key file that cannot be read...) ends the
+        // command as it does on one thread.
+        if (r.error.code === 'handler-error') throw new Error(r.error.message);
+        await emitError(io, out, json, r.error as PoolError, line, st);
+      }
+      else await emitFrame(io, out, json, r.value!, st);
+    }
+  } finally {
+    await pool.close();
+  }
 }
 
 /** `gbcs decode @file.xml`: the GBCS payloads of a DUIS message, one after another (JSON: one line each). */
@@ -41,8 +143,9 @@ async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | und
   let status = EXIT_OK;
   for (const [n, p] of payloads.entries()) {
     try {
-      const out = await render(decodeFrame(p.bytes), json, sec, failed);
-      io.stdout.write(json ? out : `${n ? '\n' : ''}# ${p.path}\n${out}`);
+      const r = await renderFrame(decodeFrame(p.bytes), json, sec);
+      if (r.failed) failed.any = true;
+      io.stdout.write(json ? r.text : `${n ? '\n' : ''}# ${p.path}\n${r.text}`);
     } catch (e) {
       if (!(e instanceof GbcsDecodeError)) throw e;
       reportDecodeError(io, e, p.path);
@@ -59,45 +162,38 @@ export const decodeCommand = command({
     json: { type: 'boolean', help: 'one JSON object per frame (payload tree, typed view, security)' },
     keys: { type: 'string', value: '<folder>', help: 'verify signature and MAC and decrypt with the PEM keys in this folder' },
     acb: { type: 'string', value: '<eui>', help: 'the access control broker EUI-64 for MAC checks (with --keys)' },
+    workers: { type: 'string', value: '<n>', help: 'decode stdin lines on n worker threads (output order kept)' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest stdin line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   async run({ values, positionals }, io: Io): Promise<number> {
     const json = values.json === true;
     // --keys: verify signature and MAC and decrypt encrypted content with that key folder.
     const sec = securityContext(values.keys, values.acb);
     if (positionals.length !== 1) throw new UsageError('give exactly one frame source');
+    const maxLine = maxLineOption(values['max-line']);
+    const w = values.workers;
+    const workers = w === undefined ? 0 : /^\d+$/.test(w) && Number(w) >= 1 && Number(w) <= 256 ? Number(w) : NaN;
+    if (Number.isNaN(workers)) throw new UsageError('--workers needs a number of worker threads (1-256)');
     const src = positionals[0]!;
+    const out = new Output(io.stdout);
+    const st: LineState = { status: EXIT_OK, failed: false, first: true };
     if (src !== '-') {
+      if (workers) throw new UsageError('--workers applies to - (one frame per stdin line)');
       const input = await readInput(src, io);
       const failed = { any: false };
       // A DUIS file (@file.xml): decode every GBCS payload inside it.
       if (input.text !== undefined && /^\uFEFF?\s*</.test(input.text)) return decodeDuis(input.text, json, sec, failed, io);
-      io.stdout.write(await render(decodeFrame(input.bytes ?? input.text), json, sec, failed));
-      return failed.any ? EXIT_CHECK_FAILED : EXIT_OK;
+      const r = await renderFrame(decodeFrame(input.bytes ?? input.text), json, sec);
+      await out.write(r.text);
+      await out.flush();
+      return r.failed ? EXIT_CHECK_FAILED : EXIT_OK;
     }
-    // stdin: one frame per line, streamed (bounded memory) and decoded in WASM batches.
-    let status = EXIT_OK;
-    let first = true;
-    const failed = { any: false };
-    for await (const item of io.stdin.pipe(createFrameLineStream())) {
-      const { line, result } = item as FrameLineResult;
-      if (result instanceof GbcsDecodeError) {
-        reportDecodeError(io, result, `line ${line}`);
-        if (json) io.stdout.write(`${JSON.stringify({ error: result.code, offset: result.offset, expected: result.expected, line })}\n`);
-        status = EXIT_MALFORMED;
-        continue;
-      }
-      try {
-        const out = await render(result, json, sec, failed);
-        if (failed.any) noteStatus(io, EXIT_CHECK_FAILED);
-        io.stdout.write(json || first ? out : `\n${out}`);
-        first = false;
-      } catch (e) {
-        if (!(e instanceof GbcsDecodeError)) throw e;
-        reportDecodeError(io, e, `line ${line}`);
-        if (json) io.stdout.write(`${JSON.stringify({ error: e.code, offset: e.offset, expected: e.expected, line })}\n`);
-        status = EXIT_MALFORMED;
-      }
+    try {
+      if (workers > 0) await decodeStdinPool(io, out, json, values.keys, sec, workers, maxLine, st);
+      else await decodeStdinHere(io, out, json, sec, maxLine, st);
+    } finally {
+      await out.flush();
     }
-    return status === EXIT_OK && failed.any ? EXIT_CHECK_FAILED : status;
+    return st.status === EXIT_OK && st.failed ? EXIT_CHECK_FAILED : st.status;
   },
 });
