@@ -68,3 +68,12 @@ export function encodeFrames(first: i32, count: i32): i32 { return encodeFramesC
 export function encErrorIndex(): i32 { return encErrIndex; }
 export function encErrorField(): i32 { return encErrField; }
 export function encNeeded(): u32 { return encNeed; }
+
+// ---- OTA block runs (issue 17) ----
+import { encodeBlockRun as encodeBlockRunCore, obErrField, obNeed } from './otaBlocks';
+/** One OTA block message per block of an image chunk: see assembly/otaBlocks.ts. */
+export function encodeBlockRun(mode: i32, src: u32, total: u32, blockSize: u32, first: u32, firstOffset: u32, sequence: u32, manufacturerCode: u32, imageType: u32, fileVersion: u32): i32 {
+  return encodeBlockRunCore(mode, src, total, blockSize, first, firstOffset, sequence, manufacturerCode, imageType, fileVersion);
+}
+export function blockRunErrorField(): i32 { return obErrField; }
+export function blockRunNeeded(): u32 { return obNeed; }

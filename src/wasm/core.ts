@@ -28,6 +28,9 @@ interface CoreExports {
   encErrorIndex(): number;
   encErrorField(): number;
   encNeeded(): number;
+  encodeBlockRun(mode: number, src: number, total: number, blockSize: number, first: number, firstOffset: number, sequence: number, manufacturerCode: number, imageType: number, fileVersion: number): number;
+  blockRunErrorField(): number;
+  blockRunNeeded(): number;
 }
 
 export class WasmCore {

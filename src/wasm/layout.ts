@@ -196,3 +196,12 @@ export const ENC_FIELD_BLOCK_CONTROL = 10;
 export const ENC_FIELD_SIGNATURE_STATE = 11;
 export const ENC_FIELD_SECURITY_CONTROL = 12;
 export const ENC_FIELD_SOURCE = 13;
+
+// OTA block runs (assembly/otaBlocks.ts, src/ota/blockStream.ts): one message per block
+// of an image chunk in the input region, written back to back into the output region.
+export const OB_ZCL = 1; // ZigBee OTA Image Block Response, status SUCCESS
+export const OB_IC18 = 2; // DLMS IC 18 image_block_transfer parameter (A-XDR)
+export const ENC_FIELD_FILE_OFFSET = 14;
+export const ENC_FIELD_DATA_SIZE = 15;
+export const ENC_FIELD_SEQUENCE = 16;
+export const ENC_FIELD_IMAGE_ID = 17;
