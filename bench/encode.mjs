@@ -1,7 +1,7 @@
 // Encoder throughput (issue 17): the replaced TypeScript encoders (test/legacy, bundled
 // in this run) vs the WASM core, one call per item and batched. Ratios are to the first
 // row of each table, all from one run.
-import { decodeFrame, encodeFrame, encodeFrames, frameInitOf } from '../dist/index.js';
+import { cutBlocks, decodeFrame, encodeBlockMessages, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { loadLegacy } from './legacy.mjs';
 import { runCases } from './report.mjs';
@@ -38,5 +38,28 @@ export async function run() {
     ],
     { units: acks.length, unitName: 'frame' },
   );
+  // OTA block messages for a whole image (issue 17 item 4): the TypeScript path (cut into
+  // views + one encoder call per block) vs one streamed pass through the core.
+  const image = new Uint8Array(4 << 20);
+  for (let i = 0; i < image.length; i++) image[i] = (i * 131 + (i >>> 9)) & 0xff;
+  const id = { manufacturerCode: 0x121d, imageType: 0x0084, fileVersion: 0x01020304 };
+  const stream = async (o) => { for await (const b of encodeBlockMessages(image, o)) sink += b.count + b.bytes.length; };
+  for (const [format, size] of [['zcl', 64], ['zcl', 255], ['ic18', 64], ['ic18', 1024]]) {
+    const blocks = Math.ceil(image.length / size);
+    const ts = format === 'zcl'
+      ? () => { for (const b of cutBlocks(image, size)) sink += encodeZclOta({ command: 'image-block-response', status: 0, ...id, fileOffset: b.offset, data: b.data }, { sequence: b.index & 0xff }).length; }
+      : () => { for (const b of cutBlocks(image, size)) sink += encodeImageBlockTransfer({ blockNumber: b.index, data: b.data }).length; };
+    await runCases(
+      `${format === 'zcl' ? 'ZCL Image Block Responses' : 'IC 18 image_block_transfer'}, ${size}-byte blocks, whole 4 MiB image (${blocks} blocks)`,
+      [
+        { name: `TypeScript: cutBlocks + ${format === 'zcl' ? 'encodeZclOta' : 'encodeImageBlockTransfer'} per block`, fn: ts },
+        { name: 'core: encodeBlockMessages, one streamed pass', fn: () => stream({ format, blockSize: size, imageId: id }) },
+        { name: 'core: encodeBlockMessages + SHA-256 alongside', fn: () => stream({ format, blockSize: size, imageId: id, sha256: true }) },
+        { name: 'core: encodeBlockMessages, zero-copy batches (reuse)', fn: () => stream({ format, blockSize: size, imageId: id, reuse: true }) },
+        { name: 'core: encodeBlockMessages, reuse + SHA-256', fn: () => stream({ format, blockSize: size, imageId: id, reuse: true, sha256: true }) },
+      ],
+      { units: blocks, bytes: image.length, unitName: 'block', time: 1500 },
+    );
+  }
   if (sink === 0.5) console.log(sink);
 }

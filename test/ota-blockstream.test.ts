@@ -84,6 +84,14 @@ describe('encodeBlockMessages: ZCL Image Block Responses', () => {
     expect(Buffer.compare(image, copy)).toBe(0);
   });
 
+  it('zero-copy batches (reuse) hold the same bytes while the batch is current', async () => {
+    const image = SAMPLE.length > 0 ? new Uint8Array(1 << 20).map((_, i) => SAMPLE[i % SAMPLE.length]!) : SAMPLE;
+    const copied = (await collect(image, { format: 'zcl', blockSize: 64, imageId: ID })).batches.map((b) => toHex(b.bytes));
+    const reused: string[] = [];
+    for await (const b of encodeBlockMessages(image, { format: 'zcl', blockSize: 64, imageId: ID, reuse: true })) reused.push(toHex(b.bytes));
+    expect(reused).toEqual(copied);
+  });
+
   it('refuses out-of-range values naming the field', async () => {
     const fieldOf = async (o: BlockMessageOptions, src: Uint8Array = SAMPLE) => {
       try {

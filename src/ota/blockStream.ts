@@ -37,6 +37,12 @@ export interface BlockMessageOptions {
   readonly firstBlockNumber?: number;
   /** Also compute the SHA-256 of the source bytes (given on the last batch). */
   readonly sha256?: boolean;
+  /**
+   * Zero-copy: each batch's `bytes` is a view of the core's output region, valid only until
+   * the generator is resumed (write it out or copy it first). Default false: every batch
+   * is its own copy. Saves one copy and a large allocation per batch.
+   */
+  readonly reuse?: boolean;
 }
 
 /** Encoded messages for blocks [firstBlock, firstBlock + count) of the image. */
@@ -122,7 +128,8 @@ export async function* encodeBlockMessages(source: ByteSource, options: BlockMes
       const u32 = core.u32;
       const t = core.tableWord;
       const end = u32[t + 2 * (r - 1)]! + u32[t + 2 * (r - 1) + 1]!;
-      parts.push(core.u8.slice(core.outputPtr, core.outputPtr + end));
+      // One run per batch when reusing (the run is sized to fit the output region).
+      parts.push(options.reuse && done + r === count && parts.length === 0 ? core.u8.subarray(core.outputPtr, core.outputPtr + end) : core.u8.slice(core.outputPtr, core.outputPtr + end));
       for (let k = 0; k < r; k++) offsets[done + k] = base + u32[t + 2 * k]!;
       base += end;
       done += r;
