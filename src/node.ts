@@ -3,11 +3,12 @@
 // primitives on node:crypto. Everything browser-safe is in the main entry `gbcs-codec`.
 export { folderKeyStore, publicKeyFromPem, keyFileStem, type FolderKeyStore } from './security/pemKeyStore.js';
 export { nodePrimitives } from './security/primitives.js';
-export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';
+export { createFrameLineStream, frameLines, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';
 export { FILE_CHUNK, fileReader, upgradeImageFileLayout, fileChunks, checkUpgradeImageFile, type FileCheck } from './ota/file.js';
 export { FileSink } from './ota/assembler.js';
 export { fileSource } from './ota/blockServer.js';
 // Decode pool: worker threads over every core (each worker opens its own key folder).
 export { createDecodePool, type DecodePool, type DecodePoolOptions, type PoolResult, type PoolError, type PoolTaskContext, type PoolTaskHandler, type PoolFrameInfo } from './node/pool.js';
+export { frameRecord } from './node/poolTask.js';
 // Text lines in bounded memory (the CLI's reader).
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES, type SplitLine } from './stream.js';
