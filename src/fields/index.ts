@@ -1,0 +1,86 @@
+// Field access like tshark (issue 13): names, per-frame fields, filters, output rows.
+// Browser-safe (no node: imports). See dissect.ts (what a field is), catalogue.ts (the
+// names), filter.ts (the expression language), hexdump.ts.
+import { GbcsDecodeError } from '../errors.js';
+import type { DecodedPayload } from '../payload/index.js';
+import { dissectFrame, type DissectableFrame, type FieldOccurrence, type FieldValue } from './dissect.js';
+import { compileFieldFilter, type CompiledFilter } from './filter.js';
+import { fieldOccurrences } from './frameFields.js';
+
+export { dissectFrame, fieldKey, type DissectableFrame, type FieldOccurrence, type FieldValue } from './dissect.js';
+export { fieldCatalogue, isFieldName, type FieldInfo, type FieldKind } from './catalogue.js';
+export { FilterSyntaxError, compileFieldFilter, type CompiledFilter, type FieldLookup } from './filter.js';
+export { hexDump, fieldLabel } from './hexdump.js';
+export { frameFields, fieldOccurrences } from './frameFields.js';
+
+
+/** A filter compiled for frames: `test` takes a frame (or a decodeFrames result: errors never match). */
+export interface FrameFilter {
+  readonly source: string;
+  /** Field names the expression reads. */
+  readonly fields: readonly string[];
+  test(frame: DissectableFrame | GbcsDecodeError): boolean;
+  /** Tests the fields of a frame opened with keys (openPayload's tree). */
+  testOpened(frame: DissectableFrame, opened: DecodedPayload): boolean;
+}
+
+/**
+ * Compiles a display filter (filter.ts) for frames:
+ * `decodeFrames(lines).filter(compileFilter('dlms.result != 0').test)`.
+ * Throws FilterSyntaxError with the position for a bad expression.
+ */
+export function compileFilter(expression: string): FrameFilter {
+  const c: CompiledFilter = compileFieldFilter(expression);
+  return {
+    source: c.source,
+    fields: c.fields,
+    test: (frame) => !(frame instanceof GbcsDecodeError) && c.test((n) => fieldOccurrences(frame, n)),
+    testOpened: (frame, opened) => {
+      const list = dissectFrame(frame, opened);
+      return c.test((n) => list.filter((f) => f.name === n));
+    },
+  };
+}
+
+/** Which occurrences of a repeated field are printed (tshark -E occurrence). */
+export type Occurrence = 'all' | 'first' | 'last' | number;
+
+export interface FieldRowOptions {
+  /** Between the occurrences of a repeated field (tshark -E aggregator; default ','). */
+  readonly aggregator?: string;
+  readonly occurrence?: Occurrence;
+}
+
+/** Text of a value in tsv/csv rows: decimal numbers, hex bytes, the display of containers. */
+export function valueText(f: FieldOccurrence): string {
+  const v: FieldValue = f.value;
+  if (v instanceof Uint8Array) return Array.from(v, (x) => x.toString(16).padStart(2, '0')).join('');
+  return v === null ? (f.display ?? '') : String(v);
+}
+
+/** JSON of a value in ndjson rows (bigints as decimal text, bytes as hex). */
+export function valueJson(f: FieldOccurrence): string | number | boolean | null {
+  const v = f.value;
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array || v === null) return v === null ? null : valueText(f);
+  return v;
+}
+
+function pick<T>(all: readonly T[], occ: Occurrence): readonly T[] {
+  if (occ === 'all') return all;
+  if (occ === 'first') return all.slice(0, 1);
+  if (occ === 'last') return all.slice(-1);
+  const x = all[occ - 1];
+  return x === undefined ? [] : [x];
+}
+
+/** The selected occurrences of each named field (one array per name). */
+export function fieldRow(frame: DissectableFrame, names: readonly string[], occ: Occurrence = 'all'): (readonly FieldOccurrence[])[] {
+  return names.map((n) => pick(fieldOccurrences(frame, n), occ));
+}
+
+/** One text cell per field: the selected occurrences joined with the aggregator. */
+export function fieldCells(frame: DissectableFrame, names: readonly string[], o: FieldRowOptions = {}): string[] {
+  const agg = o.aggregator ?? ',';
+  return fieldRow(frame, names, o.occurrence ?? 'all').map((occ) => occ.map(valueText).join(agg));
+}
