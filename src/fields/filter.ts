@@ -139,7 +139,7 @@ export function compileFieldFilter(source: string): CompiledFilter {
         if (!COMPARE.has(op)) return fail(`operator ${op} is not a filter operator (==, !=, <, >, <=, >=, contains, matches, &&, ||, !)`, op);
         const l = operand(b.left), r = operand(b.right);
         if (!('field' in l) && !('field' in r)) return fail(`${op} needs a field on one side`, op);
-        return comparison(op, l, r);
+        return comparison(op, l, r, fail);
       }
       case 'Literal': return fail('a value alone is not a filter (compare it with a field)', String((n as jsep.Literal).raw));
       case 'Compound': return fail('one expression expected (join them with && or ||)');
@@ -150,14 +150,14 @@ export function compileFieldFilter(source: string): CompiledFilter {
   return { source, fields: [...used], test: run };
 }
 
-function comparison(op: string, l: Operand, r: Operand): Eval {
+function comparison(op: string, l: Operand, r: Operand, fail: (why: string, near?: string) => never): Eval {
   if (op === 'matches') {
-    if (!('field' in l) || !('literal' in r) || typeof r.literal !== 'string') throw new FilterSyntaxError('matches needs a field on the left and a "regular expression" on the right', 0, '');
-    let re: RegExp;
+    if (!('field' in l) || !('literal' in r) || typeof r.literal !== 'string') fail('matches needs a field on the left and a "regular expression" on the right', 'matches');
+    let re!: RegExp;
     try {
       re = new RegExp(r.literal, 'i');
     } catch (e) {
-      throw new FilterSyntaxError(`invalid regular expression: ${(e as Error).message}`, 0, '');
+      return fail(`invalid regular expression: ${(e as Error).message}`, r.literal);
     }
     const name = l.field;
     return (get) => get(name).some((o) => re.test(textOf(o)));
@@ -166,7 +166,7 @@ function comparison(op: string, l: Operand, r: Operand): Eval {
   const SWAP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
   let [fl, fr, o] = 'field' in l ? [l, r, op] : [r, l, SWAP[op] ?? op];
   const name = (fl as { field: string }).field;
-  if (op === 'contains' && !('field' in l)) throw new FilterSyntaxError('contains needs a field on the left', 0, '');
+  if (op === 'contains' && !('field' in l)) fail('contains needs a field on the left', 'contains');
   if ('field' in fr) {
     const other = fr.field;
     const any = (get: FieldLookup) => get(name).some((a) => get(other).some((b) => test(o, a.value, a.display, b.value)));

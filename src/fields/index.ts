@@ -4,7 +4,7 @@
 import { GbcsDecodeError } from '../errors.js';
 import type { DecodedPayload } from '../payload/index.js';
 import { dissectFrame, type DissectableFrame, type FieldOccurrence, type FieldValue } from './dissect.js';
-import { compileFieldFilter, type CompiledFilter } from './filter.js';
+import { compileFieldFilter, type CompiledFilter, type FieldLookup } from './filter.js';
 import { fieldOccurrences } from './frameFields.js';
 
 export { dissectFrame, fieldKey, type DissectableFrame, type FieldOccurrence, type FieldValue } from './dissect.js';
@@ -22,6 +22,16 @@ export interface FrameFilter {
   test(frame: DissectableFrame | GbcsDecodeError): boolean;
   /** Tests the fields of a frame opened with keys (openPayload's tree). */
   testOpened(frame: DissectableFrame, opened: DecodedPayload): boolean;
+  /** Tests a field list (dissectFrame's result). */
+  testList(list: readonly FieldOccurrence[]): boolean;
+}
+
+/** A lookup over a field list (one pass to group by name, only for the names asked). */
+function lookupOf(list: readonly FieldOccurrence[], names: readonly string[]): FieldLookup {
+  const by = new Map<string, FieldOccurrence[]>();
+  for (const n of names) by.set(n, []);
+  for (const f of list) by.get(f.name)?.push(f);
+  return (n) => by.get(n) ?? [];
 }
 
 /**
@@ -35,10 +45,8 @@ export function compileFilter(expression: string): FrameFilter {
     source: c.source,
     fields: c.fields,
     test: (frame) => !(frame instanceof GbcsDecodeError) && c.test((n) => fieldOccurrences(frame, n)),
-    testOpened: (frame, opened) => {
-      const list = dissectFrame(frame, opened);
-      return c.test((n) => list.filter((f) => f.name === n));
-    },
+    testOpened: (frame, opened) => c.test(lookupOf(dissectFrame(frame, opened), c.fields)),
+    testList: (list) => c.test(lookupOf(list, c.fields)),
   };
 }
 
