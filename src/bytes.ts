@@ -1,8 +1,26 @@
 // Byte helpers: input normalisation (bytes, hex text, base64) and fast hex output.
+// The one bytes toolkit of the library (HOUSE.md).
+//
+// Decision (issue 12 item 1): text decoding takes Node's native `Buffer.from(text, 'hex' |
+// 'base64')` when a global `Buffer` exists (feature-detected: no `node:` import, so this
+// module and the main entry stay browser-safe) and checks its result length, which the
+// native decoder shortens at the first character it does not accept. Anything else
+// (separators, errors, browsers) takes one linear table-driven scan. Hex vs base64:
+// text of hex digits and separators only is hex; text that is mostly hex (under 10% of
+// its first 64 significant characters outside 0-9a-fA-F) is hex with a typo and fails with
+// `hex-input` at the first bad character's position in the text, never silently read as
+// base64 (base64 of any RTDS frame has at least 20% such characters).
 import { GbcsDecodeError } from './errors.js';
 
 /** Anything the decoders accept as one frame. */
 export type BinaryInput = Uint8Array | ArrayBuffer | string;
+
+interface NativeBuffer {
+  from(text: string, encoding: 'hex' | 'base64'): Uint8Array;
+}
+/** Node's Buffer when present (Node, Deno, Bun, polyfilled bundles); undefined in browsers. */
+const NATIVE: NativeBuffer | undefined =
+  typeof (globalThis as { Buffer?: NativeBuffer }).Buffer === 'function' ? (globalThis as { Buffer?: NativeBuffer }).Buffer : undefined;
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
@@ -14,41 +32,110 @@ export function toHex(b: Uint8Array, start = 0, end = b.length): string {
   return s;
 }
 
-const HEX_CLEAN = /0x|[\s,:]/gi;
-const HEX_ONLY = /^[0-9a-fA-F]*$/;
-const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+/** Character class tables (index: char code < 128). Hex: value 0-15, else -1. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[65 + i] = HEX_VALUE[97 + i] = 10 + i;
+/** Base64 (standard and URL-safe alphabets): value 0-63, else -1. */
+const B64_VALUE = new Int8Array(128).fill(-1);
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+for (let i = 0; i < 62; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+B64_VALUE[43] = B64_VALUE[45] = 62; // + -
+B64_VALUE[47] = B64_VALUE[95] = 63; // / _
+
+/** Separators hex text may carry: whitespace, ',' and ':'. */
+const isSeparator = (c: number) => c === 32 || c === 44 || c === 58 || (c >= 9 && c <= 13);
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/** A view of native (pooled Buffer) bytes as a plain Uint8Array, so JSON and subclass checks see no Buffer. */
+const plain = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
 /**
- * Parses hex text. Spaces, newlines, commas, colons and `0x` prefixes are ignored;
- * anything else is a GbcsDecodeError naming the character offset.
+ * The linear hex scan: separators and `0x` prefixes skipped, digits paired. Returns the
+ * bytes, or the text offset of the first character that is neither (negative: -1 - offset).
  */
-export function fromHex(text: string): Uint8Array {
-  const clean = text.replace(HEX_CLEAN, '');
-  if (!HEX_ONLY.test(clean)) {
-    const bad = clean.search(/[^0-9a-fA-F]/);
-    throw new GbcsDecodeError('hex-input', bad, 'hex digit', `found ${JSON.stringify(clean[bad])}`);
+function scanHex(text: string): Uint8Array | number {
+  const n = text.length;
+  const out = new Uint8Array(n >> 1);
+  let len = 0;
+  let hi = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? HEX_VALUE[c]! : -1;
+    if (v >= 0) {
+      // `0x` / `0X` is a prefix, skipped like a separator (as the text was ever read).
+      if (c === 48 && i + 1 < n && (text.charCodeAt(i + 1) | 0x20) === 0x78) {
+        i++;
+        continue;
+      }
+      if (hi < 0) hi = v;
+      else {
+        out[len++] = (hi << 4) | v;
+        hi = -1;
+      }
+    } else if (!isSeparator(c)) return -1 - i;
   }
-  if (clean.length % 2 !== 0) {
-    throw new GbcsDecodeError('hex-input', clean.length, 'an even number of hex digits');
-  }
-  const out = new Uint8Array(clean.length >> 1);
-  for (let i = 0; i < out.length; i++) {
-    const v = parseInt(clean.substr(i * 2, 2), 16);
-    out[i] = v;
-  }
-  return out;
+  if (hi >= 0) throw new GbcsDecodeError('hex-input', len * 2 + 1, 'an even number of hex digits');
+  return len === out.length ? out : out.subarray(0, len);
 }
 
-function fromBase64(text: string): Uint8Array {
-  const norm = text.replace(/-/g, '+').replace(/_/g, '/');
-  if (typeof Buffer !== 'undefined') {
-    const b = Buffer.from(norm, 'base64');
-    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+/**
+ * Parses hex text in one linear pass. Spaces, newlines, commas, colons and `0x` prefixes
+ * are ignored; anything else is a GbcsDecodeError `hex-input` naming the character's
+ * offset in `text`. Uses the native decoder (Node's Buffer) for separator-free text.
+ */
+export function fromHex(text: string): Uint8Array {
+  if (NATIVE !== undefined && (text.length & 1) === 0) {
+    const b = NATIVE.from(text, 'hex');
+    if (b.length * 2 === text.length) return plain(b);
   }
-  const bin = atob(norm);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const r = scanHex(text);
+  if (typeof r !== 'number') return r;
+  const at = -1 - r;
+  throw new GbcsDecodeError('hex-input', at, 'hex digit', `found ${JSON.stringify(text[at])}`);
+}
+
+/** Table-driven base64 (standard or URL-safe, padding optional, whitespace ignored); -1 - offset of a bad character. */
+function scanBase64(text: string): Uint8Array | number {
+  const n = text.length;
+  const out = new Uint8Array(((n * 3) >> 2) + 3);
+  let len = 0;
+  let acc = 0;
+  let bits = 0;
+  let pad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61) {
+      pad++;
+      continue;
+    }
+    if (isSpace(c)) continue;
+    const v = c < 128 ? B64_VALUE[c]! : -1;
+    if (v < 0 || pad > 0) return -1 - i;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[len++] = (acc >> bits) & 0xff;
+    }
+  }
+  if (pad > 2 || bits >= 6) return -1 - n; // a lone trailing character cannot end base64
+  return out.subarray(0, len);
+}
+
+/** Base64 bytes of `text` (standard or URL-safe alphabet); throws `text-input` at a bad character. */
+export function fromBase64(text: string): Uint8Array {
+  const n = text.length;
+  if (NATIVE !== undefined && (n & 3) !== 1) {
+    // The native decoder skips or stops at characters it does not take: a result of the
+    // exact length proves every character was base64.
+    const pad = n > 0 && text.charCodeAt(n - 1) === 61 ? (n > 1 && text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
+    const b = NATIVE.from(text, 'base64');
+    if (b.length === ((n * 3) >> 2) - pad) return plain(b);
+  }
+  const r = scanBase64(text);
+  if (typeof r !== 'number') return r;
+  throw new GbcsDecodeError('text-input', -1 - r, 'hex text or base64 text');
 }
 
 /**
@@ -62,21 +149,64 @@ export function fromBase64Strict(text: string): Uint8Array | undefined {
 }
 
 /**
- * Normalises decoder input to bytes without copying byte input. Text is hex when it
- * is made only of hex digits (after removing separators and 0x prefixes), else base64.
+ * Normalises decoder input to bytes without copying byte input. Text is hex when it is
+ * made only of hex digits (after separators and 0x prefixes), else base64 when every
+ * character is base64; text that is mostly hex is a `hex-input` error at the bad
+ * character, never retried as base64. Every path is linear in the text length.
  */
 export function toBytes(input: BinaryInput): Uint8Array {
   if (input instanceof Uint8Array) return input;
+  if (typeof input === 'string') return textBytes(input);
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (typeof input !== 'string') {
-    throw new TypeError('GBCS input must be a Uint8Array, an ArrayBuffer, hex text or base64 text');
+  throw new TypeError('GBCS input must be a Uint8Array, an ArrayBuffer, hex text or base64 text');
+}
+
+/** Significant characters (separators skipped) looked at to tell a hex typo from base64. */
+const SAMPLE = 64;
+
+/**
+ * Mostly hex: fewer than 1 in 10 of the first SAMPLE significant characters (separators
+ * skipped) are outside 0-9a-fA-F. Base64 of a frame has at least 20% such characters
+ * (RTDS), hex with a typo a few; stops as soon as the answer is known, so it costs a few
+ * dozen character reads whatever the text length.
+ */
+function mostlyHex(text: string): boolean {
+  let seen = 0;
+  for (let i = 0; i < text.length && seen < SAMPLE; i++) if (!isSeparator(text.charCodeAt(i))) seen++;
+  let nonHex = 0;
+  let k = 0;
+  for (let i = 0; i < text.length && k < seen; i++) {
+    const c = text.charCodeAt(i);
+    if (isSeparator(c)) continue;
+    k++;
+    if ((c >= 128 || HEX_VALUE[c]! < 0) && ++nonHex * 10 >= seen) return false;
   }
-  const clean = input.replace(HEX_CLEAN, '');
-  if (HEX_ONLY.test(clean)) return fromHex(input);
-  const b64 = input.replace(/\s+/g, '');
-  if (BASE64.test(b64) && b64.length % 4 !== 1) return fromBase64(b64);
-  const bad = clean.search(/[^0-9a-fA-F]/);
-  throw new GbcsDecodeError('text-input', Math.max(0, bad), 'hex text or base64 text');
+  return true;
+}
+
+const isHexCode = (c: number) => c < 128 && HEX_VALUE[c]! >= 0;
+
+function textBytes(text: string): Uint8Array {
+  const n = text.length;
+  if (NATIVE !== undefined && n > 1) {
+    if (isHexCode(text.charCodeAt(0)) && isHexCode(text.charCodeAt(1))) {
+      if ((n & 1) === 0) {
+        const b = NATIVE.from(text, 'hex');
+        if (b.length * 2 === n) return plain(b);
+      }
+    } else if ((n & 3) !== 1) {
+      // Not hex from its first pair on: the usual shape of base64 (a frame's `3Q` / `3w`).
+      const pad = text.charCodeAt(n - 1) === 61 ? (text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
+      const c = NATIVE.from(text, 'base64');
+      if (c.length === ((n * 3) >> 2) - pad && !mostlyHex(text)) return plain(c);
+    }
+  }
+  const r = scanHex(text);
+  if (typeof r !== 'number') return r;
+  const at = -1 - r;
+  // Not hex throughout: a typo in hex, or base64?
+  if (mostlyHex(text)) throw new GbcsDecodeError('hex-input', at, 'hex digit', `found ${JSON.stringify(text[at])}`);
+  return fromBase64(text);
 }
 
 /** `"00db1234567890a0"` or 8 bytes -> 8 bytes; throws on anything else. */

@@ -1,9 +1,9 @@
 // gbcs-codec: the main entry. Envelope, payload trees, typed views and security on WebCrypto.
 // Browser-safe: no module in this entry's import graph imports a `node:` built-in or a
 // Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
-// helpers (key folders, files, streams) are in `gbcs-codec/node`; the firmware repository
+// helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
-export { decodeFrame, decodeFrames, type DecodeResult } from './decode.js';
+export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult } from './decode.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
@@ -29,7 +29,7 @@ export {
   formatMessageCode,
   type MessageCodeInfo,
 } from './messageCodes.js';
-export { toBytes, toHex, fromHex, normalizeEui, type BinaryInput } from './bytes.js';
+export { toBytes, toHex, fromHex, fromBase64, normalizeEui, type BinaryInput } from './bytes.js';
 export { init } from './wasm/core.js';
 export {
   decodePayload,
@@ -219,6 +219,8 @@ export {
   duisText,
   inspectDuis,
   dccAlertTrackerInput,
+  trackDuis,
+  type DuisTrackerSink,
   duisUpdateFirmwareRequest,
   duisReadFirmwareVersionRequest,
   duisActivateFirmwareRequest,

@@ -7,3 +7,7 @@ export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOption
 export { FILE_CHUNK, fileReader, upgradeImageFileLayout, fileChunks, checkUpgradeImageFile, type FileCheck } from './ota/file.js';
 export { FileSink } from './ota/assembler.js';
 export { fileSource } from './ota/blockServer.js';
+// Decode pool: worker threads over every core (each worker opens its own key folder).
+export { createDecodePool, type DecodePool, type DecodePoolOptions, type PoolResult, type PoolError, type PoolTaskContext, type PoolTaskHandler, type PoolFrameInfo } from './node/pool.js';
+// Text lines in bounded memory (the CLI's reader).
+export { LineSplitter, DEFAULT_MAX_LINE_BYTES, type SplitLine } from './stream.js';

@@ -40,10 +40,21 @@ describe('gbcs duis', () => {
     expect(j.frames[0].frame.firmware).toMatchObject({ type: 'firmware-version' });
   });
 
+  it('DUIS CLI: the README fixture (test/fixtures/duis-ecs52-response.xml) inspects to the ECS52 version', async () => {
+    const fixture = new URL('./fixtures/duis-ecs52-response.xml', import.meta.url).pathname;
+    const r = await runCli(['duis', 'inspect', fixture]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/firmware version +01020304 \(ECS52/);
+    expect(r.stdout).not.toMatch(/fields\n/); // SR and SRV are shown once, as the service request
+    const d = await runCli(['decode', `@${fixture}`]);
+    expect(d.stdout).toContain(readFileSync(new URL('./fixtures/ecs52-response.hex', import.meta.url), 'utf8').trim().slice(-24).toLowerCase());
+  });
+
   it('DUIS CLI: duis inspect on an SR 11.1 request summarises the FirmwareImage', async () => {
     const r = await runCli(['duis', 'inspect', T('11.1_UPDATE_FIRMWARE_REQUEST_DUIS.XML')]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/firmware image +361 bytes, form gbcs, manufacturer 0x121d, image type 0x0000, file version acdcacdc/);
+    expect(r.stdout).toMatch(/fields\n  UpdateFirmware\/FirmwareVersion  00000000\n  UpdateFirmware\/DeviceIDList     00-DB-12-34-56-78-90-A0\n/);
   });
 
   it('DUIS CLI: malformed XML exits 2 with the offset; a missing file or subcommand exits 1', async () => {
@@ -100,5 +111,37 @@ describe('gbcs duis', () => {
     expect((await runCli(['duis', 'request', '11.3', '--request-id', `${id}:1`, '--hash', 'zz'])).status).toBe(1);
     expect((await runCli(['duis', 'request', '11.3', '--request-id', 'nope', '--hash', hash])).status).toBe(1);
     expect((await runCli(['duis', 'request', '11.9', '--request-id', `${id}:1`])).status).toBe(1);
+  });
+});
+
+describe('gbcs fw track with DUIS files', () => {
+  it('DUIS CLI: fw track takes DUIS messages beside frame files, in order (N52 DCC alert, device alert, response)', async () => {
+    const { fdra, hashFor, cs06Command, gcs38Response } = await import('./lifecycle-day.js');
+    const { toHex } = await import('../src/index.js');
+    const GSME = '00db1234567890a1';
+    const frames = join(tmp, 'gsme.hex');
+    writeFileSync(frames, [gcs38Response(GSME, 1n, '00000001'), fdra(GSME, true, 2n, hashFor('g2'))].map((f) => toHex(encodeFrame(f))).join('\n'));
+    const n52 = join(tmp, 'n52.xml');
+    writeFileSync(
+      n52,
+      `<sr:Response xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"><sr:Header><sr:ResponseID>90-B3-D5-1F-30-00-00-02:90-B3-D5-1F-30-01-00-00:9</sr:ResponseID><sr:ResponseCode>I0</sr:ResponseCode><sr:ResponseDateTime>2025-11-21T09:00:03.000Z</sr:ResponseDateTime></sr:Header><sr:Body><sr:DCCAlertMessage><sr:DCCAlertCode>N52</sr:DCCAlertCode><sr:DCCAlert><sr:GSMEDeviceID>00-DB-12-34-56-78-90-A1</sr:GSMEDeviceID></sr:DCCAlert></sr:DCCAlertMessage></sr:Body></sr:Response>`,
+    );
+    const cmd = join(tmp, 'cs06.hex');
+    writeFileSync(cmd, toHex(encodeFrame(cs06Command(GSME, 3n, hashFor('g2')))));
+    const r = await runCli(['fw', 'track', '--json', frames, n52, cmd]);
+    expect(r.status).toBe(0);
+    const state = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((s) => s.eui === GSME);
+    expect(state).toMatchObject({ status: 'suspended', runningVersion: '00000001', versionMismatch: { frame: 2 } });
+    // A DUIS response carrying the GCS38 read settles it.
+    const read = join(tmp, 'gcs38.xml');
+    writeFileSync(
+      read,
+      `<sr:Response xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"><sr:Header><sr:RequestID>90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A1:5</sr:RequestID><sr:ResponseCode>I0</sr:ResponseCode><sr:ResponseDateTime>x</sr:ResponseDateTime></sr:Header><sr:Body><sr:ResponseMessage><sr:ServiceReference>11.2</sr:ServiceReference><sr:ServiceReferenceVariant>11.2</sr:ServiceReferenceVariant><sr:GBCSPayload>${Buffer.from(encodeFrame(gcs38Response(GSME, 5n, '00000002'))).toString('base64')}</sr:GBCSPayload></sr:ResponseMessage></sr:Body></sr:Response>`,
+    );
+    const s = await runCli(['fw', 'track', frames, n52, cmd, read]);
+    expect(s.stdout.split('\n').find((l) => l.startsWith(GSME))).toMatch(/running .*running=00000002 .*SR 11.2 GCS38/);
+    const bad = join(tmp, 'bad-track.xml');
+    writeFileSync(bad, '<sr:Response><oops></sr:Response>');
+    expect((await runCli(['fw', 'track', frames, bad])).status).toBe(2);
   });
 });

@@ -113,6 +113,9 @@ describe('DUIS responses and alerts (written here, cross-checked with duis-parse
     expect(i.frames).toHaveLength(1);
     expect(toHex(i.frames[0]!.frame!.bytes)).toBe(toHex(frame));
     expect(decodeFirmwareMessage(i.frames[0]!.frame!)).toMatchObject({ type: 'firmware-version' });
+    // The README's fixture reads the same way with both readers.
+    const fixture = readFileSync(new URL('./fixtures/duis-ecs52-response.xml', import.meta.url), 'utf8');
+    crossCheck(fixture, readDuis(fixture));
   });
 
   it('DUIS read: ResponseMessage PreCommand { GBCSVersion, GBCSPayload }', () => {

@@ -165,10 +165,9 @@ describe('GbtReassembler: round trips', () => {
     const segs = segmentMessage(msg, { blockSize: 9 });
     const copies = segs.map((s) => s.slice());
     const r = new GbtReassembler();
-    let res: GbtPushResult | undefined;
-    for (const s of segs) res = r.push(s);
-    expect(res!.status).toBe('complete');
-    if (res!.status !== 'complete') return;
+    const res = segs.map((s) => r.push(s)).at(-1)!;
+    expect(res.status).toBe('complete');
+    if (res.status !== 'complete') return;
     expect(res.frame.messageCode).toBe(decodeFrame(msg).messageCode);
     expect(res.blocks).toBe(segs.length);
     res.message.fill(0);
@@ -233,7 +232,7 @@ describe('GbtReassembler: round trips', () => {
     expect(r2.pending()[0]).toMatchObject({ keyReused: true, received: [2] });
   });
 
-  it('a late duplicate of the old message seeded into a key-reusing conversation yields to the new copy', () => {
+  it('a late duplicate of the old message\'s last block does not end a key-reusing conversation early', () => {
     const r = new GbtReassembler();
     // A = 3 blocks, then a late duplicate of A's block 3, then B under the same key.
     const a = MESSAGES[0]!;
@@ -247,6 +246,28 @@ describe('GbtReassembler: round trips', () => {
     const segsB = segmentMessage(b, { blockSize: Math.ceil(a.length / 3) });
     expect(segsB.length).toBeGreaterThan(3);
     const out = pushAll(r, segsB);
+    expect(out.rejected).toEqual([]);
+    expect(out.complete).toEqual([b]);
+  });
+
+  it('a provisional block (a late copy of the old message) is replaced by the new message\'s differing copy', () => {
+    const a = MESSAGES[0]!;
+    const fa = decodeFrame(a);
+    const b = encodeFrame({ ...frameInitOf(decodeFrame(MESSAGES[1]!)), originator: fa.originator, recipient: fa.recipient, cra: fa.cra, originatorCounter: fa.originatorCounter, messageCode: fa.messageCode } as FrameInit);
+    const segsA = segmentMessage(a, { blockSize: 16 });
+    const segsB = segmentMessage(b, { blockSize: 16 });
+    expect(toHex(segsA[0]!)).not.toBe(toHex(segsB[0]!)); // block 1 differs (the length byte)
+    const r = new GbtReassembler();
+    pushAll(r, segsA);
+    expect(r.push(segsA[0]!)).toMatchObject({ status: 'duplicate', completed: true }); // late copy of A's block 1
+    // B arrives with its first block that differs from A's beyond block 1: a new
+    // conversation, seeded with A's block 1 provisionally...
+    const j = segsB.findIndex((s, i) => i > 0 && toHex(s) !== toHex(segsA[i] ?? new Uint8Array(0)));
+    expect(j).toBeGreaterThan(0);
+    expect(r.push(segsB[j]!)).toMatchObject({ status: 'accepted', keyReused: true });
+    expect(r.pending()[0]!.received).toEqual([1, j + 1]);
+    // ...which B's own block 1 replaces instead of being a conflicting duplicate.
+    const out = pushAll(r, segsB.filter((_, i) => i !== j));
     expect(out.rejected).toEqual([]);
     expect(out.complete).toEqual([b]);
   });
@@ -374,7 +395,7 @@ describe('GbtReassembler: malformed and hostile streams', () => {
   });
 
   it('refuses blocks beyond maxBufferedBytes (accounted cost: arena, per-block and per-conversation overhead)', () => {
-    const one = GBT_CONVERSATION_OVERHEAD + 64 + GBT_BLOCK_OVERHEAD;
+    const one = GBT_CONVERSATION_OVERHEAD + 256 + GBT_BLOCK_OVERHEAD; // arena starts at 256 bytes
     const r = new GbtReassembler({ maxBufferedBytes: one + 10 });
     expect(r.push(gbtFrame(1, new Uint8Array(5), { originatorCounter: 1n })).status).toBe('accepted');
     expect(r.bufferedCost).toBe(one);
@@ -426,7 +447,7 @@ describe('GbtReassembler: malformed and hostile streams', () => {
   it('stays bounded and never throws on random block streams', () => {
     const rand = prng(3);
     let now = 0;
-    const budget = 4 * (GBT_CONVERSATION_OVERHEAD + 64) + 12 * GBT_BLOCK_OVERHEAD;
+    const budget = 4 * (GBT_CONVERSATION_OVERHEAD + 256) + 12 * GBT_BLOCK_OVERHEAD;
     const r = new GbtReassembler({ maxConversations: 4, maxMessageSize: 64, maxBufferedBytes: budget, expiryMs: 50, now: () => now });
     for (let i = 0; i < 3000; i++) {
       now += Math.floor(rand() * 3);

@@ -1,7 +1,10 @@
 // CLI plumbing shared by the subcommands: input sources, output files, exit statuses and the
 // errors that map to them (argument parsing and help are in ./args.ts).
-import { createWriteStream, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { toHex } from '../bytes.js';
 import { GbcsDecodeError } from '../errors.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, lineTooLong, type SplitLine } from '../stream.js';
 
 /**
  * Exit statuses, the same for every command (README "Exit statuses"):
@@ -67,9 +70,19 @@ export function statusSoFar(io: Io): number {
   return statuses.get(io) ?? EXIT_OK;
 }
 
-export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/**
+ * A whole (small) stream, refused past `limit` bytes (default DEFAULT_MAX_LINE_BYTES) with
+ * `line-too-long` before more is buffered: single-frame inputs such as `gbcs sign -`.
+ */
+export async function readStream(stream: NodeJS.ReadableStream, limit = DEFAULT_MAX_LINE_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  let n = 0;
+  for await (const c of stream) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    n += b.length;
+    if (n > limit) throw lineTooLong(limit, n, 1);
+    chunks.push(b);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -214,4 +227,142 @@ export function argText(arg: string): string {
 export function reportDecodeError(io: Io, e: GbcsDecodeError, where?: string): void {
   noteStatus(io, EXIT_MALFORMED);
   io.stderr.write(`gbcs: ${where ? `${where}: ` : ''}${e.message}\n`);
+}
+
+/**
+ * The one line reader of the CLI: the lines each chunk of a byte stream completes, in
+ * bounded memory (at most `maxLineBytes` held; an over-long line comes as `{ tooLong }`
+ * and the rest go on), pulled as the consumer asks (backpressure reaches the producer).
+ * One array per chunk, so a consumer can batch what arrived together and answer a live
+ * stream without waiting for more.
+ */
+export async function* readLineBatches(stream: NodeJS.ReadableStream, maxLineBytes = DEFAULT_MAX_LINE_BYTES): AsyncGenerator<SplitLine[]> {
+  const splitter = new LineSplitter(maxLineBytes);
+  for await (const chunk of stream) {
+    const lines = splitter.push(chunk as Buffer | string);
+    if (lines.length > 0) yield lines;
+  }
+  const last = splitter.end();
+  if (last.length > 0) yield last;
+}
+
+/** readLineBatches one line at a time. */
+export async function* readLines(stream: NodeJS.ReadableStream, maxLineBytes = DEFAULT_MAX_LINE_BYTES): AsyncGenerator<SplitLine> {
+  for await (const batch of readLineBatches(stream, maxLineBytes)) yield* batch;
+}
+
+/** A frame line of some source, or why that line is unusable; `where` names it (`stdin:12`). */
+export type FrameLine = { readonly text: string; readonly where: string; readonly line: number; readonly error?: undefined; /** the source was one raw binary frame (text is its hex) */ readonly binary?: boolean } | { readonly error: GbcsDecodeError; readonly where: string; readonly line: number; readonly text?: undefined };
+
+export interface FrameLinesOptions {
+  /** Longest line in bytes (default DEFAULT_MAX_LINE_BYTES). */
+  readonly maxLineBytes?: number;
+  /** First bytes that mark an `@file` as one raw binary frame (default DD, DF). */
+  readonly binaryLead?: readonly number[];
+}
+
+/**
+ * Frame lines of command-line sources, streamed: `-` is stdin and `@file` a file, one frame
+ * per line (blank lines and `#` comments skipped; an `@file` starting with a frame tag is
+ * one raw binary frame, as hex); anything else is one literal frame. Nothing is read whole.
+ */
+export async function* frameLines(srcs: readonly string[], io: Io, options: FrameLinesOptions = {}): AsyncGenerator<FrameLine> {
+  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const lead = options.binaryLead ?? [0xdd, 0xdf];
+  for (const src of srcs) {
+    let stream: NodeJS.ReadableStream;
+    let name: string;
+    if (src === '-') {
+      stream = io.stdin;
+      name = 'stdin';
+    } else if (src.startsWith('@')) {
+      name = src.slice(1);
+      const first = await firstByte(name);
+      if (first !== undefined && lead.includes(first)) {
+        yield { text: toHex(readFileArg(name)), where: name, line: 1, binary: true };
+        continue;
+      }
+      stream = createReadStream(name);
+    } else {
+      yield { text: src, where: 'argument', line: 1 };
+      continue;
+    }
+    try {
+      for await (const l of readLines(stream, max)) {
+        if (l.tooLong !== undefined) {
+          yield { error: lineTooLong(max, l.tooLong, l.line), where: `${name}:${l.line}`, line: l.line };
+          continue;
+        }
+        const t = l.text.trim();
+        if (t !== '' && !t.startsWith('#')) yield { text: t, where: `${name}:${l.line}`, line: l.line };
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== undefined && src !== '-') throw new UsageError(fileProblem(name, e));
+      throw e;
+    }
+  }
+}
+
+async function firstByte(path: string): Promise<number | undefined> {
+  const { open } = await import('node:fs/promises');
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const b = Buffer.alloc(1);
+    const { bytesRead } = await fh.read(b, 0, 1, 0);
+    return bytesRead === 1 ? b[0] : undefined;
+  } catch (e) {
+    throw new UsageError(fileProblem(path, e));
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Output that honours backpressure: text is gathered into writes of about `chunk` bytes
+ * (a short timer sends a partial one, so a live stream is answered promptly), and
+ * `write` waits for 'drain' whenever the stream's buffer is full: a slow pipe slows the
+ * producer instead of growing memory.
+ */
+export class Output {
+  #buf = '';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  constructor(
+    readonly stream: NodeJS.WritableStream,
+    readonly chunk = 64 * 1024,
+    readonly delayMs = 10,
+  ) {}
+
+  /** Queues `text`; returns a promise only when the caller must wait for the stream. */
+  write(text: string): Promise<void> | undefined {
+    this.#buf += text;
+    if (this.#buf.length >= this.chunk || (this.stream as { writableNeedDrain?: boolean }).writableNeedDrain) return this.flush();
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      const t = this.#buf;
+      this.#buf = '';
+      if (t !== '') this.stream.write(t); // the next write() sees writableNeedDrain and waits
+    }, this.delayMs);
+    return undefined;
+  }
+
+  /** Sends what is gathered and waits until the stream takes more. */
+  async flush(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const t = this.#buf;
+    this.#buf = '';
+    const full = t !== '' ? !this.stream.write(t) : (this.stream as { writableNeedDrain?: boolean }).writableNeedDrain === true;
+    if (full) await once(this.stream as unknown as NodeJS.EventEmitter, 'drain');
+  }
+}
+
+/** `--max-line BYTES` as a number (default DEFAULT_MAX_LINE_BYTES). */
+export function maxLineOption(v: string | true | undefined): number {
+  if (v === undefined) return DEFAULT_MAX_LINE_BYTES;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1)) throw new UsageError('--max-line needs a positive number of bytes');
+  return n;
 }

@@ -27,6 +27,7 @@ import { gbtCommand } from './commands/gbt.js';
 import { otaCommand } from './commands/ota.js';
 import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
+import { benchCommand } from './commands/bench.js';
 import { duisCommand } from './commands/duis.js';
 
 /** Every command by name, in help order. */
@@ -38,6 +39,7 @@ export const COMMANDS: Readonly<Record<string, CommandNode>> = {
   ota: otaCommand,
   fw: fwCommand,
   gbt: gbtCommand,
+  bench: benchCommand,
   duis: duisCommand,
 };
 

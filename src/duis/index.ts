@@ -52,7 +52,8 @@ function fieldsOf(body: XmlData): { path: string; value: string }[] {
   const queue: { path: string; node: XmlData }[] = [{ path: '', node: body }];
   for (let q = 0; q < queue.length && out.length < 1000; q++) {
     for (const [k, v] of Object.entries(queue[q]!.node)) {
-      if (k.startsWith('@_') || k === 'GBCSPayload' || k === 'FirmwareImage') continue;
+      // Payloads and images are decoded separately; SR and SRV are shown as the service request.
+      if (k.startsWith('@_') || k === 'GBCSPayload' || k === 'FirmwareImage' || k === 'ServiceReference' || k === 'ServiceReferenceVariant') continue;
       const path = queue[q]!.path ? `${queue[q]!.path}/${k}` : k;
       for (const item of Array.isArray(v) ? v : [v]) {
         if (typeof item === 'string') out.push({ path, value: item });
@@ -135,4 +136,30 @@ export function dccAlertTrackerInput(m: DuisMessage): DccAlertInput | undefined 
   }
   if (!code || !deviceId) return undefined;
   return { code, deviceId, ...(version !== undefined && { firmwareVersion: version }) };
+}
+
+/** What `trackDuis` needs of a FirmwareTracker (gbcs-codec/lifecycle). */
+export interface DuisTrackerSink {
+  consume(frame: GbcsFrame): void;
+  consumeDccAlert(alert: DccAlertInput): void;
+}
+
+/**
+ * Feeds one DUIS message to a firmware tracker: every GBCSPayload as a frame (responses,
+ * device alerts, pre-commands), and a DCCAlertMessage (N52) as a DCC alert. Returns how many
+ * inputs were applied. A malformed payload throws its GbcsDecodeError after the earlier ones
+ * were applied (the tracker itself changes nothing for the bad one).
+ */
+export function trackDuis(tracker: DuisTrackerSink, m: DuisMessage): number {
+  let n = 0;
+  for (const p of duisGbcsPayloads(m)) {
+    tracker.consume(decodeFrame(p.bytes));
+    n++;
+  }
+  const alert = dccAlertTrackerInput(m);
+  if (alert) {
+    tracker.consumeDccAlert(alert);
+    n++;
+  }
+  return n;
 }

@@ -183,20 +183,18 @@ export const GBT_BLOCK_OVERHEAD = 64;
  */
 export const GBT_CONVERSATION_OVERHEAD = 2048;
 
-/** Block data of one open conversation: an arena plus block number -> record index. */
+/** Block data of one open conversation: an arena plus block number -> (offset, length). */
 class Arena {
   data: Uint8Array;
   used = 0;
-  /** Block number -> record. */
+  /** Block number -> record index into off/len (plain SMI arrays: no typed-array allocation per conversation). */
   readonly index = new Map<number, number>();
-  off: Uint32Array;
-  len: Uint32Array;
-  records = 0;
+  readonly off: number[] = [];
+  readonly len: number[] = [];
 
   constructor(first: number) {
-    this.data = new Uint8Array(Math.max(64, first));
-    this.off = new Uint32Array(8);
-    this.len = new Uint32Array(8);
+    // Room for a few blocks of this size at once (most messages are a handful of blocks).
+    this.data = new Uint8Array(Math.max(256, first * 4));
   }
 
   /** Accounted cost of a block of `size` bytes: new arena capacity and overhead. */
@@ -221,20 +219,11 @@ class Arena {
       grown.set(this.data.subarray(0, this.used));
       this.data = grown;
     }
-    if (this.records === this.off.length) {
-      const off = new Uint32Array(this.records * 2);
-      const len = new Uint32Array(this.records * 2);
-      off.set(this.off);
-      len.set(this.len);
-      this.off = off;
-      this.len = len;
-    }
-    const r = this.records++;
-    this.off[r] = this.used;
-    this.len[r] = bytes.length;
+    this.index.set(n, this.off.length);
+    this.off.push(this.used);
+    this.len.push(bytes.length);
     this.data.set(bytes, this.used);
     this.used = need;
-    this.index.set(n, r);
   }
 
   /** Forgets block `n` (its bytes stay in the arena until the conversation ends); returns its length. */
@@ -406,6 +395,8 @@ export class GbtReassembler {
   #buffered = 0;
   #cost = 0;
   #doneCost = 0;
+  /** No conversation can expire before this time (a lower bound; see #expireAt). */
+  #checkAt = Infinity;
 
   constructor(options: GbtReassemblerOptions = {}) {
     this.maxMessageSize = positive('maxMessageSize', options.maxMessageSize, GBT_DEFAULTS.maxMessageSize);
@@ -447,7 +438,10 @@ export class GbtReassembler {
 
   /** Drops the conversations idle for `expiryMs` and returns them. */
   expire(): GbtDiscarded[] {
-    const now = this.#now();
+    return this.#expireAt(this.#now());
+  }
+
+  #expireAt(now: number): GbtDiscarded[] {
     const out: GbtDiscarded[] = [];
     for (const c of this.#open.values()) {
       if (now - c.lastActivity < this.expiryMs) break;
@@ -457,6 +451,10 @@ export class GbtReassembler {
       if (now - d.lastActivity < this.expiryMs) break;
       this.#forget(d);
     }
+    // Both maps are in activity order: the fronts are the next to expire.
+    const o = this.#open.values().next();
+    const d = this.#done.values().next();
+    this.#checkAt = Math.min(o.done ? Infinity : o.value.lastActivity + this.expiryMs, d.done ? Infinity : d.value.lastActivity + this.expiryMs);
     return out;
   }
 
@@ -484,9 +482,10 @@ export class GbtReassembler {
         detail: cause ? `${cause.code} at byte ${cause.offset}` : String(e instanceof Error ? e.message : e),
         cause,
       });
-      return { status: 'rejected', key: undefined, error, expired: this.#open.size > 0 || this.#done.size > 0 ? this.#expiredOrNone() : NONE };
+      return { status: 'rejected', key: undefined, error, expired: this.#expiredOrNone(this.#now()) };
     }
-    const expiredOrNone = this.#open.size > 0 || this.#done.size > 0 ? this.#expiredOrNone() : NONE;
+    const now = this.#now();
+    const expiredOrNone = this.#expiredOrNone(now);
     const g = frame.gbt;
     if (!g) {
       const error = new GbtReassemblyError('gbt-not-a-segment', 0, 'a GBT segment (DD 09 ...)', { detail: `got a ${frame.kind} frame` });
@@ -514,7 +513,7 @@ export class GbtReassembler {
       const prev = completedBlock(done, n);
       if (frame.messageCode === done.messageCode && prev && (n === done.ends.length) === g.lastBlock && sameBytes(prev, g.blockData)) {
         (done.echo ??= new Uint8Array(done.ends.length + 1))[n] = 1;
-        done.lastActivity = this.#now();
+        done.lastActivity = now;
         this.#done.delete(mapKey);
         this.#done.set(mapKey, done);
         return { status: 'duplicate', key, blockNumber: n, completed: true, expired: expiredOrNone };
@@ -527,7 +526,7 @@ export class GbtReassembler {
         return reject('gbt-routing-mismatch', frame.layout.otherInformation, `message code 0x${c.messageCode.toString(16).padStart(4, '0')} as in block(s) already received`, `got 0x${frame.messageCode.toString(16).padStart(4, '0')}`);
       }
       if (c.provisional !== undefined && this.#settle(c, n, g)) {
-        c.lastActivity = this.#now();
+        c.lastActivity = now;
         this.#touch(c);
         return { status: 'accepted', key, blockNumber: n, expired: expiredOrNone };
       }
@@ -556,26 +555,27 @@ export class GbtReassembler {
       if (this.#open.size >= this.maxConversations) {
         return reject('gbt-too-many-conversations', 0, `at most ${this.maxConversations} open conversations`);
       }
-      if (this.#cost + GBT_CONVERSATION_OVERHEAD + Math.max(64, size) + GBT_BLOCK_OVERHEAD > this.maxBufferedBytes) {
+      if (this.#cost + GBT_CONVERSATION_OVERHEAD + Math.max(256, size * 4) + GBT_BLOCK_OVERHEAD > this.maxBufferedBytes) {
         return reject('gbt-buffer-full', frame.layout.blockData, `at most ${this.maxBufferedBytes} bytes of accounted cost buffered across conversations`, `${this.#cost} held; retry once conversations complete`);
       }
-      const now = this.#now();
+      const c0 = new Arena(size);
       c = {
         key,
         mapKey,
         messageCode: frame.messageCode,
-        blocks: new Arena(size),
+        blocks: c0,
         provisional: undefined,
         keyReused: reused !== undefined,
         last: undefined,
         maxBlock: 0,
         bytes: 0,
-        cost: GBT_CONVERSATION_OVERHEAD + Math.max(64, size),
+        cost: GBT_CONVERSATION_OVERHEAD + c0.data.length,
         firstSeen: now,
         lastActivity: now,
       };
       this.#cost += c.cost;
       this.#open.set(mapKey, c);
+      this.#checkAt = Math.min(this.#checkAt, now + this.expiryMs);
       if (reused) {
         this.#forget(reused);
         if (reused.echo && reused.messageCode === c.messageCode) this.#seed(c, reused, n, g);
@@ -596,7 +596,7 @@ export class GbtReassembler {
       return { status: 'rejected', key, error, discarded: this.#discard(c, error), expired: expiredOrNone };
     }
     this.#store(c, n, g.blockData, g.lastBlock);
-    c.lastActivity = this.#now();
+    c.lastActivity = now;
     this.#touch(c);
     if (c.last === undefined || c.blocks.index.size !== c.last) {
       return reused ? { status: 'accepted', key, blockNumber: n, keyReused: true, expired: expiredOrNone } : { status: 'accepted', key, blockNumber: n, expired: expiredOrNone };
@@ -604,8 +604,9 @@ export class GbtReassembler {
     return this.#complete(c, expiredOrNone);
   }
 
-  #expiredOrNone(): readonly GbtDiscarded[] {
-    const expired = this.expire();
+  #expiredOrNone(now: number): readonly GbtDiscarded[] {
+    if (now < this.#checkAt) return NONE;
+    const expired = this.#expireAt(now);
     return expired.length === 0 ? NONE : expired;
   }
 
@@ -708,6 +709,7 @@ export class GbtReassembler {
     if (cost <= this.maxBufferedBytes) {
       const d: Completed = { key, mapKey: c.mapKey, messageCode: c.messageCode, message: message.slice(), ends, echo: undefined, cost, lastActivity: c.lastActivity };
       this.#done.set(c.mapKey, d);
+      this.#checkAt = Math.min(this.#checkAt, d.lastActivity + this.expiryMs);
       this.#doneCost += cost;
       for (const old of this.#done.values()) {
         if (this.#done.size <= this.maxConversations && this.#doneCost <= this.maxBufferedBytes) break;

@@ -36,6 +36,7 @@ import { Budget } from './limits.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import { ObisCode, type Obis } from './obis.js';
 import { ByteWriter, minBerWidth } from './writer.js';
+import { toJsonSafe } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 /** Most tree nodes one input byte can produce (documented bound; see the header). */
@@ -357,41 +358,51 @@ export class DlmsNode implements DlmsLocated {
 
   /** JSON shape of the value (bytes as hex, bigints as decimal text, names resolved). */
   toJSON(): Record<string, unknown> {
+    return this.toJsonSafe();
+  }
+
+  /** The JSON-safe shape (what toJsonSafe and JSON.stringify give), children included. */
+  toJsonSafe(): Record<string, unknown> {
     const o: Record<string, unknown> = { type: this.type };
     const t = this.type;
     if (t === 'array' || t === 'structure') {
-      o.items = this.items;
+      const items = this.items!;
+      const out = new Array(items.length);
+      for (let k = 0; k < items.length; k++) out[k] = toJsonSafe(items[k]);
+      o.items = out;
       if (this.protectedAttributes) o.protectedAttributes = true;
     } else if (t === 'compact-array') {
       o.typeDescription = this.typeDescription;
-      o.rows = this.rows;
+      const rows = this.rows!;
+      const out = new Array(rows.length);
+      for (let k = 0; k < rows.length; k++) out[k] = toJsonSafe(rows[k]);
+      o.rows = out;
     } else if (t === 'octet-string') {
       o.bytes = toHex(this.#b, this.#v, this.#v + this.#n);
       if (this.#view === V_DATETIME) o.dateTime = this.dateTime;
-      else if (this.#view === V_OBIS) o.obis = this.obis;
+      else if (this.#view === V_OBIS) o.obis = (this.obis as ObisCode).toJSON();
       else if (this.#view === V_DATE) o.date = this.date;
       else if (this.#view === V_TIME) o.time = this.time;
       if (this.encrypted) o.encrypted = true;
-      if (this.decrypted) o.decrypted = this.decrypted;
+      if (this.decrypted) o.decrypted = toJsonSafe(this.decrypted);
     } else if (t === 'bit-string') {
       o.bitCount = this.#n;
-      o.bytes = toHex(this.bytes!);
+      o.bytes = toHex(this.#b, this.#v, this.#v + ((this.#n + 7) >> 3));
       o.bits = this.bits;
     } else if (t === 'date-time') {
       o.dateTime = this.dateTime;
-      o.bytes = toHex(this.bytes!);
+      o.bytes = toHex(this.#b, this.#v, this.#v + 12);
     } else if (t === 'date') {
       o.date = this.date;
-      o.bytes = toHex(this.bytes!);
+      o.bytes = toHex(this.#b, this.#v, this.#v + 5);
     } else if (t === 'time') {
       o.time = this.time;
-      o.bytes = toHex(this.bytes!);
+      o.bytes = toHex(this.#b, this.#v, this.#v + 4);
     } else if (t !== 'null') {
       const v = this.value;
       o.value = typeof v === 'bigint' ? v.toString() : v;
       if (t === 'boolean' && this.raw !== undefined) o.raw = this.raw;
-      if (t === 'float32' || t === 'float64') o.bytes = toHex(this.bytes!);
-      if (t === 'visible-string' || t === 'utf8-string') o.bytes = toHex(this.bytes!);
+      else if (t === 'float32' || t === 'float64' || t === 'visible-string' || t === 'utf8-string') o.bytes = toHex(this.bytes!);
     }
     if (this.lengthWidth !== undefined) o.lengthWidth = this.lengthWidth;
     o.offset = this.offset;

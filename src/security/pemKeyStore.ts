@@ -58,7 +58,22 @@ export function folderKeyStore(dir: string): FolderKeyStore {
     return undefined;
   }
 
-  const store = (async (eui: string, usage: KeyUsage, options?: KeyLookupOptions) => {
+  // Fast path: the lookup as asked (EUI text as given), before normalising the EUI; a
+  // verifier asks for the same few parties over and over.
+  const asked = new Map<string, Promise<KeyObject | undefined>>();
+  const store = ((eui: string, usage: KeyUsage, options?: KeyLookupOptions) => {
+    const q = `${eui}|${usage}|${options?.privateKey === true ? 1 : 0}${options?.prepayment === true ? 1 : 0}`;
+    let p = asked.get(q);
+    if (p === undefined) {
+      p = lookup(eui, usage, options);
+      if (asked.size >= 4096) asked.clear();
+      asked.set(q, p);
+      p.catch(() => asked.delete(q));
+    }
+    return p;
+  }) as FolderKeyStore;
+
+  const lookup = async (eui: string, usage: KeyUsage, options?: KeyLookupOptions) => {
     if (usage !== 'DS' && usage !== 'KA') throw new TypeError(`key usage must be 'DS' or 'KA', got ${JSON.stringify(usage)}`);
     let stem: string;
     try {
@@ -74,7 +89,7 @@ export function folderKeyStore(dir: string): FolderKeyStore {
       p.catch(() => cache.delete(id));
     }
     return p;
-  }) as FolderKeyStore;
+  };
   store.parties = async () => {
     const euis = new Set<string>();
     for (const n of await files()) {

@@ -35,7 +35,9 @@ function textOf(i: DuisInspection): string {
   if (i.alertCode !== undefined) s += row('alert code', i.alertCode);
   for (const p of i.parties) s += row(`${p.role} (${p.from})`, p.eui);
   if (i.counter !== undefined) s += row('counter', i.counter.toString());
-  for (const f of i.fields) s += row(`  ${f.path}`, f.value.length > 96 ? `${f.value.slice(0, 96)}... (${f.value.length} characters)` : f.value);
+  if (i.fields.length) s += 'fields\n';
+  const w = Math.max(0, ...i.fields.map((f) => f.path.length));
+  for (const f of i.fields) s += `  ${f.path.padEnd(w)}  ${f.value.length > 96 ? `${f.value.slice(0, 96)}... (${f.value.length} characters)` : f.value}\n`;
   if (i.firmwareImage) {
     try {
       const u = parseUpgradeImage(i.firmwareImage);

@@ -2,13 +2,15 @@
 // suspended-device recovery from a file of frames) and `package` (MP170 Alt HAN packages).
 // Exit statuses: 3 a plan or package refused for a stated reason; 2 a repository, device list,
 // premises file or frame that does not parse.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFrame } from '../../decode.js';
 import { GbcsDecodeError } from '../../errors.js';
 import { AltHanPackageError, Premises, buildFirmwarePackage, splitFirmwarePackage, type PackageDesign } from '../../lifecycle/altHan.js';
 import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type DeviceType, type FirmwareRepository } from '../../lifecycle/repository.js';
 import { FirmwareTracker, type DeviceFirmwareState } from '../../lifecycle/tracker.js';
+import { trackDuis } from '../../duis/index.js';
+import { looksLikeXml, readDuisFile } from './duis.js';
 import { planUpgrade } from '../../lifecycle/upgradePath.js';
 import { command, group, type CommandNode, type Invocation, type LeafCommand, type OptionTable } from '../args.js';
 import {
@@ -16,15 +18,35 @@ import {
   EXIT_MALFORMED,
   EXIT_OK,
   MalformedInputError,
+  Output,
   UsageError,
+  frameLines,
+  maxLineOption,
   outputProblem,
   parseJsonInput,
   readFileArg,
-  readStream,
   reportDecodeError,
   writeFileOut,
   type Io,
 } from '../io.js';
+
+/** True when the file exists and its first non-blank byte is '<' (a DUIS message). */
+function isXmlFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false; // the line reader reports the missing file
+  }
+  try {
+    const head = new Uint8Array(64);
+    return looksLikeXml(head.subarray(0, readSync(fd, head, 0, 64, 0)));
+  } catch {
+    return false; // a directory or unreadable file: the line reader reports it
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** JSON when the file starts with [ or {, CSV otherwise. */
 function loadRepository(path: string): FirmwareRepository {
@@ -94,17 +116,20 @@ function loadDevices(path: string): { eui: string; deviceType: DeviceType }[] {
 }
 
 const track = command({
-  summary: 'MP105 suspended-device tracking over a file of frames (one hex frame per line)',
-  args: '<frames-file | ->',
+  summary: 'MP105 suspended-device tracking over files of frames (one hex frame per line) and DUIS XML messages, in order',
+  args: '<frames-file | file.xml>... | -',
+  notes: 'A DUIS file (XML) gives its GBCS payloads as frames and a DCCAlertMessage (N52) as a DCC alert.',
   options: {
     devices: { type: 'string', value: '<file.json>', help: 'the devices on site: [{ "eui", "deviceType" }]' },
     repo: { type: 'string', value: '<file>', help: 'the firmware repository (JSON or CSV)' },
     'retried-cs06': { type: 'boolean', help: 'let a retried CS06 reconcile a suspended device (MP105 retry route, off by default)' },
     premises: { type: 'string', value: '<file.json>', help: 'a premises file (as for fw package): reports pending images overwritten in a shared slot' },
     json: { type: 'boolean', help: 'one JSON object per device' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   run: async ({ values, positionals }, io) => {
-    if (positionals.length !== 1) throw new UsageError('give one frames file (one frame per line) or -');
+    if (positionals.length === 0) throw new UsageError('give frames files (one frame per line), DUIS XML files, or -');
+    if (positionals.length > 1 && positionals.includes('-')) throw new UsageError('- (stdin) is the only input when given');
     const devices = values.devices !== undefined ? loadDevices(values.devices) : undefined;
     const tracker = new FirmwareTracker({
       devices,
@@ -112,23 +137,42 @@ const track = command({
       retriedCs06Reconciles: values['retried-cs06'] === true,
       ...(values.premises !== undefined && { premises: [loadPremises(values.premises)] }),
     });
-    const text = positionals[0] === '-' ? (await readStream(io.stdin)).toString('utf8') : readFileArg(positionals[0]!).toString('utf8');
     let status = EXIT_OK;
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === '' || line.startsWith('#')) continue;
-      try {
-        tracker.consume(decodeFrame(line));
-      } catch (e) {
-        if (!(e instanceof GbcsDecodeError)) throw e;
-        reportDecodeError(io, e, `line ${i + 1}`);
-        status = EXIT_MALFORMED;
+    for (const input of positionals) {
+      // A DUIS message: its payloads and DCC alert, through the browser-safe reader.
+      if (input !== '-' && isXmlFile(input.replace(/^@/, ''))) {
+        try {
+          trackDuis(tracker, readDuisFile(input.replace(/^@/, '')));
+        } catch (e) {
+          if (!(e instanceof GbcsDecodeError)) throw e;
+          reportDecodeError(io, e, input);
+          status = EXIT_MALFORMED;
+        }
+        continue;
+      }
+      // One frame per line, streamed through the CLI's line reader (bounded memory; an
+      // over-long line is its own line-too-long error). A plain path is a file of lines.
+      const src = input === '-' || input.startsWith('@') ? input : `@${input}`;
+      for await (const { text, error, line } of frameLines([src], io, { maxLineBytes: maxLineOption(values['max-line']), binaryLead: [] })) {
+        if (error) {
+          reportDecodeError(io, error, `${positionals.length > 1 ? `${input} ` : ''}line ${line}`);
+          status = EXIT_MALFORMED;
+          continue;
+        }
+        try {
+          tracker.consume(decodeFrame(text));
+        } catch (e) {
+          if (!(e instanceof GbcsDecodeError)) throw e;
+          reportDecodeError(io, e, `${positionals.length > 1 ? `${input} ` : ''}line ${line}`);
+          status = EXIT_MALFORMED;
+        }
       }
     }
+    const out = new Output(io.stdout);
     for (const s of tracker.states()) {
-      io.stdout.write(values.json ? `${JSON.stringify(s, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n` : `${stateLine(s)}\n`);
+      await out.write(values.json ? `${JSON.stringify(s, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n` : `${stateLine(s)}\n`);
     }
+    await out.flush();
     return status;
   },
 });

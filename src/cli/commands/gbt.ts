@@ -5,25 +5,15 @@ import { GbcsDecodeError, GbcsEncodeError } from '../../errors.js';
 import { GbtReassembler, type GbtDiscarded } from '../../gbt/reassembler.js';
 import { segmentMessage } from '../../gbt/segment.js';
 import { command, group } from '../args.js';
-import { EXIT_MALFORMED, EXIT_OK, UsageError, readInput, reportDecodeError, type Io } from '../io.js';
+import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, reportDecodeError, type FrameLine, type Io } from '../io.js';
 
-/** Frame lines of a source: `-` is stdin, `@file` a file (hex lines, or one raw binary frame), else literal hex. */
-async function sourceLines(srcs: string[], io: Io): Promise<{ text: string; where: string }[]> {
-  const out: { text: string; where: string }[] = [];
-  const addText = (text: string, name: string) => {
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const t = lines[i]!.trim();
-      if (t !== '' && !t.startsWith('#')) out.push({ text: t, where: `${name}:${i + 1}` });
-    }
-  };
-  for (const src of srcs.length === 0 ? ['-'] : srcs) {
-    const input = await readInput(src, io);
-    if (input.bytes) out.push({ text: toHex(input.bytes), where: input.where });
-    else if (input.where === 'argument') out.push({ text: src, where: 'argument' });
-    else addText(input.text, input.where);
-  }
-  return out;
+/**
+ * Frame lines of the sources (`-` stdin, `@file` hex lines or one raw binary frame, else
+ * literal hex), streamed through the CLI's one line reader: bounded memory, an over-long
+ * line is its own `line-too-long` error.
+ */
+function sourceLines(srcs: string[], io: Io, maxLine: number): AsyncGenerator<FrameLine> {
+  return frameLines(srcs.length === 0 ? ['-'] : srcs, io, { maxLineBytes: maxLine });
 }
 
 function positiveInt(v: string | undefined, name: string, dflt?: number): number {
@@ -43,15 +33,22 @@ const split = command({
   options: {
     size: { type: 'string', value: '<n>', required: true, help: 'bytes of message per block' },
     window: { type: 'string', value: '<w>', help: 'the GBT window, 1..63 (default 1)' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   run: async ({ values, positionals: positional }, io) => {
   const blockSize = positiveInt(values.size, 'size');
   const window = positiveInt(values.window, 'window', 1);
   if (window > 63) throw new UsageError('--window must be 1..63');
   let status = EXIT_OK;
-  for (const { text, where } of await sourceLines(positional, io)) {
+  const out = new Output(io.stdout, 0);
+  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
+    if (error) {
+      reportDecodeError(io, error, where);
+      status = EXIT_MALFORMED;
+      continue;
+    }
     try {
-      for (const seg of segmentMessage(text, { blockSize, window })) io.stdout.write(`${toHex(seg).toUpperCase()}\n`);
+      for (const seg of segmentMessage(text, { blockSize, window })) await out.write(`${toHex(seg).toUpperCase()}\n`);
     } catch (e) {
       if (e instanceof GbcsDecodeError) reportDecodeError(io, e, where);
       else if (e instanceof GbcsEncodeError) io.stderr.write(`gbcs gbt split: ${where}: ${e.message}\n`);
@@ -68,14 +65,21 @@ const join = command({
   args: '[@file | - | hex...]',
   options: {
     'max-size': { type: 'string', value: '<bytes>', help: 'refuse messages larger than this' },
+    'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   run: async ({ values, positionals: positional }, io) => {
   const r = new GbtReassembler(values['max-size'] !== undefined ? { maxMessageSize: positiveInt(values['max-size'], 'max-size') } : {});
   let status = EXIT_OK;
-  for (const { text, where } of await sourceLines(positional, io)) {
+  const out = new Output(io.stdout, 0);
+  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
+    if (error) {
+      reportDecodeError(io, error, where);
+      status = EXIT_MALFORMED;
+      continue;
+    }
     const res = r.push(text);
     for (const d of res.expired) reportDiscarded(io, d);
-    if (res.status === 'complete') io.stdout.write(`${toHex(res.message).toUpperCase()}\n`);
+    if (res.status === 'complete') await out.write(`${toHex(res.message).toUpperCase()}\n`);
     if (res.status === 'complete' && res.keyReused) io.stderr.write(`gbcs gbt join: ${where}: note: ${res.key.id} reuses the key of a message completed earlier\n`);
     if (res.status === 'rejected') {
       // A line that is not a frame at all keeps the decoder's own message.

@@ -1,0 +1,66 @@
+// One frame to the text `gbcs decode` prints (JSON line or the human layout), shared by the
+// single-thread path and the decode-pool task (decodeTask.ts) so both print the same bytes.
+import type { GbcsFrame } from '../frame.js';
+import type { DecodedPayload } from '../payload/index.js';
+import { stringifyJsonSafe } from '../payload/json.js';
+import { formatFrameText } from './format.js';
+import { typedViewJson } from './typedViews.js';
+import { formatSecurityText, reportFailed, secureFrame, type SecurityContext } from './security.js';
+import { dissectFrame, hexDump } from '../fields/index.js';
+import { fieldsLine, filterOf, type RenderMode } from './fieldsOutput.js';
+
+/**
+ * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
+ * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed view of
+ * the frame's use-case module (useCases/registry.ts) goes under the module's family key
+ * (`firmware`, `boost`); generic codes add none. Serialised in one pass: the tree is not
+ * copied into a JSON-safe twin first.
+ */
+function frameJson(frame: GbcsFrame, opened?: DecodedPayload, security?: unknown): string {
+  const p = frame.payload;
+  const payload = opened ?? (p && frame.payloadFormat !== 'unknown' ? p.decoded : null);
+  const obj: Record<string, unknown> = { ...frame.toJSON(), payload, ...typedViewJson(frame) };
+  if (security !== undefined) obj.security = security;
+  return stringifyJsonSafe(obj);
+}
+
+/** Rendered output of one frame, and whether a security check failed (--keys). */
+export interface Rendered {
+  readonly text: string;
+  readonly failed: boolean;
+  /** Set when --filter rejected the frame (nothing to print). */
+  readonly skip?: true;
+}
+
+/**
+ * Renders a frame: `mode` is `--json` or the full output mode (fieldsOutput.ts: --hexdump,
+ * --fields rows, --filter). Field output and filters read the fields of the opened tree
+ * when keys are given (decrypted parts included).
+ */
+export async function renderFrame(frame: GbcsFrame, mode: boolean | RenderMode, sec?: SecurityContext): Promise<Rendered> {
+  if (typeof mode !== 'boolean') {
+    if (mode.fields || mode.hexdump || mode.filter !== undefined) return renderFields(frame, mode, sec);
+    mode = mode.json;
+  }
+  const json = mode;
+  if (!sec) return { text: json ? `${frameJson(frame)}\n` : formatFrameText(frame), failed: false };
+  const { report, payload } = await secureFrame(frame, sec);
+  const failed = reportFailed(report);
+  return { text: json ? `${frameJson(frame, payload, report)}\n` : formatFrameText(frame, payload) + formatSecurityText(report), failed };
+}
+
+const SKIP: Rendered = { text: '', failed: false, skip: true };
+
+async function renderFields(frame: GbcsFrame, mode: RenderMode, sec?: SecurityContext): Promise<Rendered> {
+  let opened: DecodedPayload | undefined;
+  let report: Awaited<ReturnType<typeof secureFrame>>['report'] | undefined;
+  if (sec) ({ report, payload: opened } = await secureFrame(frame, sec));
+  const list = opened ? dissectFrame(frame, opened) : frame.fieldList();
+  if (mode.filter !== undefined && !filterOf(mode.filter).testList(list)) return SKIP;
+  const failed = report ? reportFailed(report) : false;
+  const sect = report ? formatSecurityText(report) : '';
+  if (mode.fields) return { text: fieldsLine(list, mode.fields), failed };
+  if (mode.hexdump) return { text: hexDump(frame.bytes, list) + sect, failed };
+  if (mode.json) return { text: `${frameJson(frame, opened, report)}\n`, failed };
+  return { text: formatFrameText(frame, opened) + sect, failed };
+}

@@ -1,0 +1,337 @@
+// A pool of worker threads that decode (and with a key folder verify and open) frames on
+// every core (issue 12 item 4). Node only: imported from the `gbcs-codec/node` entry, never
+// from the main (browser-safe) entry.
+//
+// Decisions:
+// - Results come back in input order (a reorder buffer), one per input, never lost: a frame
+//   whose worker dies is retried on a fresh worker (`retries`, default 1) and then reported
+//   as the error `worker-died`; a pool whose workers cannot start fails every frame with
+//   `pool-failed` instead of respawning forever.
+// - Bounded: at most `maxQueued` frames are accepted and not yet handed back. `map()`
+//   pulls from its source only below that bound and only as fast as its consumer takes
+//   results (an async generator), so a slow consumer slows the source: backpressure.
+// - Key stores are closures over KeyObjects and cannot cross threads: each worker opens its
+//   own folderKeyStore from the `keys` path. A custom store or task goes in a module
+//   (`module`: path or URL of an ES module exporting `createHandler(ctx)` or a default
+//   handler) that each worker imports.
+// - Frames cross as one transferred buffer per batch (no per-frame message); text input is
+//   turned into bytes on the calling thread (native hex/base64 is cheap) so a text error is
+//   reported without a round trip.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { toBytes, type BinaryInput } from '../bytes.js';
+import { MAX_FRAME_BYTES } from '../decode.js';
+import { GbcsDecodeError } from '../errors.js';
+import type { PoolWorkerData, WireBatch, WireError, WireReply } from './poolTypes.js';
+
+export type { PoolTaskContext, PoolTaskHandler, PoolFrameInfo, WireError as PoolError } from './poolTypes.js';
+
+export interface DecodePoolOptions {
+  /** Worker threads (default: os.availableParallelism()). */
+  readonly workers?: number;
+  /** Key folder (RTDS layout) each worker opens with folderKeyStore: the default task then verifies and opens. */
+  readonly keys?: string;
+  /** Access control broker EUI (MAC party of commands) for verification. */
+  readonly acb?: string;
+  /** ES module (path or URL) whose `createHandler(ctx)` or default export processes one frame in a worker. */
+  readonly module?: string | URL;
+  /** Passed (structured-cloned) to the module's `createHandler` as `ctx.options`. */
+  readonly handlerOptions?: unknown;
+  /** Frames per message to a worker (default 64). */
+  readonly batchSize?: number;
+  /** Frames accepted and not yet returned, at most (default workers x batchSize x 4). */
+  readonly maxQueued?: number;
+  /** Retries of a frame whose worker died (default 1). */
+  readonly retries?: number;
+}
+
+/** One frame's outcome: `value` from the task, or `error`. `index` is its position in the input. */
+export interface PoolResult<T = unknown> {
+  readonly index: number;
+  readonly value?: T;
+  readonly error?: WireError;
+}
+
+export interface DecodePool {
+  /** Worker threads in the pool. */
+  readonly size: number;
+  /** Workers started to replace ones that died. */
+  readonly restarts: number;
+  /**
+   * Processes `inputs` (sync or async iterable of bytes, hex or base64), yielding one
+   * result per input in input order. Pulls from `inputs` only while fewer than `maxQueued`
+   * frames are outstanding and the consumer keeps taking results.
+   */
+  map<T = unknown>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined>;
+  /** All results of `inputs`, in order. */
+  decode<T = unknown>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): Promise<PoolResult<T>[]>;
+  /** Waits for outstanding work, then stops the workers. */
+  close(): Promise<void>;
+}
+
+interface Job {
+  readonly id: number;
+  readonly indices: number[];
+  readonly frames: Uint8Array[];
+  attempt: number;
+  readonly done: (out: WireReply['out']) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  ready: boolean;
+  readonly inflight: Map<number, Job>;
+}
+
+const WORKER_URL = new URL('./poolWorker.js', import.meta.url);
+/** Batches a worker holds at once (one running, one waiting in its port). */
+const PER_WORKER = 2;
+/** Workers that die before ever starting, in a row, after which the pool is failed. */
+const MAX_START_FAILURES = 3;
+
+const failAll = (job: Job, error: WireError) => job.done(job.frames.map(() => ({ error })));
+
+class Dispatcher {
+  readonly slots = new Set<Slot>();
+  readonly queue: Job[] = [];
+  restarts = 0;
+  #startFailures = 0;
+  #broken: WireError | undefined;
+  #closing = false;
+  #idleWaiters: (() => void)[] = [];
+  #nextId = 0;
+
+  constructor(
+    readonly size: number,
+    readonly data: PoolWorkerData,
+    readonly retries: number,
+  ) {
+    for (let i = 0; i < size; i++) this.#spawn();
+  }
+
+  #spawn(): void {
+    const worker = new Worker(fileURLToPath(WORKER_URL), { workerData: this.data });
+    const slot: Slot = { worker, ready: false, inflight: new Map() };
+    worker.unref();
+    worker.on('message', (m: WireReply | { ready: true } | { fatal: string }) => {
+      if ('ready' in m) {
+        slot.ready = true;
+        this.#startFailures = 0;
+        this.#pump();
+      } else if ('fatal' in m) {
+        this.#fail({ code: 'pool-failed', offset: 0, expected: 'a pool whose workers start', message: `decode pool worker failed to start: ${m.fatal}` });
+        void worker.terminate();
+      } else {
+        const job = slot.inflight.get(m.id);
+        if (!job) return;
+        slot.inflight.delete(m.id);
+        if (slot.inflight.size === 0) worker.unref();
+        job.done(m.out);
+        this.#pump();
+      }
+    });
+    worker.on('error', () => {}); // 'exit' follows and handles the slot
+    worker.on('exit', () => this.#died(slot));
+    this.slots.add(slot);
+  }
+
+  #died(slot: Slot): void {
+    this.slots.delete(slot);
+    if (!slot.ready && !this.#closing && ++this.#startFailures >= MAX_START_FAILURES) {
+      this.#fail({ code: 'pool-failed', offset: 0, expected: 'a pool whose workers start', message: 'decode pool workers exit before starting' });
+    }
+    for (const job of slot.inflight.values()) {
+      job.attempt++;
+      if (job.attempt > this.retries + 1 || this.#broken) {
+        failAll(job, this.#broken ?? { code: 'worker-died', offset: 0, expected: 'a worker that survives the frame', message: `decode pool worker died ${job.attempt - 1} times on this frame's batch` });
+      } else this.queue.unshift(job);
+    }
+    slot.inflight.clear();
+    if (!this.#closing && !this.#broken) {
+      this.restarts++;
+      this.#spawn();
+    }
+    this.#pump();
+  }
+
+  #fail(error: WireError): void {
+    if (this.#broken) return;
+    this.#broken = error;
+    for (const job of this.queue.splice(0)) failAll(job, error);
+    for (const s of this.slots) void s.worker.terminate();
+  }
+
+  submit(indices: number[], frames: Uint8Array[], done: Job['done']): void {
+    const job: Job = { id: this.#nextId++, indices, frames, attempt: 1, done };
+    if (this.#broken) return failAll(job, this.#broken);
+    this.queue.push(job);
+    this.#pump();
+  }
+
+  /** True when some started worker has room for another batch. */
+  hasRoom(): boolean {
+    for (const s of this.slots) if (s.ready && s.inflight.size < PER_WORKER) return true;
+    return false;
+  }
+
+  #pump(): void {
+    while (this.queue.length > 0) {
+      let best: Slot | undefined;
+      for (const s of this.slots) if (s.ready && s.inflight.size < PER_WORKER && (!best || s.inflight.size < best.inflight.size)) best = s;
+      if (!best) break;
+      const job = this.queue.shift()!;
+      let total = 0;
+      for (const f of job.frames) total += f.length;
+      const buffer = new ArrayBuffer(total);
+      const u8 = new Uint8Array(buffer);
+      const offsets = new Uint32Array(job.frames.length + 1);
+      let off = 0;
+      for (let i = 0; i < job.frames.length; i++) {
+        u8.set(job.frames[i]!, off);
+        off += job.frames[i]!.length;
+        offsets[i + 1] = off;
+      }
+      best.inflight.set(job.id, job);
+      best.worker.ref();
+      const msg: WireBatch = { id: job.id, first: job.indices[0]!, attempt: job.attempt, buffer, offsets };
+      best.worker.postMessage(msg, [buffer]);
+    }
+    if (this.queue.length === 0 && this.#idleWaiters.length > 0 && [...this.slots].every((s) => s.inflight.size === 0)) {
+      for (const w of this.#idleWaiters.splice(0)) w();
+    }
+  }
+
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && [...this.slots].every((s) => s.inflight.size === 0)) return Promise.resolve();
+    return new Promise((r) => this.#idleWaiters.push(r));
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.#closing = true;
+    await Promise.all([...this.slots].map((s) => s.worker.terminate()));
+  }
+}
+
+const WOKE = Symbol('woke');
+
+function textError(e: GbcsDecodeError): WireError {
+  return { code: e.code, offset: e.offset, expected: e.expected, message: e.message };
+}
+
+/**
+ * Starts a pool of worker threads that decode frames in parallel. Each worker runs its own
+ * WASM core; with `keys` each opens its own folderKeyStore and the default task returns
+ * `{ frame, payload, verification }` (frame.toJSON(), the opened payload tree as JSON, the
+ * FrameVerification), without keys `{ frame, payload }`. Close it when done.
+ *
+ * ```js
+ * import { createDecodePool } from 'gbcs-codec/node';
+ * const pool = createDecodePool({ workers: 2, keys: './keystore', acb: '90b3d51f30000002' });
+ * for await (const r of pool.map(lines)) console.log(r.index, r.error?.code ?? r.value.verification.ok);
+ * await pool.close();
+ * ```
+ */
+export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
+  const size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
+  const maxQueued = Math.max(batchSize, Math.floor(options.maxQueued ?? size * batchSize * 4));
+  const module = options.module instanceof URL ? options.module.href : options.module;
+  const dispatcher = new Dispatcher(
+    size,
+    { keys: options.keys, acb: options.acb, module, options: options.handlerOptions },
+    Math.max(0, Math.floor(options.retries ?? 1)),
+  );
+
+  async function* map<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined> {
+    const it: Iterator<BinaryInput> | AsyncIterator<BinaryInput> =
+      Symbol.asyncIterator in inputs ? (inputs as AsyncIterable<BinaryInput>)[Symbol.asyncIterator]() : (inputs as Iterable<BinaryInput>)[Symbol.iterator]();
+    const ready = new Map<number, PoolResult<T>>();
+    let nextIn = 0;
+    let nextOut = 0;
+    let done = false;
+    let pendingIdx: number[] = [];
+    let pendingFrames: Uint8Array[] = [];
+    let signal!: () => void;
+    let wake = new Promise<typeof WOKE>((r) => (signal = () => r(WOKE)));
+    const rearm = () => {
+      wake = new Promise<typeof WOKE>((r) => (signal = () => r(WOKE)));
+    };
+    let nextP: Promise<IteratorResult<BinaryInput>> | undefined;
+    const flush = () => {
+      if (pendingIdx.length === 0) return;
+      const idx = pendingIdx;
+      dispatcher.submit(idx, pendingFrames, (out) => {
+        for (let i = 0; i < idx.length; i++) {
+          const o = out[i]!;
+          ready.set(idx[i]!, o.error ? { index: idx[i]!, error: o.error } : { index: idx[i]!, value: o.value as T });
+        }
+        signal();
+      });
+      pendingIdx = [];
+      pendingFrames = [];
+    };
+    try {
+      for (;;) {
+        while (ready.has(nextOut)) {
+          const r = ready.get(nextOut)!;
+          ready.delete(nextOut);
+          nextOut++;
+          yield r;
+        }
+        if (done && nextOut === nextIn) return;
+        if (!done && nextIn - nextOut < maxQueued) {
+          nextP ??= Promise.resolve(it.next());
+          const got = await Promise.race([nextP, wake]);
+          if (got === WOKE) {
+            rearm();
+            if (dispatcher.hasRoom()) flush();
+            continue;
+          }
+          nextP = undefined;
+          if (got.done) {
+            done = true;
+            flush();
+            continue;
+          }
+          const index = nextIn++;
+          let bytes: Uint8Array;
+          try {
+            bytes = toBytes(got.value);
+            if (bytes.length > MAX_FRAME_BYTES) {
+              throw new GbcsDecodeError('input-too-large', MAX_FRAME_BYTES, `a frame of at most ${MAX_FRAME_BYTES} bytes`, `got ${bytes.length} bytes`);
+            }
+          } catch (e) {
+            if (!(e instanceof GbcsDecodeError)) throw e;
+            ready.set(index, { index, error: textError(e) });
+            continue;
+          }
+          pendingIdx.push(index);
+          pendingFrames.push(bytes);
+          if (pendingIdx.length >= batchSize || dispatcher.hasRoom()) flush();
+        } else {
+          flush();
+          await wake;
+          rearm();
+        }
+      }
+    } finally {
+      if (!done) await it.return?.();
+    }
+  }
+
+  return {
+    size,
+    get restarts() {
+      return dispatcher.restarts;
+    },
+    map,
+    async decode<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>) {
+      const out: PoolResult<T>[] = [];
+      for await (const r of map<T>(inputs)) out.push(r);
+      return out;
+    },
+    close: () => dispatcher.close(),
+  };
+}

@@ -1,0 +1,65 @@
+// One decode-pool worker thread (see pool.ts): owns its WASM core and, with `keys`, its own
+// folderKeyStore (key stores are closures over node:crypto KeyObjects and cannot cross
+// threads). Receives batches as one transferred buffer + offsets, answers with one
+// structured-clone-able value per frame, in order.
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { decodeFrame } from '../decode.js';
+import { GbcsDecodeError } from '../errors.js';
+import { folderKeyStore } from '../security/pemKeyStore.js';
+import type { KeyStore } from '../security/keyStore.js';
+import { verifyFrame } from '../security/verify.js';
+import { openFrame } from '../security/decrypt.js';
+import { toJsonSafe } from '../payload/json.js';
+import type { PoolTaskContext, PoolTaskHandler, PoolWorkerData, WireBatch, WireReply, WireError } from './poolTypes.js';
+
+const data = workerData as PoolWorkerData;
+const port = parentPort!;
+
+function wireError(e: unknown): WireError {
+  if (e instanceof GbcsDecodeError) return { code: e.code, offset: e.offset, expected: e.expected, message: e.message };
+  return { code: 'handler-error', offset: 0, expected: 'a handler that returns', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The default task: decode, payload tree as JSON, and with keys verify + open. */
+function defaultHandler(keyStore: KeyStore | undefined, acb: string | undefined): PoolTaskHandler {
+  return async (bytes) => {
+    const frame = decodeFrame(bytes);
+    const p = frame.payload;
+    if (!keyStore) return { frame: frame.toJSON(), payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null };
+    const verification = await verifyFrame(frame, keyStore, acb === undefined ? {} : { acb });
+    const opened = frame.kind === 'gbt' || frame.payloadFormat === 'unknown' ? undefined : await openFrame(frame, keyStore);
+    return { frame: frame.toJSON(), payload: opened ? toJsonSafe(opened.payload) : null, verification };
+  };
+}
+
+async function start(): Promise<void> {
+  const keyStore = data.keys === undefined ? undefined : folderKeyStore(data.keys);
+  let handler: PoolTaskHandler;
+  if (data.module !== undefined) {
+    const url = /^[a-z]+:/i.test(data.module) ? data.module : pathToFileURL(data.module).href;
+    const mod = (await import(url)) as { default?: PoolTaskHandler; createHandler?: (ctx: PoolTaskContext) => PoolTaskHandler | Promise<PoolTaskHandler> };
+    const ctx: PoolTaskContext = { keyStore, acb: data.acb, options: data.options };
+    handler = mod.createHandler ? await mod.createHandler(ctx) : mod.default!;
+    if (typeof handler !== 'function') throw new Error(`pool module ${data.module} exports neither createHandler() nor a default handler`);
+  } else handler = defaultHandler(keyStore, data.acb);
+
+  port.on('message', async (b: WireBatch) => {
+    const bytes = new Uint8Array(b.buffer);
+    const out: WireReply['out'] = [];
+    for (let i = 0; i < b.offsets.length - 1; i++) {
+      const frame = bytes.subarray(b.offsets[i]!, b.offsets[i + 1]!);
+      try {
+        out.push({ value: await handler(frame, { attempt: b.attempt, index: b.first + i }) });
+      } catch (e) {
+        out.push({ error: wireError(e) });
+      }
+    }
+    port.postMessage({ id: b.id, out } satisfies WireReply);
+  });
+  port.postMessage({ ready: true });
+}
+
+start().catch((e: unknown) => {
+  port.postMessage({ fatal: e instanceof Error ? e.message : String(e) });
+});

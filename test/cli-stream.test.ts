@@ -1,0 +1,113 @@
+// Every reader of `-` streams and every writer honours backpressure (issue 10 item 3), and
+// `gbcs decode --workers N` prints what the single-thread path prints (issue 12 item 5).
+import { existsSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { CLI_BIN, runCli, spawnCli } from './cliHarness.js';
+import { readFixtures } from './fixtures.js';
+
+const frames = readFixtures().map((f) => f.hex);
+
+describe('line cap (--max-line)', () => {
+  it('decode -: an over-long line is line-too-long for that line; the lines after it are decoded', async () => {
+    const long = 'ab'.repeat(600);
+    const r = await runCli(['decode', '--json', '--max-line', '1000', '-'], `${frames[0]}\n${long}\n${frames[1]}\n`);
+    expect(r.status).toBe(2);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatchObject({ error: 'line-too-long', line: 2, offset: 1000 });
+    expect(lines[0].messageCode).toBeDefined();
+    expect(lines[2].messageCode).toBeDefined();
+    expect(r.stderr).toMatch(/line 2: .*at most 1000 bytes/);
+  });
+
+  it('gbt join - and fw track -: over-long lines are reported, the rest go on', async () => {
+    const long = 'ab'.repeat(600);
+    const j = await runCli(['gbt', 'join', '--max-line', '1000', '-'], `${long}\n`);
+    expect(j.status).toBe(2);
+    expect(j.stderr).toMatch(/stdin:1: .*at most 1000 bytes/);
+    const t = await runCli(['fw', 'track', '--max-line', '1000', '-'], `${long}\n${frames[0]}\n`);
+    expect(t.status).toBe(2);
+    expect(t.stderr).toMatch(/line 1: .*at most 1000 bytes/);
+  });
+
+  it('a line split across many chunks is joined once, and a long valid line is decoded', async () => {
+    const text = `${frames[0]}\n`;
+    const chunks = text.match(/.{1,7}/gs)!;
+    const out: string[] = [];
+    const status = await main(['decode', '--json', '-'], {
+      stdin: Readable.from(chunks.map((c) => Buffer.from(c))),
+      stdout: new Writable({ write: (c, _e, cb) => (out.push(String(c)), cb()) }),
+      stderr: new Writable({ write: (_c, _e, cb) => cb() }),
+      isTTY: false,
+    });
+    expect(status).toBe(0);
+    expect(JSON.parse(out.join('')).messageCode).toBeDefined();
+  });
+});
+
+describe('backpressure', () => {
+  it('decode --json - into a slow pipe reads stdin only as fast as output drains', async () => {
+    let pulled = 0;
+    const total = 4000;
+    async function* source() {
+      for (let i = 0; i < total; i++) {
+        pulled++;
+        yield Buffer.from(`${frames[i % frames.length]}\n`);
+      }
+    }
+    let written = 0;
+    let maxAheadBytes = 0;
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(c, _e, cb) {
+        written += String(c).split('\n').length - 1;
+        // Lines pulled from stdin but not yet written out, in bytes of output (~0.5-3 KB a line).
+        maxAheadBytes = Math.max(maxAheadBytes, slow.writableLength);
+        setTimeout(cb, 1);
+      },
+    });
+    let maxAheadLines = 0;
+    const timer = setInterval(() => (maxAheadLines = Math.max(maxAheadLines, pulled - written)), 1);
+    const status = await main(['decode', '--json', '-'], { stdin: Readable.from(source(), { highWaterMark: 4 }), stdout: slow, stderr: new Writable({ write: (_c, _e, cb) => cb() }), isTTY: false });
+    clearInterval(timer);
+    expect(status).toBe(0);
+    expect(written).toBe(total);
+    // Bounded by one WASM batch (256 lines) + the output chunk (64 KB) + stream buffers, not by the input size.
+    expect(maxAheadLines).toBeLessThan(1200);
+    expect(maxAheadBytes).toBeLessThan(256 * 1024);
+  });
+});
+
+describe.skipIf(!existsSync(CLI_BIN))('decode --workers (built CLI)', () => {
+  it('prints exactly what the single-thread path prints, errors on their lines', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(i % 37 === 3 ? 'zz not a frame' : frames[i % frames.length]!);
+    const input = `${lines.join('\n')}\n`;
+    const one = spawnCli(['decode', '--json', '-'], input);
+    const two = spawnCli(['decode', '--json', '--workers', '2', '-'], input);
+    expect(one.status).toBe(2);
+    expect(two.status).toBe(one.status);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+    const text1 = spawnCli(['decode', '-'], input);
+    const text2 = spawnCli(['decode', '--workers', '2', '-'], input);
+    expect(text2.stdout).toBe(text1.stdout);
+  });
+
+  it('with --keys, workers verify with their own key stores', () => {
+    const sec = readFixtures('security.hex').map((f) => f.hex);
+    const keys = new URL('./fixtures/keys', import.meta.url).pathname;
+    const args = ['decode', '--json', '--keys', keys, '--acb', '90b3d51f30000002'];
+    const one = spawnCli([...args, '-'], `${sec.join('\n')}\n`);
+    const two = spawnCli([...args, '--workers', '2', '-'], `${sec.join('\n')}\n`);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.status).toBe(one.status);
+    expect(one.stdout).toMatch(/"status":"valid"/);
+  });
+
+  it('refuses a bad --workers value as a usage error', () => {
+    expect(spawnCli(['decode', '--workers', '0', '-'], '').status).toBe(1);
+  });
+});

@@ -1,0 +1,2 @@
+// A pool task module for tests that cannot start.
+throw new Error('this module does not load');
