@@ -7,7 +7,7 @@ import { messageCodeInfo, type MessageCodeInfo } from './messageCodes.js';
 import * as L from './wasm/layout.js';
 import { LazyPayload } from './payload/index.js';
 import type { FieldOccurrence } from './fields/dissect.js';
-import { fieldOccurrences, frameFields } from './fields/frameFields.js';
+import { FieldCache } from './fields/frameFields.js';
 import { CRA_NAMES, type Cra, type FrameKind, type PayloadFormat, type SignatureState } from './types.js';
 
 // The shared names live in types.ts (payload/ reads them without importing this module).
@@ -143,6 +143,7 @@ export class GbcsFrame implements FrameInit {
   #recipient?: string;
   #otherInformation?: OtherInformation;
   #payload?: LazyPayload;
+  #fieldCache?: FieldCache;
 
   /** @internal Built by the decoders from an envelope record at word `w` of `i32`. */
   constructor(bytes: Uint8Array, i32: Int32Array, w: number) {
@@ -294,17 +295,17 @@ export class GbcsFrame implements FrameInit {
    * on first call and kept beside the frame; throws the payload's GbcsDecodeError.
    */
   fieldList(): readonly FieldOccurrence[] {
-    return frameFields(this);
+    return (this.#fieldCache ??= new FieldCache(this)).list;
   }
 
   /** The occurrences of a field, e.g. `frame.fields('dlms.spec.obis')` ([] when absent). */
   fields(name: string): readonly FieldOccurrence[] {
-    return fieldOccurrences(this, name);
+    return (this.#fieldCache ??= new FieldCache(this)).get(name);
   }
 
   /** The first occurrence of a field, e.g. `frame.field('gbcs.envelope.originator')?.value`. */
   field(name: string): FieldOccurrence | undefined {
-    return fieldOccurrences(this, name)[0];
+    return this.fields(name)[0];
   }
 
   /** A JSON-safe plain view (bigints as decimal strings, bytes as hex). */

@@ -55,7 +55,9 @@ async function renderFields(frame: GbcsFrame, mode: RenderMode, sec?: SecurityCo
   let opened: DecodedPayload | undefined;
   let report: Awaited<ReturnType<typeof secureFrame>>['report'] | undefined;
   if (sec) ({ report, payload: opened } = await secureFrame(frame, sec));
-  const list = opened ? dissectFrame(frame, opened) : frame.fieldList();
+  // Field rows collect only the fields they print or test (and skip payloads none of them is in).
+  const want = mode.fields && !mode.hexdump && !mode.json ? new Set([...mode.fields.names, ...(mode.filter !== undefined ? filterOf(mode.filter).fields : [])]) : undefined;
+  const list = opened || want ? dissectFrame(frame, opened, want) : frame.fieldList();
   if (mode.filter !== undefined && !filterOf(mode.filter).testList(list)) return SKIP;
   const failed = report ? reportFailed(report) : false;
   const sect = report ? formatSecurityText(report) : '';

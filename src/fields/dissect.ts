@@ -82,9 +82,15 @@ export interface DissectableFrame {
 const num = (v: bigint): number | bigint => (v >= -0x1fffffffffffffn && v <= 0x1fffffffffffffn ? Number(v) : v);
 const hex4 = (c: number) => `0x${c.toString(16).toUpperCase().padStart(4, '0')}`;
 
+const KEYS = new Map<string, string>();
 /** Snake-case of a camelCase / spaced name: 'updateSecurityCredentials' -> 'update_security_credentials'. */
 export function fieldKey(name: string): string {
-  return snakeName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2'));
+  let k = KEYS.get(name);
+  if (k === undefined) {
+    k = snakeName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2'));
+    if (KEYS.size < 4096) KEYS.set(name, k);
+  }
+  return k;
 }
 
 /** The `asn1.<id>` prefix of an ASN.1 structure: its first use case, e.g. 'CS02b/CS02g ...' -> 'cs02b'. */
@@ -92,17 +98,34 @@ export function asn1Prefix(title: string): string {
   return `asn1.${title.split(/[\s/]/)[0]!.toLowerCase()}`;
 }
 
+/** One occurrence (one shape for all: the walk and the readers stay monomorphic). */
+class Occ implements FieldOccurrence {
+  constructor(
+    readonly name: string,
+    readonly value: FieldValue,
+    readonly offset: number,
+    readonly length: number,
+    readonly depth: number,
+    readonly display: string | undefined,
+    readonly plaintext: Uint8Array | undefined,
+    readonly node: unknown,
+  ) {}
+}
+
 /** Collects occurrences; `pt` is the current plaintext (undefined = frame bytes). */
 class Out {
   readonly list: FieldOccurrence[] = [];
   pt: Uint8Array | undefined = undefined;
-  constructor(readonly frameBytes: Uint8Array) {}
+  constructor(readonly frameBytes: Uint8Array, readonly want: ReadonlySet<string> | undefined) {}
   add(name: string, value: FieldValue, offset: number, length: number, depth: number, display?: string, node?: unknown): void {
-    const o: { -readonly [K in keyof FieldOccurrence]: FieldOccurrence[K] } = { name, value, offset, length, depth };
-    if (display !== undefined) o.display = display;
-    if (this.pt) o.plaintext = this.pt;
-    if (node !== undefined) o.node = node;
-    this.list.push(o);
+    if (this.want !== undefined && !this.want.has(name)) return;
+    this.list.push(new Occ(name, value, offset, length, depth, display, this.pt, node));
+  }
+  /** True when some wanted name starts with `prefix` (all do without a want set). */
+  wants(prefix: string): boolean {
+    if (this.want === undefined) return true;
+    for (const n of this.want) if (n.startsWith(prefix)) return true;
+    return false;
   }
   /** Offset of a view of the frame (or plaintext) bytes. */
   at(view: Uint8Array): number {
@@ -114,10 +137,11 @@ class Out {
 /**
  * The fields of a frame in tree order. `opened` is a payload tree with decrypted parts
  * (the security module's openPayload); without it the frame's own payload is used.
- * A payload that does not decode throws its GbcsDecodeError.
+ * A payload that does not decode throws its GbcsDecodeError. With `want`, only those
+ * names are collected (and a payload no wanted name belongs to is not decoded).
  */
-export function dissectFrame(frame: DissectableFrame, opened?: DecodedPayload): FieldOccurrence[] {
-  const out = new Out(frame.bytes);
+export function dissectFrame(frame: DissectableFrame, opened?: DecodedPayload, want?: ReadonlySet<string>): FieldOccurrence[] {
+  const out = new Out(frame.bytes, want);
   const b = frame.bytes;
   const L = frame.layout;
   out.add('gbcs', frame.kind, 0, b.length, 0);
@@ -152,7 +176,8 @@ export function dissectFrame(frame: DissectableFrame, opened?: DecodedPayload): 
   }
   if (L.content >= 0 && frame.kind !== 'gbt' && frame.payload) {
     out.add('gbcs.payload', frame.payloadFormat, L.content, L.contentLength, d);
-    if (frame.payloadFormat !== 'unknown') {
+    const fam = frame.payloadFormat === 'DLMS' ? ['dlms'] : frame.payloadFormat === 'GBZ' ? ['gbz', 'zcl.'] : ['asn1.'];
+    if (frame.payloadFormat !== 'unknown' && fam.some((p) => out.wants(p))) {
       const p = opened ?? frame.payload.decoded;
       payloadFields(out, p, frame.messageCode, frame.craFlag, d + 1);
     }

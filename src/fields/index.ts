@@ -5,13 +5,11 @@ import { GbcsDecodeError } from '../errors.js';
 import type { DecodedPayload } from '../payload/index.js';
 import { dissectFrame, type DissectableFrame, type FieldOccurrence, type FieldValue } from './dissect.js';
 import { compileFieldFilter, type CompiledFilter, type FieldLookup } from './filter.js';
-import { fieldOccurrences } from './frameFields.js';
 
 export { dissectFrame, fieldKey, type DissectableFrame, type FieldOccurrence, type FieldValue } from './dissect.js';
 export { fieldCatalogue, isFieldName, type FieldInfo, type FieldKind } from './catalogue.js';
 export { FilterSyntaxError, compileFieldFilter, type CompiledFilter, type FieldLookup } from './filter.js';
 export { hexDump, fieldLabel } from './hexdump.js';
-export { frameFields, fieldOccurrences } from './frameFields.js';
 
 
 /** A filter compiled for frames: `test` takes a frame (or a decodeFrames result: errors never match). */
@@ -41,10 +39,11 @@ function lookupOf(list: readonly FieldOccurrence[], names: readonly string[]): F
  */
 export function compileFilter(expression: string): FrameFilter {
   const c: CompiledFilter = compileFieldFilter(expression);
+  const want: ReadonlySet<string> = new Set(c.fields);
   return {
     source: c.source,
     fields: c.fields,
-    test: (frame) => !(frame instanceof GbcsDecodeError) && c.test((n) => fieldOccurrences(frame, n)),
+    test: (frame) => !(frame instanceof GbcsDecodeError) && c.test(lookupOf(dissectFrame(frame, undefined, want), c.fields)),
     testOpened: (frame, opened) => c.test(lookupOf(dissectFrame(frame, opened), c.fields)),
     testList: (list) => c.test(lookupOf(list, c.fields)),
   };
@@ -84,10 +83,11 @@ function pick<T>(all: readonly T[], occ: Occurrence): readonly T[] {
 
 /** The selected occurrences of each named field (one array per name). */
 export function fieldRow(frame: DissectableFrame, names: readonly string[], occ: Occurrence = 'all'): (readonly FieldOccurrence[])[] {
-  return names.map((n) => pick(fieldOccurrences(frame, n), occ));
+  const get = lookupOf(dissectFrame(frame, undefined, new Set(names)), names);
+  return names.map((n) => pick(get(n), occ));
 }
 
-/** One text cell per field: the selected occurrences joined with the aggregator. */
+/** One text cell per field (tshark -T fields): the selected occurrences joined with the aggregator. */
 export function fieldCells(frame: DissectableFrame, names: readonly string[], o: FieldRowOptions = {}): string[] {
   const agg = o.aggregator ?? ',';
   return fieldRow(frame, names, o.occurrence ?? 'all').map((occ) => occ.map(valueText).join(agg));
