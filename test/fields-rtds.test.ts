@@ -6,13 +6,15 @@ import {
   decodeDateTime, decodeFrame, encodeDer, encodeDlmsData, encodePayload, encodeZclPayload,
   type Asn1Node, type DlmsData, type GbcsFrame,
 } from '../src/index.js';
-import { fieldCatalogue, type FieldOccurrence } from '../src/fields/index.js';
+import { dissectFrame, fieldCatalogue, type FieldOccurrence } from '../src/fields/index.js';
+import { openFrame } from '../src/index.js';
+import { folderKeyStore } from '../src/node.js';
 import { messageCodeInfo } from '../src/messageCodes.js';
 import { CRA_NAMES } from '../src/types.js';
 import { decodeObis } from '../src/payload/obis.js';
 import { Asn1Node as Asn1NodeClass } from '../src/payload/asn1.js';
 import { DlmsNode } from '../src/payload/dlmsData.js';
-import { HAVE_RTDS, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';
+import { HAVE_RTDS, RTDS_KEYSTORE, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';
 
 const CONTAINERS = new Set(['dlms.spec', 'gbz.alert', 'gbz.component', 'zcl.header', 'zcl.attribute', 'zcl.read_attributes', 'zcl.read_attributes_response', 'zcl.write_attributes', 'zcl.write_attributes_response', 'zcl.default_response', 'zcl.command']);
 const KIND = new Map(fieldCatalogue().map((f) => [f.name, f.kind]));
@@ -33,7 +35,7 @@ function fromSlice(f: FieldOccurrence, s: Uint8Array, frame: GbcsFrame): unknown
   }
   if (n instanceof Asn1NodeClass) return hex(encodeDer(n as Asn1Node)) === hex(s) ? f.value : 'der mismatch';
   if (f.name === 'dlms.apdu' || f.name === 'gbz') return hex(encodePayload(n as never)) === hex(s) ? f.value : 'payload mismatch';
-  if (/^zcl\.[a-z_]+\.[a-z_]+$/.test(f.name) && n && 'command' in n && !f.plaintext) {
+  if (/^zcl\.[a-z_]+\.[a-z_]+$/.test(f.name) && n && 'command' in n) {
     return hex(encodeZclPayload(n as never)) === hex(s) ? f.value : 'zcl mismatch';
   }
   const v = f.value;
@@ -106,5 +108,34 @@ describe.skipIf(!HAVE_RTDS)('fields on RTDS (issue 13 item 7)', () => {
     }
     expect(problems.slice(0, 20)).toEqual([]);
     expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('decrypted parts (RTDS keystore): their fields have plaintext offsets that give back their values', async () => {
+    const ks = folderKeyStore(RTDS_KEYSTORE);
+    let parts = 0;
+    let checked = 0;
+    const problems: string[] = [];
+    for (const file of files) {
+      const frame = decodeFrame(file.bytes);
+      if (frame.payloadFormat !== 'GBZ' && frame.payloadFormat !== 'DLMS') continue;
+      const { payload, decryption } = await openFrame(frame, ks);
+      if (!decryption.encrypted) continue;
+      parts += decryption.parts.length;
+      const inside = dissectFrame(frame, payload).filter((f) => f.plaintext);
+      if (inside.length === 0) problems.push(`${file.name}: no plaintext fields`);
+      for (const f of inside) {
+        if (!names.has(f.name)) problems.push(`${file.name}: ${f.name} not catalogued`);
+        const pt = f.plaintext!;
+        if (f.offset < 0 || f.offset + f.length > pt.length) { problems.push(`${file.name}: ${f.name} outside its plaintext`); continue; }
+        const got = fromSlice(f, pt.subarray(f.offset, f.offset + f.length), frame);
+        const want = f.value;
+        const same = want instanceof Uint8Array ? got instanceof Uint8Array && hex(got) === hex(want) : got === want;
+        if (!same) problems.push(`${file.name}: ${f.name} @p+${f.offset}+${f.length} value ${String(want)} but bytes give ${String(got)}`);
+        checked++;
+      }
+    }
+    expect(problems.slice(0, 20)).toEqual([]);
+    expect(parts).toBe(51);
+    expect(checked).toBeGreaterThan(200);
   });
 });
