@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileFilter, decodeFrame, decodeFrames, fieldCatalogue, FilterSyntaxError, type GbcsFrame } from '../src/index.js';
-import { runCli } from './cliHarness.js';
+import { runCli, spawnCli } from './cliHarness.js';
 import { HAVE_RTDS, rtdsFiles } from './rtds.js';
 
 const ECS52 = readFileSync(new URL('./fixtures/ecs52-response.hex', import.meta.url), 'utf8').trim().split('\n')[0]!.trim();
@@ -133,5 +133,14 @@ describe('CLI (items 2, 4, 5)', () => {
     expect(t.stdout).toMatch(/^zcl\.prepayment\.credit_adjustment\.credit_adjustment_value\tnumber\t/m);
     const j = await runCli(['fields', '--json']);
     expect(JSON.parse(j.stdout)).toHaveLength(fieldCatalogue().length);
+  });
+  it('--fields and --filter on the worker pool print what one thread prints (order kept)', async () => {
+    const lines = readFileSync(new URL('./fixtures/frames.hex', import.meta.url), 'utf8');
+    const args = ['decode', '-', '--filter', 'gbcs.envelope.cra != "alert"', '--fields', 'gbcs.envelope.use_case,dlms.spec.obis,gbcs.envelope.originator_counter'];
+    const one = await runCli(args, lines);
+    const pool = spawnCli([...args, '--workers', '2'], lines);
+    expect(pool.status).toBe(one.status);
+    expect(pool.stdout).toBe(one.stdout);
+    expect(one.stdout.split('\n').length).toBeGreaterThan(5);
   });
 });

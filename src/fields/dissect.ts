@@ -207,7 +207,7 @@ function dlmsApdu(out: Out, a: DlmsApdu, d: number): void {
   out.add('dlms.apdu', a.type, o, a.length ?? 0, d, undefined, a);
   out.add('dlms.invoke_id', a.invokeId.value >>> 0, o + 1, 4, d + 1, String(a.invokeId.invokeId));
   if (a.dateTime) out.add('dlms.date_time', a.dateTime.special ?? a.dateTime.iso ?? a.dateTime.hex, o + 6, 12, d + 1);
-  if ('specs' in a) for (const s of a.specs) dlmsSpec(out, s, d + 1);
+  if ('specs' in a && a.specs) for (const s of a.specs) dlmsSpec(out, s, d + 1);
   if (a.type === 'data-notification') {
     if (a.alertCode !== undefined) {
       const first = (a.body as { items?: DlmsData[] }).items?.[0];
