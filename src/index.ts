@@ -3,7 +3,8 @@
 // Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
 // helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
-export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult } from './decode.js';
+export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult, type DecodeFrameOptions } from './decode.js';
+export { toJsonSafe, jsonReplacer } from './payload/json.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
@@ -20,7 +21,7 @@ export {
   type SecurityHeader,
   type SignatureState,
 } from './frame.js';
-export { GbcsDecodeError, GbcsEncodeError } from './errors.js';
+export { GbcsDecodeError, GbcsEncodeError, GBCS_ERROR_CODES, type GbcsErrorCode } from './errors.js';
 export { decodeDateTime, encodeDateTime, type GbcsDateTime } from './dateTime.js';
 export {
   MESSAGE_CODES,

@@ -13,6 +13,10 @@ export const JSON_FRESH: unique symbol = Symbol.for('gbcs-codec.jsonFresh');
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * The JSON-safe form of any decoded value or tree: bigints as decimal strings, bytes as
+ * lower-case hex, nodes with `toJSON()` followed. `JSON.stringify(toJsonSafe(tree))` never throws.
+ */
 export function toJsonSafe(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return typeof v === 'bigint' ? v.toString() : v;
   if (v instanceof Uint8Array) return toHex(v);
@@ -37,6 +41,16 @@ export function toJsonSafe(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k in v) if (hasOwn.call(v, k)) out[k] = toJsonSafe((v as Record<string, unknown>)[k]);
   return out;
+}
+
+/**
+ * A `JSON.stringify` replacer for decoded trees: `JSON.stringify(frame.payload.decoded, jsonReplacer)`.
+ * Bigints become decimal strings and bytes lower-case hex (the same form as toJsonSafe).
+ */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return toHex(value);
+  return value;
 }
 
 /**

@@ -62,7 +62,7 @@ export interface ZclHeader {
   readonly disableDefaultResponse: boolean;
   readonly sequenceNumber: number;
   readonly commandId: number;
-  readonly commandName?: string;
+  readonly commandName?: string | undefined;
   /** Offset of the frame-control byte (always set on decoded trees). */
   readonly offset?: number;
   readonly length?: number;
@@ -113,20 +113,20 @@ export interface ZclValue {
   readonly dataTypeName: string;
   readonly value: number | bigint | boolean | string | Uint8Array | null | ZclValue[];
   /** ISO text of UTCTime values (seconds since 2000-01-01T00:00Z). */
-  readonly iso?: string;
+  readonly iso?: string | undefined;
   readonly raw: Uint8Array;
   readonly offset?: number;
   readonly length?: number;
 }
 
-export interface ZclAttributeId { readonly id: number; readonly name?: string; readonly offset?: number; readonly length?: number }
+export interface ZclAttributeId { readonly id: number; readonly name?: string | undefined; readonly offset?: number | undefined; readonly length?: number | undefined }
 export interface ZclReadRecord extends ZclAttributeId {
   readonly status: number;
   readonly statusName: string;
-  readonly value?: ZclValue;
+  readonly value?: ZclValue | undefined;
 }
 export interface ZclWriteRecord extends ZclAttributeId { readonly value: ZclValue }
-export interface ZclStatusRecord { readonly status: number; readonly statusName: string; readonly id?: number; readonly name?: string; readonly offset?: number; readonly length?: number }
+export interface ZclStatusRecord { readonly status: number; readonly statusName: string; readonly id?: number | undefined; readonly name?: string | undefined; readonly offset?: number | undefined; readonly length?: number | undefined }
 
 /** One named field of a cluster-specific command (or a repeated group: `entries`). */
 export interface ZclFieldValue {
