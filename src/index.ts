@@ -5,7 +5,7 @@
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
 export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult, type DecodeFrameOptions } from './decode.js';
 export { toJsonSafe, jsonReplacer } from './payload/json.js';
-export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
+export { encodeFrame, encodeFrames, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
   parseOtherInformation,
