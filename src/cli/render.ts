@@ -6,6 +6,8 @@ import { stringifyJsonSafe } from '../payload/json.js';
 import { formatFrameText } from './format.js';
 import { typedViewJson } from './typedViews.js';
 import { formatSecurityText, reportFailed, secureFrame, type SecurityContext } from './security.js';
+import { dissectFrame, hexDump } from '../fields/index.js';
+import { fieldsLine, filterOf, type RenderMode } from './fieldsOutput.js';
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
@@ -26,11 +28,41 @@ function frameJson(frame: GbcsFrame, opened?: DecodedPayload, security?: unknown
 export interface Rendered {
   readonly text: string;
   readonly failed: boolean;
+  /** Set when --filter rejected the frame (nothing to print). */
+  readonly skip?: true;
 }
 
-export async function renderFrame(frame: GbcsFrame, json: boolean, sec?: SecurityContext): Promise<Rendered> {
+/**
+ * Renders a frame: `mode` is `--json` or the full output mode (fieldsOutput.ts: --hexdump,
+ * --fields rows, --filter). Field output and filters read the fields of the opened tree
+ * when keys are given (decrypted parts included).
+ */
+export async function renderFrame(frame: GbcsFrame, mode: boolean | RenderMode, sec?: SecurityContext): Promise<Rendered> {
+  if (typeof mode !== 'boolean') {
+    if (mode.fields || mode.hexdump || mode.filter !== undefined) return renderFields(frame, mode, sec);
+    mode = mode.json;
+  }
+  const json = mode;
   if (!sec) return { text: json ? `${frameJson(frame)}\n` : formatFrameText(frame), failed: false };
   const { report, payload } = await secureFrame(frame, sec);
   const failed = reportFailed(report);
   return { text: json ? `${frameJson(frame, payload, report)}\n` : formatFrameText(frame, payload) + formatSecurityText(report), failed };
+}
+
+const SKIP: Rendered = { text: '', failed: false, skip: true };
+
+async function renderFields(frame: GbcsFrame, mode: RenderMode, sec?: SecurityContext): Promise<Rendered> {
+  let opened: DecodedPayload | undefined;
+  let report: Awaited<ReturnType<typeof secureFrame>>['report'] | undefined;
+  if (sec) ({ report, payload: opened } = await secureFrame(frame, sec));
+  // Field rows collect only the fields they print or test (and skip payloads none of them is in).
+  const want = mode.fields && !mode.hexdump && !mode.json ? new Set([...mode.fields.names, ...(mode.filter !== undefined ? filterOf(mode.filter).fields : [])]) : undefined;
+  const list = opened || want ? dissectFrame(frame, opened, want) : frame.fieldList();
+  if (mode.filter !== undefined && !filterOf(mode.filter).testList(list)) return SKIP;
+  const failed = report ? reportFailed(report) : false;
+  const sect = report ? formatSecurityText(report) : '';
+  if (mode.fields) return { text: fieldsLine(list, mode.fields), failed };
+  if (mode.hexdump) return { text: hexDump(frame.bytes, list) + sect, failed };
+  if (mode.json) return { text: `${frameJson(frame, opened, report)}\n`, failed };
+  return { text: formatFrameText(frame, opened) + sect, failed };
 }
