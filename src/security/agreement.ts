@@ -5,6 +5,7 @@ import { normalizeEui, toHex } from '../bytes.js';
 import { kdf, sharedSecret, type KeyDerivationOptions } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
 
+/** Result of key agreement: the key and private party, or why none. */
 export type Agreement =
   | { readonly key: Uint8Array; readonly privateParty: string }
   | { readonly key?: undefined; readonly reason: string };

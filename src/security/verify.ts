@@ -8,9 +8,12 @@ import { computeMac, macInputs, macKey, macParty, type MacOptions } from './mac.
 import type { KeyStore } from './keyStore.js';
 import { defaultPrimitives } from './primitives.js';
 
+/** State of a signature check. */
 export type SignatureStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown';
+/** State of a MAC check. */
 export type MacStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown';
 
+/** Result of a signature check. */
 export interface SignatureCheck {
   readonly status: SignatureStatus;
   readonly reason: string;
@@ -18,6 +21,7 @@ export interface SignatureCheck {
   readonly signer?: string;
 }
 
+/** Result of a MAC check. */
 export interface MacCheck {
   readonly status: MacStatus;
   readonly reason: string;
@@ -27,6 +31,7 @@ export interface MacCheck {
   readonly peer?: string;
 }
 
+/** Result of verifying a frame: signature and MAC checks. */
 export interface FrameVerification {
   readonly signature: SignatureCheck;
   readonly mac: MacCheck;
@@ -34,6 +39,7 @@ export interface FrameVerification {
   readonly ok: boolean;
 }
 
+/** Options of frame verification. */
 export type VerifyOptions = MacOptions;
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
