@@ -1,7 +1,7 @@
 // Encoder throughput (issue 17): the replaced TypeScript encoders (test/legacy, bundled
 // in this run) vs the WASM core, one call per item and batched. Ratios are to the first
 // row of each table, all from one run.
-import { cutBlocks, segmentMessage, decodeFrame, encodeBlockMessages, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
+import { cutBlocks, segmentMessage, decodeFrame, encodeBlockMessages, encodeImageBlockResponses, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { loadLegacy } from './legacy.mjs';
 import { runCases } from './report.mjs';
@@ -73,5 +73,20 @@ export async function run() {
       { units: blocks, bytes: image.length, unitName: 'block', time: 1500 },
     );
   }
+  // A block server's replies to 1000 requests (64-byte blocks, one in ten WAIT_FOR_DATA).
+  const replies = Array.from({ length: 1000 }, (_, i) => ({
+    sequence: i & 0xff,
+    response: i % 10 === 9
+      ? { command: 'image-block-response', status: 0x97, currentTime: 1000, requestTime: 1010, minimumBlockPeriod: 250 }
+      : { command: 'image-block-response', status: 0, ...id, fileOffset: i * 64, data: image.subarray(i * 64, i * 64 + 64) },
+  }));
+  await runCases(
+    'Image Block Responses answering 1000 requests (64 B blocks, 10% WAIT_FOR_DATA)',
+    [
+      { name: 'TypeScript encodeZclOta per response', fn: () => { for (const r of replies) sink += encodeZclOta(r.response, { sequence: r.sequence }).length; } },
+      { name: 'core encodeImageBlockResponses, one batch', fn: () => { for (const b of encodeImageBlockResponses(replies)) sink += b.length; } },
+    ],
+    { units: replies.length, unitName: 'response' },
+  );
   if (sink === 0.5) console.log(sink);
 }
