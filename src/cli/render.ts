@@ -5,7 +5,7 @@ import type { DecodedPayload } from '../payload/index.js';
 import { stringifyJsonSafe } from '../payload/json.js';
 import { formatFrameText } from './format.js';
 import { typedViewJson } from './typedViews.js';
-import { formatSecurityText, reportFailed, secureFrame, type SecurityContext } from './security.js';
+import { formatSecurityText, reportFailed, reportKeyUnusable, secureFrame, type SecurityContext } from './security.js';
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
@@ -26,11 +26,14 @@ function frameJson(frame: GbcsFrame, opened?: DecodedPayload, security?: unknown
 export interface Rendered {
   readonly text: string;
   readonly failed: boolean;
+  /** A key in the store cannot be used (key-unusable): exit 4, not 3. */
+  readonly keyUnusable?: boolean;
 }
 
 export async function renderFrame(frame: GbcsFrame, json: boolean, sec?: SecurityContext): Promise<Rendered> {
   if (!sec) return { text: json ? `${frameJson(frame)}\n` : formatFrameText(frame), failed: false };
   const { report, payload } = await secureFrame(frame, sec);
   const failed = reportFailed(report);
-  return { text: json ? `${frameJson(frame, payload, report)}\n` : formatFrameText(frame, payload) + formatSecurityText(report), failed };
+  const keyUnusable = reportKeyUnusable(report);
+  return { text: json ? `${frameJson(frame, payload, report)}\n` : formatFrameText(frame, payload) + formatSecurityText(report), failed, keyUnusable };
 }

@@ -103,6 +103,7 @@ export async function checkUpgradeImageFile(
   else {
     const sig = upgradeImageLayoutSignature(path, layout.trailerOffset);
     let sawKey = false;
+    let unusable = false;
     signature = { state: 'key-unknown', tried: options.signers.map((s) => s.toLowerCase()) };
     for (const s of options.signers) {
       const r = await verifyManufacturerImage(fileChunks(path, start, end, { onProgress: options.onProgress }), sig, options.keys, s);
@@ -111,8 +112,10 @@ export async function checkUpgradeImageFile(
         break;
       }
       if (r === 'invalid') sawKey = true;
+      else if (r === 'key-unusable') unusable = true;
     }
     if (signature.state !== 'valid' && sawKey) signature = { ...signature, state: 'invalid' };
+    else if (signature.state !== 'valid' && unusable) signature = { ...signature, state: 'key-unusable' };
   }
   return { layout, manufacturerImageHash, signature };
 }

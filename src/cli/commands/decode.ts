@@ -9,7 +9,7 @@ import { createDecodePool, type PoolError } from '../../node/pool.js';
 import { renderFrame, type Rendered } from '../render.js';
 import { securityContext, type SecurityContext } from '../security.js';
 import { command } from '../args.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
 import { lineTooLong } from '../../stream.js';
 
 /** Lines decoded per WASM batch on the single-thread path. */
@@ -22,7 +22,14 @@ function errorJson(e: { code: string; offset: number; expected: string }, line: 
 interface LineState {
   status: number;
   failed: boolean;
+  keyUnusable?: boolean;
   first: boolean;
+}
+
+/** Malformed input (2) outranks an unusable key (4), which outranks a failed check (3). */
+function finalStatus(st: { status: number; failed: boolean; keyUnusable?: boolean }): number {
+  if (st.status !== EXIT_OK) return st.status;
+  return st.keyUnusable ? EXIT_KEY : st.failed ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 async function emitError(io: Io, out: Output, json: boolean, e: { code: string; offset: number; expected: string; message: string }, line: number, st: LineState): Promise<void> {
@@ -36,6 +43,10 @@ async function emitFrame(io: Io, out: Output, json: boolean, r: Rendered, st: Li
   if (r.failed) {
     st.failed = true;
     noteStatus(io, EXIT_CHECK_FAILED);
+  }
+  if (r.keyUnusable) {
+    st.keyUnusable = true;
+    noteStatus(io, EXIT_KEY);
   }
   await out.write(json || st.first ? r.text : `\n${r.text}`);
   st.first = false;
@@ -134,7 +145,7 @@ async function decodeStdinPool(io: Io, out: Output, json: boolean, keys: string 
 }
 
 /** `gbcs decode @file.xml`: the GBCS payloads of a DUIS message, one after another (JSON: one line each). */
-async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | undefined, failed: { any: boolean }, io: Io): Promise<number> {
+async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | undefined, failed: { any: boolean; keyUnusable?: boolean }, io: Io): Promise<number> {
   const payloads = duisGbcsPayloads(readDuis(xml));
   if (payloads.length === 0) {
     io.stderr.write('gbcs decode: the DUIS file holds no GBCSPayload (gbcs duis inspect shows its content)\n');
@@ -145,6 +156,7 @@ async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | und
     try {
       const r = await renderFrame(decodeFrame(p.bytes), json, sec);
       if (r.failed) failed.any = true;
+      if (r.keyUnusable) failed.keyUnusable = true;
       io.stdout.write(json ? r.text : `${n ? '\n' : ''}# ${p.path}\n${r.text}`);
     } catch (e) {
       if (!(e instanceof GbcsDecodeError)) throw e;
@@ -152,7 +164,7 @@ async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | und
       status = EXIT_MALFORMED;
     }
   }
-  return status === EXIT_OK && failed.any ? EXIT_CHECK_FAILED : status;
+  return finalStatus({ status, failed: failed.any, keyUnusable: failed.keyUnusable });
 }
 
 export const decodeCommand = command({
@@ -180,13 +192,13 @@ export const decodeCommand = command({
     if (src !== '-') {
       if (workers) throw new UsageError('--workers applies to - (one frame per stdin line)');
       const input = await readInput(src, io);
-      const failed = { any: false };
+      const failed: { any: boolean; keyUnusable?: boolean } = { any: false };
       // A DUIS file (@file.xml): decode every GBCS payload inside it.
       if (input.text !== undefined && /^\uFEFF?\s*</.test(input.text)) return decodeDuis(input.text, json, sec, failed, io);
       const r = await renderFrame(decodeFrame(input.bytes ?? input.text), json, sec);
       await out.write(r.text);
       await out.flush();
-      return r.failed ? EXIT_CHECK_FAILED : EXIT_OK;
+      return finalStatus({ status: EXIT_OK, failed: r.failed, keyUnusable: r.keyUnusable });
     }
     try {
       if (workers > 0) await decodeStdinPool(io, out, json, values.keys, sec, workers, maxLine, st);
@@ -194,6 +206,6 @@ export const decodeCommand = command({
     } finally {
       await out.flush();
     }
-    return st.status === EXIT_OK && st.failed ? EXIT_CHECK_FAILED : st.status;
+    return finalStatus(st);
   },
 });
