@@ -3,7 +3,7 @@
 // Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
 // helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
-export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult } from './decode.js';
+export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeOptions } from './decode.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
@@ -112,7 +112,7 @@ export {
   type EncryptedPartKind,
   type FrameDecryption,
 } from './security/decrypt.js';
-export { signPreCommand, type SignOptions } from './security/sign.js';
+export { signPreCommand, normalizeSignature, isLowS, type SignOptions } from './security/sign.js';
 export * from './ota/index.js';
 export { segmentMessage, GBT_MAX_BLOCKS, type SegmentOptions } from './gbt/segment.js';
 export {

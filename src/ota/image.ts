@@ -464,6 +464,29 @@ export async function signManufacturerImage(source: ByteSource, keys: KeyStore, 
   return new Uint8Array(await subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, key, data as BufferSource));
 }
 
+/**
+ * What the supplier's image signature does NOT cover (GBCS.md 5.2, VERIFIED: the signature
+ * is over the Manufacturer Image only). Every OTA header field can be changed without
+ * breaking it: vouch for the header another way (the firmware repository entry for the
+ * manufacturer image hash, `ota verify --repo`).
+ */
+export const IMAGE_SIGNATURE_UNCOVERED: readonly string[] = [
+  'file identifier',
+  'header version',
+  'header length',
+  'field control',
+  'manufacturer code',
+  'image type',
+  'file version',
+  'ZigBee stack version',
+  'header string',
+  'total image size',
+  'security credential version',
+  'destination',
+  'minimum/maximum hardware version',
+  'trailer bytes before r||s (00 40)',
+];
+
 /** 'key-unusable': a signer's key is in the store but cannot be used (unparsable, not EC P-256, …), never 'invalid'. */
 export type ImageSignatureState = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'key-unusable' | 'not-checked';
 
