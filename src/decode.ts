@@ -69,14 +69,15 @@ function minimalLengthWidth(n: number): number {
 /**
  * The first envelope length of `frame` not in its shortest BER form, as a GbcsDecodeError
  * (`non-minimal-length` at the length field's offset); undefined when all are minimal.
- * Checked: ciphered-service length (byte 6, after `DD 00 00 00 00 00`), other-information,
+ * Checked: ciphered-service length (byte 7 of a MACed frame, after `DD 00×6`), other-information,
  * content and GBT block-data lengths.
  */
 export function nonMinimalLength(frame: GbcsFrame): GbcsDecodeError | undefined {
   const L = frame.layout;
   const W = frame.lengthWidths;
   const fields: [string, number | undefined, number, number][] = [
-    ['ciphered-service length', W.ciphered, L.cipheredLength, 6],
+    // SC ‖ IC(4) follow the ciphered length, then DF (general-ciphering) or E0 (GBT).
+    ['ciphered-service length', W.ciphered, L.cipheredLength, (frame.kind === 'gbt' ? L.gbtApdu : L.generalSigning) - 5],
     ['other-information length', W.otherInformation, L.otherInformationLength, L.otherInformation],
     ['content length', W.content, L.contentLength, L.content],
     ['block-data length', W.blockData, L.blockDataLength, L.blockData],
@@ -85,7 +86,7 @@ export function nonMinimalLength(frame: GbcsFrame): GbcsDecodeError | undefined 
     if (width === undefined || width <= 0 || value < 0 || valueAt < 0) continue;
     const min = minimalLengthWidth(value);
     if (width > min) {
-      const at = name.startsWith('ciphered') ? valueAt : valueAt - width;
+      const at = valueAt - width;
       return new GbcsDecodeError('non-minimal-length', at, `the ${name} ${value} in its shortest form (${min} byte${min > 1 ? 's' : ''})`, `got ${width} bytes (strict decoding)`);
     }
   }

@@ -83,6 +83,7 @@ export { obisInfo, type ObisInfo } from './payload/obisNames.js';
 export { COSEM_CLASS_INFO, cosemClassName, cosemAttributeName, cosemMethodName, alertCodeName, alertCodeInfo, type CosemClassInfo } from './payload/dlmsNames.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
+export { resolveKey, keyUnusableReason, KeyUnusableError, DEFAULT_KEY_TIMEOUT_MS, type ResolvedKey, type KeyResolveOptions } from './security/keyCheck.js';
 export { webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
 export { kdf, kdfOtherInfo, EcdhCache, sharedEcdhCache, sharedSecret, CRA_ENCRYPTION, type KeyDerivationOptions } from './security/kdf.js';
 export { agreeKey, type Agreement, type AgreementOptions } from './security/agreement.js';
