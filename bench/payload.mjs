@@ -46,9 +46,6 @@ export async function run() {
         if (p && p.format !== 'unknown') sink += p.decoded.format.length;
       }
     })
-    .add(`full decode, GBZ frames only (${gbz.length}; bytes input)`, () => {
-      for (const f of gbz) sink += decodeFrame(f).payload.decoded.components.length;
-    })
     .add('lazy: payload.kind only', () => {
       for (const f of frames) sink += decodeFrame(f).payload?.kind.length ?? 0;
     })
@@ -89,19 +86,32 @@ export async function run() {
         for (const f of dlms) sink += JSON.stringify(decode(f).payload.toJSON()).length;
       });
   };
+  // GBZ rows (issue 11 items 3/7, issue 12): GBZ payloads only, input form bytes; the JSON row
+  // reads every lazy name, text and time of the ZCL tree.
+  const gbzRows = (label, decode) => {
+    bench
+      .add(`${label}GBZ full decode (bytes; ${gbz.length} GBZ payloads)`, () => {
+        for (const f of gbz) sink += decode(f).payload.decoded.components.length;
+      })
+      .add(`${label}GBZ full decode + JSON (every value and name read)`, () => {
+        for (const f of gbz) sink += JSON.stringify(decode(f).payload.toJSON()).length;
+      });
+  };
   asn1Rows('', decodeFrame);
   dlmsRows('', decodeFrame);
+  gbzRows('', decodeFrame);
   const baseline = process.env.GBCS_BENCH_BASELINE;
   if (baseline) {
     const other = (await import(pathToFileURL(resolve(baseline)).href)).decodeFrame;
     asn1Rows('baseline: ', other);
     dlmsRows('baseline: ', other);
+    gbzRows('baseline: ', other);
   }
   await bench.run();
   const rows = bench.tasks.map((t) => {
     const r = t.result;
     const mean = r.latency?.mean ?? r.mean; // ms per corpus pass
-    const [n, nb] = t.name.startsWith('full decode, GBZ') ? [gbz.length, gbzBytes] : t.name.includes('ASN.1') ? [asn1Frames.length, asn1Bytes]
+    const [n, nb] = t.name.includes('GBZ') ? [gbz.length, gbzBytes] : t.name.includes('ASN.1') ? [asn1Frames.length, asn1Bytes]
       : t.name.includes('DLMS') ? [dlms.length, dlmsBytes] : [frames.length, bytes];
     return { task: t.name, msgPerSec: Math.round((n * 1000) / mean), mbPerSec: +((nb / 1e6) * (1000 / mean)).toFixed(1), nsPerMsg: Math.round((mean * 1e6) / n) };
   });

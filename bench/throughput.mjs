@@ -1,71 +1,110 @@
-// Throughput from the inputs users have (issue 12): text input (hex, base64) against
-// Node's Buffer.from, decode from hex / base64 / bytes, batch vs single, the columnar
-// batch cursor vs the minimal hand walk, lazy one field vs full decode. Every row names
-// its input form. GBCS_BENCH_DIST=<dir> measures another build (e.g. main's dist) with
-// the same cases; cases whose API that build lacks are skipped and say so.
-import { join, resolve } from 'node:path';
+// Throughput from the inputs users have (issue 12): text input (hex, base64) against Node's
+// Buffer.from, decode from hex / base64 / bytes, batch vs single vs the minimal hand walk,
+// lazy one field vs full decode. Every row names its input form.
+// GBCS_BENCH_BASELINE=<another build's dist/index.js> (e.g. main before a change) runs the
+// same rows against that build in the same tinybench run: the `x baseline` column is the
+// before/after ratio of one run on one machine.
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Bench } from 'tinybench';
+import * as current from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { plainWalk } from './plainWalker.mjs';
-import { runCases } from './report.mjs';
 
-export const distDir = resolve(process.env.GBCS_BENCH_DIST ?? new URL('../dist', import.meta.url).pathname);
-const lib = await import(pathToFileURL(join(distDir, 'index.js')).href);
+export async function loadBaseline() {
+  const b = process.env.GBCS_BENCH_BASELINE;
+  return b ? { path: b, lib: await import(pathToFileURL(resolve(b)).href) } : undefined;
+}
+
+/**
+ * Runs `cases` (name, input form, fn(lib) or undefined when the build lacks the API) for the
+ * current build and the baseline in one tinybench run; prints one table.
+ */
+export async function runPaired(title, cases, { units, bytes, baseline, time = 700 }) {
+  const bench = new Bench({ time, warmupTime: 150 });
+  const tasks = [];
+  for (const c of cases) {
+    const fn = c.make(current);
+    if (!fn) continue;
+    bench.add(`${c.name} [${c.input}]`, fn);
+    const bfn = baseline && c.paired !== false ? c.make(baseline.lib) : undefined;
+    if (bfn) bench.add(`baseline: ${c.name} [${c.input}]`, bfn);
+    tasks.push({ c, hasBase: Boolean(bfn) });
+  }
+  await bench.run();
+  const res = new Map(bench.tasks.map((t) => [t.name, t.result]));
+  const rate = (name) => {
+    const r = res.get(name);
+    if (!r || r.state !== 'completed') throw new Error(`${name}: ${r?.state}`);
+    return { perSec: (1000 / r.period) * units, rme: r.latency.rme };
+  };
+  console.log(`\n## ${title}`);
+  console.log('| case | input | msg/s | ns/msg | MB/s | ±% | baseline msg/s | x baseline |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  const rows = [];
+  for (const { c, hasBase } of tasks) {
+    const k = `${c.name} [${c.input}]`;
+    const a = rate(k);
+    const b = hasBase ? rate(`baseline: ${k}`) : undefined;
+    const mb = bytes ? ((a.perSec / units) * bytes) / 1e6 : undefined;
+    console.log(`| ${c.name} | ${c.input} | ${Math.round(a.perSec).toLocaleString('en')} | ${(1e9 / a.perSec).toFixed(0)} | ${mb?.toFixed(1) ?? '-'} | ${a.rme.toFixed(1)} | ${b ? Math.round(b.perSec).toLocaleString('en') : '-'} | ${b ? `${(a.perSec / b.perSec).toFixed(2)}x` : '-'} |`);
+    rows.push({ name: c.name, input: c.input, perSec: a.perSec, base: b?.perSec });
+  }
+  return rows;
+}
 
 export async function run() {
   const { name, frames } = loadCorpus();
+  const baseline = await loadBaseline();
   const bytes = corpusBytes(frames);
   const hex = frames.map((f) => Buffer.from(f).toString('hex'));
   const b64 = frames.map((f) => Buffer.from(f).toString('base64'));
-  const hexChars = hex.reduce((n, h) => n + h.length, 0);
-  const b64Chars = b64.reduce((n, h) => n + h.length, 0);
-  console.log(`\nThroughput corpus: ${name}, ${bytes} bytes; dist ${distDir}`);
+  console.log(`\nThroughput corpus: ${name}, ${bytes} bytes${baseline ? `; baseline ${baseline.path}` : ''}`);
   let sink = 0;
-  const { decodeFrame, decodeFrames, toBytes, scanFrames } = lib;
+  const opts = { units: frames.length, bytes, baseline };
 
-  await runCases(
-    'Text input to bytes (input form named per row; MB/s of decoded bytes)',
+  await runPaired(
+    'Text input to bytes (MB/s of decoded bytes)',
     [
-      { name: 'Buffer.from(hex text, "hex") (reference)', fn: () => { for (const h of hex) sink += Buffer.from(h, 'hex').length; } },
-      { name: 'toBytes(hex text)', fn: () => { for (const h of hex) sink += toBytes(h).length; } },
-      { name: 'Buffer.from(base64 text, "base64") (reference)', fn: () => { for (const h of b64) sink += Buffer.from(h, 'base64').length; } },
-      { name: 'toBytes(base64 text)', fn: () => { for (const h of b64) sink += toBytes(h).length; } },
+      { name: 'Buffer.from(text, "hex"), reference', input: 'hex text', paired: false, make: () => () => { for (const h of hex) sink += Buffer.from(h, 'hex').length; } },
+      { name: 'toBytes()', input: 'hex text', make: (l) => () => { for (const h of hex) sink += l.toBytes(h).length; } },
+      { name: 'Buffer.from(text, "base64"), reference', input: 'base64 text', paired: false, make: () => () => { for (const h of b64) sink += Buffer.from(h, 'base64').length; } },
+      { name: 'toBytes()', input: 'base64 text', make: (l) => () => { for (const h of b64) sink += l.toBytes(h).length; } },
     ],
-    { units: frames.length, bytes },
+    opts,
   );
-  console.log(`(hex text ${hexChars} chars, base64 text ${b64Chars} chars per pass)`);
 
   const plainFrames = frames.filter((f) => f[0] === 0xdf || f[1] === 0x00); // the JS walk has no GBT path
   const rec = new Int32Array(32);
-  const batchCases = [
-    { name: 'hand walk in plain JS, bytes input (bench/plainWalker.mjs; no GBT)', fn: () => { for (const f of plainFrames) sink += plainWalk(f, rec); } },
-    { name: 'decodeFrame() per frame, bytes input', fn: () => { for (const f of frames) sink += decodeFrame(f).messageCode; } },
-    { name: 'decodeFrames() batch, bytes input', fn: () => { for (const f of decodeFrames(frames)) sink += f.messageCode ?? 0; } },
-  ];
-  if (scanFrames) {
-    batchCases.push({ name: 'scanFrames() batch cursor: message code, bytes input', fn: () => { scanFrames(frames, (c) => { sink += c.messageCode; }); } });
-    batchCases.push({
-      name: 'scanFrames() batch cursor: code + CRA + counter offset, bytes input',
-      fn: () => { scanFrames(frames, (c) => { if (c.ok) sink += c.messageCode + c.craFlag + c.counterOffset; }); },
-    });
-    batchCases.push({ name: 'scanFrames() batch cursor: message code, hex text input', fn: () => { scanFrames(hex, (c) => { sink += c.messageCode; }); } });
-  } else console.log('(scanFrames not in this build: cursor rows skipped)');
-  await runCases('Envelope: batch vs single vs hand walk', batchCases, { units: frames.length, bytes });
-
-  const full = (f) => { const p = decodeFrame(f).payload; if (p && p.format !== 'unknown') sink += p.decoded.format.length; };
-  await runCases(
-    'Full decode (envelope + payload.decoded) and lazy one field, by input form',
+  await runPaired(
+    'Envelope: batch vs single vs the minimal hand walk',
     [
-      { name: 'full decode, bytes input', fn: () => { for (const f of frames) full(f); } },
-      { name: 'full decode, hex text input', fn: () => { for (const f of hex) full(f); } },
-      { name: 'full decode, base64 text input', fn: () => { for (const f of b64) full(f); } },
-      { name: 'envelope only, hex text input', fn: () => { for (const f of hex) sink += decodeFrame(f).messageCode; } },
-      { name: 'lazy one field (payload.kind), bytes input', fn: () => { for (const f of frames) sink += decodeFrame(f).payload?.kind.length ?? 0; } },
-      { name: 'lazy one field (payload.kind), hex text input', fn: () => { for (const f of hex) sink += decodeFrame(f).payload?.kind.length ?? 0; } },
+      { name: 'hand walk in plain JS (bench/plainWalker.mjs, no GBT)', input: 'bytes', paired: false, make: () => () => { for (const f of plainFrames) sink += plainWalk(f, rec); } },
+      { name: 'decodeFrame() per frame', input: 'bytes', make: (l) => () => { for (const f of frames) sink += l.decodeFrame(f).messageCode; } },
+      { name: 'decodeFrames() batch', input: 'bytes', make: (l) => () => { for (const f of l.decodeFrames(frames)) sink += f.messageCode ?? 0; } },
+      { name: 'scanFrames() batch cursor, message code', input: 'bytes', make: (l) => l.scanFrames && (() => { l.scanFrames(frames, (c) => { sink += c.messageCode; }); }) },
+      { name: 'decodeFrame() per frame', input: 'hex text', make: (l) => () => { for (const f of hex) sink += l.decodeFrame(f).messageCode; } },
+      { name: 'scanFrames() batch cursor, message code', input: 'hex text', make: (l) => l.scanFrames && (() => { l.scanFrames(hex, (c) => { sink += c.messageCode; }); }) },
     ],
-    { units: frames.length, bytes },
+    opts,
+  );
+
+  const full = (l, f) => {
+    const p = l.decodeFrame(f).payload;
+    if (p && p.format !== 'unknown') sink += p.decoded.format.length;
+  };
+  await runPaired(
+    'Full decode (envelope + payload.decoded) and lazy one field',
+    [
+      { name: 'full decode', input: 'bytes', make: (l) => () => { for (const f of frames) full(l, f); } },
+      { name: 'full decode', input: 'hex text', make: (l) => () => { for (const f of hex) full(l, f); } },
+      { name: 'full decode', input: 'base64 text', make: (l) => () => { for (const f of b64) full(l, f); } },
+      { name: 'lazy one field (payload.kind)', input: 'bytes', make: (l) => () => { for (const f of frames) sink += l.decodeFrame(f).payload?.kind.length ?? 0; } },
+      { name: 'lazy one field (payload.kind)', input: 'hex text', make: (l) => () => { for (const f of hex) sink += l.decodeFrame(f).payload?.kind.length ?? 0; } },
+    ],
+    opts,
   );
   if (sink === 0.5) console.log(sink);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

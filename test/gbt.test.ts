@@ -165,10 +165,9 @@ describe('GbtReassembler: round trips', () => {
     const segs = segmentMessage(msg, { blockSize: 9 });
     const copies = segs.map((s) => s.slice());
     const r = new GbtReassembler();
-    let res: GbtPushResult | undefined;
-    for (const s of segs) res = r.push(s);
-    expect(res!.status).toBe('complete');
-    if (res!.status !== 'complete') return;
+    const res = segs.map((s) => r.push(s)).at(-1)!;
+    expect(res.status).toBe('complete');
+    if (res.status !== 'complete') return;
     expect(res.frame.messageCode).toBe(decodeFrame(msg).messageCode);
     expect(res.blocks).toBe(segs.length);
     res.message.fill(0);

@@ -35,6 +35,7 @@ interface Tally {
   commands: Map<string, number>;
   attributes: number;
   defaultResponses: number;
+  unnamedEvents: Set<string>;
 }
 
 /** Checks one decoded ZCL command against its bytes (`bytes` = the buffer offsets point into). */
@@ -58,6 +59,7 @@ function check(where: string, c: ZclCommand, payload: Uint8Array, bytes: Uint8Ar
           f.entries!.forEach((e, i) => walk(e.fields, record && i === 0));
           continue;
         }
+        if (f.name === 'event_id' && (f as { valueName?: string }).valueName === undefined) t.unnamedEvents.add((f.value as number).toString(16));
         if (f.type === 'bytes') expect(RAW_FIELDS_ALLOWED.has(`${key}.${f.name}`), `${where}: raw field ${key}.${f.name}`).toBe(true);
         if (typeof f.value === 'number') {
           const v = f.type === 'i32' ? le(slice) | 0 : le(slice);
@@ -99,7 +101,7 @@ function check(where: string, c: ZclCommand, payload: Uint8Array, bytes: Uint8Ar
 describe.skipIf(!HAVE_RTDS)('RTDS GBZ/ZCL: every command named, every payload byte-exact', () => {
   it('names every ZCL command and field (clear and decrypted) and re-encodes each payload', async () => {
     const ks = folderKeyStore(RTDS_KEYSTORE);
-    const t: Tally = { components: 0, clusterSpecific: 0, fields: 0, commands: new Map(), attributes: 0, defaultResponses: 0 };
+    const t: Tally = { components: 0, clusterSpecific: 0, fields: 0, commands: new Map(), attributes: 0, defaultResponses: 0, unnamedEvents: new Set() };
     let frames = 0;
     let decrypted = 0;
     const unnamedAlerts = new Set<string>();
@@ -110,7 +112,6 @@ describe.skipIf(!HAVE_RTDS)('RTDS GBZ/ZCL: every command named, every payload by
       const { payload } = await openFrame(frame, ks);
       if (payload.format !== 'GBZ') throw new Error('GBZ expected');
       expect(toHex(encodePayload(payload))).toBe(toHex(frame.content));
-      // Alert-code names (NAMES.md 2.6) are shared with DLMS alerts (names.ts ALERT_CODES): counted here, not asserted.
       if (payload.alert && payload.alert.alertName === undefined) unnamedAlerts.add(payload.alert.alertCode.toString(16));
       payload.components.forEach((comp: GbzComponent, k) => {
         const where = `${f.name} component ${k}`;
@@ -136,6 +137,9 @@ describe.skipIf(!HAVE_RTDS)('RTDS GBZ/ZCL: every command named, every payload by
         `commands in ${t.commands.size} kinds with ${t.fields} named fields, ${t.attributes} named attribute records, ` +
         `${t.defaultResponses} default responses naming their command; GBZ alert codes without a name: ${[...unnamedAlerts].join(' ') || 'none'}. ${list}`,
     );
+    expect([...unnamedAlerts]).toEqual([]);
+    // Event IDs are GBCS alert/event codes (NAMES.md 2.6); 0 = all events, xxFF = a group (Get Event Configuration).
+    expect([...t.unnamedEvents].filter((e) => e !== '0' && !e.endsWith('ff'))).toEqual([]);
     // RTDS 4.5.0 subset figures (a changed corpus or layout changes them deliberately).
     expect([frames, decrypted, t.clusterSpecific, t.commands.size, t.fields]).toEqual([300, 35, 563, 57, 4704]);
     // Every VERIFIED layout is exercised here, except CS11's two (VERIFIED by NAMES.md over the

@@ -90,10 +90,10 @@ describe('ZCL cluster-specific commands (hand-made bytes)', () => {
     expect(c.field('credit_adjustment_value')!.label).toBe('Credit Adjustment Value');
   });
 
-  it('JSON of the tree gives names, labels and values (lazy getters included)', () => {
+  it('JSON of the tree gives names and values (lazy getters included)', () => {
     const j = toJsonSafe(decodeZclPayload(credit, hdr)) as { fields: Record<string, unknown>[] };
     expect(j).toMatchObject({ command: 'cluster-specific', name: 'Credit Adjustment', key: 'credit_adjustment' });
-    expect(j.fields[1]).toMatchObject({ name: 'start_time', label: 'Start Time', type: 'utc', value: 0, iso: '2000-01-01T00:00:00Z', valueName: 'now' });
+    expect(j.fields[1]).toMatchObject({ name: 'start_time', type: 'utc', value: 0, iso: '2000-01-01T00:00:00Z', valueName: 'now' });
   });
 
   it('names are not built until read: the nodes hold no strings of their own', () => {

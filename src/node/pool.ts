@@ -222,14 +222,14 @@ function textError(e: GbcsDecodeError): WireError {
 
 /**
  * Starts a pool of worker threads that decode frames in parallel. Each worker runs its own
- * WASM core; with `keys` each opens its own folderKeyStore and the default task returns
- * `{ frame, payload, verification }` (frame.toJSON(), the opened payload tree as JSON, the
- * FrameVerification), without keys `{ frame, payload }`. Close it when done.
+ * WASM core; the default task returns frameRecord(): the frame as JSON text
+ * (`{ ...frame.toJSON(), payload, verification }`; with `keys` each worker opens its own
+ * folderKeyStore, verifies and opens). A `module` replaces the task. Close it when done.
  *
  * ```js
  * import { createDecodePool } from 'gbcs-codec/node';
  * const pool = createDecodePool({ workers: 2, keys: './keystore', acb: '90b3d51f30000002' });
- * for await (const r of pool.map(lines)) console.log(r.index, r.error?.code ?? r.value.verification.ok);
+ * for await (const r of pool.map(lines)) console.log(r.index, r.error?.code ?? JSON.parse(r.value).verification.ok);
  * await pool.close();
  * ```
  */

@@ -4,13 +4,10 @@
 // structured-clone-able value per frame, in order.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { decodeFrame } from '../decode.js';
 import { GbcsDecodeError } from '../errors.js';
 import { folderKeyStore } from '../security/pemKeyStore.js';
 import type { KeyStore } from '../security/keyStore.js';
-import { verifyFrame } from '../security/verify.js';
-import { openFrame } from '../security/decrypt.js';
-import { toJsonSafe } from '../payload/json.js';
+import { frameRecord } from './poolTask.js';
 import type { PoolTaskContext, PoolTaskHandler, PoolWorkerData, WireBatch, WireReply, WireError } from './poolTypes.js';
 
 const data = workerData as PoolWorkerData;
@@ -21,16 +18,9 @@ function wireError(e: unknown): WireError {
   return { code: 'handler-error', offset: 0, expected: 'a handler that returns', message: e instanceof Error ? e.message : String(e) };
 }
 
-/** The default task: decode, payload tree as JSON, and with keys verify + open. */
+/** The default task: frameRecord (JSON text of the frame, payload and verification). */
 function defaultHandler(keyStore: KeyStore | undefined, acb: string | undefined): PoolTaskHandler {
-  return async (bytes) => {
-    const frame = decodeFrame(bytes);
-    const p = frame.payload;
-    if (!keyStore) return { frame: frame.toJSON(), payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null };
-    const verification = await verifyFrame(frame, keyStore, acb === undefined ? {} : { acb });
-    const opened = frame.kind === 'gbt' || frame.payloadFormat === 'unknown' ? undefined : await openFrame(frame, keyStore);
-    return { frame: frame.toJSON(), payload: opened ? toJsonSafe(opened.payload) : null, verification };
-  };
+  return (bytes) => frameRecord(bytes, keyStore, acb);
 }
 
 async function start(): Promise<void> {

@@ -188,7 +188,7 @@ export class BlockServer {
     return this.options.now?.() ?? zigbeeUtcTime();
   }
 
-  queryNextImage(req: Request<'query-next-image-request'>): ZclOtaCommand {
+  queryNextImage(req: Request<'query-next-image-request'>): Request<'query-next-image-response'> {
     const id = this.imageId;
     const hw = this.hardwareVersions;
     const offer =
@@ -207,7 +207,7 @@ export class BlockServer {
    * Offsets and sizes that are not ZigBee field values (negative, NaN, > 0xFFFFFFFF / 255)
    * throw OtaRangeError.
    */
-  async imageBlock(req: Request<'image-block-request'>): Promise<ZclOtaCommand> {
+  async imageBlock(req: Request<'image-block-request'>): Promise<Request<'image-block-response' | 'default-response'>> {
     const offset = checkOtaInteger('fileOffset', req.fileOffset, 0, 0xffffffff);
     const max = checkOtaInteger('maxDataSize', req.maxDataSize, 0, 255);
     if (this.aborted) return { command: 'image-block-response', status: ZCL_OTA_STATUS.ABORT };
@@ -231,7 +231,7 @@ export class BlockServer {
     return { command: 'image-block-response', status: 0, ...this.imageId, fileOffset: offset, data };
   }
 
-  upgradeEnd(req: Request<'upgrade-end-request'>): ZclOtaCommand | undefined {
+  upgradeEnd(req: Request<'upgrade-end-request'>): Request<'upgrade-end-response'> | undefined {
     // Only a successful download is answered with an Upgrade End Response; on an error status
     // the client gives up and the server sends nothing (a default response at most).
     if (req.status !== ZCL_OTA_STATUS.SUCCESS || !this.matches(req)) return undefined;

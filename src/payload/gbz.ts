@@ -11,9 +11,11 @@ import { GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
 import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
+import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
 import { ZclHeaderNode, ZclReader, decodeZclIn, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import { ByteWriter } from './writer.js';
+import { JSON_FRESH } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 export interface GbzTime {
@@ -119,8 +121,9 @@ class GbzAlertNode implements GbzAlert {
     readonly offset: number,
     readonly length: number,
   ) {}
+  /** The alert's name: GBZ's own short names first, then the GBCS alert-code table (NAMES.md 2.6). */
   get alertName(): string | undefined {
-    return ALERT_CODES[this.alertCode];
+    return ALERT_CODES[this.alertCode] ?? alertCodeName(this.alertCode);
   }
   toJSON(): Record<string, unknown> {
     return { alertCode: this.alertCode, alertName: this.alertName, time: this.time, content: this.content, offset: this.offset, length: this.length };
@@ -309,4 +312,13 @@ export function encodeGbz(g: GbzPayload): Uint8Array {
     w.u8(control).u16be(comp.clusterId).u16be(bytes.length).bytes(bytes);
   }
   return w.finish();
+}
+
+// toJSON() of these nodes returns a new plain object each call (json.ts converts it in place).
+markFresh(GbzTimeNode);
+markFresh(GbzAlertNode);
+markFresh(GbzClearComponentNode);
+markFresh(GbzEncryptedComponentNode);
+function markFresh(c: { prototype: object }): void {
+  Object.defineProperty(c.prototype, JSON_FRESH, { value: true });
 }

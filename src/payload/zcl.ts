@@ -37,6 +37,7 @@ import { Budget } from './limits.js';
 import { ZCL_ATTRIBUTES, ZCL_CLUSTERS, ZCL_STATUS, secondsSince2000, zclCommandName } from './names.js';
 import { FIELD_BYTES, FIELD_I32, FIELD_STR, FIELD_UINT, ZCL_FIELD_WIDTH, zclCommandSpec, type ZclCommandSpec, type ZclFieldSpec, type ZclFieldType, type ZclLayoutItem, type ZclRepeatSpec } from './zclCommands.js';
 import { ByteWriter } from './writer.js';
+import { JSON_FRESH } from './json.js';
 
 /**
  * Upper bound of JS objects the ZCL decoder builds per payload byte (checked by
@@ -464,6 +465,8 @@ export class ZclField implements ZclFieldValue {
     const t = this.type;
     const names = this.#spec?.kind === 'field' ? this.#spec.values : undefined;
     if (t === 'utc') return this.#n === 0 ? 'now' : this.#n >= 0xfffffffe ? 'cancel' : undefined;
+    const lookup = this.#spec?.kind === 'field' ? this.#spec.lookup : undefined;
+    if (lookup) return lookup(this.#n);
     if (!names) return undefined;
     if (t === 'enum8') return names[this.#n];
     if (t === 'map8' || t === 'map16' || t === 'map32') {
@@ -473,11 +476,19 @@ export class ZclField implements ZclFieldValue {
     }
     return undefined;
   }
+  /** JSON: name, type, value and the readings that apply (text, iso, date, valueName, entries), offset, length. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name, label: this.label, type: this.type, value: this.value, text: this.text, iso: this.iso, date: this.date,
-      valueName: this.valueName, entries: this.entries, offset: this.offset, length: this.length,
-    };
+    const o: Record<string, unknown> = { name: this.name, type: this.type, value: this.value };
+    const t = this.type;
+    if (t === 'repeat') o.entries = this.entries;
+    else if (t === 'str') o.text = this.text;
+    else if (t === 'utc') o.iso = this.iso;
+    else if (t === 'zdate') o.date = this.date;
+    const vn = this.valueName;
+    if (vn !== undefined) o.valueName = vn;
+    o.offset = this.offset;
+    o.length = this.length;
+    return o;
   }
 }
 
@@ -957,3 +968,18 @@ export function zclCommandValues(c: { readonly fields: readonly ZclFieldValue[] 
 
 /** Name of a ZCL cluster (undefined when unknown). */
 export const zclClusterName = (clusterId: number): string | undefined => ZCL_CLUSTERS[clusterId];
+
+// toJSON() of these nodes returns a new plain object each call (json.ts converts it in place).
+markFresh(ZclHeaderNode);
+markFresh(ZclValueNode);
+markFresh(ZclAttributeRecord);
+markFresh(ZclStatusNode);
+markFresh(ZclField);
+markFresh(ZclEntry);
+markFresh(ZclClusterCommand);
+markFresh(ZclDefaultResponse);
+markFresh(ZclGlobalList);
+markFresh(ZclOther);
+function markFresh(c: { prototype: object }): void {
+  Object.defineProperty(c.prototype, JSON_FRESH, { value: true });
+}

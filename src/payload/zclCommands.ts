@@ -30,6 +30,8 @@
 // (other code derives dotted names like zcl.prepayment.credit_adjustment.credit_adjustment_value
 // from clusterKey.key.name); `label` is the human name from NAMES.md.
 
+import { alertCodeName } from './dlmsNames.js';
+
 export type ZclFieldType =
   | 'u8' | 'u16' | 'u24' | 'u32' | 'u48' | 'i32'
   | 'map8' | 'map16' | 'map32' | 'enum8' | 'utc' | 'zdate' | 'str' | 'bytes';
@@ -62,6 +64,8 @@ export interface ZclFieldSpec {
   readonly values?: Readonly<Record<number, string>>;
   /** `str` fields that carry text (shown as text as well as bytes). */
   readonly text?: boolean;
+  /** Names values from another table (GBCS alert/event codes for Event IDs, NAMES.md 2.6). */
+  readonly lookup?: (value: number) => string | undefined;
 }
 export interface ZclRepeatSpec {
   readonly kind: 'repeat';
@@ -139,14 +143,16 @@ const SAMPLE_TYPE = { 0: 'consumption delivered' };
 type Item = ZclLayoutItem;
 function node<T extends ZclLayoutItem>(p: Partial<Record<string, unknown>> & { kind: T['kind'] }): T {
   return {
-    kind: p.kind, name: p.name ?? '', label: p.label ?? '', type: p.type ?? 'bytes', values: p.values, text: p.text ?? false,
+    kind: p.kind, name: p.name ?? '', label: p.label ?? '', type: p.type ?? 'bytes', values: p.values, text: p.text ?? false, lookup: p.lookup,
     width: ZCL_FIELD_WIDTH[(p.type ?? 'bytes') as ZclFieldType], code: FIELD_CODES[(p.type ?? 'bytes') as ZclFieldType],
     count: p.count, fields: p.fields ?? [], minEntry: p.minEntry ?? 0, on: p.on ?? '', cases: p.cases ?? {}, otherwise: p.otherwise ?? '',
     rest: p.rest,
   } as unknown as T;
 }
-const f = (label: string, type: ZclFieldType, opts: { name?: string; values?: Record<number, string>; text?: boolean } = {}): ZclFieldSpec =>
-  node<ZclFieldSpec>({ kind: 'field', name: opts.name ?? snakeName(label), label, type, values: opts.values, text: opts.text });
+const f = (label: string, type: ZclFieldType, opts: { name?: string; values?: Record<number, string>; text?: boolean; lookup?: (v: number) => string | undefined } = {}): ZclFieldSpec =>
+  node<ZclFieldSpec>({ kind: 'field', name: opts.name ?? snakeName(label), label, type, values: opts.values, text: opts.text, lookup: opts.lookup });
+/** Event ID: a GBCS alert/event code (NAMES.md 2.6), named through the shared alert table. */
+const eventId = () => f('Event ID', 'u16', { lookup: alertCodeName });
 const text = (label: string, name?: string) => f(label, 'str', { text: true, ...(name ? { name } : {}) });
 function minSize(items: readonly Item[]): number {
   let n = 0;
@@ -364,7 +370,7 @@ const CLUSTERS: ReadonlyArray<[clusterId: number, key: string, c2s: Def[], s2c: 
   [0x0708, 'device_management', [
     [0x04, 'Report Event Configuration', [
       commandIndex(), totalCommands('Total Commands'),
-      repeat('Event Configurations', toEnd, [f('Event ID', 'u16'), f('Event Configuration', 'map8', { values: EVENT_CONFIGURATION })]),
+      repeat('Event Configurations', toEnd, [eventId(), f('Event Configuration', 'map8', { values: EVENT_CONFIGURATION })]),
     ]],
   ], [
     [0x00, 'Publish Change of Tenancy', [providerId(), issuerEventId(), tariffType(), implementationTime(), f('Proposed Tenancy Change Control', 'map32')]],
@@ -380,22 +386,22 @@ const CLUSTERS: ReadonlyArray<[clusterId: number, key: string, c2s: Def[], s2c: 
       // Decision: configuration control 0 (apply by list, the only one in RTDS) is laid out;
       // the ZSE alternatives keep their rest as bytes.
       choose('configuration_control', 'configuration_payload', {
-        0: [f('Number of Events', 'u8'), repeat('Event IDs', countOf('number_of_events'), [f('Event ID', 'u16')])],
+        0: [f('Number of Events', 'u8'), repeat('Event IDs', countOf('number_of_events'), [eventId()])],
       }),
     ]],
-    [0x05, 'Get Event Configuration', [f('Event ID', 'u16')]],
+    [0x05, 'Get Event Configuration', [eventId()]],
     [0x06, 'Update CIN', [issuerEventId(), f('CIN Implementation Time', 'utc'), providerId(), text('Customer ID Number')]],
   ]],
   [0x0709, 'events', [
     [0x00, 'Get Event Log', [
-      f('Event Control / Log ID', 'map8'), f('Event ID', 'u16'), startTime(), f('End Time', 'utc'), f('Number of Events', 'u8'), f('Event Offset', 'u16'),
+      f('Event Control / Log ID', 'map8'), eventId(), startTime(), f('End Time', 'utc'), f('Number of Events', 'u8'), f('Event Offset', 'u16'),
     ]],
     [0x01, 'Clear Event Log Request', [f('Log ID', 'map8')]],
   ], [
-    [0x00, 'Publish Event', [f('Log ID', 'enum8', { values: LOG_ID }), f('Event ID', 'u16'), f('Event Time', 'utc'), f('Event Control', 'map8'), f('Event Data', 'str')], 'UNCONFIRMED', 'ZSE layout (WS); not in RTDS'],
+    [0x00, 'Publish Event', [f('Log ID', 'enum8', { values: LOG_ID }), eventId(), f('Event Time', 'utc'), f('Event Control', 'map8'), f('Event Data', 'str')], 'UNCONFIRMED', 'ZSE layout (WS); not in RTDS'],
     [0x01, 'Publish Event Log', [
       f('Total Number of Matching Events', 'u16'), commandIndex(), totalCommands('Total Commands'), f('Number of Events / Log Payload Control', 'map8'),
-      repeat('Events', toEnd, [f('Log ID', 'enum8', { values: LOG_ID }), f('Event ID', 'u16'), f('Event Time', 'utc'), f('Event Data', 'str')]),
+      repeat('Events', toEnd, [f('Log ID', 'enum8', { values: LOG_ID }), eventId(), f('Event Time', 'utc'), f('Event Data', 'str')]),
     ]],
     [0x02, 'Clear Event Log Response', [f('Cleared Event Logs', 'map8')]],
   ]],

@@ -1,0 +1,114 @@
+// Verification on one core vs the decode pool on every core, and the CLI's lines/s
+// (`gbcs decode --json -`, one thread and --workers 2). Corpus: RTDS with its keystore when
+// present, else the project's security fixtures. With GBCS_BENCH_BASELINE=<another
+// build's dist/index.js> the one-core verify rows and the CLI row also run that build, in
+// the same run (x baseline = before/after ratio).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Bench } from 'tinybench';
+import * as current from '../dist/index.js';
+import * as currentNode from '../dist/node.js';
+import { corpusBytes, loadCorpus } from './corpus.mjs';
+import { loadBaseline, runPaired } from './throughput.mjs';
+
+const ACB = '90b3d51f30000002';
+
+function securityCorpus() {
+  const rtds = process.env.GBCS_RTDS_DIR ?? new URL('../../shared/rtds', import.meta.url).pathname;
+  if (existsSync(join(rtds, 'keystore'))) return { ...loadCorpus(), keys: join(rtds, 'keystore') };
+  const text = readFileSync(new URL('../test/fixtures/security.hex', import.meta.url), 'utf8');
+  const frames = text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => Uint8Array.from(Buffer.from(l.trim(), 'hex')));
+  return { name: `project security fixtures (${frames.length} messages)`, frames, keys: new URL('../test/fixtures/keys', import.meta.url).pathname };
+}
+
+/** folderKeyStore of a build: gbcs-codec/node today, the main entry in older builds. */
+async function keyStoreOf(lib, indexPath, keys) {
+  if (lib.folderKeyStore) return lib.folderKeyStore(keys);
+  const node = await import(pathToFileURL(join(dirname(resolve(indexPath)), 'node.js')).href);
+  return node.folderKeyStore(keys);
+}
+
+function runCli(cli, args, input) {
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
+    p.on('error', rej);
+    p.on('exit', () => res());
+    p.stdin.end(input);
+  });
+}
+
+export async function run() {
+  const { name, frames, keys } = securityCorpus();
+  const baseline = await loadBaseline();
+  const bytes = corpusBytes(frames);
+  const cores = availableParallelism();
+  console.log(`\nParallel corpus: ${name}, ${bytes} bytes, ${cores} cores${baseline ? `; baseline ${baseline.path}` : ''}`);
+  const ksNow = currentNode.folderKeyStore(keys);
+  const ksBase = baseline ? await keyStoreOf(baseline.lib, baseline.path, keys) : undefined;
+  const ksOf = (l) => (l === current ? ksNow : ksBase);
+  for (const f of frames) await current.verifyFrame(f, ksNow, { acb: ACB }); // parse every key once, outside the timing
+  if (ksBase) for (const f of frames) await baseline.lib.verifyFrame(f, ksBase, { acb: ACB });
+  let sink = 0;
+  await runPaired(
+    'Verification on one core (bytes input)',
+    [
+      { name: 'decode + verify (signature and MAC)', input: 'bytes', make: (l) => async () => { for (const f of frames) sink += (await l.verifyFrame(l.decodeFrame(f), ksOf(l), { acb: ACB })).ok ? 1 : 0; } },
+      {
+        name: 'decode + verify + open (decrypt, payload tree)',
+        input: 'bytes',
+        make: (l) => async () => {
+          for (const f of frames) {
+            const fr = l.decodeFrame(f);
+            sink += (await l.verifyFrame(fr, ksOf(l), { acb: ACB })).ok ? 1 : 0;
+            if (fr.kind !== 'gbt' && fr.payloadFormat !== 'unknown') sink += (await l.openFrame(fr, ksOf(l))).decryption.parts.length;
+          }
+        },
+      },
+    ],
+    { units: frames.length, bytes, baseline, time: 1500 },
+  );
+
+  // The pool: decode + verify + open per frame (its default task with a key folder).
+  const pools = [1, 2].filter((n) => n <= Math.max(2, cores)).map((n) => ({ n, pool: currentNode.createDecodePool({ workers: n, keys, acb: ACB, batchSize: 64 }) }));
+  for (const { pool } of pools) await pool.decode(frames); // start workers, load keys
+  const bench = new Bench({ time: 1500, warmupTime: 300 });
+  bench.add('one core: frameRecord() = decode + verify + open + JSON text, the pool task (bytes)', async () => {
+    for (const f of frames) sink += (await currentNode.frameRecord(f, ksNow, ACB)).length;
+  });
+  for (const { n, pool } of pools) bench.add(`createDecodePool({ workers: ${n} }): the same task (bytes)`, async () => { sink += (await pool.decode(frames)).length; });
+  await bench.run();
+  console.log('\n## Verification: one core vs the decode pool (same work per frame)');
+  console.log('| case | msg/s | ns/msg | ratio to one core | ±% |\n|---|---:|---:|---:|---:|');
+  const base1 = 1000 / bench.tasks[0].result.period;
+  for (const t of bench.tasks) {
+    const r = t.result;
+    const per = (1000 / r.period) * frames.length;
+    console.log(`| ${t.name} | ${Math.round(per).toLocaleString('en')} | ${(1e9 / per).toFixed(0)} | ${(1000 / r.period / base1).toFixed(2)}x | ${r.latency.rme.toFixed(1)} |`);
+  }
+  for (const { pool } of pools) await pool.close();
+
+  // The CLI, end to end: lines/s of `gbcs decode --json -` over the corpus repeated.
+  const reps = Math.max(1, Math.ceil(5000 / frames.length));
+  const lines = `${Array.from({ length: reps }, () => frames.map((f) => Buffer.from(f).toString('hex')).join('\n')).join('\n')}\n`;
+  const nLines = frames.length * reps;
+  const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+  const cliBase = baseline ? join(dirname(resolve(baseline.path)), 'cli', 'main.js') : undefined;
+  const cb = new Bench({ iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
+  cb.add('gbcs decode --json - (hex text lines, one thread)', () => runCli(cli, ['decode', '--json', '-'], lines));
+  cb.add('gbcs decode --json --workers 2 - (hex text lines)', () => runCli(cli, ['decode', '--json', '--workers', '2', '-'], lines));
+  if (cliBase && existsSync(cliBase)) cb.add('baseline: gbcs decode --json - (hex text lines, one thread)', () => runCli(cliBase, ['decode', '--json', '-'], lines));
+  await cb.run();
+  console.log(`\n## CLI lines/s (${nLines} lines per run, process start included)`);
+  console.log('| case | lines/s | ratio to first | ±% |\n|---|---:|---:|---:|');
+  const c0 = 1000 / cb.tasks[0].result.period;
+  for (const t of cb.tasks) {
+    const r = t.result;
+    console.log(`| ${t.name} | ${Math.round((1000 / r.period) * nLines).toLocaleString('en')} | ${(1000 / r.period / c0).toFixed(2)}x | ${r.latency.rme.toFixed(1)} |`);
+  }
+  if (sink === -1) console.log(sink);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
