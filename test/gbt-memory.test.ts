@@ -46,7 +46,7 @@ const total = mem() - base;
 console.log(JSON.stringify({ remembered0: remembered, pushes, accepted, full, total, complete, cost: r.bufferedCost, remembered: r.rememberedCost, openConversations: r.openConversations, completed: r.completedConversations }));
 `;
 
-describe('GBT reassembler memory', () => {
+describe('issue 10.4 GBT memory: reassembler', () => {
   it('limits count real cost: flooding conversations, one-byte blocks and completed messages stays within 2 x maxBufferedBytes of heap', () => {
     const res = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', SCRIPT], { encoding: 'utf8' });
     expect(res.stderr).toBe('');

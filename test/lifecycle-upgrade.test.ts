@@ -381,7 +381,7 @@ describe('MP231 empty upgrade path and the reading of several ids', () => {
   });
 });
 
-describe('Lifecycle inputs (issue 10 item 9)', () => {
+describe('issue 10.9 lifecycle inputs', () => {
   const full = (i: number, over: Partial<FirmwareEntry> = {}) => entry(`E${i}`, i ? [`E${i - 1}`] : [], over);
 
   it('lifecycle inputs: upgrade-path de-duplication is linear (100,000 ids from CSV)', () => {

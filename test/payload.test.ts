@@ -23,7 +23,7 @@ const fixtures: Fixture[] = [];
 const fx = (prefix: string) => fixtures.find((f) => f.name.startsWith(prefix))!;
 const decode = (f: Fixture) => decodePayload(f.bytes, f.ctx);
 
-describe('payload fixtures', () => {
+describe('payload fixtures (round-trip tests: expected bytes from our own encoder, scripts/make-payload-fixtures.mjs; conformance is test/payload-rtds.test.ts)', () => {
   it('has the generated fixtures', () => {
     expect(fixtures.length).toBe(7);
   });
