@@ -120,7 +120,11 @@ describe.skipIf(!HAVE_RTDS)('RTDS GBZ/ZCL: every command named, every payload by
         expect(toHex(frame.bytes.subarray(comp.offset!, comp.offset! + comp.length!)).slice(0, 6)).toBe(
           toHex(Uint8Array.of(comp.control, comp.clusterId >> 8, comp.clusterId & 0xff)),
         );
+        // Header nodes point at their own bytes in the frame.
+        expect([where, frame.bytes[comp.zcl.offset!], frame.bytes[comp.zcl.offset! + 2]]).toEqual([where, comp.zcl.frameControl, comp.zcl.commandId]);
+        if (comp.fromDateTime) expect(new DataView(frame.bytes.buffer, frame.bytes.byteOffset).getUint32(comp.fromDateTime.offset!)).toBe(comp.fromDateTime.seconds);
         if (comp.encrypted) {
+          expect(frame.bytes[comp.additionalHeader.offset! + 1]).toBe(comp.additionalHeader.frameCounter);
           const d = comp.decrypted!;
           expect([where, d.status, d.decodeError]).toEqual([where, 'decrypted', undefined]);
           decrypted++;

@@ -159,3 +159,17 @@ describe('ZCL cluster-specific commands (hand-made bytes)', () => {
     expect(zclCommandSpec(0x0705, 0x01, 0x05)!.status).toBe('VERIFIED');
   });
 });
+
+describe('secondsSince2000 (ISO text of GBCS UTC seconds)', () => {
+  it('equals toISOString without milliseconds over seeded u32 and i32 values', async () => {
+    const { secondsSince2000 } = await import('../src/payload/names.js');
+    const { prng } = await import('./prng.js');
+    const rnd = prng(2000);
+    const ref = (s: number) => new Date(Date.UTC(2000, 0, 1) + s * 1000).toISOString().replace('.000Z', 'Z');
+    for (const s of [0, 1, 0x1c374a80, 0xfffffffe, 0xffffffff, -1, -(2 ** 31), 59, 86399]) expect(secondsSince2000(s)).toBe(ref(s));
+    for (let i = 0; i < 20000; i++) {
+      const s = Math.floor(rnd() * 2 ** 32) - (i & 1 ? 2 ** 31 : 0);
+      expect(secondsSince2000(s)).toBe(ref(s));
+    }
+  });
+});

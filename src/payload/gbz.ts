@@ -90,7 +90,7 @@ export interface GbzClearComponent extends GbzComponentBase {
 }
 export interface GbzEncryptedComponent extends GbzComponentBase {
   readonly encrypted: true;
-  readonly additionalHeader: { readonly control: number; readonly frameCounter: number };
+  readonly additionalHeader: { readonly control: number; readonly frameCounter: number; readonly offset?: number; readonly length?: number };
   /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`; the security module decrypts it. */
   readonly ciphertext: Uint8Array;
   /** Set by openPayload (security module): the plaintext as a ZCL command, or why not. */
@@ -216,7 +216,7 @@ export class GbzEncryptedComponentNode implements GbzEncryptedComponent {
     readonly zcl: ZclHeaderNode,
     readonly offset: number,
     readonly length: number,
-    readonly additionalHeader: { readonly control: number; readonly frameCounter: number },
+    readonly additionalHeader: { readonly control: number; readonly frameCounter: number; readonly offset?: number; readonly length?: number },
     /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
     readonly ciphertext: Uint8Array,
   ) {}
@@ -256,7 +256,7 @@ export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, 
   const cmd = b[h + 2]!;
   const zcl = new ZclHeaderNode(clusterId, fc, b[h + 1]!, cmd, offsetBase + h);
   if (control & 0x02) {
-    return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]! }, b.subarray(h + 5, end));
+    return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]!, offset: offsetBase + q, length: 2 }, b.subarray(h + 5, end));
   }
   const command = decodeZclIn(r, h + 3, end, clusterId, fc, cmd);
   return new GbzClearComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, command, b, h + 3);

@@ -33,5 +33,12 @@ export const ALERT_CODES: Readonly<Record<number, string>> = {
 
 /** Seconds since 2000-01-01T00:00Z (GBZ alert/from-date-time, ZCL UTCTime, DLMS range selectors) as ISO text. */
 export function secondsSince2000(s: number): string {
-  return new Date(Date.UTC(2000, 0, 1) + s * 1000).toISOString().replace('.000Z', 'Z');
+  const d = new Date(EPOCH_2000 + s * 1000);
+  const y = d.getUTCFullYear();
+  // Whole seconds in years 1000-9999 (every u32/i32 value): formatted directly, without
+  // toISOString's milliseconds and the replace (ISO text made per node on read, issue 12).
+  if (!Number.isInteger(s) || y < 1000 || y > 9999) return d.toISOString().replace('.000Z', 'Z');
+  return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}Z`;
 }
+const EPOCH_2000 = Date.UTC(2000, 0, 1);
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
