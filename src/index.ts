@@ -3,6 +3,7 @@
 // Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
 // helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
+export { nonMinimalPayloadLength } from './payload/strict.js';
 export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeOptions } from './decode.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {

@@ -6,6 +6,12 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeFrame,
   decodeFrames,
+  decodePayload,
+  encodePayload,
+  fromHex,
+  nonMinimalPayloadLength,
+  toHex,
+  type PayloadContext,
   encodeFrame,
   frameInitOf,
   GbcsDecodeError,
@@ -134,5 +140,22 @@ describe('issue 10.10 OTA: ota verify says which header fields the image signatu
       expect(IMAGE_SIGNATURE_UNCOVERED).toContain(field);
       expect(r.stdout).toContain(field);
     }
+  });
+});
+
+describe('issue 10.10 lengths: strict payload decoding refuses non-minimal lengths wherever they are recorded', () => {
+  // Generator: each payload family that records a length form, minimal and long-form twins.
+  const cases: [string, PayloadContext, string, string][] = [
+    ['DLMS data-notification, octet-string length', { format: 'DLMS', cra: 'alert', messageCode: 0x8f0a }, '0F 00000001 00 09 02 AABB', '0F 00000001 00 09 8102 AABB'],
+    ['DLMS data-notification, array count', { format: 'DLMS', cra: 'alert', messageCode: 0x8f0a }, '0F 00000001 00 01 01 11 05', '0F 00000001 00 01 820001 11 05'],
+    ['ASN.1 SEQUENCE length', { format: 'ASN.1', cra: 'response', messageCode: 0x00b2 }, '30 03 020105', '30 8103 020105'],
+  ];
+  it.each(cases)('%s', (_name, ctx, minimal, wide) => {
+    const a = fromHex(minimal.replace(/ /g, ''));
+    const b = fromHex(wide.replace(/ /g, ''));
+    expect(toHex(encodePayload(decodePayload(b, ctx)))).toBe(toHex(b)); // kept for byte-exact re-encoding
+    expect(nonMinimalPayloadLength(decodePayload(a, ctx))).toBeUndefined();
+    expect(() => decodePayload(a, { ...ctx, strict: true })).not.toThrow();
+    expect(() => decodePayload(b, { ...ctx, strict: true })).toThrowError(expect.objectContaining({ code: 'non-minimal-length' }));
   });
 });
