@@ -56,6 +56,21 @@ function describe(v: unknown): string {
  * P-256 KeyObject (or CryptoKey) of the right kind (private when `privateKey`).
  */
 export function keyUnusableReason(value: unknown, privateKey: boolean): string | undefined {
+  if (typeof value !== 'object' || value === null) return `not a key object (got ${describe(value)})`;
+  const cache = privateKey ? checkedPrivate : checkedPublic;
+  const hit = cache.get(value);
+  if (hit !== undefined) return hit === OK ? undefined : hit;
+  const why = unusableReason(value, privateKey);
+  cache.set(value, why ?? OK);
+  return why;
+}
+
+/** Verdicts per key object (a key store hands out the same objects again). */
+const OK = '';
+const checkedPublic = new WeakMap<object, string>();
+const checkedPrivate = new WeakMap<object, string>();
+
+function unusableReason(value: object, privateKey: boolean): string | undefined {
   const KeyObjectClass = nodeBuiltin<NodeCrypto>('node:crypto')?.KeyObject;
   if (KeyObjectClass !== undefined && value instanceof KeyObjectClass) {
     const k = value as KeyObject;
@@ -91,28 +106,51 @@ export async function resolveKey(
   options: KeyResolveOptions = {},
 ): Promise<ResolvedKey> {
   const priv = lookup?.privateKey === true;
-  const what = `${usage} ${priv ? 'private' : 'public'} key${lookup?.prepayment ? ' (prepayment)' : ''} of ${eui}`;
+  const what = () => `${usage} ${priv ? 'private' : 'public'} key${lookup?.prepayment ? ' (prepayment)' : ''} of ${eui}`;
   const ms = options.keyTimeoutMs ?? DEFAULT_KEY_TIMEOUT_MS;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let value: unknown;
   try {
-    const asked = Promise.resolve().then(() => keyStore(eui, usage, lookup));
-    value = await (Number.isFinite(ms) && ms >= 0
-      ? Promise.race([
-          asked,
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new KeyUnusableError(`the key store did not answer within ${ms} ms`)), ms);
-          }),
-        ])
-      : asked);
+    value = keyStore(eui, usage, lookup);
   } catch (e) {
-    return { unusable: `${what}: ${firstLine(e)}` };
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    return { unusable: `${what()}: ${firstLine(e)}` };
   }
-  if (value === undefined || value === null) return { unknown: `key store has no ${what}` };
+  if (typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') {
+    // Fast path: a cached (already settled) answer is read after a few microtasks, with
+    // no timer; only an answer still pending then is raced against keyTimeoutMs.
+    const asked = Promise.resolve(value as PromiseLike<unknown>);
+    let state = 0; // 0 pending, 1 fulfilled, 2 rejected
+    let out: unknown;
+    asked.then(
+      (v) => ((state = 1), (out = v)),
+      (e: unknown) => ((state = 2), (out = e)),
+    );
+    await null;
+    await null;
+    if (state === 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        out = await (Number.isFinite(ms) && ms >= 0
+          ? Promise.race([
+              asked,
+              new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new KeyUnusableError(`the key store did not answer within ${ms} ms`)), ms);
+              }),
+            ])
+          : asked);
+        state = 1;
+      } catch (e) {
+        state = 2;
+        out = e;
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+      }
+    }
+    if (state === 2) return { unusable: `${what()}: ${firstLine(out)}` };
+    value = out;
+  }
+  if (value === undefined || value === null) return { unknown: `key store has no ${what()}` };
   const why = keyUnusableReason(value, priv);
-  return why === undefined ? { key: value as PlatformKey } : { unusable: `${what}: ${why}` };
+  return why === undefined ? { key: value as PlatformKey } : { unusable: `${what()}: ${why}` };
 }
 
 /**
