@@ -21,15 +21,27 @@ function tooLarge(len: number): GbcsDecodeError {
   return new GbcsDecodeError('input-too-large', MAX_FRAME_BYTES, `a frame of at most ${MAX_FRAME_BYTES} bytes`, `got ${len} bytes`);
 }
 
+/** Options of decodeFrame (strict: see DecodeOptions). */
+export interface DecodeFrameOptions extends DecodeOptions {
+  /**
+   * Copy byte input before decoding, so the frame stays valid when the caller reuses or
+   * zeroes its buffer (the lazy frame otherwise keeps a view of the caller's bytes). Text
+   * input (hex, base64) is always converted into fresh bytes, so it needs no copy.
+   */
+  readonly copy?: boolean;
+}
+
 /**
  * Decodes one GBCS frame (MAC-headered general-ciphering, general-signing or a GBT
  * segment). Input may be bytes, hex text (spaces, newlines, 0x allowed) or base64.
  * Throws GbcsDecodeError with the byte offset and what was expected.
- * Byte input is not copied: the frame's views share its memory, and it is never written.
+ * Byte input is not copied: the frame's views share its memory, and it is never written,
+ * unless `{ copy: true }` is given (then the frame survives the caller reusing its buffer).
  */
-export function decodeFrame(input: BinaryInput, options?: DecodeOptions): GbcsFrame {
-  const bytes = toBytes(input);
-  if (bytes.length > MAX_FRAME_BYTES) throw tooLarge(bytes.length);
+export function decodeFrame(input: BinaryInput, options: DecodeFrameOptions = {}): GbcsFrame {
+  const converted = toBytes(input);
+  if (converted.length > MAX_FRAME_BYTES) throw tooLarge(converted.length);
+  const bytes = options.copy === true && typeof input !== 'string' ? converted.slice() : converted;
   const core = wasmCore();
   const reserved = core.reserve(bytes.length);
   if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
@@ -39,7 +51,7 @@ export function decodeFrame(input: BinaryInput, options?: DecodeOptions): GbcsFr
   if (status === E_TRAP) throw GbcsDecodeError.fromStatus(status, 0, core.lastTrap);
   if (status !== 0) throw GbcsDecodeError.fromStatus(status, core.i32[w + R_ERR_OFFSET]!);
   const frame = new GbcsFrame(bytes, core.i32, w);
-  if (options?.strict === true) {
+  if (options.strict === true) {
     const e = nonMinimalLength(frame);
     if (e) throw e;
   }

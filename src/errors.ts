@@ -3,7 +3,7 @@
 import * as L from './wasm/layout.js';
 
 /** What the decoder expected, per WASM error code. */
-const EXPECTED: Record<number, [code: string, expected: string]> = {
+const EXPECTED: Record<number, [code: GbcsErrorCode, expected: string]> = {
   [L.E_TRUNCATED]: ['truncated', 'more bytes (the frame ends inside a field)'],
   [L.E_FRAME_TAG]: ['frame-tag', 'frame tag 0xDD (general-ciphering / GBT) or 0xDF (general-signing)'],
   [L.E_MAC_HEADER_EMPTY_FIELD]: ['mac-header', 'MAC Header empty field 0x00 (DD 00 00 00 00 00 00) or 0x09 (GBT routing header)'],
@@ -45,18 +45,118 @@ const EXPECTED: Record<number, [code: string, expected: string]> = {
   [L.E_DER_CONTENTS]: ['der-contents', 'constructed DER contents ending exactly at the length given'],
 };
 
+/**
+ * Every GbcsDecodeError code. The first group comes from the WASM walkers (see EXPECTED); the
+ * rest from the TypeScript decoders: text input, payload trees, OTA images, Alt HAN packages,
+ * and the typed views (a view's error code names its use case or family: 'cs06', 'firmware',
+ * 'ecs61c', 'boost-log', ...). A new code is one line here.
+ */
+export const GBCS_ERROR_CODES = [
+  'truncated',
+  'frame-tag',
+  'mac-header',
+  'ber-length',
+  'general-signing-tag',
+  'transaction-id',
+  'cra-flag',
+  'system-title',
+  'date-time',
+  'other-information',
+  'signature',
+  'trailing-bytes',
+  'mac',
+  'ciphered-length',
+  'key-info',
+  'gbt-tag',
+  'block-data-length',
+  'gbt-transaction-id',
+  'input-too-large',
+  'non-minimal-length',
+  'too-many-nodes',
+  'nesting-too-deep',
+  'payload-trailing-bytes',
+  'dlms-apdu-tag',
+  'dlms-date-time',
+  'dlms-request-spec',
+  'dlms-data-tag',
+  'dlms-response-spec',
+  'dlms-compact-array',
+  'dlms-type-description',
+  'dlms-length',
+  'dlms-spec-presence',
+  'dlms-count-mismatch',
+  'gbz-profile',
+  'gbz-component-length',
+  'gbz-alert-content',
+  'gbz-ciphered-length',
+  'der-tag',
+  'der-length',
+  'der-contents',
+  'internal',
+  'text-input',
+  'hex-input',
+  'message-code',
+  'payload-format',
+  'too-deep',
+  'dlms-shape',
+  'zcl-data-type',
+  'zcl-direction',
+  'zcl-frame-type',
+  'zcl-layout',
+  'zcl-ota-command',
+  'zcl-ota-field',
+  'ota-file-identifier',
+  'ota-header-length',
+  'ota-sub-elements',
+  'ota-total-size',
+  'ota-trailer',
+  'package-magic',
+  'package-manifest',
+  'package-truncated',
+  'package-version',
+  'boost-log',
+  'ecs61c',
+  'cs06',
+  'firmware',
+  'read-boost-button-data-command',
+  'duis-base64',
+  'duis-doctype',
+  'duis-request-id',
+  'duis-shape',
+  'duis-too-deep',
+  'duis-too-many-elements',
+  'duis-xml',
+  'line-too-long',
+  'gbt-not-a-segment',
+  'gbt-block-number',
+  'gbt-conflicting-duplicate',
+  'gbt-second-last-block',
+  'gbt-block-after-last',
+  'gbt-routing-mismatch',
+  'gbt-message-too-large',
+  'gbt-too-many-conversations',
+  'gbt-buffer-full',
+  'gbt-expired',
+  'gbt-incomplete',
+  'gbt-reassembled-invalid',
+  'gbt-message-mismatch',
+] as const;
+
+/** The `code` of a GbcsDecodeError: a union of string literals (switch on it exhaustively). */
+export type GbcsErrorCode = (typeof GBCS_ERROR_CODES)[number];
+
 export class GbcsDecodeError extends Error {
   override readonly name = 'GbcsDecodeError';
   /** Byte offset in the frame (or character offset in text input, see `code`). */
   readonly offset: number;
   /** What the decoder expected at `offset`. */
   readonly expected: string;
-  /** Stable identifier of the failure, e.g. 'truncated', 'signature', 'hex-input'. */
-  readonly code: string;
+  /** Stable identifier of the failure, e.g. 'truncated', 'signature', 'hex-input' (GBCS_ERROR_CODES). */
+  readonly code: GbcsErrorCode;
   /** Position of the frame in a batch call, when there is one. */
   frameIndex?: number;
 
-  constructor(code: string, offset: number, expected: string, detail?: string) {
+  constructor(code: GbcsErrorCode, offset: number, expected: string, detail?: string) {
     super(
       `GBCS decode error at byte ${offset} (0x${offset.toString(16).toUpperCase()}): expected ${expected}` +
         (detail ? ` (${detail})` : ''),

@@ -103,20 +103,19 @@ export interface FrameInit {
   readonly originatorCounter: bigint | number;
   readonly originator: string | Uint8Array;
   readonly recipient: string | Uint8Array;
-  readonly dateTime?: GbcsDateTime | Uint8Array;
+  readonly dateTime?: GbcsDateTime | Uint8Array | undefined;
   readonly messageCode: number;
   readonly otherInformation?: Partial<Omit<OtherInformation, 'variant' | 'messageCode'>>;
   /** Payload; required except for GBT frames. */
   readonly content?: Uint8Array;
   /** 'empty' when omitted and no `signature` bytes are given. */
   readonly signatureState?: SignatureState;
-  readonly signature?: Uint8Array;
+  readonly signature?: Uint8Array | undefined;
   /** 12 bytes; required for general-ciphering. */
-  readonly mac?: Uint8Array;
-  readonly securityHeader?: SecurityHeader;
-  readonly gbt?: Omit<GbtBlock, 'blockControl' | 'lastBlock' | 'streaming' | 'window'> &
-    Partial<Pick<GbtBlock, 'blockControl' | 'lastBlock' | 'streaming' | 'window'>>;
-  readonly lengthWidths?: LengthWidths;
+  readonly mac?: Uint8Array | undefined;
+  readonly securityHeader?: SecurityHeader | undefined;
+  readonly gbt?: (Omit<GbtBlock, 'blockControl' | 'lastBlock' | 'streaming' | 'window'> & Partial<Pick<GbtBlock, 'blockControl' | 'lastBlock' | 'streaming' | 'window'>>) | undefined;
+  readonly lengthWidths?: LengthWidths | undefined;
 }
 
 const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);

@@ -4,7 +4,8 @@
 // helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
 export { nonMinimalPayloadLength } from './payload/strict.js';
-export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeOptions } from './decode.js';
+export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeFrameOptions, type DecodeOptions } from './decode.js';
+export { toJsonSafe, jsonReplacer } from './payload/json.js';
 export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
@@ -21,7 +22,7 @@ export {
   type SecurityHeader,
   type SignatureState,
 } from './frame.js';
-export { GbcsDecodeError, GbcsEncodeError } from './errors.js';
+export { GbcsDecodeError, GbcsEncodeError, GBCS_ERROR_CODES, type GbcsErrorCode } from './errors.js';
 export { decodeDateTime, encodeDateTime, type GbcsDateTime } from './dateTime.js';
 export {
   MESSAGE_CODES,

@@ -3,7 +3,7 @@
 // primitives on node:crypto. Everything browser-safe is in the main entry `gbcs-codec`.
 export { folderKeyStore, publicKeyFromPem, keyFileStem, MAX_KEY_FILE_BYTES, MAX_CACHED_KEY_LOOKUPS, type FolderKeyStore, type FolderKeyStoreOptions } from './security/pemKeyStore.js';
 export { nodePrimitives } from './security/primitives.js';
-export { createFrameLineStream, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';
+export { createFrameLineStream, frameLines, type FrameLineResult, type FrameLineStreamOptions } from './stream.js';
 export { FILE_CHUNK, fileReader, upgradeImageFileLayout, fileChunks, checkUpgradeImageFile, type FileCheck } from './ota/file.js';
 export { FileSink } from './ota/assembler.js';
 export { fileSource } from './ota/blockServer.js';

@@ -154,3 +154,15 @@ export function createFrameLineStream(options: FrameLineStreamOptions = {}): Tra
     },
   });
 }
+
+/**
+ * One decoded frame per text line of `source` (a Node readable, e.g. a file stream or
+ * stdin), as a typed async iterable: `for await (const { line, result } of frameLines(stream))`.
+ * Memory stays bounded (WASM batches of `batchSize` lines); a malformed line yields its
+ * GbcsDecodeError as `result` and the iteration goes on.
+ */
+export async function* frameLines(source: NodeJS.ReadableStream, options: FrameLineStreamOptions = {}): AsyncGenerator<FrameLineResult, void, undefined> {
+  const lines = source.pipe(createFrameLineStream(options));
+  source.once('error', (e) => lines.destroy(e as Error));
+  for await (const item of lines) yield item as FrameLineResult;
+}

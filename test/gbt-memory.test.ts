@@ -60,5 +60,5 @@ describe('issue 10.4 GBT memory: reassembler', () => {
     expect(m.remembered0).toBeLessThanOrEqual(LIMIT + (1 << 20));
     expect(m.total).toBeLessThanOrEqual(2 * LIMIT + (2 << 20));
     console.log(`GBT flood: ${m.accepted} blocks accepted, ${m.full} refused; heap +${(m.remembered0 / 2 ** 20).toFixed(1)} MiB with ${m.completed} remembered, +${(m.total / 2 ** 20).toFixed(1)} MiB with ${m.openConversations} open too`);
-  }, 60_000);
+  }, 300_000); // a child process: slow on a loaded machine (the bound is on heap, not time)
 });

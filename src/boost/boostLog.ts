@@ -37,6 +37,7 @@ import { apduLists, obisBytes, obisText, rangeFromNode, responseLists, specOf, w
 import { Budget, type DecodeLimits } from '../payload/limits.js';
 import { NodeIndex, walkNodes } from '../payload/nodes.js';
 import * as L from '../wasm/layout.js';
+import type { GbcsErrorCode } from '../errors.js';
 
 // Moved to payload/dlmsRequests.ts (generic DLMS); re-exported for existing importers.
 export { apduLists, obisBytes, rangeFromNode, specOf, walkApdu, type DecodedRange };
@@ -183,7 +184,7 @@ const hexTag = (t: number) => `0x${t.toString(16).padStart(2, '0')}`;
  * The log from a walked Data node `i` (compact-array or array of structures), checked
  * against the layout. `base` turns node offsets into frame offsets.
  */
-function logFromNode(ix: NodeIndex, i: number, layout: BoostLogLayout, base: number, what: string, budget: Budget): BoostLog {
+function logFromNode(ix: NodeIndex, i: number, layout: BoostLogLayout, base: number, what: GbcsErrorCode, budget: Budget): BoostLog {
   const cols = layout.columns;
   // Objects per row: the BoostPeriod, plus its extras array when the layout has extra columns.
   const perRow = cols.length > 2 ? 2 : 1;
@@ -233,7 +234,7 @@ function logFromNode(ix: NodeIndex, i: number, layout: BoostLogLayout, base: num
  * form) a contents length that is not a whole number of rows, which the walker sees as
  * a row cut short.
  */
-function walkError(e: unknown, data: Uint8Array, layout: BoostLogLayout, base: number, what: string): unknown {
+function walkError(e: unknown, data: Uint8Array, layout: BoostLogLayout, base: number, what: GbcsErrorCode): unknown {
   if (!(e instanceof GbcsDecodeError)) return e;
   if (e.code === 'payload-trailing-bytes') return new GbcsDecodeError(what, e.offset, 'the end of the log buffer', e.expected);
   if (e.code === 'truncated' && data[0] === 0x13) {
@@ -402,7 +403,7 @@ export interface BoostLogResponse {
 }
 
 /** The log of a walked Data node `i` of an APDU (errors at frame offsets); `layout` as resolveLayout returns it. */
-export function logFromApdu(ix: NodeIndex, i: number, layout: BoostLogLayout, contentOffset: number, what: string, budget = new Budget()): BoostLog {
+export function logFromApdu(ix: NodeIndex, i: number, layout: BoostLogLayout, contentOffset: number, what: GbcsErrorCode, budget = new Budget()): BoostLog {
   return logFromNode(ix, i, layout, contentOffset, what, budget);
 }
 

@@ -22,7 +22,7 @@
 // refused. Errors are GbcsDecodeError with the character offset ('duis-*' codes).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fromBase64Strict } from '../bytes.js';
-import { GbcsDecodeError } from '../errors.js';
+import { GbcsDecodeError, type GbcsErrorCode } from '../errors.js';
 
 /** The tree of strings duis-parser calls XMLData (namespace prefixes removed, attributes as '@_name'). */
 export interface XmlData {
@@ -82,7 +82,7 @@ export interface DuisReadOptions {
 
 export const DUIS_LIMITS = { maxLength: 64 * 1024 * 1024, maxElements: 100_000, maxDepth: 32 } as const;
 
-const fail = (code: string, offset: number, expected: string, detail?: string): never => {
+const fail = (code: GbcsErrorCode, offset: number, expected: string, detail?: string): never => {
   throw new GbcsDecodeError(code, offset, expected, detail);
 };
 

@@ -61,19 +61,19 @@ export interface DlmsRequestSpec {
   readonly kind: DlmsSpecKind;
   readonly classId: number;
   /** Interface class name (NAMES.md 2.1, 9000 = GBCS Extended Data). */
-  readonly className?: string;
+  readonly className?: string | undefined;
   readonly obis: Obis;
   /** Attribute id (get/set) or method id (action). */
-  readonly attribute?: number;
-  readonly method?: number;
+  readonly attribute?: number | undefined;
+  readonly method?: number | undefined;
   /** Name of the attribute or method for the class (NAMES.md 2.1). */
-  readonly attributeName?: string;
-  readonly methodName?: string;
+  readonly attributeName?: string | undefined;
+  readonly methodName?: string | undefined;
   /** Access selector and its parameters (get/set-with-selection). */
-  readonly selector?: number;
-  readonly selectorParameters?: DlmsData;
-  readonly offset?: number;
-  readonly length?: number;
+  readonly selector?: number | undefined;
+  readonly selectorParameters?: DlmsData | undefined;
+  readonly offset?: number | undefined;
+  readonly length?: number | undefined;
 }
 
 /** A decoded spec: names and OBIS text on first read. */

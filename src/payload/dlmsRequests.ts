@@ -9,6 +9,7 @@ import * as L from '../wasm/layout.js';
 import { buildDlmsData } from './dlmsData.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import { decodeObis, encodeObis } from './obis.js';
+import type { GbcsErrorCode } from '../errors.js';
 
 /** A scalar DLMS Data value as plain JS: boolean, number, bigint, null, or hex for the others. */
 export type DlmsScalar = boolean | number | bigint | string | null;
@@ -51,7 +52,7 @@ const APDU_NAMES: Record<number, string> = { 0xd9: 'DLMS access-request tag 0xD9
  * 0x0F) of a frame's content. Errors are GbcsDecodeErrors with code `what` at frame
  * offsets (`contentOffset` + offset in the content).
  */
-export function walkApdu(content: Uint8Array, contentOffset: number, what: string, tag: 0xd9 | 0xda | 0x0f): NodeIndex {
+export function walkApdu(content: Uint8Array, contentOffset: number, what: GbcsErrorCode, tag: 0xd9 | 0xda | 0x0f): NodeIndex {
   let ix: NodeIndex;
   try {
     ix = walkNodes(content, L.W_DLMS, false, contentOffset);
@@ -74,7 +75,7 @@ export function apduLists(ix: NodeIndex): { specs: number[]; data: number[]; res
  * An access-response's data items and results, refused when their counts differ
  * (GBCS.md 3.2: one result per data item): a GbcsDecodeError `what` at the result list.
  */
-export function responseLists(ix: NodeIndex, contentOffset: number, what: string): { data: number[]; results: number[] } {
+export function responseLists(ix: NodeIndex, contentOffset: number, what: GbcsErrorCode): { data: number[]; results: number[] } {
   const { data, results } = apduLists(ix);
   if (data.length !== results.length) {
     const at = ix.next(ix.next(2));

@@ -73,14 +73,14 @@ interface GbzComponentBase {
   readonly control: number;
   readonly lastComponent: boolean;
   readonly clusterId: number;
-  readonly clusterName?: string;
+  readonly clusterName?: string | undefined;
   /** Present when control bit 4 is set. */
-  readonly fromDateTime?: GbzTime;
+  readonly fromDateTime?: GbzTime | undefined;
   readonly zcl: ZclHeader;
   /** Offset of the control byte in the frame (always set on decoded trees). */
-  readonly offset?: number;
+  readonly offset?: number | undefined;
   /** Length of the whole component (control byte included). */
-  readonly length?: number;
+  readonly length?: number | undefined;
 }
 export interface GbzClearComponent extends GbzComponentBase {
   readonly encrypted: false;

@@ -13,6 +13,10 @@ export const JSON_FRESH: unique symbol = Symbol.for('gbcs-codec.jsonFresh');
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * The JSON-safe form of any decoded value or tree: bigints as decimal strings, bytes as
+ * lower-case hex, nodes with `toJSON()` followed. `JSON.stringify(toJsonSafe(tree))` never throws.
+ */
 export function toJsonSafe(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return typeof v === 'bigint' ? v.toString() : v;
   if (v instanceof Uint8Array) return toHex(v);
@@ -39,8 +43,15 @@ export function toJsonSafe(v: unknown): unknown {
   return out;
 }
 
-const jsonSafeReplacer = (_key: string, v: unknown): unknown =>
-  typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? toHex(v) : v;
+/**
+ * A `JSON.stringify` replacer for decoded trees: `JSON.stringify(frame.payload.decoded, jsonReplacer)`.
+ * Bigints become decimal strings and bytes lower-case hex (the same form as toJsonSafe).
+ */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return toHex(value);
+  return value;
+}
 
 /**
  * `JSON.stringify(toJsonSafe(v))` in one pass, without the deep copy: bigints as decimal
@@ -49,5 +60,5 @@ const jsonSafeReplacer = (_key: string, v: unknown): unknown =>
  * test checks it on RTDS).
  */
 export function stringifyJsonSafe(v: unknown): string {
-  return JSON.stringify(v, jsonSafeReplacer);
+  return JSON.stringify(v, jsonReplacer);
 }

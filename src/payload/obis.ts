@@ -16,9 +16,9 @@ export interface Obis {
   /** The 6 bytes as lower-case hex. */
   readonly hex: string;
   /** GBCS object name where known (NAMES.md 2.2). */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** VERIFIED / UNCONFIRMED status and source of `name`. */
-  readonly nameStatus?: ObisInfo['status'];
+  readonly nameStatus?: ObisInfo['status'] | undefined;
 }
 
 /** A decoded OBIS code: a view of 6 payload bytes with lazily made strings. */

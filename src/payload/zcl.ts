@@ -62,7 +62,7 @@ export interface ZclHeader {
   readonly disableDefaultResponse: boolean;
   readonly sequenceNumber: number;
   readonly commandId: number;
-  readonly commandName?: string;
+  readonly commandName?: string | undefined;
   /** Offset of the frame-control byte (always set on decoded trees). */
   readonly offset?: number;
   readonly length?: number;
@@ -113,20 +113,20 @@ export interface ZclValue {
   readonly dataTypeName: string;
   readonly value: number | bigint | boolean | string | Uint8Array | null | ZclValue[];
   /** ISO text of UTCTime values (seconds since 2000-01-01T00:00Z). */
-  readonly iso?: string;
+  readonly iso?: string | undefined;
   readonly raw: Uint8Array;
   readonly offset?: number;
   readonly length?: number;
 }
 
-export interface ZclAttributeId { readonly id: number; readonly name?: string; readonly offset?: number; readonly length?: number }
+export interface ZclAttributeId { readonly id: number; readonly name?: string | undefined; readonly offset?: number | undefined; readonly length?: number | undefined }
 export interface ZclReadRecord extends ZclAttributeId {
   readonly status: number;
   readonly statusName: string;
-  readonly value?: ZclValue;
+  readonly value?: ZclValue | undefined;
 }
 export interface ZclWriteRecord extends ZclAttributeId { readonly value: ZclValue }
-export interface ZclStatusRecord { readonly status: number; readonly statusName: string; readonly id?: number; readonly name?: string; readonly offset?: number; readonly length?: number }
+export interface ZclStatusRecord { readonly status: number; readonly statusName: string; readonly id?: number | undefined; readonly name?: string | undefined; readonly offset?: number | undefined; readonly length?: number | undefined }
 
 /** One named field of a cluster-specific command (or a repeated group: `entries`). */
 export interface ZclFieldValue {
@@ -409,6 +409,8 @@ export class ZclField implements ZclFieldValue {
   #b: Uint8Array;
   #p: number;
   #n: number;
+  /** The one string reading of this field (text, iso or date: one per type), made on first read. */
+  #s: string | undefined;
   constructor(
     readonly name: string,
     readonly type: ZclFieldType | 'repeat',
@@ -424,6 +426,7 @@ export class ZclField implements ZclFieldValue {
     this.#b = b;
     this.#p = p;
     this.#n = n;
+    this.#s = undefined;
   }
   /** The human name (NAMES.md), e.g. 'Credit Adjustment Value'. */
   get label(): string {
@@ -440,7 +443,7 @@ export class ZclField implements ZclFieldValue {
   /** Text of str fields (latin1, byte for byte). */
   get text(): string | undefined {
     if (this.type !== 'str' || this.#n < 0) return undefined;
-    return latin1.decode(this.#b.subarray(this.#p + 1, this.#p + this.length));
+    return (this.#s ??= latin1.decode(this.#b.subarray(this.#p + 1, this.#p + this.length)));
   }
   /** Hex of the bytes (str: the string bytes; others: the field's wire bytes). */
   get hex(): string {
@@ -449,7 +452,7 @@ export class ZclField implements ZclFieldValue {
   }
   /** ISO time of UTC fields (seconds since 2000-01-01T00:00Z). */
   get iso(): string | undefined {
-    return this.type === 'utc' ? secondsSince2000(this.#n) : undefined;
+    return this.type === 'utc' ? (this.#s ??= secondsSince2000(this.#n)) : undefined;
   }
   /** ZCL date as YYYY-MM-DD with `*` for wildcard parts, plus the day of week when set (e.g. '*-12-25'). */
   get date(): string | undefined {
@@ -458,7 +461,7 @@ export class ZclField implements ZclFieldValue {
     const p = this.#p;
     const part = (v: number, w: number, add = 0) => (v === 0xff ? '*' : String(v + add).padStart(w, '0'));
     const dow = b[p + 3]!;
-    return `${part(b[p]!, 4, 1900)}-${part(b[p + 1]!, 2)}-${part(b[p + 2]!, 2)}${dow === 0xff ? '' : ` (day ${dow})`}`;
+    return (this.#s ??= `${part(b[p]!, 4, 1900)}-${part(b[p + 1]!, 2)}-${part(b[p + 2]!, 2)}${dow === 0xff ? '' : ` (day ${dow})`}`);
   }
   /** Names of the value: the enumeration name, the set bits of a bitmap, or 'now' / 'cancel' for special UTC values. */
   get valueName(): string | undefined {

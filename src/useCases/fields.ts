@@ -16,12 +16,13 @@ import type { GbzAlert, GbzComponent, GbzPayload } from '../payload/gbz.js';
 import { decodePayload, type DecodedPayload } from '../payload/index.js';
 import type { NodeIndex } from '../payload/nodes.js';
 import type { PayloadFormat } from '../types.js';
+import type { GbcsErrorCode } from '../errors.js';
 
 /** Where a typed view reads from: the frame's content and its offset in the frame. */
 export interface ViewContext {
   readonly content: Uint8Array;
   readonly base: number;
-  readonly what: string;
+  readonly what: GbcsErrorCode;
   readonly frame: GbcsFrame;
 }
 
@@ -44,7 +45,7 @@ export function decodeAs<F extends PayloadFormat>(ctx: ViewContext, format: F): 
 }
 
 /** A payload-walker error re-issued under the typed view's code (offset and expectation kept). */
-export function rewrap(e: unknown, what: string): unknown {
+export function rewrap(e: unknown, what: GbcsErrorCode): unknown {
   if (!(e instanceof GbcsDecodeError) || e.code === what) return e;
   return new GbcsDecodeError(what, e.offset, e.expected, e.code);
 }

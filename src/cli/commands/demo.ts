@@ -1,6 +1,8 @@
-// gbcs demo (what `npm start` runs): decodes the frames shipped in test/fixtures and
-// prints them, so a fresh checkout shows the codec working end to end.
+// gbcs demo (what `npm start` runs): decodes the sample frames shipped in the package
+// (samples/, also present in an installed package) and prints them, so a fresh checkout or a
+// fresh install shows the codec working end to end.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { decodeFrame } from '../../decode.js';
 import { formatFrameText } from '../format.js';
 import { command } from '../args.js';
@@ -8,13 +10,13 @@ import { EXIT_OK, type Io } from '../io.js';
 import { checkUpgradeImageFile } from '../../ota/file.js';
 import { folderKeyStore, formatInspection } from './ota.js';
 
-const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
+const SAMPLES = new URL('../../../samples/', import.meta.url);
 
 export const demoCommand = command({
-  summary: 'decode the sample frames shipped in the repository and print them',
+  summary: 'decode the sample frames shipped in the package and inspect the sample OTA image',
   options: {},
   async run(_inv, io: Io): Promise<number> {
-    const lines = readFileSync(new URL('frames.hex', FIXTURES), 'utf8').split('\n');
+    const lines = readFileSync(new URL('frames.hex', SAMPLES), 'utf8').split('\n');
     let title = '';
     let n = 0;
     for (const line of lines) {
@@ -28,10 +30,10 @@ export const demoCommand = command({
     }
     io.stdout.write(`decoded ${n} sample frames\n`);
     // An OTA upgrade image built by our builder and signed with the committed test-only key.
-    const ota = new URL('sample-ota.bin', FIXTURES).pathname;
-    const keys = folderKeyStore(new URL('ota-keys/', FIXTURES).pathname);
+    const ota = fileURLToPath(new URL('sample-ota.bin', SAMPLES));
+    const keys = folderKeyStore(fileURLToPath(new URL('ota-keys/', SAMPLES)));
     const check = await checkUpgradeImageFile(ota, { keys, signers: ['a0a0a0a0a0a0a0a0'] });
-    io.stdout.write(`\n== OTA upgrade image test/fixtures/sample-ota.bin\n${formatInspection(check)}`);
+    io.stdout.write(`\n== OTA upgrade image samples/sample-ota.bin\n${formatInspection(check)}`);
     return EXIT_OK;
   },
 });
