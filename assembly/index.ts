@@ -50,3 +50,30 @@ export function nodePtr(): usize { return nodeBase; }
 export function walkPayload(len: usize, mode: i32): i32 { return walkAt(inputBase, len, mode); }
 export function payloadNodeCount(): i32 { return walkedNodes(); }
 export function payloadErrorOffset(): u32 { return walkErrorOffset(); }
+
+// ---- Encoders (issue 17) ----
+import { encDescBase, outBase, outCap, growOutput } from './memory';
+import { encodeFrames as encodeFramesCore, encErrIndex, encErrField, encNeed } from './encode';
+
+export function encDescPtr(): usize { return encDescBase; }
+export function outputPtr(): usize { return outBase; }
+export function outputCapacity(): usize { return outCap; }
+/** Ensures the output region holds `len` bytes; may move it (re-read outputPtr()). */
+export function reserveOutput(len: usize): usize {
+  growOutput(len);
+  return outBase;
+}
+/** Encodes frame descriptors [first, first+count): see assembly/encode.ts. */
+export function encodeFrames(first: i32, count: i32): i32 { return encodeFramesCore(first, count); }
+export function encErrorIndex(): i32 { return encErrIndex; }
+export function encErrorField(): i32 { return encErrField; }
+export function encNeeded(): u32 { return encNeed; }
+
+// ---- OTA block runs (issue 17) ----
+import { encodeBlockRun as encodeBlockRunCore, obErrField, obNeed } from './otaBlocks';
+/** One OTA block message per block of an image chunk: see assembly/otaBlocks.ts. */
+export function encodeBlockRun(mode: i32, src: u32, total: u32, blockSize: u32, first: u32, firstOffset: u32, sequence: u32, manufacturerCode: u32, imageType: u32, fileVersion: u32): i32 {
+  return encodeBlockRunCore(mode, src, total, blockSize, first, firstOffset, sequence, manufacturerCode, imageType, fileVersion);
+}
+export function blockRunErrorField(): i32 { return obErrField; }
+export function blockRunNeeded(): u32 { return obNeed; }

@@ -27,3 +27,25 @@ export function growInput(len: usize): void {
 
 /** Payload node index: NODE_WORDS u32 per node, MAX_NODES nodes (one walk at a time). */
 export const nodeBase: usize = heap.alloc(<usize>MAX_NODES * NODE_WORDS * 4);
+
+// ---- Encoders (issue 17) ----
+import { ENC_WORDS } from '../src/wasm/layout';
+
+/** Encoder descriptors: ENC_WORDS u32 per frame, MAX_BATCH frames per call. */
+export const encDescBase: usize = heap.alloc(<usize>MAX_BATCH * ENC_WORDS * 4);
+
+export let outCap: usize = 4 << 20;
+/** Encoder output region: frames written back to back; the glue copies them out. */
+export let outBase: usize = heap.alloc(outCap);
+
+/**
+ * Grows the output region to `len` bytes (only when one frame is larger than it):
+ * like growInput, the old region is abandoned, bounding the leak to the largest frame.
+ */
+export function growOutput(len: usize): void {
+  if (len <= outCap) return;
+  let cap = outCap;
+  while (cap < len) cap <<= 1;
+  outBase = heap.alloc(cap);
+  outCap = cap;
+}

@@ -6,19 +6,47 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 const wasm = readFileSync(new URL('../build/gbcs.wasm', import.meta.url));
 const wat = readFileSync(new URL('../build/gbcs.wat', import.meta.url), 'utf8');
 // heap.alloc is inlined, so look for the functions that move the stub allocator's
-// offset: only start-up and the explicit input-region growth may.
-const allowed = new Set(['$~start', '$assembly/index/reserveInput', '$~lib/rt/stub/__alloc', '$~lib/rt/stub/maybeGrowMemory', '$assembly/memory/growInput']);
+// offset, then (issue 17) follow the call graph: a function that calls one of them
+// allocates too. Only start-up and the explicit input/output-region growth may.
+const allowed = new Set([
+  '$~start', '$~lib/rt/stub/__alloc', '$~lib/rt/stub/maybeGrowMemory',
+  '$assembly/index/reserveInput', '$assembly/memory/growInput',
+  '$assembly/index/reserveOutput', '$assembly/memory/growOutput',
+]);
 const allocators = new Set();
+const calls = new Map();
 let current = '';
 for (const line of wat.split('\n')) {
   const f = /^ \(func (\S+)/.exec(line);
-  if (f) current = f[1];
+  if (f) {
+    current = f[1];
+    calls.set(current, new Set());
+  }
   if (line.includes('global.set $~lib/rt/stub/offset')) allocators.add(current);
+  const c = /\(call (\S+)/.exec(line);
+  if (c && current) calls.get(current).add(c[1].replace(/\)+$/, ''));
+}
+for (let grew = true; grew; ) {
+  grew = false;
+  for (const [fn, callees] of calls) {
+    if (allocators.has(fn)) continue;
+    for (const c of callees) if (allocators.has(c)) { allocators.add(fn); grew = true; break; }
+  }
 }
 const offenders = [...allocators].filter((f) => !allowed.has(f));
 if (offenders.length > 0) {
   console.error(`embed-wasm: allocation outside start-up in ${offenders.join(', ')}; per-call allocation leaks forever on runtime stub`);
   process.exit(1);
+}
+// The check must see the entry points it guards: every decode/encode export is present
+// in the .wat and, by the walk above, allocation-free.
+const exported = new Map([...wat.matchAll(/\(export "(\w+)" \(func (\S+)\)\)/g)].map((m) => [m[1], m[2]]));
+for (const name of ['decodeOne', 'decodeBatch', 'walkPayload', 'encodeFrames', 'encodeBlockRun']) {
+  const fn = exported.get(name);
+  if (fn === undefined) {
+    console.error(`embed-wasm: export ${name} missing from the .wat: the allocation check cannot cover it`);
+    process.exit(1);
+  }
 }
 const allocCalls = allocators.size;
 mkdirSync(new URL('../src/generated/', import.meta.url), { recursive: true });

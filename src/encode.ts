@@ -1,11 +1,16 @@
-// Envelope encoding. Plain TypeScript: the envelope is a handful of fixed fields around
-// the caller's content, so one exact-size allocation and a few `set`s beat a round trip
-// through WASM memory (which would copy the content twice).
+// Envelope encoding (GBCS.md sections 1 and 2; issue 17). The WASM core lays out the
+// frames (assembly/encode.ts): this module validates the caller's fields, stages the
+// variable bytes (system titles, date-time, other-information tail, content, signature,
+// MAC) and one descriptor per frame into core memory, and copies the frames out.
+// `encodeFrames` writes many frames per core call; `encodeFrame` is a batch of one.
+// The Other Information tail (supplementary ids/counters, certificate) is serialised
+// here from its typed fields; the core writes the message code and every length.
 import { euiBytes } from './bytes.js';
 import { encodeDateTime } from './dateTime.js';
 import { GbcsEncodeError } from './errors.js';
 import { CRA_NAMES, type FrameInit } from './frame.js';
-
+import { wasmCore, type WasmCore } from './wasm/core.js';
+import * as L from './wasm/layout.js';
 /** Bytes taken by a BER length `len` written with at least `width` bytes. */
 export function berWidth(len: number, width = 1): number {
   const min = len < 0x80 ? 1 : len < 0x100 ? 2 : len < 0x10000 ? 3 : len < 0x1000000 ? 4 : 0;
@@ -68,68 +73,253 @@ export function encodeOtherInformation(frame: Pick<FrameInit, 'messageCode' | 'o
   return out;
 }
 
-function craFlag(frame: FrameInit): number {
-  const i = CRA_NAMES.indexOf(frame.cra);
-  if (i < 0) throw new GbcsEncodeError('cra', `must be one of ${CRA_NAMES.join(', ')}`);
-  return i + 1;
+const FIELD_NAMES: Record<number, string> = {
+  [L.ENC_FIELD_KIND]: 'kind',
+  [L.ENC_FIELD_CRA]: 'cra',
+  [L.ENC_FIELD_MESSAGE_CODE]: 'messageCode',
+  [L.ENC_FIELD_OTHER_INFORMATION]: 'otherInformation',
+  [L.ENC_FIELD_CONTENT]: 'content',
+  [L.ENC_FIELD_CIPHERED]: 'ciphered length',
+  [L.ENC_FIELD_BLOCK_DATA]: 'gbt.blockData',
+  [L.ENC_FIELD_BLOCK_NUMBER]: 'gbt.blockNumber',
+  [L.ENC_FIELD_BLOCK_ACK]: 'gbt.blockNumberAck',
+  [L.ENC_FIELD_BLOCK_CONTROL]: 'gbt.blockControl',
+  [L.ENC_FIELD_SIGNATURE_STATE]: 'signatureState',
+  [L.ENC_FIELD_SECURITY_CONTROL]: 'securityHeader.securityControl',
+  [L.ENC_FIELD_SOURCE]: 'source',
+};
+
+const TWO32 = 0x100000000;
+const U64_MAX = 0xffffffffffffffffn;
+const SIG_CODE = { absent: L.SIG_ABSENT, empty: L.SIG_EMPTY, present: L.SIG_PRESENT } as const;
+
+function hexNibble(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
 }
 
-/** Transaction-id, system titles, date-time and other-information: shared by DF and GBT. */
-function routingFields(frame: FrameInit): { bytes: Uint8Array } {
-  const orig = euiBytes(frame.originator, 'originator');
-  const recip = euiBytes(frame.recipient, 'recipient');
-  const dt = frame.dateTime !== undefined ? encodeDateTime(frame.dateTime) : undefined;
-  const oi = encodeOtherInformation(frame);
-  const oiW = berWidth(oi.length, frame.lengthWidths?.otherInformation);
-  const out = new Uint8Array(10 + 18 + (dt ? 13 : 1) + oiW + oi.length);
-  out[0] = 9;
-  out[1] = craFlag(frame);
-  let p = u64(out, 2, frame.originatorCounter, 'originatorCounter');
-  out[p++] = 8;
-  out.set(orig, p);
-  p += 8;
-  out[p++] = 8;
-  out.set(recip, p);
-  p += 8;
-  if (dt) {
-    out[p++] = 12;
-    out.set(dt, p);
-    p += 12;
-  } else out[p++] = 0;
-  p = writeBer(out, p, oi.length, oiW);
-  out.set(oi, p);
-  return { bytes: out };
-}
-
-/** The general-signing APDU (DF ... signature field). */
-export function encodeGeneralSigning(frame: FrameInit): Uint8Array {
-  const content = frame.content;
-  if (!content) throw new GbcsEncodeError('content', 'a general-signing APDU needs content bytes');
-  const head = routingFields(frame).bytes;
-  const cw = berWidth(content.length, frame.lengthWidths?.content);
-  const state = frame.signature ? 'present' : (frame.signatureState ?? 'empty');
-  if (state === 'present' && frame.signature?.length !== 64) {
-    throw new GbcsEncodeError('signature', `must be 64 bytes (r||s), got ${frame.signature?.length ?? 'none'}`);
+/** Writes an EUI-64 (8 bytes or 16 hex digits, separators allowed) at `u8[p]`. */
+function putEui(u8: Uint8Array, p: number, eui: string | Uint8Array, field: string): void {
+  if (typeof eui === 'string' && eui.length === 16) {
+    let ok = true;
+    for (let i = 0; i < 8; i++) {
+      const hi = hexNibble(eui.charCodeAt(2 * i));
+      const lo = hexNibble(eui.charCodeAt(2 * i + 1));
+      if ((hi | lo) < 0) {
+        ok = false;
+        break;
+      }
+      u8[p + i] = (hi << 4) | lo;
+    }
+    if (ok) return;
   }
-  const sigLen = state === 'present' ? 65 : state === 'empty' ? 1 : 0;
-  const out = new Uint8Array(1 + head.length + cw + content.length + sigLen);
-  out[0] = 0xdf;
-  out.set(head, 1);
-  let p = writeBer(out, 1 + head.length, content.length, cw);
-  out.set(content, p);
-  p += content.length;
-  if (state === 'present') {
-    out[p] = 0x40;
-    out.set(frame.signature!, p + 1);
-  } else if (state === 'empty') out[p] = 0;
-  return out;
+  u8.set(euiBytes(eui, field), p);
 }
 
-function securityHeader(frame: FrameInit, out: Uint8Array, p: number): number {
-  const sh = frame.securityHeader ?? { securityControl: 0x11, invocationCounter: 0 };
-  out[p] = sh.securityControl;
-  new DataView(out.buffer, out.byteOffset).setUint32(p + 1, sh.invocationCounter >>> 0);
-  return p + 5;
+function u16Field(v: number, field: string): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new GbcsEncodeError(field, `must be 0..65535, got ${v}`);
+  return v;
+}
+
+/** Source bytes a frame stages in the input region (before the OI tail and content). */
+function stagedLength(f: FrameInit, tailLen: number, dataLen: number): number {
+  return 16 + (f.dateTime !== undefined ? 12 : 0) + tailLen + dataLen + (f.signature && f.kind !== 'gbt' ? 64 : 0) + (f.kind === 'general-ciphering' ? 12 : 0);
+}
+
+function hasOiTail(f: FrameInit): boolean {
+  const oi = f.otherInformation;
+  if (oi === undefined) return false;
+  return oi.supplementaryRemotePartyId !== undefined || oi.supplementaryRemotePartyCounter !== undefined || oi.supplementaryOriginatorCounter !== undefined || oi.certificate !== undefined || oi.extra !== undefined;
+}
+
+/** Validated frame, ready to stage: everything that can throw has thrown. */
+interface Prepared {
+  kind: number;
+  tail: Uint8Array | undefined;
+  data: Uint8Array;
+  sig: number;
+  dt: Uint8Array | undefined;
+  size: number;
+}
+
+function prepare(frame: FrameInit, signatureDefault: 'absent' | 'empty'): Prepared {
+  let kind: number;
+  let sig: number = L.SIG_ABSENT;
+  let data: Uint8Array;
+  switch (frame.kind) {
+    case 'general-signing':
+    case 'general-ciphering': {
+      kind = frame.kind === 'general-signing' ? L.K_GENERAL_SIGNING : L.K_GENERAL_CIPHERING;
+      if (kind === L.K_GENERAL_SIGNING && frame.mac) throw new GbcsEncodeError('mac', 'a bare general-signing frame has no MAC (use kind general-ciphering)');
+      if (kind === L.K_GENERAL_CIPHERING) {
+        if (frame.mac?.length !== 12) throw new GbcsEncodeError('mac', `general-ciphering needs a 12-byte MAC, got ${frame.mac?.length ?? 'none'}`);
+        if (frame.signatureState === 'absent') throw new GbcsEncodeError('signatureState', "a MACed frame carries a signature field ('empty' or 'present')");
+      }
+      if (!frame.content) throw new GbcsEncodeError('content', 'a general-signing APDU needs content bytes');
+      data = frame.content;
+      const state = frame.signature ? 'present' : (frame.signatureState ?? (kind === L.K_GENERAL_CIPHERING ? 'empty' : signatureDefault));
+      if (state === 'present' && frame.signature?.length !== 64) {
+        throw new GbcsEncodeError('signature', `must be 64 bytes (r||s), got ${frame.signature?.length ?? 'none'}`);
+      }
+      sig = SIG_CODE[state];
+      if (sig === undefined) throw new GbcsEncodeError('signatureState', `must be absent, empty or present, got ${JSON.stringify(state)}`);
+      break;
+    }
+    case 'gbt': {
+      kind = L.K_GBT;
+      const g = frame.gbt;
+      if (!g) throw new GbcsEncodeError('gbt', 'a GBT frame needs its block fields');
+      u16Field(g.blockNumber, 'gbt.blockNumber');
+      u16Field(g.blockNumberAck, 'gbt.blockNumberAck');
+      const window = g.window ?? 1;
+      if (window < 0 || window > 63) throw new GbcsEncodeError('gbt.window', 'must be 0..63');
+      if (g.blockControl !== undefined && (!Number.isInteger(g.blockControl) || g.blockControl < 0 || g.blockControl > 0xff)) throw new GbcsEncodeError('gbt.blockControl', `must be 0..255, got ${g.blockControl}`);
+      data = g.blockData;
+      break;
+    }
+    default:
+      throw new GbcsEncodeError('kind', `unknown frame kind ${JSON.stringify((frame as FrameInit).kind)}`);
+  }
+  if (CRA_NAMES.indexOf(frame.cra) < 0) throw new GbcsEncodeError('cra', `must be one of ${CRA_NAMES.join(', ')}`);
+  const code = frame.messageCode;
+  if (!Number.isInteger(code) || code < 0 || code > 0xffff) throw new GbcsEncodeError('messageCode', 'must be 0..0xFFFF');
+  const c = frame.originatorCounter;
+  if (typeof c === 'bigint' ? c < 0n || c > U64_MAX : !Number.isSafeInteger(c) || c < 0) throw new GbcsEncodeError('originatorCounter', 'must be an unsigned 64-bit value');
+  const sh = frame.securityHeader;
+  if (sh !== undefined) {
+    if (!Number.isInteger(sh.securityControl) || sh.securityControl < 0 || sh.securityControl > 0xff) throw new GbcsEncodeError('securityHeader.securityControl', `must be 0..255, got ${sh.securityControl}`);
+  }
+  const dt = frame.dateTime !== undefined ? encodeDateTime(frame.dateTime) : undefined;
+  const tail = hasOiTail(frame) ? encodeOtherInformation(frame).subarray(2) : undefined;
+  if (typeof frame.originator !== 'string' || frame.originator.length !== 16) euiBytes(frame.originator, 'originator');
+  if (typeof frame.recipient !== 'string' || frame.recipient.length !== 16) euiBytes(frame.recipient, 'recipient');
+  const size = stagedLength(frame, tail?.length ?? 0, data.length);
+  return { kind, tail, data, sig, dt, size };
+}
+
+/** Stages frame `f` (prepared as `p`) as descriptor `i` with its bytes at `src`. */
+function stage(core: WasmCore, i: number, f: FrameInit, p: Prepared, src: number): void {
+  const u8 = core.u8;
+  const u32 = core.u32;
+  const w = core.encDescWord + i * L.ENC_WORDS;
+  const c = f.originatorCounter;
+  if (typeof c === 'bigint') {
+    u32[w + L.EF_COUNTER_HI] = Number(c >> 32n);
+    u32[w + L.EF_COUNTER_LO] = Number(c & 0xffffffffn);
+  } else {
+    u32[w + L.EF_COUNTER_HI] = Math.floor(c / TWO32);
+    u32[w + L.EF_COUNTER_LO] = c >>> 0;
+  }
+  u32[w + L.EF_KIND] = p.kind;
+  u32[w + L.EF_CRA] = CRA_NAMES.indexOf(f.cra) + 1;
+  u32[w + L.EF_MESSAGE_CODE] = f.messageCode;
+  u32[w + L.EF_SRC] = src;
+  u32[w + L.EF_FLAGS] = (p.dt ? L.EFL_DATETIME : 0) | (p.sig << L.EFL_SIG_SHIFT) | (p.kind === L.K_GENERAL_CIPHERING ? L.EFL_MAC : 0);
+  u32[w + L.EF_OI_TAIL_LEN] = p.tail?.length ?? 0;
+  u32[w + L.EF_CONTENT_LEN] = p.data.length;
+  const lw = f.lengthWidths;
+  u32[w + L.EF_WIDTHS] = lw === undefined ? 0 : ((lw.ciphered ?? 0) & 0xff) | (((lw.otherInformation ?? 0) & 0xff) << 8) | (((p.kind === L.K_GBT ? lw.blockData : lw.content) ?? 0) & 0xff) << 16;
+  const sh = f.securityHeader;
+  u32[w + L.EF_SC] = sh ? sh.securityControl : 0x11;
+  u32[w + L.EF_IC] = sh ? sh.invocationCounter >>> 0 : 0;
+  const g = f.gbt;
+  if (p.kind === L.K_GBT && g) {
+    const window = g.window ?? 1;
+    u32[w + L.EF_GBT_CONTROL] = g.blockControl ?? ((g.lastBlock ? 0x80 : 0) | (g.streaming ? 0x40 : 0) | window);
+    u32[w + L.EF_GBT_NUMBER] = g.blockNumber;
+    u32[w + L.EF_GBT_ACK] = g.blockNumberAck;
+  }
+  let q = core.inputPtr + src;
+  putEui(u8, q, f.originator, 'originator');
+  putEui(u8, q + 8, f.recipient, 'recipient');
+  q += 16;
+  if (p.dt) {
+    u8.set(p.dt, q);
+    q += 12;
+  }
+  if (p.tail) {
+    u8.set(p.tail, q);
+    q += p.tail.length;
+  }
+  u8.set(p.data, q);
+  q += p.data.length;
+  if (p.sig === L.SIG_PRESENT) {
+    u8.set(f.signature!, q);
+    q += 64;
+  }
+  if (p.kind === L.K_GENERAL_CIPHERING) u8.set(f.mac!, q);
+}
+
+function coreError(core: WasmCore, status: number, frames: readonly FrameInit[], first: number): Error {
+  if (status === L.E_TRAP) return new GbcsEncodeError('internal', `WASM core trapped while encoding: ${core.lastTrap}`);
+  const index = core.exports.encErrorIndex();
+  const field = FIELD_NAMES[core.exports.encErrorField()] ?? 'frame';
+  const f = frames[first + index];
+  const where = frames.length > 1 ? ` (frame ${first + index})` : '';
+  if (status === L.E_ENC_LENGTH) {
+    const len = field === 'otherInformation' ? 2 + (f && hasOiTail(f) ? encodeOtherInformation(f).length - 2 : 0) : field === 'content' ? f?.content?.length : f?.gbt?.blockData.length;
+    return new GbcsEncodeError(field, `length ${len ?? ''} does not fit a 3-byte BER length${where}`.replace('length  ', 'length '));
+  }
+  if (status === L.E_ENC_RANGE) return new GbcsEncodeError(field, `value out of range${where}`);
+  return new GbcsEncodeError('internal', `WASM encoder status ${status} at frame ${first + index} (${field})`);
+}
+
+/**
+ * Encodes `frames` through the core in as few calls as the regions allow and hands each
+ * encoded frame (a view of a chunk buffer) to `emit`, in order.
+ */
+function encodeInto(frames: readonly FrameInit[], signatureDefault: 'absent' | 'empty', emit: (bytes: Uint8Array, index: number) => void): void {
+  const core = wasmCore();
+  if (core.u8.length === 0) core.refresh();
+  const n = frames.length;
+  let i = 0;
+  const prepared: Prepared[] = [];
+  while (i < n) {
+    // Stage as many frames as fit the input region and one batch.
+    prepared.length = 0;
+    let src = 0;
+    let j = i;
+    while (j < n && j - i < core.maxBatch) {
+      const p = prepare(frames[j]!, signatureDefault);
+      if (src + p.size > core.inputCap) {
+        if (j > i) break;
+        // One frame larger than the input region: grow it once.
+        const r = core.reserve(p.size);
+        if (r !== 0) throw new GbcsEncodeError('content', `a frame of ${p.size} bytes is too large to encode`);
+      }
+      stage(core, j - i, frames[j]!, p, src);
+      prepared.push(p);
+      src += p.size;
+      j++;
+    }
+    // Encode them, streaming through the output region.
+    const staged = j - i;
+    let done = 0;
+    // Descriptors were staged from index 0 for frame i.
+    while (done < staged) {
+      const r = core.run(() => core.exports.encodeFrames(done, staged - done));
+      if (r === -L.E_ENC_OUTPUT_FULL) {
+        const s = core.reserveOutput(core.exports.encNeeded() >>> 0);
+        if (s !== 0) throw new GbcsEncodeError('content', 'frame too large to encode');
+        continue;
+      }
+      if (r < 0 || r === L.E_TRAP) throw coreError(core, r < 0 ? -r : r, frames, i);
+      const u8 = core.u8;
+      const u32 = core.u32;
+      const t = core.tableWord;
+      const end = u32[t + 2 * (r - 1)]! + u32[t + 2 * (r - 1) + 1]!;
+      const chunk = u8.slice(core.outputPtr, core.outputPtr + end);
+      for (let k = 0; k < r; k++) emit(chunk.subarray(u32[t + 2 * k]!, u32[t + 2 * k]! + u32[t + 2 * k + 1]!), i + done + k);
+      done += r;
+    }
+    i = j;
+  }
+}
+
+/** The general-signing APDU (DF ... signature field); signature field 'empty' by default. */
+export function encodeGeneralSigning(frame: FrameInit): Uint8Array {
+  let out!: Uint8Array;
+  encodeInto([{ ...frameInitOf(frame), kind: 'general-signing', mac: undefined }], 'empty', (b) => (out = b));
+  return out;
 }
 
 /**
@@ -137,30 +327,21 @@ function securityHeader(frame: FrameInit, out: Uint8Array, p: number): number {
  * including long-form BER lengths (kept in `lengthWidths`).
  */
 export function encodeFrame(frame: FrameInit): Uint8Array {
-  switch (frame.kind) {
-    case 'general-signing':
-      if (frame.mac) throw new GbcsEncodeError('mac', 'a bare general-signing frame has no MAC (use kind general-ciphering)');
-      return encodeGeneralSigning({ ...frameInitOf(frame), signatureState: frame.signatureState ?? 'absent' });
-    case 'general-ciphering': {
-      const mac = frame.mac;
-      if (mac?.length !== 12) throw new GbcsEncodeError('mac', `general-ciphering needs a 12-byte MAC, got ${mac?.length ?? 'none'}`);
-      if (frame.signatureState === 'absent') throw new GbcsEncodeError('signatureState', "a MACed frame carries a signature field ('empty' or 'present')");
-      const gs = encodeGeneralSigning(frameInitOf(frame));
-      const csLen = 5 + gs.length + 12;
-      const w = berWidth(csLen, frame.lengthWidths?.ciphered);
-      const out = new Uint8Array(7 + w + csLen);
-      out[0] = 0xdd;
-      let p = writeBer(out, 7, csLen, w);
-      p = securityHeader(frame, out, p);
-      out.set(gs, p);
-      out.set(mac, p + gs.length);
-      return out;
-    }
-    case 'gbt':
-      return encodeGbtFrame(frame);
-    default:
-      throw new GbcsEncodeError('kind', `unknown frame kind ${JSON.stringify((frame as FrameInit).kind)}`);
-  }
+  let out!: Uint8Array;
+  encodeInto([frame], 'absent', (b) => (out = b));
+  return out;
+}
+
+/**
+ * Encodes many frames in few WASM calls (up to 8192 frames, or as many as fit the
+ * core's regions, per call). Returns one Uint8Array per frame, in order: views over
+ * shared chunk buffers (copy one with `.slice()` to keep it alone). Throws the first
+ * frame's GbcsEncodeError, naming the field (and the frame index).
+ */
+export function encodeFrames(frames: readonly FrameInit[]): Uint8Array[] {
+  const out: Uint8Array[] = new Array(frames.length);
+  encodeInto(frames, 'absent', (b, k) => (out[k] = b));
+  return out;
 }
 
 /**
@@ -187,34 +368,3 @@ export function frameInitOf(f: FrameInit): FrameInit {
   };
 }
 
-/** GBT segment: routing header ‖ key-info ‖ length ‖ SC ‖ IC ‖ E0 block. */
-function encodeGbtFrame(frame: FrameInit): Uint8Array {
-  const g = frame.gbt;
-  if (!g) throw new GbcsEncodeError('gbt', 'a GBT frame needs its block fields');
-  const data = g.blockData;
-  if (!Number.isInteger(g.blockNumber) || g.blockNumber < 0 || g.blockNumber > 0xffff) throw new GbcsEncodeError('gbt.blockNumber', 'must be 0..65535');
-  if (!Number.isInteger(g.blockNumberAck) || g.blockNumberAck < 0 || g.blockNumberAck > 0xffff) throw new GbcsEncodeError('gbt.blockNumberAck', 'must be 0..65535');
-  const window = g.window ?? 1;
-  if (window < 0 || window > 63) throw new GbcsEncodeError('gbt.window', 'must be 0..63');
-  const control = g.blockControl ?? ((g.lastBlock ? 0x80 : 0) | (g.streaming ? 0x40 : 0) | window);
-  const head = routingFields(frame).bytes;
-  const dw = berWidth(data.length, frame.lengthWidths?.blockData);
-  const csLen = 5 + 6 + dw + data.length;
-  const cw = berWidth(csLen, frame.lengthWidths?.ciphered);
-  const out = new Uint8Array(1 + head.length + 1 + cw + csLen);
-  out[0] = 0xdd;
-  out.set(head, 1);
-  let p = 1 + head.length;
-  out[p++] = 0; // key-info absent
-  p = writeBer(out, p, csLen, cw);
-  p = securityHeader(frame, out, p);
-  out[p++] = 0xe0;
-  out[p++] = control;
-  out[p++] = g.blockNumber >> 8;
-  out[p++] = g.blockNumber & 0xff;
-  out[p++] = g.blockNumberAck >> 8;
-  out[p++] = g.blockNumberAck & 0xff;
-  p = writeBer(out, p, data.length, dw);
-  out.set(data, p);
-  return out;
-}

@@ -6,7 +6,7 @@
 export { nonMinimalPayloadLength } from './payload/strict.js';
 export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeFrameOptions, type DecodeOptions } from './decode.js';
 export { toJsonSafe, jsonReplacer } from './payload/json.js';
-export { encodeFrame, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
+export { encodeFrame, encodeFrames, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
   GbcsFrame,
   parseOtherInformation,

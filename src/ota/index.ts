@@ -8,3 +8,4 @@ export * from './blockServer.js';
 export * from './assembler.js';
 export * from './activation.js';
 export * from './otaClient.js';
+export * from './blockStream.js';

@@ -20,6 +20,17 @@ interface CoreExports {
   walkPayload(len: number, mode: number): number;
   payloadNodeCount(): number;
   payloadErrorOffset(): number;
+  encDescPtr(): number;
+  outputPtr(): number;
+  outputCapacity(): number;
+  reserveOutput(len: number): number;
+  encodeFrames(first: number, count: number): number;
+  encErrorIndex(): number;
+  encErrorField(): number;
+  encNeeded(): number;
+  encodeBlockRun(mode: number, src: number, total: number, blockSize: number, first: number, firstOffset: number, sequence: number, manufacturerCode: number, imageType: number, fileVersion: number): number;
+  blockRunErrorField(): number;
+  blockRunNeeded(): number;
 }
 
 export class WasmCore {
@@ -39,6 +50,11 @@ export class WasmCore {
   readonly maxBatch: number;
   /** Word index of payload node 0 in `u32` / `i32`. */
   readonly nodeWord: number;
+  /** Word index of encoder descriptor 0 in `u32` (ENC_WORDS per frame). */
+  readonly encDescWord: number;
+  /** Encoder output region (moves when grown for one oversized frame). */
+  outputPtr = 0;
+  outputCap = 0;
 
   constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as CoreExports;
@@ -48,6 +64,7 @@ export class WasmCore {
     this.tableWord = this.tablePtr >>> 2;
     this.maxBatch = this.exports.maxBatch();
     this.nodeWord = (this.exports.nodePtr() >>> 0) >>> 2;
+    this.encDescWord = (this.exports.encDescPtr() >>> 0) >>> 2;
     this.refresh();
   }
 
@@ -59,6 +76,19 @@ export class WasmCore {
     this.i32 = new Int32Array(buf);
     this.inputPtr = this.exports.inputPtr() >>> 0;
     this.inputCap = this.exports.inputCapacity() >>> 0;
+    this.outputPtr = this.exports.outputPtr() >>> 0;
+    this.outputCap = this.exports.outputCapacity() >>> 0;
+  }
+
+  /** Makes the output region at least `len` bytes (one oversized frame); refreshes views. */
+  reserveOutput(len: number): number {
+    if (len > this.outputCap) {
+      if (len > 0x7fff0000) return E_INPUT_TOO_LARGE;
+      const status = this.run(() => (this.exports.reserveOutput(len), 0));
+      this.refresh();
+      return status;
+    }
+    return 0;
   }
 
   /** Message of the last trap `run` caught (for the error layer's detail). */

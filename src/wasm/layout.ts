@@ -145,3 +145,63 @@ export const E_TRAP = 127;
 export const E_DLMS_LENGTH = 130; // A-XDR length: short form or 81..84 long form
 export const E_DLMS_SPEC_PRESENCE = 131; // OPTIONAL echoed access-request-specification: presence byte 00 or 01
 export const E_DLMS_COUNT_MISMATCH = 132; // access-response data count != result count (request: spec count != data count)
+
+// ---- Encoders (assembly/encode.ts, src/encode.ts; issue 17) ----
+// The TypeScript side writes one ENC_WORDS descriptor per frame into the descriptor
+// region and the frame's variable bytes into the input region at EF_SRC, in this order:
+//   originator(8) ‖ recipient(8) ‖ [date-time(12)] ‖ OI tail ‖ content/block data ‖
+//   [signature(64)] ‖ [MAC(12)]
+// The core lays out each frame (lengths computed, never taken from the caller),
+// writes them back to back into the output region and records (offset, length) pairs
+// in the batch table. Frames that do not fit stay for the next call (streaming).
+export const ENC_WORDS = 16;
+export const EF_KIND = 0; // K_* frame kind
+export const EF_CRA = 1; // 1..3
+export const EF_COUNTER_HI = 2; // originator counter, high 32 bits
+export const EF_COUNTER_LO = 3;
+export const EF_MESSAGE_CODE = 4; // 0..0xFFFF
+export const EF_SRC = 5; // offset of the variable bytes in the input region
+export const EF_FLAGS = 6; // EFL_* below
+export const EF_OI_TAIL_LEN = 7; // other-information bytes after the message code
+export const EF_CONTENT_LEN = 8; // content (DF) or block data (GBT)
+export const EF_WIDTHS = 9; // requested BER widths: ciphered | OI << 8 | content << 16 (0 = minimal)
+export const EF_SC = 10; // security control
+export const EF_IC = 11; // invocation counter
+export const EF_GBT_CONTROL = 12; // block-control byte
+export const EF_GBT_NUMBER = 13; // 0..0xFFFF
+export const EF_GBT_ACK = 14; // 0..0xFFFF
+export const EF_RESERVED = 15;
+
+export const EFL_DATETIME = 1; // 12-byte date-time present
+export const EFL_SIG_SHIFT = 1; // bits 1-2: SIG_* state of the general-signing signature field
+export const EFL_MAC = 8; // 12-byte MAC present (general-ciphering)
+
+// Encoder statuses: the failing descriptor index is in encErrorIndex(), the field in
+// encErrorField() (ENC_FIELD_* below, named in src/encode.ts).
+export const E_ENC_LENGTH = 140; // a length does not fit a 3-byte BER length (< 2^24)
+export const E_ENC_RANGE = 141; // a value outside its field's range
+export const E_ENC_SOURCE = 142; // descriptor points outside the input region (glue bug)
+export const E_ENC_OUTPUT_FULL = 143; // not one frame fits the output region: grow it (encNeeded() bytes)
+
+export const ENC_FIELD_KIND = 1;
+export const ENC_FIELD_CRA = 2;
+export const ENC_FIELD_MESSAGE_CODE = 3;
+export const ENC_FIELD_OTHER_INFORMATION = 4;
+export const ENC_FIELD_CONTENT = 5;
+export const ENC_FIELD_CIPHERED = 6;
+export const ENC_FIELD_BLOCK_DATA = 7;
+export const ENC_FIELD_BLOCK_NUMBER = 8;
+export const ENC_FIELD_BLOCK_ACK = 9;
+export const ENC_FIELD_BLOCK_CONTROL = 10;
+export const ENC_FIELD_SIGNATURE_STATE = 11;
+export const ENC_FIELD_SECURITY_CONTROL = 12;
+export const ENC_FIELD_SOURCE = 13;
+
+// OTA block runs (assembly/otaBlocks.ts, src/ota/blockStream.ts): one message per block
+// of an image chunk in the input region, written back to back into the output region.
+export const OB_ZCL = 1; // ZigBee OTA Image Block Response, status SUCCESS
+export const OB_IC18 = 2; // DLMS IC 18 image_block_transfer parameter (A-XDR)
+export const ENC_FIELD_FILE_OFFSET = 14;
+export const ENC_FIELD_DATA_SIZE = 15;
+export const ENC_FIELD_SEQUENCE = 16;
+export const ENC_FIELD_IMAGE_ID = 17;

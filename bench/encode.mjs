@@ -1,0 +1,65 @@
+// Encoder throughput (issue 17): the replaced TypeScript encoders (test/legacy, bundled
+// in this run) vs the WASM core, one call per item and batched. Ratios are to the first
+// row of each table, all from one run.
+import { cutBlocks, decodeFrame, encodeBlockMessages, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
+import { corpusBytes, loadCorpus } from './corpus.mjs';
+import { loadLegacy } from './legacy.mjs';
+import { runCases } from './report.mjs';
+
+export async function run() {
+  const legacy = await loadLegacy('encodeTs.ts');
+  const { name, frames } = loadCorpus();
+  const inits = frames.map((f) => frameInitOf(decodeFrame(f)));
+  const bytes = corpusBytes(frames);
+  console.log(`\nEncoder corpus: ${name}, ${bytes} bytes, mean ${(bytes / frames.length).toFixed(0)} B/frame`);
+  let sink = 0;
+  await runCases(
+    `Envelope encode, ${frames.length} RTDS frames as FrameInit objects`,
+    [
+      { name: 'TypeScript encodeFrame (replaced), one call per frame', fn: () => { for (const f of inits) sink += legacy.encodeFrame(f).length; } },
+      { name: 'core encodeFrame, one call per frame', fn: () => { for (const f of inits) sink += encodeFrame(f).length; } },
+      { name: 'core encodeFrames, whole corpus per call', fn: () => { for (const b of encodeFrames(inits)) sink += b.length; } },
+    ],
+    { units: frames.length, bytes },
+  );
+  // A single tiny frame: a GBT acknowledgement (~46 bytes), the worst case for the
+  // per-call staging cost.
+  const ack = {
+    kind: 'gbt', cra: 'response', originatorCounter: 0x2000n, originator: '00db1234567890a0', recipient: '90b3d51f30010000',
+    messageCode: 0x0012, gbt: { blockNumber: 1, blockNumberAck: 1, blockData: new Uint8Array(0) },
+  };
+  const acks = Array.from({ length: 1000 }, (_, i) => ({ ...ack, gbt: { ...ack.gbt, blockNumberAck: i } }));
+  await runCases(
+    'Envelope encode, a tiny GBT acknowledgement frame (1000 per pass)',
+    [
+      { name: 'TypeScript encodeFrame (replaced), one call per frame', fn: () => { for (const f of acks) sink += legacy.encodeFrame(f).length; } },
+      { name: 'core encodeFrame, one call per frame', fn: () => { for (const f of acks) sink += encodeFrame(f).length; } },
+      { name: 'core encodeFrames, 1000 per call', fn: () => { for (const b of encodeFrames(acks)) sink += b.length; } },
+    ],
+    { units: acks.length, unitName: 'frame' },
+  );
+  // OTA block messages for a whole image (issue 17 item 4): the TypeScript path (cut into
+  // views + one encoder call per block) vs one streamed pass through the core.
+  const image = new Uint8Array(4 << 20);
+  for (let i = 0; i < image.length; i++) image[i] = (i * 131 + (i >>> 9)) & 0xff;
+  const id = { manufacturerCode: 0x121d, imageType: 0x0084, fileVersion: 0x01020304 };
+  const stream = async (o) => { for await (const b of encodeBlockMessages(image, o)) sink += b.count + b.bytes.length; };
+  for (const [format, size] of [['zcl', 64], ['zcl', 255], ['ic18', 64], ['ic18', 1024]]) {
+    const blocks = Math.ceil(image.length / size);
+    const ts = format === 'zcl'
+      ? () => { for (const b of cutBlocks(image, size)) sink += encodeZclOta({ command: 'image-block-response', status: 0, ...id, fileOffset: b.offset, data: b.data }, { sequence: b.index & 0xff }).length; }
+      : () => { for (const b of cutBlocks(image, size)) sink += encodeImageBlockTransfer({ blockNumber: b.index, data: b.data }).length; };
+    await runCases(
+      `${format === 'zcl' ? 'ZCL Image Block Responses' : 'IC 18 image_block_transfer'}, ${size}-byte blocks, whole 4 MiB image (${blocks} blocks)`,
+      [
+        { name: `TypeScript: cutBlocks + ${format === 'zcl' ? 'encodeZclOta' : 'encodeImageBlockTransfer'} per block`, fn: ts },
+        { name: 'core: encodeBlockMessages, one streamed pass', fn: () => stream({ format, blockSize: size, imageId: id }) },
+        { name: 'core: encodeBlockMessages + SHA-256 alongside', fn: () => stream({ format, blockSize: size, imageId: id, sha256: true }) },
+        { name: 'core: encodeBlockMessages, zero-copy batches (reuse)', fn: () => stream({ format, blockSize: size, imageId: id, reuse: true }) },
+        { name: 'core: encodeBlockMessages, reuse + SHA-256', fn: () => stream({ format, blockSize: size, imageId: id, reuse: true, sha256: true }) },
+      ],
+      { units: blocks, bytes: image.length, unitName: 'block', time: 1500 },
+    );
+  }
+  if (sink === 0.5) console.log(sink);
+}
