@@ -46,6 +46,14 @@ export async function run() {
         if (p && p.format !== 'unknown') sink += p.decoded.format.length;
       }
     })
+    // Issue 13 item 1: every node's offset/length read, through the field list (dissect).
+    .add('full decode + every field read (frame.fieldList(): names, values, offsets)', () => {
+      for (const f of frames) {
+        const fr = decodeFrame(f);
+        if (fr.payloadFormat === 'unknown' || fr.kind === 'gbt') continue;
+        try { sink += fr.fieldList().length; } catch { sink++; }
+      }
+    })
     .add('lazy: payload.kind only', () => {
       for (const f of frames) sink += decodeFrame(f).payload?.kind.length ?? 0;
     })
@@ -120,6 +128,7 @@ export async function run() {
   const ns = Object.fromEntries(rows.map((r) => [r.task, r.nsPerMsg]));
   const full = ns['full decode (envelope + payload.decoded)'];
   const env = ns['envelope only (decodeFrame)'];
+  console.log(`fields: full decode + every field read / full decode = ${(ns['full decode + every field read (frame.fieldList(): names, values, offsets)'] / full).toFixed(2)}x`);
   console.log(`ratios: full decode / envelope only = ${(full / env).toFixed(1)}x; ` +
     `full / lazy kind-only = ${(full / ns['lazy: payload.kind only']).toFixed(1)}x; ` +
     `full / lazy first item = ${(full / ns['lazy: payload.length + get(0)']).toFixed(1)}x`);

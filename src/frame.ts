@@ -6,6 +6,8 @@ import { decodeDateTime, type GbcsDateTime } from './dateTime.js';
 import { messageCodeInfo, type MessageCodeInfo } from './messageCodes.js';
 import * as L from './wasm/layout.js';
 import { LazyPayload } from './payload/index.js';
+import type { FieldOccurrence } from './fields/dissect.js';
+import { FieldCache } from './fields/frameFields.js';
 import { CRA_NAMES, type Cra, type FrameKind, type PayloadFormat, type SignatureState } from './types.js';
 
 // The shared names live in types.ts (payload/ reads them without importing this module).
@@ -140,6 +142,7 @@ export class GbcsFrame implements FrameInit {
   #recipient?: string;
   #otherInformation?: OtherInformation;
   #payload?: LazyPayload;
+  #fieldCache?: FieldCache;
 
   /** @internal Built by the decoders from an envelope record at word `w` of `i32`. */
   constructor(bytes: Uint8Array, i32: Int32Array, w: number) {
@@ -283,6 +286,25 @@ export class GbcsFrame implements FrameInit {
   get signedBytes(): Uint8Array | undefined {
     if (this.layout.generalSigning < 0) return undefined;
     return this.bytes.subarray(this.layout.generalSigning + 1, this.layout.content + this.layout.contentLength);
+  }
+
+  /**
+   * Every named field of the frame in tree order (`gbcs fields` lists the names): value,
+   * byte offset and length (decrypted parts: in their plaintext), nesting depth. Computed
+   * on first call and kept beside the frame; throws the payload's GbcsDecodeError.
+   */
+  fieldList(): readonly FieldOccurrence[] {
+    return (this.#fieldCache ??= new FieldCache(this)).list;
+  }
+
+  /** The occurrences of a field, e.g. `frame.fields('dlms.spec.obis')` ([] when absent). */
+  fields(name: string): readonly FieldOccurrence[] {
+    return (this.#fieldCache ??= new FieldCache(this)).get(name);
+  }
+
+  /** The first occurrence of a field, e.g. `frame.field('gbcs.envelope.originator')?.value`. */
+  field(name: string): FieldOccurrence | undefined {
+    return this.fields(name)[0];
   }
 
   /** A JSON-safe plain view (bigints as decimal strings, bytes as hex). */

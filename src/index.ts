@@ -244,3 +244,8 @@ export {
   type UpdateFirmwareInit,
   type ActivateFirmwareInit,
 } from './duis/index.js';
+export {
+  compileFilter, compileFieldFilter, dissectFrame, fieldCatalogue, isFieldName, hexDump, FilterSyntaxError,
+  type FrameFilter, type CompiledFilter, type FieldLookup, type FieldOccurrence, type FieldValue, type FieldInfo, type FieldKind,
+  type DissectableFrame, type Occurrence,
+} from './fields/index.js';

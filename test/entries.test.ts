@@ -39,9 +39,10 @@ describe('package entries', () => {
     const inputs = Object.keys(r.metafile.inputs);
     const imports = Object.values(r.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
     expect(imports.filter((p) => p.startsWith('node:') || /^(fs|path|crypto|stream|os|worker_threads)$/.test(p))).toEqual([]);
-    // The one package allowed in the graph: fast-xml-parser (the DUIS reader, src/duis) and its
-    // dependencies, all plain browser-safe JavaScript. Any other package fails here.
-    const BROWSER_PACKAGES = /node_modules\/(fast-xml-parser|fast-xml-builder|strnum|anynum|xml-naming|is-unsafe|path-expression-matcher|@nodable\/entities)\//;
+    // The packages allowed in the graph: fast-xml-parser (the DUIS reader, src/duis) and its
+    // dependencies, and jsep (the field filter parser, src/fields/filter.ts), all plain
+    // browser-safe JavaScript. Any other package fails here.
+    const BROWSER_PACKAGES = /node_modules\/(jsep|fast-xml-parser|fast-xml-builder|strnum|anynum|xml-naming|is-unsafe|path-expression-matcher|@nodable\/entities)\//;
     expect(inputs.filter((p) => p.includes('node_modules') && !BROWSER_PACKAGES.test(p))).toEqual([]);
     // Buffer only behind a `typeof Buffer` guard (bytes.ts, wasm/core.ts), never called unguarded.
     const code = r.outputFiles[0]!.text;

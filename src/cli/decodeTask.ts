@@ -3,13 +3,13 @@
 import { decodeFrame } from '../decode.js';
 import type { PoolTaskContext, PoolTaskHandler } from '../node/poolTypes.js';
 import { renderFrame, type Rendered } from './render.js';
+import type { RenderMode } from './fieldsOutput.js';
 
-export interface DecodeTaskOptions {
-  readonly json: boolean;
-}
+/** The output mode (--json, --fields, --filter, --hexdump), structured-cloned to each worker. */
+export type DecodeTaskOptions = RenderMode;
 
 export function createHandler(ctx: PoolTaskContext): PoolTaskHandler {
-  const { json } = ctx.options as DecodeTaskOptions;
+  const mode = ctx.options as DecodeTaskOptions;
   const sec = ctx.keyStore ? { keyStore: ctx.keyStore, ...(ctx.acb ? { acb: ctx.acb } : {}) } : undefined;
-  return (bytes): Promise<Rendered> => renderFrame(decodeFrame(bytes), json, sec);
+  return (bytes): Promise<Rendered> => renderFrame(decodeFrame(bytes), mode, sec);
 }

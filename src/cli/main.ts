@@ -21,6 +21,7 @@ import {
   type Io,
 } from './io.js';
 import { decodeCommand } from './commands/decode.js';
+import { fieldsCommand } from './commands/fields.js';
 import { demoCommand } from './commands/demo.js';
 import { gbtCommand } from './commands/gbt.js';
 import { otaCommand } from './commands/ota.js';
@@ -32,6 +33,7 @@ import { duisCommand } from './commands/duis.js';
 /** Every command by name, in help order. */
 export const COMMANDS: Readonly<Record<string, CommandNode>> = {
   decode: decodeCommand,
+  fields: fieldsCommand,
   demo: demoCommand,
   sign: signCommand,
   ota: otaCommand,

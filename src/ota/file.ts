@@ -6,6 +6,7 @@
 import { toHex } from '../bytes.js';
 import { requireNodeBuiltin } from '../platform.js';
 import type { KeyStore } from '../security/keyStore.js';
+import { resolveKey } from '../security/keyCheck.js';
 import { createSha256 } from './hash.js';
 import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type ImageSignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
 
@@ -94,28 +95,49 @@ export async function checkUpgradeImageFile(
   const layout = upgradeImageFileLayout(path, options);
   const start = layout.manufacturerImageOffset;
   const end = start + layout.manufacturerImageLength;
+  const checking = layout.trailerOffset !== undefined && options.keys !== undefined && (options.signers?.length ?? 0) > 0;
+  // Decision (issue 15 item 4): the image is read once for the hash and every candidate key.
+  // Each node:crypto key gets its own Verify fed from the same chunks (no ECDSA API takes a
+  // precomputed digest), so a folder of N keys costs one read and N+1 hash streams, not N+1
+  // reads; progress counts that one pass. Keys of another kind (WebCrypto CryptoKeys) are
+  // checked after it, one pass each, only if no streamed key verified.
+  const nodeCrypto = checking ? requireNodeBuiltin<typeof import('node:crypto')>('node:crypto', 'checking image signatures') : undefined;
+  const streamed: { signer: string; verify: import('node:crypto').Verify; key: import('node:crypto').KeyObject }[] = [];
+  const later: string[] = [];
+  let anyKey = false;
+  let unusable = false; // a key that is there but cannot be used: 'key-unusable', never 'invalid'
+  if (checking) {
+    for (const s of options.signers!) {
+      const r = await resolveKey(options.keys!, s.toLowerCase(), 'DS', undefined);
+      if (r.unusable !== undefined) unusable = true;
+      const key = r.key;
+      if (!key) continue;
+      anyKey = true;
+      if (key instanceof nodeCrypto!.KeyObject) streamed.push({ signer: s.toLowerCase(), verify: nodeCrypto!.createVerify('sha256'), key });
+      else later.push(s);
+    }
+  }
   const h = await createSha256();
-  for await (const c of fileChunks(path, start, end, { onProgress: options.onProgress })) h.update(c);
+  for await (const c of fileChunks(path, start, end, { onProgress: options.onProgress })) {
+    h.update(c);
+    for (const v of streamed) v.verify.update(c);
+  }
   const manufacturerImageHash = toHex(await h.digest());
   let signature: ImageSignatureCheck;
   if (layout.trailerOffset === undefined) signature = { state: 'absent' };
-  else if (!options.keys || !options.signers?.length) signature = { state: 'not-checked' };
+  else if (!checking) signature = { state: 'not-checked' };
   else {
     const sig = upgradeImageLayoutSignature(path, layout.trailerOffset);
-    let sawKey = false;
-    let unusable = false;
-    signature = { state: 'key-unknown', tried: options.signers.map((s) => s.toLowerCase()) };
-    for (const s of options.signers) {
-      const r = await verifyManufacturerImage(fileChunks(path, start, end, { onProgress: options.onProgress }), sig, options.keys, s);
-      if (r === 'valid') {
-        signature = { state: 'valid', signer: s.toLowerCase() };
+    const tried = options.signers!.map((s) => s.toLowerCase());
+    const valid = streamed.find((v) => v.verify.verify({ key: v.key, dsaEncoding: 'ieee-p1363' }, sig))?.signer;
+    let found = valid;
+    for (const s of found === undefined ? later : []) {
+      if ((await verifyManufacturerImage(fileChunks(path, start, end), sig, options.keys!, s)) === 'valid') {
+        found = s.toLowerCase();
         break;
       }
-      if (r === 'invalid') sawKey = true;
-      else if (r === 'key-unusable') unusable = true;
     }
-    if (signature.state !== 'valid' && sawKey) signature = { ...signature, state: 'invalid' };
-    else if (signature.state !== 'valid' && unusable) signature = { ...signature, state: 'key-unusable' };
+    signature = found !== undefined ? { state: 'valid', signer: found } : { state: anyKey ? 'invalid' : unusable ? 'key-unusable' : 'key-unknown', tried };
   }
   return { layout, manufacturerImageHash, signature };
 }

@@ -11,6 +11,7 @@ import { securityContext, type SecurityContext } from '../security.js';
 import { command } from '../args.js';
 import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
 import { lineTooLong } from '../../stream.js';
+import { errorLines, fieldsHeader, isRows, renderModeOf, type RenderMode } from '../fieldsOutput.js';
 
 /** Lines decoded per WASM batch on the single-thread path. */
 const BATCH = 256;
@@ -32,14 +33,15 @@ function finalStatus(st: { status: number; failed: boolean; keyUnusable?: boolea
   return st.keyUnusable ? EXIT_KEY : st.failed ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
-async function emitError(io: Io, out: Output, json: boolean, e: { code: string; offset: number; expected: string; message: string }, line: number, st: LineState): Promise<void> {
+async function emitError(io: Io, out: Output, mode: RenderMode, e: { code: string; offset: number; expected: string; message: string }, line: number, st: LineState): Promise<void> {
   noteStatus(io, EXIT_MALFORMED);
   io.stderr.write(`gbcs: line ${line}: ${e.message}\n`);
-  if (json) await out.write(errorJson(e, line));
+  if (errorLines(mode)) await out.write(errorJson(e, line));
   st.status = EXIT_MALFORMED;
 }
 
-async function emitFrame(io: Io, out: Output, json: boolean, r: Rendered, st: LineState): Promise<void> {
+async function emitFrame(io: Io, out: Output, mode: RenderMode, r: Rendered, st: LineState): Promise<void> {
+  if (r.skip) return;
   if (r.failed) {
     st.failed = true;
     noteStatus(io, EXIT_CHECK_FAILED);
@@ -48,7 +50,7 @@ async function emitFrame(io: Io, out: Output, json: boolean, r: Rendered, st: Li
     st.keyUnusable = true;
     noteStatus(io, EXIT_KEY);
   }
-  await out.write(json || st.first ? r.text : `\n${r.text}`);
+  await out.write(isRows(mode) || st.first ? r.text : `\n${r.text}`);
   st.first = false;
 }
 
@@ -69,7 +71,7 @@ async function* stdinFrames(io: Io, maxLine: number): AsyncGenerator<StdinFrame[
   }
 }
 
-async function decodeStdinHere(io: Io, out: Output, json: boolean, sec: SecurityContext | undefined, maxLine: number, st: LineState): Promise<void> {
+async function decodeStdinHere(io: Io, out: Output, mode: RenderMode, sec: SecurityContext | undefined, maxLine: number, st: LineState): Promise<void> {
   let batch: { line: number; text: string }[] = [];
   const run = async () => {
     const results = decodeFrames(batch.map((b) => b.text));
@@ -79,14 +81,14 @@ async function decodeStdinHere(io: Io, out: Output, json: boolean, sec: Security
       const r = results[i]!;
       const line = lines[i]!.line;
       if (r instanceof GbcsDecodeError) {
-        await emitError(io, out, json, r, line, st);
+        await emitError(io, out, mode, r, line, st);
         continue;
       }
       try {
-        await emitFrame(io, out, json, await renderFrame(r, json, sec), st);
+        await emitFrame(io, out, mode, await renderFrame(r, mode, sec), st);
       } catch (e) {
         if (!(e instanceof GbcsDecodeError)) throw e;
-        await emitError(io, out, json, e, line, st);
+        await emitError(io, out, mode, e, line, st);
       }
     }
   };
@@ -95,7 +97,7 @@ async function decodeStdinHere(io: Io, out: Output, json: boolean, sec: Security
     for (const item of items) {
       if (item.error) {
         await run();
-        await emitError(io, out, json, item.error, item.line, st);
+        await emitError(io, out, mode, item.error, item.line, st);
       } else {
         batch.push({ line: item.line, text: item.text! });
         if (batch.length >= BATCH) await run();
@@ -105,9 +107,9 @@ async function decodeStdinHere(io: Io, out: Output, json: boolean, sec: Security
   }
 }
 
-async function decodeStdinPool(io: Io, out: Output, json: boolean, keys: string | undefined, sec: SecurityContext | undefined, workers: number, maxLine: number, st: LineState): Promise<void> {
+async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: string | undefined, sec: SecurityContext | undefined, workers: number, maxLine: number, st: LineState): Promise<void> {
   const module = fileURLToPath(new URL('../decodeTask.js', import.meta.url));
-  const pool = createDecodePool({ workers, keys, acb: sec?.acb, module, handlerOptions: { json } });
+  const pool = createDecodePool({ workers, keys, acb: sec?.acb, module, handlerOptions: mode });
   const lines = new Map<number, number>(); // pool input index -> line number, until its result is out
   let n = 0;
   const tooLong = new Map<number, GbcsDecodeError>();
@@ -130,14 +132,14 @@ async function decodeStdinPool(io: Io, out: Output, json: boolean, keys: string 
       const pre = tooLong.get(r.index);
       if (pre) {
         tooLong.delete(r.index);
-        await emitError(io, out, json, pre, line, st);
+        await emitError(io, out, mode, pre, line, st);
       } else if (r.error) {
         // A failure that is not about the input (a key file that cannot be read...) ends the
         // command as it does on one thread.
         if (r.error.code === 'handler-error') throw new Error(r.error.message);
-        await emitError(io, out, json, r.error as PoolError, line, st);
+        await emitError(io, out, mode, r.error as PoolError, line, st);
       }
-      else await emitFrame(io, out, json, r.value!, st);
+      else await emitFrame(io, out, mode, r.value!, st);
     }
   } finally {
     await pool.close();
@@ -145,7 +147,7 @@ async function decodeStdinPool(io: Io, out: Output, json: boolean, keys: string 
 }
 
 /** `gbcs decode @file.xml`: the GBCS payloads of a DUIS message, one after another (JSON: one line each). */
-async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | undefined, failed: { any: boolean; keyUnusable?: boolean }, io: Io): Promise<number> {
+async function decodeDuis(xml: string, mode: RenderMode, sec: SecurityContext | undefined, failed: { any: boolean; keyUnusable?: boolean }, io: Io): Promise<number> {
   const payloads = duisGbcsPayloads(readDuis(xml));
   if (payloads.length === 0) {
     io.stderr.write('gbcs decode: the DUIS file holds no GBCSPayload (gbcs duis inspect shows its content)\n');
@@ -154,10 +156,11 @@ async function decodeDuis(xml: string, json: boolean, sec: SecurityContext | und
   let status = EXIT_OK;
   for (const [n, p] of payloads.entries()) {
     try {
-      const r = await renderFrame(decodeFrame(p.bytes), json, sec);
+      const r = await renderFrame(decodeFrame(p.bytes), mode, sec);
+      if (r.skip) continue;
       if (r.failed) failed.any = true;
       if (r.keyUnusable) failed.keyUnusable = true;
-      io.stdout.write(json ? r.text : `${n ? '\n' : ''}# ${p.path}\n${r.text}`);
+      io.stdout.write(isRows(mode) ? r.text : `${n ? '\n' : ''}# ${p.path}\n${r.text}`);
     } catch (e) {
       if (!(e instanceof GbcsDecodeError)) throw e;
       reportDecodeError(io, e, p.path);
@@ -176,9 +179,21 @@ export const decodeCommand = command({
     acb: { type: 'string', value: '<eui>', help: 'the access control broker EUI-64 for MAC checks (with --keys)' },
     workers: { type: 'string', value: '<n>', help: 'decode stdin lines on n worker threads (output order kept)' },
     'max-line': { type: 'string', value: '<bytes>', help: 'longest stdin line; a longer one is a line-too-long error (default 8 MiB)' },
+    hexdump: { type: 'boolean', help: 'annotated hex dump: each line of bytes beside the field it belongs to' },
+    fields: { type: 'string', value: '<a,b,c>', help: 'print these fields per frame (names: gbcs fields), like tshark -T fields -e' },
+    format: { type: 'string', value: '<tsv|csv|ndjson>', help: 'row format of --fields (default tsv)' },
+    aggregator: { type: 'string', value: '<sep>', help: 'separator between occurrences of a repeated field (default ,)' },
+    occurrence: { type: 'string', value: '<a|f|l|n>', help: 'occurrences of a repeated field to print: all (default), first, last or the n-th' },
+    header: { type: 'boolean', help: 'first row: the field names (--fields tsv/csv)' },
+    filter: { type: 'string', value: '<expr>', help: 'only frames whose fields satisfy EXPR (==, !=, <, >, contains, matches, &&, ||, !)' },
   },
+  notes: `examples:
+  gbcs decode --hexdump @frame.hex
+  gbcs decode - --fields gbcs.envelope.message_code,gbcs.envelope.originator,dlms.spec.obis < frames.log
+  gbcs decode - --filter 'gbcs.envelope.use_case == "ECS52" && dlms.result != 0' --json < frames.log
+field names: gbcs fields (--json for kinds and descriptions)`,
   async run({ values, positionals }, io: Io): Promise<number> {
-    const json = values.json === true;
+    const mode = renderModeOf(values);
     // --keys: verify signature and MAC and decrypt encrypted content with that key folder.
     const sec = securityContext(values.keys, values.acb);
     if (positionals.length !== 1) throw new UsageError('give exactly one frame source');
@@ -194,15 +209,17 @@ export const decodeCommand = command({
       const input = await readInput(src, io);
       const failed: { any: boolean; keyUnusable?: boolean } = { any: false };
       // A DUIS file (@file.xml): decode every GBCS payload inside it.
-      if (input.text !== undefined && /^\uFEFF?\s*</.test(input.text)) return decodeDuis(input.text, json, sec, failed, io);
-      const r = await renderFrame(decodeFrame(input.bytes ?? input.text), json, sec);
+      if (mode.fields && values.header) io.stdout.write(fieldsHeader(mode.fields));
+      if (input.text !== undefined && /^\uFEFF?\s*</.test(input.text)) return decodeDuis(input.text, mode, sec, failed, io);
+      const r = await renderFrame(decodeFrame(input.bytes ?? input.text), mode, sec);
       await out.write(r.text);
       await out.flush();
       return finalStatus({ status: EXIT_OK, failed: r.failed, keyUnusable: r.keyUnusable });
     }
+    if (mode.fields && values.header) await out.write(fieldsHeader(mode.fields));
     try {
-      if (workers > 0) await decodeStdinPool(io, out, json, values.keys, sec, workers, maxLine, st);
-      else await decodeStdinHere(io, out, json, sec, maxLine, st);
+      if (workers > 0) await decodeStdinPool(io, out, mode, values.keys, sec, workers, maxLine, st);
+      else await decodeStdinHere(io, out, mode, sec, maxLine, st);
     } finally {
       await out.flush();
     }

@@ -56,7 +56,8 @@ export function progressBar(io: Io, label: string): { update: (done: number, tot
       const f = total > 0 ? done / total : 1;
       const width = 30;
       const bar = '#'.repeat(Math.round(f * width)).padEnd(width, '.');
-      io.stderr.write(`\r${label} [${bar}] ${(f * 100).toFixed(0).padStart(3)}% ${(done / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MiB`);
+      // \r then erase to the end of the line: a shorter redraw leaves no residue.
+      io.stderr.write(`\r\x1b[K${label} [${bar}] ${(f * 100).toFixed(0).padStart(3)}% ${(done / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MiB`);
     },
     end() {
       if (shown) io.stderr.write('\r\x1b[K');
