@@ -50,6 +50,12 @@ export class WasmCore {
   readonly maxBatch: number;
   /** Word index of payload node 0 in `u32` / `i32`. */
   readonly nodeWord: number;
+  /**
+   * Counts payload walks and view refreshes: a NodeIndex that views WASM memory is valid
+   * while this still equals the count it was made at (lazy payloads re-walk otherwise
+   * instead of copying the node words).
+   */
+  walks = 0;
   /** Word index of encoder descriptor 0 in `u32` (ENC_WORDS per frame). */
   readonly encDescWord: number;
   /** Encoder output region (moves when grown for one oversized frame). */
@@ -70,6 +76,7 @@ export class WasmCore {
 
   /** Re-reads region pointers and views (after growth detached the old buffer). */
   refresh(): void {
+    this.walks++;
     const buf = this.exports.memory.buffer;
     this.u8 = new Uint8Array(buf);
     this.u32 = new Uint32Array(buf);
@@ -91,8 +98,19 @@ export class WasmCore {
     return 0;
   }
 
+  /**
+   * Runs a core call whose result is a count or a negative status (the encoders): a trap
+   * (a core bug) becomes -E_TRAP, never a value a count could take.
+   */
+  runCount(fn: () => number): number {
+    const r = this.run(fn);
+    return r === E_TRAP && this.trapped ? -E_TRAP : r;
+  }
+
   /** Message of the last trap `run` caught (for the error layer's detail). */
   lastTrap = '';
+  /** Whether the last `run` trapped (its E_TRAP result was not the call's own value). */
+  trapped = false;
 
   /**
    * Makes the input region at least `len` bytes; refreshes views when it moved.
@@ -119,6 +137,7 @@ export class WasmCore {
   walkPayload(bytes: Uint8Array, mode: number): number {
     const r = this.reserve(bytes.length);
     if (r !== 0) return r;
+    this.walks++;
     this.u8.set(bytes, this.inputPtr);
     return this.run(() => this.exports.walkPayload(bytes.length, mode));
   }
@@ -138,6 +157,7 @@ export class WasmCore {
    * becomes the status E_TRAP, its message kept in `lastTrap`. Memory stays usable.
    */
   run(fn: () => number): number {
+    this.trapped = false;
     try {
       return fn();
     } catch (e) {
@@ -145,6 +165,7 @@ export class WasmCore {
         // Linear memory is still usable after a trap; views may be stale.
         this.refresh();
         this.lastTrap = e.message;
+        this.trapped = true;
         return E_TRAP;
       }
       throw e;
