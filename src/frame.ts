@@ -132,8 +132,13 @@ export class GbcsFrame implements FrameInit {
   readonly payloadFormat: PayloadFormat;
   readonly signatureState: SignatureState;
   readonly layout: FrameLayout;
-  readonly lengthWidths: LengthWidths;
-  readonly securityHeader?: SecurityHeader;
+  // Record words kept as numbers; the small objects over them are made on first read.
+  #csLenWidth: number;
+  #oiLenWidth: number;
+  #contentLenWidth: number;
+  #blockDataLenWidth: number;
+  #sc: number;
+  #ic: number;
   #blockControl = 0;
   #blockNumber = 0;
   #blockAck = 0;
@@ -142,6 +147,11 @@ export class GbcsFrame implements FrameInit {
   #recipient?: string;
   #otherInformation?: OtherInformation;
   #payload?: LazyPayload;
+  #content?: Uint8Array;
+  #lengthWidths?: LengthWidths;
+  #securityHeader?: SecurityHeader;
+  #dateTime?: GbcsDateTime | null;
+  #gbt?: GbtBlock;
   #fieldCache?: FieldCache;
 
   /** @internal Built by the decoders from an envelope record at word `w` of `i32`. */
@@ -171,24 +181,35 @@ export class GbcsFrame implements FrameInit {
       blockData: i32[w + L.R_BLOCK_DATA]!,
       blockDataLength: i32[w + L.R_BLOCK_DATA_LEN]!,
     };
-    const gbt = kind === L.K_GBT;
-    this.lengthWidths = {
-      ciphered: kind === L.K_GENERAL_SIGNING ? undefined : i32[w + L.R_CS_LEN_WIDTH]!,
-      otherInformation: i32[w + L.R_OI_LEN_WIDTH]!,
-      content: gbt ? undefined : i32[w + L.R_CONTENT_LEN_WIDTH]!,
-      blockData: gbt ? i32[w + L.R_BLOCK_DATA_LEN_WIDTH]! : undefined,
-    };
-    if (kind !== L.K_GENERAL_SIGNING) {
-      this.securityHeader = {
-        securityControl: i32[w + L.R_SC]!,
-        invocationCounter: i32[w + L.R_IC]! >>> 0,
-      };
-    }
-    if (gbt) {
+    this.#csLenWidth = i32[w + L.R_CS_LEN_WIDTH]!;
+    this.#oiLenWidth = i32[w + L.R_OI_LEN_WIDTH]!;
+    this.#contentLenWidth = i32[w + L.R_CONTENT_LEN_WIDTH]!;
+    this.#blockDataLenWidth = i32[w + L.R_BLOCK_DATA_LEN_WIDTH]!;
+    this.#sc = i32[w + L.R_SC]!;
+    this.#ic = i32[w + L.R_IC]! >>> 0;
+    if (kind === L.K_GBT) {
       this.#blockControl = i32[w + L.R_BLOCK_CONTROL]!;
       this.#blockNumber = i32[w + L.R_BLOCK_NUMBER]!;
       this.#blockAck = i32[w + L.R_BLOCK_ACK]!;
     }
+  }
+
+  /** Widths in bytes of the BER length fields (byte-exact re-encoding). */
+  get lengthWidths(): LengthWidths {
+    if (this.#lengthWidths) return this.#lengthWidths;
+    const gbt = this.kind === 'gbt';
+    return (this.#lengthWidths = {
+      ciphered: this.kind === 'general-signing' ? undefined : this.#csLenWidth,
+      otherInformation: this.#oiLenWidth,
+      content: gbt ? undefined : this.#contentLenWidth,
+      blockData: gbt ? this.#blockDataLenWidth : undefined,
+    });
+  }
+
+  /** MAC header (or GBT routing header) security fields; undefined for general-signing. */
+  get securityHeader(): SecurityHeader | undefined {
+    if (this.kind === 'general-signing') return undefined;
+    return (this.#securityHeader ??= { securityControl: this.#sc, invocationCounter: this.#ic });
   }
 
   get cra(): Cra {
@@ -221,7 +242,8 @@ export class GbcsFrame implements FrameInit {
   }
 
   get dateTime(): GbcsDateTime | undefined {
-    return this.layout.dateTime < 0 ? undefined : decodeDateTime(this.bytes, this.layout.dateTime);
+    if (this.#dateTime === undefined) this.#dateTime = this.layout.dateTime < 0 ? null : decodeDateTime(this.bytes, this.layout.dateTime);
+    return this.#dateTime ?? undefined;
   }
 
   get otherInformation(): OtherInformation {
@@ -232,8 +254,9 @@ export class GbcsFrame implements FrameInit {
 
   /** The payload bytes (empty for GBT segments: see `gbt.blockData`). */
   get content(): Uint8Array {
+    if (this.#content) return this.#content;
     const c = this.layout.content;
-    return c < 0 ? new Uint8Array(0) : this.bytes.subarray(c, c + this.layout.contentLength);
+    return (this.#content = c < 0 ? new Uint8Array(0) : this.bytes.subarray(c, c + this.layout.contentLength));
   }
 
   /**
@@ -243,11 +266,7 @@ export class GbcsFrame implements FrameInit {
    */
   get payload(): LazyPayload | undefined {
     if (this.kind === 'gbt') return undefined;
-    return (this.#payload ??= new LazyPayload(
-      this.content,
-      { format: this.payloadFormat, messageCode: this.messageCode, cra: this.cra },
-      this.layout.content,
-    ));
+    return (this.#payload ??= new LazyPayload(this.content, { format: this.payloadFormat, messageCode: this.messageCode, cra: this.cra }, this.layout.content));
   }
 
   /** Offset of the payload within `bytes`, -1 for GBT segments. */
@@ -269,9 +288,10 @@ export class GbcsFrame implements FrameInit {
 
   get gbt(): GbtBlock | undefined {
     if (this.kind !== 'gbt') return undefined;
+    if (this.#gbt) return this.#gbt;
     const c = this.#blockControl;
     const d = this.layout.blockData;
-    return {
+    return (this.#gbt = {
       blockControl: c,
       lastBlock: (c & 0x80) !== 0,
       streaming: (c & 0x40) !== 0,
@@ -279,7 +299,7 @@ export class GbcsFrame implements FrameInit {
       blockNumber: this.#blockNumber,
       blockNumberAck: this.#blockAck,
       blockData: this.bytes.subarray(d, d + this.layout.blockDataLength),
-    };
+    });
   }
 
   /** Bytes covered by the signature: from the byte after DF to the last payload byte. */

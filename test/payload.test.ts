@@ -227,6 +227,32 @@ describe('lazy frame.payload', () => {
     }
   });
 
+  it('a lazy payload whose index a later walk overwrote walks again (no copy) and gives the same items', () => {
+    // Issue 12 item 2: the index is a view of WASM memory; interleaving two frames' lazy
+    // reads must re-walk, never read the other frame's nodes.
+    const frames = lines.map((l) => decodeFrame(l)).filter((f) => f.payload && f.payload.kind !== 'unknown');
+    expect(frames.length).toBeGreaterThan(2);
+    const lengths = frames.map((f) => f.payload!.length); // each walk overwrites the previous index
+    const core = wasmCore();
+    const spy = vi.spyOn(core, 'walkPayload');
+    try {
+      for (let k = 0; k < frames.length; k++) {
+        const lazy = frames[k]!.payload!;
+        const other = frames[(k + 1) % frames.length]!;
+        for (let i = 0; i < lengths[k]!; i++) {
+          decodeFrame(other.bytes).payload!.length; // a walk of another payload in between
+          const fresh = decodeFrame(frames[k]!.bytes).payload!;
+          expect(toJsonSafe(lazy.get(i))).toEqual(toJsonSafe(fresh.decoded && fresh.get(i)));
+        }
+      }
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    const f = frames[0]!.payload!;
+    expect(f.get(0)).toBe(f.get(0)); // built once
+  });
+
   it('reports payload errors with frame offsets', () => {
     const f = decodeFrame(lines[0]!);
     const bad = f.bytes.slice();

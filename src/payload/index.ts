@@ -71,14 +71,21 @@ export type PayloadItem =
 
 /**
  * Lazy payload of a frame. Nothing runs until a member is read: `kind` looks at the
- * first byte only; `length`, `get(i)` and `items` walk the payload once in WASM (the
- * node index is kept) and build only the items read; `decoded` builds the whole tree
- * once and caches it. Errors are GbcsDecodeErrors with frame offsets.
+ * first byte only; `length`, `get(i)` and `items` walk the payload in WASM and build only
+ * the items read; `decoded` builds the whole tree once and caches it. Errors are
+ * GbcsDecodeErrors with frame offsets.
+ *
+ * Decision (issue 12 item 2): the node index is a view of WASM memory, never copied. It
+ * stays valid until the next walk (any frame's); when another walk has overwritten it,
+ * the next `get(i)` walks this payload again (a walk costs a fraction of building the
+ * tree; copying the node words cost as much as the walk). The top-level item positions
+ * are kept (one small array), so `length` never walks twice.
  */
 export class LazyPayload {
   #index?: NodeIndex;
   #decoded?: DecodedPayload;
-  #tops?: number[][];
+  #tops?: number[];
+  #items?: PayloadItem[];
   #asn1?: Asn1Node;
 
   constructor(
@@ -106,41 +113,54 @@ export class LazyPayload {
   /** The full typed tree (built once, cached). */
   get decoded(): DecodedPayload {
     if (this.#decoded) return this.#decoded;
-    const ix = this.#index ?? walkNodes(this.content, modeFor(this.context), false, this.offset);
-    return (this.#decoded = build(ix, this.context, this.offset));
+    const ix = this.#index;
+    this.#index = undefined;
+    return (this.#decoded = build(ix !== undefined && ix.live ? ix : walkNodes(this.content, modeFor(this.context), false, this.offset), this.context, this.offset));
   }
 
   private index(): NodeIndex {
-    return (this.#index ??= walkNodes(this.content, modeFor(this.context), true, this.offset));
+    const ix = this.#index;
+    if (ix !== undefined && ix.live) return ix;
+    return (this.#index = walkNodes(this.content, modeFor(this.context), false, this.offset));
   }
 
-  /** Node indices of the top-level items: per item, the nodes it is made of. */
-  private tops(): number[][] {
+  /**
+   * Node indices of the top-level items, two per item (the nodes it is made of: spec and
+   * data, data and result, or the item and -1). Computed once from one walk.
+   */
+  private tops(): number[] {
     if (this.#tops) return this.#tops;
     const ix = this.index();
-    const kids = (i: number) => ix.children(i);
-    let tops: number[][];
+    const tops: number[] = [];
+    const pairs = (a: number, b: number) => {
+      // counts agree: the walker refuses a mismatch
+      const sa = ix.next(a), sb = ix.next(b);
+      for (let x = a + 1, y = b + 1; x < sa && y < sb; x = ix.next(x), y = ix.next(y)) tops.push(x, y);
+    };
+    const each = (list: number, cls = -1) => {
+      const stop = ix.next(list);
+      for (let c = list + 1; c < stop; c = ix.next(c)) if (cls < 0 || ix.cls(c) === cls) tops.push(c, -1);
+    };
     switch (this.kind) {
       case 'access-request': {
-        const [, specs, data] = kids(0);
-        const d = kids(data!);
-        tops = kids(specs!).map((s, k) => [s, d[k]!]); // counts agree: the walker refuses a mismatch
+        const [, specs, data] = ix.children(0);
+        pairs(specs!, data!);
         break;
       }
       case 'access-response': {
-        const [, , data, results] = kids(0);
-        const r = kids(results!);
-        tops = kids(data!).map((d, k) => [d, r[k]!]); // counts agree: the walker refuses a mismatch
+        const [, , data, results] = ix.children(0);
+        pairs(data!, results!);
         break;
       }
       case 'data-notification': {
-        const body = kids(0)[1]!;
-        tops = ix.tag(body) === 0x02 || ix.tag(body) === 0x01 ? kids(body).map((c) => [c]) : [[body]];
+        const body = ix.children(0)[1]!;
+        if (ix.tag(body) === 0x02 || ix.tag(body) === 0x01) each(body);
+        else tops.push(body, -1);
         break;
       }
-      case 'gbz': tops = kids(0).filter((c) => ix.cls(c) === L.NC_GBZ_COMPONENT).map((c) => [c]); break;
-      case 'asn1': tops = ix.tag(0) & 0x20 ? kids(0).map((c) => [c]) : [[0]]; break;
-      default: tops = [];
+      case 'gbz': each(0, L.NC_GBZ_COMPONENT); break;
+      case 'asn1': if (ix.tag(0) & 0x20) each(0); else tops.push(0, -1); break;
+      default: break;
     }
     return (this.#tops = tops);
   }
@@ -150,29 +170,38 @@ export class LazyPayload {
    * notification's structure, GBZ components, or the root's ASN.1 children.
    */
   get length(): number {
-    return this.#decoded ? itemsOf(this.#decoded).length : this.tops().length;
+    return this.#decoded ? itemsOf(this.#decoded).length : this.tops().length >> 1;
   }
 
-  /** Materialises item i only. */
+  /** Materialises item i only (built once, then cached). */
   get(i: number): PayloadItem | undefined {
     if (this.#decoded) return itemsOf(this.#decoded)[i];
-    const t = this.tops()[i];
-    if (!t) return undefined;
+    const cached = this.#items?.[i];
+    if (cached) return cached;
+    const tops = this.tops();
+    if (!(i >= 0 && 2 * i < tops.length)) return undefined;
+    const t0 = tops[2 * i]!, t1 = tops[2 * i + 1]!;
     const ix = this.index();
+    let item: PayloadItem;
     switch (this.kind) {
       case 'access-request':
-        return { kind: 'request', spec: buildSpec(ix, t[0]!, this.offset), data: buildDlmsData(ix, t[1]!, this.offset) };
+        item = { kind: 'request', spec: buildSpec(ix, t0, this.offset), data: buildDlmsData(ix, t1, this.offset) };
+        break;
       case 'access-response':
-        return { kind: 'response', data: buildDlmsData(ix, t[0]!, this.offset), result: buildResult(ix, t[1]!, this.offset) };
-      case 'data-notification': return { kind: 'data', data: buildDlmsData(ix, t[0]!, this.offset) };
-      case 'gbz': return { kind: 'component', component: buildGbzComponent(ix, t[0]!, this.offset) };
+        item = { kind: 'response', data: buildDlmsData(ix, t0, this.offset), result: buildResult(ix, t1, this.offset) };
+        break;
+      case 'data-notification': item = { kind: 'data', data: buildDlmsData(ix, t0, this.offset) }; break;
+      case 'gbz': item = { kind: 'component', component: buildGbzComponent(ix, t0, this.offset) }; break;
       case 'asn1': {
         // DER payloads are a few hundred bytes at most: name the tree once, hand out its children.
         const root = (this.#asn1 ??= buildAsn1(ix, this.context.messageCode, CRA_FLAG[this.context.cra], this.offset).root);
-        return { kind: 'asn1', node: root.children ? root.children[i]! : root };
+        item = { kind: 'asn1', node: root.children ? root.children[i]! : root };
+        break;
       }
       default: return undefined;
     }
+    (this.#items ??= [])[i] = item;
+    return item;
   }
 
   *items(): IterableIterator<PayloadItem> {

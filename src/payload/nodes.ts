@@ -10,7 +10,14 @@ export class NodeIndex {
     private readonly w: Int32Array,
     private readonly base: number,
     readonly count: number,
+    /** `wasmCore().walks` when this views WASM memory; -1 for a copy (always valid). */
+    private readonly walk = -1,
   ) {}
+
+  /** False once a later walk (or memory growth) has overwritten the viewed node words. */
+  get live(): boolean {
+    return this.walk < 0 || this.walk === wasmCore().walks;
+  }
 
   cls(i: number): number {
     return this.w[this.base + i * L.NODE_WORDS + L.N_KIND]! >>> 8;
@@ -44,8 +51,9 @@ export class NodeIndex {
 
 /**
  * Walks `bytes` in WASM (`mode`: W_*). With `copy` the node words are copied out so the
- * index outlives later walks (lazy payloads); otherwise it is a view valid until the
- * next walk (full decoding consumes it at once). Errors carry `offsetBase` + offset.
+ * index outlives later walks; otherwise it is a view valid until the next walk (`live`
+ * says whether it still is): full decoding consumes it at once, lazy payloads re-walk
+ * when it went stale. Errors carry `offsetBase` + offset.
  */
 export function walkNodes(bytes: Uint8Array, mode: number, copy: boolean, offsetBase = 0): NodeIndex {
   const core = wasmCore();
@@ -56,5 +64,5 @@ export function walkNodes(bytes: Uint8Array, mode: number, copy: boolean, offset
     const w = core.i32.slice(core.nodeWord, core.nodeWord + n * L.NODE_WORDS);
     return new NodeIndex(bytes, w, 0, n);
   }
-  return new NodeIndex(bytes, core.i32, core.nodeWord, n);
+  return new NodeIndex(bytes, core.i32, core.nodeWord, n, core.walks);
 }

@@ -50,6 +50,12 @@ export class WasmCore {
   readonly maxBatch: number;
   /** Word index of payload node 0 in `u32` / `i32`. */
   readonly nodeWord: number;
+  /**
+   * Counts payload walks and view refreshes: a NodeIndex that views WASM memory is valid
+   * while this still equals the count it was made at (lazy payloads re-walk otherwise
+   * instead of copying the node words).
+   */
+  walks = 0;
   /** Word index of encoder descriptor 0 in `u32` (ENC_WORDS per frame). */
   readonly encDescWord: number;
   /** Encoder output region (moves when grown for one oversized frame). */
@@ -70,6 +76,7 @@ export class WasmCore {
 
   /** Re-reads region pointers and views (after growth detached the old buffer). */
   refresh(): void {
+    this.walks++;
     const buf = this.exports.memory.buffer;
     this.u8 = new Uint8Array(buf);
     this.u32 = new Uint32Array(buf);
@@ -119,6 +126,7 @@ export class WasmCore {
   walkPayload(bytes: Uint8Array, mode: number): number {
     const r = this.reserve(bytes.length);
     if (r !== 0) return r;
+    this.walks++;
     this.u8.set(bytes, this.inputPtr);
     return this.run(() => this.exports.walkPayload(bytes.length, mode));
   }

@@ -1,0 +1,62 @@
+// Full decode (envelope + whole payload tree) and the lazy path, issue 12 item 2, over the
+// RTDS corpus (bench/corpus.mjs). Every row names its input form. With
+// GBCS_BENCH_BASELINE=<another build's dist/index.js> (e.g. the commit before a change)
+// each row also runs against that build in the same tinybench run (`x baseline`), and
+// the "lazy vs full" lines give how much cheaper one field is than the whole tree, for
+// this build and the baseline.
+// Run: npm run build && GBCS_BENCH_BASELINE=/path/to/base/dist/index.js node bench/tree.mjs
+import { pathToFileURL } from 'node:url';
+import * as current from '../dist/index.js';
+import { corpusBytes, loadCorpus } from './corpus.mjs';
+import { loadBaseline, runPaired } from './throughput.mjs';
+
+export async function run() {
+  const { name, frames } = loadCorpus();
+  const baseline = await loadBaseline();
+  const bytes = corpusBytes(frames);
+  const hex = frames.map((f) => Buffer.from(f).toString('hex'));
+  const b64 = frames.map((f) => Buffer.from(f).toString('base64'));
+  const of = (fmt) => frames.filter((f) => {
+    try { return current.decodeFrame(f).payloadFormat === fmt; } catch { return false; }
+  });
+  const dlms = of('DLMS'), gbz = of('GBZ'), asn1 = of('ASN.1');
+  console.log(`\nTree corpus: ${name}, ${bytes} bytes (DLMS ${dlms.length}, GBZ ${gbz.length}, ASN.1 ${asn1.length} payloads)${baseline ? `; baseline ${baseline.path}` : ''}`);
+  let sink = 0;
+  // Full decode: the envelope and the whole payload tree (payload.decoded builds every node).
+  const full = (l, input) => () => {
+    for (const f of input) {
+      const p = l.decodeFrame(f).payload;
+      if (p && p.format !== 'unknown') sink += p.decoded.format.length;
+    }
+  };
+  // Lazy one field: the number of top-level items and the first one, nothing else built.
+  const lazy = (l, input) => () => {
+    for (const f of input) {
+      const p = l.decodeFrame(f).payload;
+      if (p && p.format !== 'unknown' && p.length > 0) sink += p.get(0) ? 1 : 0;
+    }
+  };
+  const rows = await runPaired(
+    'Full decode (envelope + whole payload tree) vs lazy one field',
+    [
+      { name: 'full decode', input: 'bytes', make: (l) => full(l, frames) },
+      { name: 'full decode', input: 'hex text', make: (l) => full(l, hex) },
+      { name: 'full decode', input: 'base64 text', make: (l) => full(l, b64) },
+      { name: 'lazy one field (payload.length + get(0))', input: 'bytes', make: (l) => lazy(l, frames) },
+      { name: 'lazy one field (payload.length + get(0))', input: 'hex text', make: (l) => lazy(l, hex) },
+    ],
+    { units: frames.length, bytes, baseline, time: 1000 },
+  );
+  const rate = (n, input) => rows.find((r) => r.name.startsWith(n) && r.input === input);
+  for (const input of ['bytes', 'hex text']) {
+    const f = rate('full decode', input), z = rate('lazy one field', input);
+    console.log(`lazy one field vs full decode [${input}]: ${(z.perSec / f.perSec).toFixed(2)}x cheaper${f.base ? ` (baseline ${(z.base / f.base).toFixed(2)}x)` : ''}`);
+  }
+  for (const [label, input] of [['DLMS', dlms], ['GBZ', gbz], ['ASN.1', asn1]]) {
+    await runPaired(`Full decode, ${label} payloads only`, [{ name: `full decode, ${label} (${input.length} frames)`, input: 'bytes', make: (l) => full(l, input) }],
+      { units: input.length, bytes: corpusBytes(input), baseline, time: 700 });
+  }
+  if (sink === 0.5) console.log(sink);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
