@@ -115,6 +115,20 @@ describe.runIf(HAVE_CHROMIUM || IN_CI)('offline decoder page (web/dist/index.htm
     expect(await page.textContent('#summary')).toContain('ECS52');
   });
 
+  it('decodes a raw binary frame file dropped on the page (drag and drop)', async () => {
+    const hex = readFileSync(join(fixtures, 'ecs52-response.hex'), 'utf8').trim();
+    await page.evaluate((h) => {
+      const bytes = new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'frame.bin', { type: 'application/octet-stream' }));
+      document.getElementById('status')!.textContent = '';
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, hex);
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('frame.bin: decoded'));
+    expect(await page.textContent('#summary')).toContain('use case: ECS52');
+    expect(await page.$$eval('#hex .b', (bs) => bs.map((b) => b.textContent).join(''))).toBe(hex.toLowerCase());
+  });
+
   it('reports bad input in one line, no exception', async () => {
     await paste('zz not a frame');
     await page.waitForSelector('#status.error');
@@ -167,7 +181,7 @@ describe.runIf(HAVE_CHROMIUM || IN_CI)('offline decoder page (web/dist/index.htm
 
     it.each([
       ['11.2_ECS52/ECS52_11.2_SUCCESS_RESPONSE_GBCS.HEX', 'ECS52', ['dlms.apdu', 'dlms.result'], 'dlms.apdu'],
-      ['11.2_GCS38/GCS38_11.2_SUCCESS_RESPONSE_GBCS.HEX', 'GCS38', ['gbz.component'], 'gbz.component'],
+      ['11.2_GCS38/GCS38_11.2_SUCCESS_RESPONSE_GBCS.HEX', 'GCS38', ['gbz.component', 'zcl.read_attributes_response', 'zcl.attribute.id'], 'zcl.attribute'],
       ['1.6_ECS02/', 'ECS02', ['dlms.apdu'], 'dlms.apdu'],
     ])('%s: tree names and highlight', async (name, useCase, expectNames, hoverName) => {
       const f = name.endsWith('/') ? rtdsFiles().find((r) => r.name.startsWith(name) && r.kind === 'RESPONSE')! : pick(name);
