@@ -10,6 +10,13 @@ import { dissectFrame, hexDump } from '../fields/index.js';
 import { fieldsLine, filterOf, type RenderMode } from './fieldsOutput.js';
 
 /**
+ * Version of the `--json` record shape, carried by every record as `schemaVersion`
+ * (schema/decode.schema.json describes `gbcs decode --json`). Raised when a field is
+ * removed or changes meaning; adding a field does not raise it.
+ */
+export const JSON_SCHEMA_VERSION = 1;
+
+/**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
  * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed view of
  * the frame's use-case module (useCases/registry.ts) goes under the module's family key
@@ -19,7 +26,7 @@ import { fieldsLine, filterOf, type RenderMode } from './fieldsOutput.js';
 function frameJson(frame: GbcsFrame, opened?: DecodedPayload, security?: unknown): string {
   const p = frame.payload;
   const payload = opened ?? (p && frame.payloadFormat !== 'unknown' ? p.decoded : null);
-  const obj: Record<string, unknown> = { ...frame.toJSON(), payload, ...typedViewJson(frame) };
+  const obj: Record<string, unknown> = { schemaVersion: JSON_SCHEMA_VERSION, ...frame.toJSON(), payload, ...typedViewJson(frame) };
   if (security !== undefined) obj.security = security;
   return stringifyJsonSafe(obj);
 }

@@ -6,7 +6,7 @@ import { decodeFrame, decodeFrames } from '../../decode.js';
 import { duisGbcsPayloads, readDuis } from '../../duis/read.js';
 import { GbcsDecodeError } from '../../errors.js';
 import { createDecodePool, type PoolError } from '../../node/pool.js';
-import { renderFrame, type Rendered } from '../render.js';
+import { JSON_SCHEMA_VERSION, renderFrame, type Rendered } from '../render.js';
 import { securityContext, type SecurityContext } from '../security.js';
 import { command } from '../args.js';
 import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
@@ -17,7 +17,7 @@ import { errorLines, fieldsHeader, isRows, renderModeOf, type RenderMode } from 
 const BATCH = 256;
 
 function errorJson(e: { code: string; offset: number; expected: string }, line: number): string {
-  return `${JSON.stringify({ error: e.code, offset: e.offset, expected: e.expected, line })}\n`;
+  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, error: e.code, offset: e.offset, expected: e.expected, line })}\n`;
 }
 
 interface LineState {
