@@ -1,13 +1,14 @@
 // Encoder throughput (issue 17): the replaced TypeScript encoders (test/legacy, bundled
 // in this run) vs the WASM core, one call per item and batched. Ratios are to the first
 // row of each table, all from one run.
-import { cutBlocks, decodeFrame, encodeBlockMessages, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
+import { cutBlocks, segmentMessage, decodeFrame, encodeBlockMessages, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { loadLegacy } from './legacy.mjs';
 import { runCases } from './report.mjs';
 
 export async function run() {
   const legacy = await loadLegacy('encodeTs.ts');
+  const legacySegment = await loadLegacy('segmentTs.ts');
   const { name, frames } = loadCorpus();
   const inits = frames.map((f) => frameInitOf(decodeFrame(f)));
   const bytes = corpusBytes(frames);
@@ -37,6 +38,17 @@ export async function run() {
       { name: 'core encodeFrames, 1000 per call', fn: () => { for (const b of encodeFrames(acks)) sink += b.length; } },
     ],
     { units: acks.length, unitName: 'frame' },
+  );
+  // GBT segmentation of every (non-GBT) RTDS message into 64-byte blocks.
+  const messages = frames.map((f) => decodeFrame(f)).filter((f) => f.kind !== 'gbt');
+  const segCount = messages.reduce((n, m) => n + legacySegment.segmentMessage(m, { blockSize: 64 }).length, 0);
+  await runCases(
+    `GBT segmentation, ${messages.length} RTDS messages into ${segCount} segments of 64 bytes`,
+    [
+      { name: 'TypeScript segmentMessage (replaced)', fn: () => { for (const m of messages) sink += legacySegment.segmentMessage(m, { blockSize: 64 }).length; } },
+      { name: 'core segmentMessage (one encodeFrames batch per message)', fn: () => { for (const m of messages) sink += segmentMessage(m, { blockSize: 64 }).length; } },
+    ],
+    { units: segCount, unitName: 'segment' },
   );
   // OTA block messages for a whole image (issue 17 item 4): the TypeScript path (cut into
   // views + one encoder call per block) vs one streamed pass through the core.

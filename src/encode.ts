@@ -296,13 +296,13 @@ function encodeInto(frames: readonly FrameInit[], signatureDefault: 'absent' | '
     let done = 0;
     // Descriptors were staged from index 0 for frame i.
     while (done < staged) {
-      const r = core.run(() => core.exports.encodeFrames(done, staged - done));
+      const r = core.runCount(() => core.exports.encodeFrames(done, staged - done));
       if (r === -L.E_ENC_OUTPUT_FULL) {
         const s = core.reserveOutput(core.exports.encNeeded() >>> 0);
         if (s !== 0) throw new GbcsEncodeError('content', 'frame too large to encode');
         continue;
       }
-      if (r < 0 || r === L.E_TRAP) throw coreError(core, r < 0 ? -r : r, frames, i);
+      if (r < 0) throw coreError(core, -r, frames, i);
       const u8 = core.u8;
       const u32 = core.u32;
       const t = core.tableWord;

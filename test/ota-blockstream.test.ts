@@ -92,6 +92,10 @@ describe('encodeBlockMessages: ZCL Image Block Responses', () => {
     expect(reused).toEqual(copied);
   });
 
+  it('a run of exactly 127 blocks is a count, not the trap status 127 (regression)', async () => {
+    for (const n of [126, 127, 128]) expect((await collect(SAMPLE.subarray(0, n * 2), { format: 'ic18', blockSize: 2 })).messages).toHaveLength(n);
+  });
+
   it('refuses out-of-range values naming the field', async () => {
     const fieldOf = async (o: BlockMessageOptions, src: Uint8Array = SAMPLE) => {
       try {

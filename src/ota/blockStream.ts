@@ -115,11 +115,11 @@ export async function* encodeBlockMessages(source: ByteSource, options: BlockMes
       const b = blocksDone + done;
       if (zcl && firstOffset + b * blockSize > 0xffffffff) throw new GbcsEncodeError('firstOffset', `file offsets run past 0xFFFFFFFF (block ${b} of this pass)`);
       if (!zcl && firstBlockNumber + b > 0xffffffff) throw new GbcsEncodeError('firstBlockNumber', `block numbers run past 0xFFFFFFFF (block ${b} of this pass)`);
-      const r = core.run(() =>
+      const r = core.runCount(() =>
         core.exports.encodeBlockRun(mode, done * blockSize, len - done * blockSize, blockSize, (firstBlockNumber + b) >>> 0, (firstOffset + b * blockSize) >>> 0,
           (firstSequence + b) & 0xff, id?.manufacturerCode ?? 0, id?.imageType ?? 0, (id?.fileVersion ?? 0) >>> 0),
       );
-      if (r === L.E_TRAP) throw new GbcsEncodeError('internal', `WASM core trapped while encoding blocks: ${core.lastTrap}`);
+      if (r === -L.E_TRAP) throw new GbcsEncodeError('internal', `WASM core trapped while encoding blocks: ${core.lastTrap}`);
       if (r < 0) {
         const field = FIELDS[core.exports.blockRunErrorField()] ?? 'block';
         const what = field === 'firstBlockNumber' ? 'block numbers run past 0xFFFFFFFF' : field === 'firstOffset' ? 'file offsets run past 0xFFFFFFFF' : 'out of range';

@@ -98,8 +98,19 @@ export class WasmCore {
     return 0;
   }
 
+  /**
+   * Runs a core call whose result is a count or a negative status (the encoders): a trap
+   * (a core bug) becomes -E_TRAP, never a value a count could take.
+   */
+  runCount(fn: () => number): number {
+    const r = this.run(fn);
+    return r === E_TRAP && this.trapped ? -E_TRAP : r;
+  }
+
   /** Message of the last trap `run` caught (for the error layer's detail). */
   lastTrap = '';
+  /** Whether the last `run` trapped (its E_TRAP result was not the call's own value). */
+  trapped = false;
 
   /**
    * Makes the input region at least `len` bytes; refreshes views when it moved.
@@ -146,6 +157,7 @@ export class WasmCore {
    * becomes the status E_TRAP, its message kept in `lastTrap`. Memory stays usable.
    */
   run(fn: () => number): number {
+    this.trapped = false;
     try {
       return fn();
     } catch (e) {
@@ -153,6 +165,7 @@ export class WasmCore {
         // Linear memory is still usable after a trap; views may be stale.
         this.refresh();
         this.lastTrap = e.message;
+        this.trapped = true;
         return E_TRAP;
       }
       throw e;
