@@ -77,3 +77,7 @@ export function encodeBlockRun(mode: i32, src: u32, total: u32, blockSize: u32, 
 }
 export function blockRunErrorField(): i32 { return obErrField; }
 export function blockRunNeeded(): u32 { return obNeed; }
+import { encodeBlockResponses as encodeBlockResponsesCore, brErrIndex } from './otaBlocks';
+/** ZCL Image Block Responses for descriptors [first, first+count): see assembly/otaBlocks.ts. */
+export function encodeBlockResponses(first: i32, count: i32): i32 { return encodeBlockResponsesCore(first, count); }
+export function blockResponseErrorIndex(): i32 { return brErrIndex; }

@@ -92,3 +92,77 @@ export function encodeBlockRun(
   }
   return <i32>blocks;
 }
+
+// ---- Image Block Responses answering many requests (one per descriptor) ----
+//   SUCCESS:        19 seq 05 00 ‖ mfr(2) type(2) version(4) ‖ fileOffset(4) ‖ n ‖ data(n)
+//   WAIT_FOR_DATA:  19 seq 05 97 ‖ currentTime(4) ‖ requestTime(4) ‖ minimumBlockPeriod(2)
+//   other status:   19 seq 05 status
+// (little-endian; the period is always written, as encodeZclOta does.)
+import {
+  ENC_WORDS, BR_STATUS, BR_SEQUENCE, BR_FILE_OFFSET, BR_DATA_LEN, BR_SRC, BR_CURRENT_TIME, BR_REQUEST_TIME,
+  BR_PERIOD, BR_MANUFACTURER, BR_IMAGE_TYPE, BR_FILE_VERSION, ENC_FIELD_STATUS, ENC_FIELD_PERIOD,
+} from '../src/wasm/layout';
+import { encDescBase } from './memory';
+
+export let brErrIndex: i32 = 0;
+
+@inline function dw(desc: usize, word: i32): u32 {
+  return load<u32>(desc + (<usize>word << 2));
+}
+
+function failAt(code: i32, index: i32, field: i32): i32 {
+  brErrIndex = index;
+  obErrField = field;
+  return -code;
+}
+
+/** Encodes descriptors [first, first+count); same contract as encodeFrames. */
+export function encodeBlockResponses(first: i32, count: i32): i32 {
+  let o: usize = 0;
+  for (let i = 0; i < count; i++) {
+    const idx = first + i;
+    const desc = encDescBase + (<usize>idx * ENC_WORDS << 2);
+    const status = dw(desc, BR_STATUS);
+    const seq = dw(desc, BR_SEQUENCE);
+    if (status > 0xff) return failAt(E_ENC_RANGE, idx, ENC_FIELD_STATUS);
+    if (seq > 0xff) return failAt(E_ENC_RANGE, idx, ENC_FIELD_SEQUENCE);
+    let size: u32 = 4;
+    let n: u32 = 0;
+    if (status == 0) {
+      n = dw(desc, BR_DATA_LEN);
+      if (n > 255) return failAt(E_ENC_RANGE, idx, ENC_FIELD_DATA_SIZE);
+      if (dw(desc, BR_MANUFACTURER) > 0xffff || dw(desc, BR_IMAGE_TYPE) > 0xffff) return failAt(E_ENC_RANGE, idx, ENC_FIELD_IMAGE_ID);
+      if (<u64>dw(desc, BR_SRC) + <u64>n > <u64>inputCap) return failAt(E_ENC_SOURCE, idx, ENC_FIELD_SOURCE);
+      size = 17 + n;
+    } else if (status == 0x97) {
+      if (dw(desc, BR_PERIOD) > 0xffff) return failAt(E_ENC_RANGE, idx, ENC_FIELD_PERIOD);
+      size = 14;
+    }
+    if (<u64>o + <u64>size > <u64>outCap) {
+      if (i == 0) { obNeed = size; return failAt(E_ENC_OUTPUT_FULL, idx, 0); }
+      return i;
+    }
+    const p = outBase + o;
+    store<u8>(p, 0x19);
+    store<u8>(p, <u8>seq, 1);
+    store<u8>(p, 0x05, 2);
+    store<u8>(p, <u8>status, 3);
+    if (status == 0) {
+      store<u16>(p, <u16>dw(desc, BR_MANUFACTURER), 4);
+      store<u16>(p, <u16>dw(desc, BR_IMAGE_TYPE), 6);
+      store<u32>(p, dw(desc, BR_FILE_VERSION), 8);
+      store<u32>(p, dw(desc, BR_FILE_OFFSET), 12);
+      store<u8>(p, <u8>n, 16);
+      memory.copy(p + 17, inputBase + <usize>dw(desc, BR_SRC), <usize>n);
+    } else if (status == 0x97) {
+      store<u32>(p, dw(desc, BR_CURRENT_TIME), 4);
+      store<u32>(p, dw(desc, BR_REQUEST_TIME), 8);
+      store<u16>(p, <u16>dw(desc, BR_PERIOD), 12);
+    }
+    const t = tableBase + (<usize>i << 3);
+    store<u32>(t, <u32>o);
+    store<u32>(t, size, 4);
+    o += <usize>size;
+  }
+  return count;
+}

@@ -1,14 +1,13 @@
 // Encoder throughput (issue 17): the replaced TypeScript encoders (test/legacy, bundled
 // in this run) vs the WASM core, one call per item and batched. Ratios are to the first
 // row of each table, all from one run.
-import { cutBlocks, segmentMessage, decodeFrame, encodeBlockMessages, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
+import { cutBlocks, segmentMessage, decodeFrame, encodeBlockMessages, encodeImageBlockResponses, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { loadLegacy } from './legacy.mjs';
 import { runCases } from './report.mjs';
 
 export async function run() {
   const legacy = await loadLegacy('encodeTs.ts');
-  const legacySegment = await loadLegacy('segmentTs.ts');
   const { name, frames } = loadCorpus();
   const inits = frames.map((f) => frameInitOf(decodeFrame(f)));
   const bytes = corpusBytes(frames);
@@ -39,14 +38,21 @@ export async function run() {
     ],
     { units: acks.length, unitName: 'frame' },
   );
-  // GBT segmentation of every (non-GBT) RTDS message into 64-byte blocks.
+  // GBT segmentation of every (non-GBT) RTDS message into 64-byte blocks: the TypeScript
+  // segmenter (kept: one encoded routing header per message, then block headers) vs
+  // handing every segment to the core's encodeFrames batch.
   const messages = frames.map((f) => decodeFrame(f)).filter((f) => f.kind !== 'gbt');
-  const segCount = messages.reduce((n, m) => n + legacySegment.segmentMessage(m, { blockSize: 64 }).length, 0);
+  const segInits = (m) => {
+    const n = Math.max(1, Math.ceil(m.bytes.length / 64));
+    const routing = { kind: 'gbt', cra: m.cra, originatorCounter: m.originatorCounter, originator: m.originator, recipient: m.recipient, messageCode: m.messageCode };
+    return Array.from({ length: n }, (_, i) => ({ ...routing, gbt: { blockNumber: i + 1, blockNumberAck: 0, blockControl: (i + 1 === n ? 0x80 : 0) | 1, blockData: m.bytes.subarray(i * 64, (i + 1) * 64) } }));
+  };
+  const segCount = messages.reduce((n, m) => n + segmentMessage(m, { blockSize: 64 }).length, 0);
   await runCases(
     `GBT segmentation, ${messages.length} RTDS messages into ${segCount} segments of 64 bytes`,
     [
-      { name: 'TypeScript segmentMessage (replaced)', fn: () => { for (const m of messages) sink += legacySegment.segmentMessage(m, { blockSize: 64 }).length; } },
-      { name: 'core segmentMessage (one encodeFrames batch per message)', fn: () => { for (const m of messages) sink += segmentMessage(m, { blockSize: 64 }).length; } },
+      { name: 'TypeScript segmentMessage (kept)', fn: () => { for (const m of messages) sink += segmentMessage(m, { blockSize: 64 }).length; } },
+      { name: 'core encodeFrames, one batch per message', fn: () => { for (const m of messages) sink += encodeFrames(segInits(m)).length; } },
     ],
     { units: segCount, unitName: 'segment' },
   );
@@ -73,5 +79,20 @@ export async function run() {
       { units: blocks, bytes: image.length, unitName: 'block', time: 1500 },
     );
   }
+  // A block server's replies to 1000 requests (64-byte blocks, one in ten WAIT_FOR_DATA).
+  const replies = Array.from({ length: 1000 }, (_, i) => ({
+    sequence: i & 0xff,
+    response: i % 10 === 9
+      ? { command: 'image-block-response', status: 0x97, currentTime: 1000, requestTime: 1010, minimumBlockPeriod: 250 }
+      : { command: 'image-block-response', status: 0, ...id, fileOffset: i * 64, data: image.subarray(i * 64, i * 64 + 64) },
+  }));
+  await runCases(
+    'Image Block Responses answering 1000 requests (64 B blocks, 10% WAIT_FOR_DATA)',
+    [
+      { name: 'TypeScript encodeZclOta per response', fn: () => { for (const r of replies) sink += encodeZclOta(r.response, { sequence: r.sequence }).length; } },
+      { name: 'core encodeImageBlockResponses, one batch', fn: () => { for (const b of encodeImageBlockResponses(replies)) sink += b.length; } },
+    ],
+    { units: replies.length, unitName: 'response' },
+  );
   if (sink === 0.5) console.log(sink);
 }

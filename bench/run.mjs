@@ -3,7 +3,7 @@
 // Other .mjs files in bench/ are helpers or child processes and are not imported here.
 import { existsSync } from 'node:fs';
 
-const SUITES = ['envelope', 'encode', 'throughput', 'tree', 'payload', 'fields', 'security', 'parallel', 'gbt', 'ota', 'lifecycle'];
+const SUITES = ['envelope', 'encode', 'throughput', 'tree', 'payload', 'fields', 'security', 'parallel', 'gbt', 'ota', 'lifecycle', 'pipeline'];
 const only = process.argv.slice(2);
 for (const name of only) if (!SUITES.includes(name)) throw new Error(`unknown bench suite ${name}; have ${SUITES.join(', ')}`);
 console.log(`gbcs-codec benchmarks, node ${process.version}, ${new Date().toISOString()}`);

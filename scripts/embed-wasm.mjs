@@ -41,7 +41,7 @@ if (offenders.length > 0) {
 // The check must see the entry points it guards: every decode/encode export is present
 // in the .wat and, by the walk above, allocation-free.
 const exported = new Map([...wat.matchAll(/\(export "(\w+)" \(func (\S+)\)\)/g)].map((m) => [m[1], m[2]]));
-for (const name of ['decodeOne', 'decodeBatch', 'walkPayload', 'encodeFrames', 'encodeBlockRun']) {
+for (const name of ['decodeOne', 'decodeBatch', 'walkPayload', 'encodeFrames', 'encodeBlockRun', 'encodeBlockResponses']) {
   const fn = exported.get(name);
   if (fn === undefined) {
     console.error(`embed-wasm: export ${name} missing from the .wat: the allocation check cannot cover it`);

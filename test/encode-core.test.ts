@@ -133,24 +133,3 @@ describe('core envelope encoder: seeded round-trip properties', () => {
   });
 });
 
-describe.skipIf(!HAVE_RTDS)('GBT segmentation through the core', () => {
-  it('segmentMessage gives the replaced TypeScript segmenter\'s bytes on every RTDS message (block sizes, windows)', async () => {
-    const { segmentMessage } = await import('../src/gbt/segment.js');
-    const { segmentMessage: legacySegment } = await import('./legacy/segmentTs.js');
-    let segments = 0;
-    const diffs: string[] = [];
-    for (const f of rtds) {
-      const frame = decodeFrame(f.bytes);
-      if (frame.kind === 'gbt') continue;
-      for (const [blockSize, window, ack] of [[16, 1, 0], [64, 5, 3], [127, 63, 0xffff], [4096, 1, 0]] as const) {
-        const opts = { blockSize, window, blockNumberAck: ack, securityHeader: { securityControl: 0x30, invocationCounter: 0xfedcba98 } };
-        const a = segmentMessage(frame, opts).map((b) => toHex(b));
-        const b = legacySegment(frame, opts).map((x) => toHex(x));
-        segments += a.length;
-        if (a.join() !== b.join()) diffs.push(`${f.name} ${blockSize}/${window}`);
-      }
-    }
-    expect(segments).toBeGreaterThan(5000);
-    expect(diffs).toEqual([]);
-  });
-});

@@ -18,7 +18,7 @@ function entryFile(name: string): string {
 
 describe('package entries', () => {
   it('pins every JS entry of package.json', () => {
-    expect(Object.keys(EXPORTS).sort()).toEqual(['.', './lifecycle', './node', './testing', './testing/vitest']);
+    expect(Object.keys(EXPORTS).sort()).toEqual(['.', './lifecycle', './node', './pipeline', './testing', './testing/vitest']);
   });
 
   for (const [name, expected] of Object.entries(EXPORTS)) {

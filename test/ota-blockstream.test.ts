@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Zcl } from 'zigbee-herdsman';
 import { toHex } from '../src/bytes.js';
 import { GbcsEncodeError } from '../src/errors.js';
-import { blockMessage, encodeBlockMessages, type BlockMessageBatch, type BlockMessageOptions } from '../src/ota/blockStream.js';
+import { blockMessage, encodeBlockMessages, encodeImageBlockResponses, type BlockMessageBatch, type BlockMessageOptions, type BlockResponseItem } from '../src/ota/blockStream.js';
 import { decodeImageBlockTransfer, encodeImageBlockTransfer } from '../src/ota/dlmsImageTransfer.js';
 import { decodeZclOta, encodeZclOta } from '../src/ota/zclOta.js';
 import { prng } from './prng.js';
@@ -134,5 +134,47 @@ describe('encodeBlockMessages: DLMS IC 18 image_block_transfer', () => {
     expect(messages).toEqual([]);
     expect(batches).toHaveLength(1);
     expect(toHex(batches[0]!.sha256!)).toBe(createHash('sha256').digest('hex'));
+  });
+});
+
+describe('encodeImageBlockResponses: a batch of replies', () => {
+  it('gives encodeZclOta\'s bytes for seeded SUCCESS, WAIT_FOR_DATA and bare-status replies, and zigbee-herdsman reads them', () => {
+    const rnd = prng(2017);
+    const int = (n: number) => Math.floor(rnd() * n);
+    const items: BlockResponseItem[] = [];
+    for (let i = 0; i < 9000; i++) {
+      const kind = int(3);
+      const at = int(100);
+      const response: BlockResponseItem['response'] = kind === 0
+        ? { command: 'image-block-response', status: 0, manufacturerCode: int(0x10000), imageType: int(0x10000), fileVersion: int(2 ** 32), fileOffset: int(2 ** 32), data: SAMPLE.subarray(at, at + int(256)) }
+        : kind === 1
+          ? { command: 'image-block-response', status: 0x97, currentTime: int(2 ** 32), requestTime: int(2 ** 32), ...(int(2) ? { minimumBlockPeriod: int(0x10000) } : {}) }
+          : { command: 'image-block-response', status: [0x95, 0x96, 0x98, 0x80][int(4)]! };
+      items.push({ sequence: int(256), response });
+    }
+    const out = encodeImageBlockResponses(items);
+    expect(out).toHaveLength(items.length);
+    items.forEach((it, i) => expect(toHex(out[i]!)).toBe(toHex(encodeZclOta(it.response, { sequence: it.sequence }))));
+    const wait = items.findIndex((it) => it.response.status === 0x97 && 'minimumBlockPeriod' in it.response);
+    const b = Buffer.from(out[wait]!);
+    const f = Zcl.Frame.fromBuffer(0x0019, Zcl.Header.fromBuffer(b), b, {});
+    const r = items[wait]!.response as { currentTime: number; requestTime: number; minimumBlockPeriod: number };
+    expect(f.payload).toMatchObject({ status: 0x97, currentTime: r.currentTime, requestTime: r.requestTime, minimumBlockPeriod: r.minimumBlockPeriod });
+  });
+
+  it('names the field and the response of an out-of-range value', () => {
+    const ok = { command: 'image-block-response', status: 0, ...ID, fileOffset: 0, data: SAMPLE.subarray(0, 10) } as const;
+    const fieldOf = (items: BlockResponseItem[]) => {
+      try {
+        encodeImageBlockResponses(items);
+      } catch (e) {
+        return [(e as GbcsEncodeError).field, (e as Error).message];
+      }
+      return ['no error'];
+    };
+    expect(fieldOf([{ sequence: 1, response: ok }, { sequence: 256, response: ok }])).toEqual(['sequence', expect.stringContaining('response 1')]);
+    expect(fieldOf([{ sequence: 1, response: { ...ok, data: new Uint8Array(256) } }])[0]).toBe('data');
+    expect(fieldOf([{ sequence: 1, response: { ...ok, fileOffset: 2 ** 32 } }])[0]).toBe('fileOffset');
+    expect(fieldOf([{ sequence: 1, response: { command: 'image-block-response', status: 0x97, currentTime: 0, requestTime: 0, minimumBlockPeriod: 0x10000 } }])[0]).toBe('minimumBlockPeriod');
   });
 });

@@ -29,6 +29,7 @@ import { signCommand } from './commands/sign.js';
 import { fwCommand } from './commands/fw.js';
 import { benchCommand } from './commands/bench.js';
 import { duisCommand } from './commands/duis.js';
+import { pipeCommand } from './commands/pipe.js';
 
 /** Every command by name, in help order. */
 export const COMMANDS: Readonly<Record<string, CommandNode>> = {
@@ -41,6 +42,7 @@ export const COMMANDS: Readonly<Record<string, CommandNode>> = {
   gbt: gbtCommand,
   bench: benchCommand,
   duis: duisCommand,
+  pipe: pipeCommand,
 };
 
 /** The package version (package.json beside dist/ and src/). */

@@ -20,7 +20,7 @@ import { wasmCore } from '../wasm/core.js';
 import * as L from '../wasm/layout.js';
 import { checkOtaInteger } from './blocks.js';
 import { chunksOf, createSha256, type ByteSource, type Sha256 } from './hash.js';
-import type { ImageId } from './zclOta.js';
+import type { ImageId, ZclOtaCommand } from './zclOta.js';
 
 export interface BlockMessageOptions {
   /** 'zcl' Image Block Responses or 'ic18' image_block_transfer parameters. */
@@ -167,4 +167,87 @@ export async function* encodeBlockMessages(source: ByteSource, options: BlockMes
   }
   const tail = flush(fill);
   yield { ...tail, last: true, ...(hash ? { sha256: await hash.digest() } : {}) };
+}
+
+/** One Image Block Response to encode: the response (as BlockServer returns it) and the sequence to echo. */
+export interface BlockResponseItem {
+  readonly sequence: number;
+  readonly response: Extract<ZclOtaCommand, { command: 'image-block-response' }>;
+}
+
+const RESPONSE_FIELDS: Record<number, string> = {
+  [L.ENC_FIELD_STATUS]: 'status',
+  [L.ENC_FIELD_SEQUENCE]: 'sequence',
+  [L.ENC_FIELD_DATA_SIZE]: 'data',
+  [L.ENC_FIELD_IMAGE_ID]: 'imageId',
+  [L.ENC_FIELD_PERIOD]: 'minimumBlockPeriod',
+};
+
+function u32Field(v: unknown, field: string, index: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new GbcsEncodeError(field, `${String(v)} is not a 32-bit unsigned integer (response ${index})`);
+  return v;
+}
+
+/**
+ * Encodes many ZCL Image Block Responses (SUCCESS with data, WAIT_FOR_DATA with its minimum
+ * block period, or a bare status) in few WASM calls: what a block server answering a
+ * batch of requests sends. Byte-identical to `encodeZclOta(response, { sequence })` per
+ * item (frame control 0x19). Returns one view per response over shared chunk buffers.
+ */
+export function encodeImageBlockResponses(items: readonly BlockResponseItem[]): Uint8Array[] {
+  const core = wasmCore();
+  if (core.u8.length === 0) core.refresh();
+  const out: Uint8Array[] = new Array(items.length);
+  let i = 0;
+  while (i < items.length) {
+    let src = 0;
+    let j = i;
+    const u32 = core.u32;
+    const u8 = core.u8;
+    for (; j < items.length && j - i < core.maxBatch; j++) {
+      const { sequence, response: r } = items[j]!;
+      const w = core.encDescWord + (j - i) * L.ENC_WORDS;
+      if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xff) throw new GbcsEncodeError('sequence', `${sequence} is not a byte (response ${j})`);
+      if (!Number.isInteger(r.status) || r.status < 0 || r.status > 0xff) throw new GbcsEncodeError('status', `${r.status} is not a byte (response ${j})`);
+      u32[w + L.BR_STATUS] = r.status;
+      u32[w + L.BR_SEQUENCE] = sequence;
+      if (r.status === 0x00) {
+        if (!('data' in r)) throw new GbcsEncodeError('image-block-response', `status 0x0 needs its fields (response ${j})`);
+        const n = r.data.length;
+        if (n > 0xff) throw new GbcsEncodeError('data', `${n} bytes exceed the one-byte data size (255) (response ${j})`);
+        if (src + n > core.inputCap) break;
+        u32[w + L.BR_FILE_OFFSET] = u32Field(r.fileOffset, 'fileOffset', j);
+        u32[w + L.BR_MANUFACTURER] = checkOtaInteger('manufacturerCode', r.manufacturerCode, 0, 0xffff);
+        u32[w + L.BR_IMAGE_TYPE] = checkOtaInteger('imageType', r.imageType, 0, 0xffff);
+        u32[w + L.BR_FILE_VERSION] = u32Field(r.fileVersion, 'fileVersion', j);
+        u32[w + L.BR_DATA_LEN] = n;
+        u32[w + L.BR_SRC] = src;
+        u8.set(r.data, core.inputPtr + src);
+        src += n;
+      } else if (r.status === 0x97) {
+        if (!('currentTime' in r)) throw new GbcsEncodeError('image-block-response', `status 0x97 needs its fields (response ${j})`);
+        u32[w + L.BR_CURRENT_TIME] = u32Field(r.currentTime, 'currentTime', j);
+        u32[w + L.BR_REQUEST_TIME] = u32Field(r.requestTime, 'requestTime', j);
+        u32[w + L.BR_PERIOD] = checkOtaInteger('minimumBlockPeriod', r.minimumBlockPeriod ?? 0, 0, 0xffff);
+      }
+    }
+    const staged = j - i;
+    let done = 0;
+    while (done < staged) {
+      const r = core.runCount(() => core.exports.encodeBlockResponses(done, staged - done));
+      if (r === -L.E_TRAP) throw new GbcsEncodeError('internal', `WASM core trapped while encoding responses: ${core.lastTrap}`);
+      if (r < 0) {
+        const index = i + core.exports.blockResponseErrorIndex();
+        throw new GbcsEncodeError(RESPONSE_FIELDS[core.exports.blockRunErrorField()] ?? 'response', `out of range (response ${index})`);
+      }
+      const t = core.tableWord;
+      const w32 = core.u32;
+      const end = w32[t + 2 * (r - 1)]! + w32[t + 2 * (r - 1) + 1]!;
+      const chunk = core.u8.slice(core.outputPtr, core.outputPtr + end);
+      for (let k = 0; k < r; k++) out[i + done + k] = chunk.subarray(w32[t + 2 * k]!, w32[t + 2 * k]! + w32[t + 2 * k + 1]!);
+      done += r;
+    }
+    i = j;
+  }
+  return out;
 }

@@ -31,6 +31,8 @@ interface CoreExports {
   encodeBlockRun(mode: number, src: number, total: number, blockSize: number, first: number, firstOffset: number, sequence: number, manufacturerCode: number, imageType: number, fileVersion: number): number;
   blockRunErrorField(): number;
   blockRunNeeded(): number;
+  encodeBlockResponses(first: number, count: number): number;
+  blockResponseErrorIndex(): number;
 }
 
 export class WasmCore {

@@ -205,3 +205,19 @@ export const ENC_FIELD_FILE_OFFSET = 14;
 export const ENC_FIELD_DATA_SIZE = 15;
 export const ENC_FIELD_SEQUENCE = 16;
 export const ENC_FIELD_IMAGE_ID = 17;
+
+// Image Block Responses for many requests (assembly/otaBlocks.ts encodeBlockResponses):
+// one ENC_WORDS descriptor per response, data bytes (SUCCESS) in the input region at BR_SRC.
+export const BR_STATUS = 0; // 0x00 SUCCESS (with data), 0x97 WAIT_FOR_DATA, else status only
+export const BR_SEQUENCE = 1;
+export const BR_FILE_OFFSET = 2;
+export const BR_DATA_LEN = 3; // 0..255
+export const BR_SRC = 4;
+export const BR_CURRENT_TIME = 5;
+export const BR_REQUEST_TIME = 6;
+export const BR_PERIOD = 7; // minimum block period, always written with WAIT_FOR_DATA
+export const BR_MANUFACTURER = 8;
+export const BR_IMAGE_TYPE = 9;
+export const BR_FILE_VERSION = 10;
+export const ENC_FIELD_STATUS = 18;
+export const ENC_FIELD_PERIOD = 19;

@@ -1,0 +1,123 @@
+// `npm run bench -- pipeline`: end-to-end frames/s through a real redis-server (started here on
+// a free loopback port, stopped at the end) with `gbcs pipe` consumer processes: 1 and 2
+// consumers, decode only and with --keys (verify + decrypt). The input stream is filled first;
+// the clock runs from the first result to the last (process start-up excluded). Then a 1M-frame
+// run with one consumer reports its RSS over time (memory must stay flat).
+// Set PIPELINE_BENCH_FRAMES / PIPELINE_BENCH_BIG to change the run sizes.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { decodeFrame } from '../dist/index.js';
+
+const ROOT = new URL('../', import.meta.url);
+const CLI = new URL('dist/cli/main.js', ROOT).pathname;
+const KEYS = new URL('test/fixtures/keys', ROOT).pathname;
+const N = Number(process.env.PIPELINE_BENCH_FRAMES ?? 100_000);
+const BIG = Number(process.env.PIPELINE_BENCH_BIG ?? 1_000_000);
+
+/** Non-GBT frames of a fixture file (GBT segments go through partitions: not this bench). */
+function frames(name) {
+  return readFileSync(new URL(`test/fixtures/${name}`, ROOT), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => Buffer.from(l.trim(), 'hex'))
+    .filter((b) => decodeFrame(b).kind !== 'gbt');
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis() {
+  const dir = mkdtempSync(join(tmpdir(), 'gbcs-redis-bench-'));
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.on('error', reject);
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (/Ready to accept connections/.test(out)) resolve();
+    });
+  });
+  child.stdout.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async close() {
+      await new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function fill(r, n, pool) {
+  for (let i = 0; i < n; i += 5000) {
+    const p = r.pipeline();
+    for (let j = i; j < Math.min(n, i + 5000); j++) p.xadd('in', '*', 'frame', pool[j % pool.length]);
+    await p.exec();
+  }
+}
+
+async function runCase(r, url, { consumers, keys, n, pool, memory = false }) {
+  await r.flushall();
+  await fill(r, n, pool);
+  const extra = keys ? ['--keys', KEYS, '--acb', '90b3d51f30000002'] : [];
+  const procs = Array.from({ length: consumers }, (_, i) =>
+    spawn(process.execPath, [CLI, 'pipe', '--redis', url, '--in', 'in', '--out', 'out', '--dead-letter', 'dead', '--group', 'g', '--consumer', `c${i}`, '--batch', '500', '--partitions', '0', '--idle-exit', '500', '--metrics', memory ? '2000' : '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] }),
+  );
+  const rss = [];
+  for (const p of procs) p.stderr.on("data", (c) => { for (const m of String(c).matchAll(/rss (\d+) MiB/g)) rss.push(Number(m[1])); });
+  const exits = procs.map((p) => new Promise((res) => p.on('exit', res)));
+  let t0;
+  let done = 0;
+  for (;;) {
+    done = (await r.xlen('out')) + (await r.xlen('dead'));
+    if (done > 0 && t0 === undefined) t0 = performance.now();
+    if (done >= n) break;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  const ms = performance.now() - t0;
+  await Promise.all(exits);
+  return { fps: Math.round((n * 1000) / ms), dead: await r.xlen('dead'), rss };
+}
+
+export async function run() {
+  const server = await startRedis();
+  const r = new Redis(server.url);
+  try {
+    const plain = frames('frames.hex');
+    const secured = frames('security.hex');
+    console.log(`\npipeline: end to end through redis-server (${N} frames per case, batch 500, ${plain.length} distinct frames; verify: ${secured.length})`);
+    const rows = [];
+    for (const keys of [false, true]) {
+      for (const consumers of [1, 2]) {
+        const res = await runCase(r, server.url, { consumers, keys, n: N, pool: keys ? secured : plain });
+        rows.push(res.fps);
+        console.log(`  ${keys ? 'verify+decrypt' : 'decode only   '}  ${consumers} consumer${consumers > 1 ? 's' : ' '}  ${String(res.fps).padStart(7)} frames/s  (dead-lettered ${res.dead})`);
+      }
+    }
+    console.log(`  ratios: 2/1 consumers decode ${(rows[1] / rows[0]).toFixed(2)}, verify ${(rows[3] / rows[2]).toFixed(2)}; verify/decode (1 consumer) ${(rows[2] / rows[0]).toFixed(2)}`);
+    if (BIG > 0) {
+      const res = await runCase(r, server.url, { consumers: 1, keys: false, n: BIG, pool: plain, memory: true });
+      const [first, ...rest] = res.rss;
+      console.log(`  ${BIG} frames, 1 consumer: ${res.fps} frames/s; consumer RSS every 2 s (MiB): ${[first, ...rest].join(' ')}`);
+    }
+  } finally {
+    r.disconnect();
+    await server.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
