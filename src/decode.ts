@@ -21,8 +21,8 @@ function tooLarge(len: number): GbcsDecodeError {
   return new GbcsDecodeError('input-too-large', MAX_FRAME_BYTES, `a frame of at most ${MAX_FRAME_BYTES} bytes`, `got ${len} bytes`);
 }
 
-/** Options of decodeFrame. */
-export interface DecodeFrameOptions {
+/** Options of decodeFrame (strict: see DecodeOptions). */
+export interface DecodeFrameOptions extends DecodeOptions {
   /**
    * Copy byte input before decoding, so the frame stays valid when the caller reuses or
    * zeroes its buffer (the lazy frame otherwise keeps a view of the caller's bytes). Text
@@ -50,7 +50,59 @@ export function decodeFrame(input: BinaryInput, options: DecodeFrameOptions = {}
   const w = core.recordWord;
   if (status === E_TRAP) throw GbcsDecodeError.fromStatus(status, 0, core.lastTrap);
   if (status !== 0) throw GbcsDecodeError.fromStatus(status, core.i32[w + R_ERR_OFFSET]!);
-  return new GbcsFrame(bytes, core.i32, w);
+  const frame = new GbcsFrame(bytes, core.i32, w);
+  if (options.strict === true) {
+    const e = nonMinimalLength(frame);
+    if (e) throw e;
+  }
+  return frame;
+}
+
+/** Options of decodeFrame / decodeFrames. */
+export interface DecodeOptions {
+  /**
+   * Refuse BER lengths that are not in their shortest form (`non-minimal-length`, offset of
+   * the length field). Default false: a long-form length decodes and re-encodes byte-exact.
+   * The outer ciphered-service length of a MACed frame is outside the MAC's AAD and the
+   * signature, so a frame whose length was re-encoded in long form still verifies; use
+   * strict decoding where the frame bytes serve as an identity (de-duplication, replay lists).
+   */
+  readonly strict?: boolean;
+}
+
+/** Bytes of the shortest BER length field for `n`. */
+function minimalLengthWidth(n: number): number {
+  if (n < 0x80) return 1;
+  let w = 1;
+  for (let v = n; v > 0; v = Math.floor(v / 256)) w++;
+  return w;
+}
+
+/**
+ * The first envelope length of `frame` not in its shortest BER form, as a GbcsDecodeError
+ * (`non-minimal-length` at the length field's offset); undefined when all are minimal.
+ * Checked: ciphered-service length (byte 7 of a MACed frame, after `DD 00×6`), other-information,
+ * content and GBT block-data lengths.
+ */
+export function nonMinimalLength(frame: GbcsFrame): GbcsDecodeError | undefined {
+  const L = frame.layout;
+  const W = frame.lengthWidths;
+  const fields: [string, number | undefined, number, number][] = [
+    // SC ‖ IC(4) follow the ciphered length, then DF (general-ciphering) or E0 (GBT).
+    ['ciphered-service length', W.ciphered, L.cipheredLength, (frame.kind === 'gbt' ? L.gbtApdu : L.generalSigning) - 5],
+    ['other-information length', W.otherInformation, L.otherInformationLength, L.otherInformation],
+    ['content length', W.content, L.contentLength, L.content],
+    ['block-data length', W.blockData, L.blockDataLength, L.blockData],
+  ];
+  for (const [name, width, value, valueAt] of fields) {
+    if (width === undefined || width <= 0 || value < 0 || valueAt < 0) continue;
+    const min = minimalLengthWidth(value);
+    if (width > min) {
+      const at = valueAt - width;
+      return new GbcsDecodeError('non-minimal-length', at, `the ${name} ${value} in its shortest form (${min} byte${min > 1 ? 's' : ''})`, `got ${width} bytes (strict decoding)`);
+    }
+  }
+  return undefined;
 }
 
 /** A batch result: the frame, or the error that frame gave (with `frameIndex` set). */
@@ -133,7 +185,8 @@ function chunks(frames: Uint8Array[], take: (first: number, count: number, core:
  * GbcsDecodeError instead of a frame (text that is neither hex nor base64 and input over
  * MAX_FRAME_BYTES included).
  */
-export function decodeFrames(inputs: Iterable<BinaryInput>): DecodeResult[] {
+export function decodeFrames(inputs: Iterable<BinaryInput>, options?: DecodeOptions): DecodeResult[] {
+  const strict = options?.strict === true;
   const results: DecodeResult[] = [];
   const errors: (GbcsDecodeError | undefined)[] = [];
   const frames = collect(inputs, errors);
@@ -146,8 +199,12 @@ export function decodeFrames(inputs: Iterable<BinaryInput>): DecodeResult[] {
         continue;
       }
       const status = i32[w]!;
-      if (status === 0) results.push(new GbcsFrame(frames[k]!, i32, w));
-      else {
+      if (status === 0) {
+        const f = new GbcsFrame(frames[k]!, i32, w);
+        const e = strict ? nonMinimalLength(f) : undefined;
+        if (e) e.frameIndex = k;
+        results.push(e ?? f);
+      } else {
         const e = GbcsDecodeError.fromStatus(status, i32[w + R_ERR_OFFSET]!);
         e.frameIndex = k;
         results.push(e);

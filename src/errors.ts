@@ -71,6 +71,7 @@ export const GBCS_ERROR_CODES = [
   'block-data-length',
   'gbt-transaction-id',
   'input-too-large',
+  'non-minimal-length',
   'too-many-nodes',
   'nesting-too-deep',
   'payload-trailing-bytes',

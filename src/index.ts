@@ -3,7 +3,8 @@
 // Node-only package (test/entries.test.ts bundles it for the browser to prove it). Node-only
 // helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
-export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, type DecodeResult, type DecodeFrameOptions } from './decode.js';
+export { nonMinimalPayloadLength } from './payload/strict.js';
+export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeFrameOptions, type DecodeOptions } from './decode.js';
 export { toJsonSafe, jsonReplacer } from './payload/json.js';
 export { encodeFrame, encodeFrames, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
@@ -84,6 +85,7 @@ export { obisInfo, type ObisInfo } from './payload/obisNames.js';
 export { COSEM_CLASS_INFO, cosemClassName, cosemAttributeName, cosemMethodName, alertCodeName, alertCodeInfo, type CosemClassInfo } from './payload/dlmsNames.js';
 export { DATA_ACCESS_RESULTS, ZCL_CLUSTERS, ZCL_STATUS, ALERT_CODES, zclCommandName } from './payload/names.js';
 export type { KeyStore, KeyUsage, KeyLookupOptions } from './security/keyStore.js';
+export { resolveKey, keyUnusableReason, KeyUnusableError, DEFAULT_KEY_TIMEOUT_MS, type ResolvedKey, type KeyResolveOptions } from './security/keyCheck.js';
 export { webCryptoPrimitives, defaultPrimitives, type CryptoPrimitives, type PlatformKey } from './security/primitives.js';
 export { kdf, kdfOtherInfo, EcdhCache, sharedEcdhCache, sharedSecret, CRA_ENCRYPTION, type KeyDerivationOptions } from './security/kdf.js';
 export { agreeKey, type Agreement, type AgreementOptions } from './security/agreement.js';
@@ -113,7 +115,7 @@ export {
   type EncryptedPartKind,
   type FrameDecryption,
 } from './security/decrypt.js';
-export { signPreCommand, type SignOptions } from './security/sign.js';
+export { signPreCommand, normalizeSignature, isLowS, type SignOptions } from './security/sign.js';
 export * from './ota/index.js';
 export { segmentMessage, GBT_MAX_BLOCKS, type SegmentOptions } from './gbt/segment.js';
 export {

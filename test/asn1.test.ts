@@ -158,7 +158,7 @@ function objectsOf(n: Asn1Node): number {
   return k;
 }
 
-describe('bounded work on hostile DER (generated)', () => {
+describe('issue 10.1 bounded work: ASN.1 trees on hostile DER (generated)', () => {
   it(`objects built per input byte stay under DER_OBJECTS_PER_BYTE (${DER_OBJECTS_PER_BYTE}) for random, wide and deep inputs; round-trip byte-exact`, () => {
     const rnd = prng(0xa5a1);
     const inputs: Uint8Array[] = [];

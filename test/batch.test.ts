@@ -67,7 +67,7 @@ describe('scanFrames cursor', () => {
   });
 });
 
-describe('oversized input (issue 10 item 6)', () => {
+describe('issue 10.6 oversized input is input-too-large', () => {
   const big = new Uint8Array(MAX_FRAME_BYTES + 1);
   big[0] = 0xdd;
 

@@ -89,7 +89,7 @@ describe('CLI conventions', () => {
   });
 });
 
-describe('exit statuses for user errors (issue 10 item 8)', () => {
+describe('issue 10.8 exit statuses for user errors', () => {
   it('malformed --devices JSON is malformed input (2), a device list of the wrong shape too', async () => {
     const bad = join(tmp, 'devices-bad.json');
     writeFileSync(bad, '[{"eui": "00db1234567890a0",');

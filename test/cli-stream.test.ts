@@ -9,7 +9,7 @@ import { readFixtures } from './fixtures.js';
 
 const frames = readFixtures().map((f) => f.hex);
 
-describe('line cap (--max-line)', () => {
+describe('issue 10.3 every command streams: line cap (--max-line)', () => {
   it('decode -: an over-long line is line-too-long for that line; the lines after it are decoded', async () => {
     const long = 'ab'.repeat(600);
     const r = await runCli(['decode', '--json', '--max-line', '1000', '-'], `${frames[0]}\n${long}\n${frames[1]}\n`);
@@ -47,7 +47,7 @@ describe('line cap (--max-line)', () => {
   });
 });
 
-describe('backpressure', () => {
+describe('issue 10.3 every command streams: backpressure', () => {
   it('decode --json - into a slow pipe reads stdin only as fast as output drains', async () => {
     let pulled = 0;
     const total = 4000;

@@ -139,7 +139,7 @@ describe('issue 19: OPTIONAL echoed access-request-specification', () => {
   });
 });
 
-describe('issue 10 item 2: count consistency', () => {
+describe('issue 10.2 structural consistency: count consistency', () => {
   // Two Data items but one result (GBCS.md 3.2: one result per data item).
   const mismatch = fromHex('DA 20000001 00 00 02 1101 1102 01 0100');
   const reqMismatch = fromHex('D9 20000001 00 01 01 0001 00005E2C0004 02 02 00 00');
@@ -204,7 +204,7 @@ function fullItems(p: DecodedPayload): unknown[] {
   return p.body.type === 'structure' || p.body.type === 'array' ? p.body.items.map((data) => ({ kind: 'data', data })) : [{ kind: 'data', data: p.body }];
 }
 
-describe('issue 10 item 2: lazy path and full tree agree on every fuzzed DLMS input', () => {
+describe('issue 10.2 structural consistency: lazy path and full tree agree on every fuzzed DLMS input', () => {
   it('same values or the same error code and offset, seeded corpus', () => {
     const all = samples().filter((s) => s.ctx.format === 'DLMS');
     expect(all.length).toBeGreaterThan(0);
@@ -261,7 +261,7 @@ function objectsIn(d: ReturnType<typeof decodeDlmsData>): number {
   return n;
 }
 
-describe('issue 10 item 1: DLMS Data builders are bounded (generators)', () => {
+describe('issue 10.1 bounded work: DLMS Data builders are bounded (generators)', () => {
   const u8 = (n: number) => new Uint8Array(n);
   const generators: { name: string; make: (rand: () => number) => Uint8Array }[] = [
     { name: 'array of N empty arrays', make: (r) => { const n = 1 + Math.floor(r() * 70000); const b = cat('01 83', Uint8Array.of(n >> 16, n >> 8, n), u8(0)); const out = new Uint8Array(b.length + 2 * n); out.set(b); for (let i = 0; i < n; i++) out.set([0x01, 0x00], b.length + 2 * i); return out; } },

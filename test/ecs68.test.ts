@@ -15,6 +15,7 @@ import {
   openFrame,
   toHex,
   type DlmsData,
+  type DlmsList,
   type DlmsOctetString,
   type FrameInit,
 } from '../src/index.js';
@@ -80,13 +81,13 @@ describe('ECS68 alert: the ciphered block is found, decrypted and decoded (round
     expect(toHex(p.plaintext!)).toBe(toHex(plaintext));
     const data = p.decoded as DlmsData;
     expect(data.type).toBe('structure');
-    const ca = (data as Extract<DlmsData, { type: 'structure' }>).items[0] as Extract<DlmsData, { type: 'compact-array' }>;
+    const ca = (data as DlmsList).items[0] as Extract<DlmsData, { type: 'compact-array' }>;
     expect(ca.type).toBe('compact-array');
     expect(ca.rows).toHaveLength(1);
-    const row = ca.rows[0] as Extract<DlmsData, { type: 'structure' }>;
+    const row = ca.rows[0] as DlmsList;
     expect(row.items[0]).toMatchObject({ value: 0x2eb4f73c });
     expect(row.items[1]).toMatchObject({ value: 123456 });
-    expect((row.items[2] as Extract<DlmsData, { type: 'array' }>).items).toHaveLength(48);
+    expect((row.items[2] as DlmsList).items).toHaveLength(48);
   });
 
   it('openFrame puts the decoded plaintext on the octet-string; the tree re-encodes to the wire bytes', async () => {
@@ -95,7 +96,7 @@ describe('ECS68 alert: the ciphered block is found, decrypted and decoded (round
     const { payload, decryption } = await openFrame(f, ks);
     expect(decryption.parts[0]!.status).toBe('decrypted');
     if (payload.format !== 'DLMS' || payload.type !== 'data-notification') throw new Error('not a data-notification');
-    const body = payload.body as Extract<DlmsData, { type: 'structure' }>;
+    const body = payload.body as DlmsList;
     const block = body.items[3] as DlmsOctetString;
     expect(block.decrypted?.status).toBe('decrypted');
     expect((block.decrypted?.decoded as DlmsData).type).toBe('structure');

@@ -110,7 +110,7 @@ describe('core envelope encoder: seeded round-trip properties', () => {
         const sig = int(3);
         frames.push({
           ...common, kind, content: bytes(contentLen),
-          signatureState: sig === 0 ? (kind === 'gbt' ? 'absent' : kind === 'general-signing' ? 'absent' : 'empty') : sig === 1 ? 'empty' : undefined,
+          signatureState: sig === 0 ? (kind === 'general-signing' ? 'absent' : 'empty') : sig === 1 ? 'empty' : undefined,
           signature: sig === 2 ? bytes(64) : undefined, mac: kind === 'general-ciphering' ? bytes(12) : undefined,
         });
       }

@@ -14,7 +14,7 @@ import { fixture, readFixtures } from './fixtures.js';
 
 const fixtures = readFixtures();
 
-describe('envelope: project fixtures', () => {
+describe('envelope: project fixtures (round-trip tests: the frames and expected values come from our own encoder, scripts/make-fixtures.mjs; conformance is test/rtds-*.test.ts)', () => {
   it('has fixtures for every frame kind', () => {
     const kinds = new Set(fixtures.map((f) => decodeFrame(f.bytes).kind));
     expect([...kinds].sort()).toEqual(['gbt', 'general-ciphering', 'general-signing']);
@@ -238,7 +238,7 @@ describe('envelope: malformed input', () => {
   }
 });
 
-describe('envelope: batch decoding', () => {
+describe('envelope: batch decoding (round-trip against the own-encoder fixtures)', () => {
   it('gives the same frames as one call per frame, errors in place', () => {
     const inputs: Array<Uint8Array | string> = fixtures.map((f) => f.bytes);
     inputs.splice(2, 0, new Uint8Array([0xdf, 0x09]), 'not hex!');

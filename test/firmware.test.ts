@@ -175,7 +175,7 @@ describe.skipIf(!HAVE_RTDS)('firmware messages of the RTDS corpus', () => {
       expect(cmd.type).toBe('activate-firmware-command');
       expect(cmd.manufacturerImageHash).toEqual(HASH);
       expect(cmd.originatorCounter).toBe(frame.originatorCounter);
-      const exec = file.name.includes('CANCELLATION') ? 'cancel' : cmd.executionDateTime?.date;
+      const exec: Date | 'cancel' | undefined = file.name.includes('CANCELLATION') ? 'cancel' : cmd.executionDateTime?.date;
       if (file.name.includes('IMMEDIATE')) expect(cmd.executionDateTime).toBeUndefined();
       else expect(exec).toBeDefined();
       const init = { manufacturerImageHash: cmd.manufacturerImageHash, originatorCounter: frame.originatorCounter, executionDateTime: exec };

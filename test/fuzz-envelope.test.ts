@@ -32,7 +32,7 @@ function checkOne(bytes: Uint8Array, label: string): 'ok' | 'error' {
 
 const corpus = (): Uint8Array[] => [...readFixtures().map((f) => f.bytes), ...rtdsFiles().map((f) => f.bytes)];
 
-describe('fuzz: envelope', () => {
+describe('issue 10.12 fuzz: envelope (truncations, flips, garbage, batch isolation)', () => {
   it(`truncation at every offset of every frame (${HAVE_RTDS ? 'fixtures + RTDS' : 'fixtures only'})`, () => {
     let n = 0;
     for (const full of corpus()) {

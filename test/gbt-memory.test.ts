@@ -46,7 +46,7 @@ const total = mem() - base;
 console.log(JSON.stringify({ remembered0: remembered, pushes, accepted, full, total, complete, cost: r.bufferedCost, remembered: r.rememberedCost, openConversations: r.openConversations, completed: r.completedConversations }));
 `;
 
-describe('GBT reassembler memory', () => {
+describe('issue 10.4 GBT memory: reassembler', () => {
   it('limits count real cost: flooding conversations, one-byte blocks and completed messages stays within 2 x maxBufferedBytes of heap', () => {
     const res = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', SCRIPT], { encoding: 'utf8' });
     expect(res.stderr).toBe('');
@@ -60,5 +60,5 @@ describe('GBT reassembler memory', () => {
     expect(m.remembered0).toBeLessThanOrEqual(LIMIT + (1 << 20));
     expect(m.total).toBeLessThanOrEqual(2 * LIMIT + (2 << 20));
     console.log(`GBT flood: ${m.accepted} blocks accepted, ${m.full} refused; heap +${(m.remembered0 / 2 ** 20).toFixed(1)} MiB with ${m.completed} remembered, +${(m.total / 2 ** 20).toFixed(1)} MiB with ${m.openConversations} open too`);
-  }, 60_000);
+  }, 300_000); // a child process: slow on a loaded machine (the bound is on heap, not time)
 });

@@ -33,7 +33,7 @@ function sparseImage(name: string, total: number): string {
   return path;
 }
 
-describe('OTA sub-element walk', () => {
+describe('issue 10.5 OTA images: sub-element walk', () => {
   it('OTA sub-element walk is linear with bounded objects: an all-zero body is not millions of 6-byte sub-elements', () => {
     const total = 8 * MIB;
     const image = new Uint8Array(total);
@@ -99,7 +99,7 @@ const res = await asm.finish();
 process.stdout.write(JSON.stringify({ ok: res.ok, problems: res.problems, form: res.layout?.form, hash: res.manufacturerImageHash }));
 `;
 
-describe('OTA on a 1 GiB image', () => {
+describe('issue 10.5 OTA images: a 1 GiB image', () => {
   it('ota inspect|hash|verify and ImageAssembler.finish stay within 64 MiB RSS growth on a 1 GiB image of any content', () => {
     const big = sparseImage('big.ota', 1024 * MIB);
     const small = sparseImage('small.ota', MIB);

@@ -171,7 +171,7 @@ describe('server policy (issue 18.5)', () => {
   });
 });
 
-describe('validated sizes and offsets (issue 10.5)', () => {
+describe('issue 10.5 OTA images: validated sizes and offsets', () => {
   it('block size, offsets and max data sizes are validated: negative, NaN, oversize give OtaRangeError', async () => {
     const image = await buildUpgradeImage({ header: HEADER, manufacturerImage: prng(100), keys: KEYS, signer: SUPPLIER });
     const s = await BlockServer.fromImage(image);
@@ -207,7 +207,7 @@ describe('validated sizes and offsets (issue 10.5)', () => {
   });
 });
 
-describe('reserved bits (issue 10.11)', () => {
+describe('issue 10.11 ZCL OTA reserved bits', () => {
   it('ZCL OTA decode then encode keeps reserved frame-control and field-control bits', () => {
     const frames = [
       encodeZclOta(req({ requestNodeAddress: '00db1234567890a4' })),

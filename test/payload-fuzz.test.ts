@@ -41,7 +41,7 @@ function check(bytes: Uint8Array, ctx: PayloadContext): 'ok' | 'error' {
   }
 }
 
-describe('payload fuzz', () => {
+describe('issue 10.12 fuzz: payload (mutations, truncations, DLMS/DER garbage, depth)', () => {
   const all = samples();
   const rand = prng(0x9bc5);
 

@@ -1,7 +1,7 @@
 // RTDS conformance for payloads: every message's payload decodes to its last byte and
 // re-encodes to the same bytes; plus spot checks of decoded values.
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodePayload, toHex, GbcsDecodeError, type DecodedPayload, type DlmsData } from '../src/index.js';
+import { decodeFrame, encodePayload, toHex, GbcsDecodeError, type DecodedPayload, type DlmsData, type DlmsList } from '../src/index.js';
 import { HAVE_RTDS, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';
 
 const files = rtdsFiles();
@@ -64,7 +64,7 @@ describe.skipIf(!HAVE_RTDS)('RTDS payloads', () => {
 
   it('marks get_protected_attributes results (ECS17b) without decrypting them', () => {
     const p = byName('ECS17b_4.1.1_SINGLE_SUCCESS_RESPONSE').payload!.decoded as Extract<DecodedPayload, { type: 'access-response' }>;
-    const s = p.data[0] as Extract<DlmsData, { type: 'structure' }>;
+    const s = p.data[0] as DlmsList;
     expect(s.protectedAttributes).toBe(true);
     expect(s.items[1]).toMatchObject({ type: 'octet-string', encrypted: true });
     expect((s.items[1] as { bytes: Uint8Array }).bytes[0]).toBe(0x31);

@@ -22,7 +22,7 @@ const SPEC_MAC = '3BA27AAC07F946BFD463702F';
 const hex = (s: string) => fromHex(s.replace(/\s+/g, ''));
 const PRIMITIVES = [['node:crypto', nodePrimitives], ['WebCrypto', webCryptoPrimitives()]] as const;
 
-describe('MAC known answer (GBCS.md 1.6 / 7.A, conformance)', () => {
+describe('issue 10.12 MAC known answer (GBCS.md 1.6 / 7.A, conformance)', () => {
   const frame = decodeFrame(ECS52_RESPONSE);
 
   it('the KDF OtherInfo of the worked example is the spec value', () => {
@@ -63,7 +63,7 @@ const GCM = {
   tag: '5bc94fbc3221a5db94fae95ae7121a47',
 };
 
-describe('AES-128-GCM known answer (GCM test case 4, conformance)', () => {
+describe('issue 10.12 AES-128-GCM known answer (GCM test case 4, conformance)', () => {
   for (const [name, p] of PRIMITIVES) {
     it(`encrypts to the published ciphertext and tag (cut to 12 bytes, as GBCS) on ${name}`, async () => {
       const sealed = await p.aesGcmEncrypt(hex(GCM.key), hex(GCM.iv), hex(GCM.aad), hex(GCM.plaintext), 12);

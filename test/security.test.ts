@@ -107,7 +107,7 @@ const EXPECTED: Array<[string, string, string]> = [
   ['PCS01-shaped', 'absent', 'valid'],
 ];
 
-describe('verifyFrame', () => {
+describe('verifyFrame (round-trip tests: fixtures signed and MACed by our own builders; conformance is test/rtds-security and test/security-kat)', () => {
   it.each(EXPECTED)('%s: signature %s, MAC %s', async (title, sig, mac) => {
     const v = await verifyFrame(fx(title).hex, ks, { acb: ACB });
     expect(v.signature.status).toBe(sig);
@@ -243,7 +243,7 @@ describe('buildMacedFrame', () => {
   });
 });
 
-describe('decryptFrame', () => {
+describe('decryptFrame (round-trip tests: blobs sealed by our own encryptBlob; conformance is test/rtds-secure-payload)', () => {
   const ZCL = '02030022e80300010300220100000003003001';
   const DLMS = '02010204060000000a02020f00161e060000000a02020f001620';
 

@@ -169,7 +169,7 @@ describe.skipIf(!HAVE_RTDS)('typed modules over the RTDS frames of their codes',
   });
 });
 
-describe('boost log builder: bounded by the shared Budget (issue 10 item 1)', () => {
+describe('issue 10.1 bounded work: boost log builder, bounded by the shared Budget', () => {
   // Documented bound: decodeBoostLog builds at most 1 object per row (2 with extra columns)
   // plus one, and a row is at least 8 bytes: under 0.25 objects per input byte.
   const OBJECTS_PER_BYTE = 0.25;

@@ -68,7 +68,7 @@ function genValue(rnd: () => number, depth: number, out: number[], withType: boo
   }
 }
 
-describe('ZCL tree bounds (Budget, limits.ts)', () => {
+describe('issue 10.1 bounded work: ZCL tree bounds (Budget, limits.ts)', () => {
   it(`builds at most ${ZCL_OBJECTS_PER_BYTE} objects per payload byte (+8) for generated attribute values (seeded)`, () => {
     const rnd = prng(0x2c11);
     let decoded = 0;

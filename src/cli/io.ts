@@ -55,14 +55,17 @@ export interface Io {
 
 const statuses = new WeakMap<Io, number>();
 
+/** Among the statuses a command reaches while going on: malformed > key unusable > check failed. */
+const rank = (s: number) => (s === EXIT_MALFORMED ? 3 : s === EXIT_KEY ? 2 : s === EXIT_CHECK_FAILED ? 1 : 0);
+
 /**
  * Records a non-zero status reached while a command goes on (a malformed line, a failed
- * check), so that a closed output pipe still ends with it. Malformed input (2) outranks a
- * failed check (3), as in the commands' own return values.
+ * check), so that a closed output pipe still ends with it. Malformed input (2) outranks an
+ * unusable key (4), which outranks a failed check (3), as in the commands' own return values.
  */
 export function noteStatus(io: Io, status: number): void {
   const cur = statuses.get(io) ?? EXIT_OK;
-  if (cur === EXIT_OK || (status === EXIT_MALFORMED && cur === EXIT_CHECK_FAILED)) statuses.set(io, status);
+  if (cur === EXIT_OK || rank(status) > rank(cur)) statuses.set(io, status);
 }
 
 /** The status recorded so far with noteStatus (0 when none). */

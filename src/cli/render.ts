@@ -5,7 +5,7 @@ import type { DecodedPayload } from '../payload/index.js';
 import { stringifyJsonSafe } from '../payload/json.js';
 import { formatFrameText } from './format.js';
 import { typedViewJson } from './typedViews.js';
-import { formatSecurityText, reportFailed, secureFrame, type SecurityContext } from './security.js';
+import { formatSecurityText, reportFailed, reportKeyUnusable, secureFrame, type SecurityContext } from './security.js';
 import { dissectFrame, hexDump } from '../fields/index.js';
 import { fieldsLine, filterOf, type RenderMode } from './fieldsOutput.js';
 
@@ -28,6 +28,8 @@ function frameJson(frame: GbcsFrame, opened?: DecodedPayload, security?: unknown
 export interface Rendered {
   readonly text: string;
   readonly failed: boolean;
+  /** A key in the store cannot be used (key-unusable): exit 4, not 3. */
+  readonly keyUnusable?: boolean;
   /** Set when --filter rejected the frame (nothing to print). */
   readonly skip?: true;
 }
@@ -46,7 +48,8 @@ export async function renderFrame(frame: GbcsFrame, mode: boolean | RenderMode, 
   if (!sec) return { text: json ? `${frameJson(frame)}\n` : formatFrameText(frame), failed: false };
   const { report, payload } = await secureFrame(frame, sec);
   const failed = reportFailed(report);
-  return { text: json ? `${frameJson(frame, payload, report)}\n` : formatFrameText(frame, payload) + formatSecurityText(report), failed };
+  const keyUnusable = reportKeyUnusable(report);
+  return { text: json ? `${frameJson(frame, payload, report)}\n` : formatFrameText(frame, payload) + formatSecurityText(report), failed, keyUnusable };
 }
 
 const SKIP: Rendered = { text: '', failed: false, skip: true };
@@ -60,9 +63,10 @@ async function renderFields(frame: GbcsFrame, mode: RenderMode, sec?: SecurityCo
   const list = opened || want ? dissectFrame(frame, opened, want) : frame.fieldList();
   if (mode.filter !== undefined && !filterOf(mode.filter).testList(list)) return SKIP;
   const failed = report ? reportFailed(report) : false;
+  const keyUnusable = report ? reportKeyUnusable(report) : false;
   const sect = report ? formatSecurityText(report) : '';
-  if (mode.fields) return { text: fieldsLine(list, mode.fields), failed };
-  if (mode.hexdump) return { text: hexDump(frame.bytes, list) + sect, failed };
-  if (mode.json) return { text: `${frameJson(frame, opened, report)}\n`, failed };
-  return { text: formatFrameText(frame, opened) + sect, failed };
+  if (mode.fields) return { text: fieldsLine(list, mode.fields), failed, keyUnusable };
+  if (mode.hexdump) return { text: hexDump(frame.bytes, list) + sect, failed, keyUnusable };
+  if (mode.json) return { text: `${frameJson(frame, opened, report)}\n`, failed, keyUnusable };
+  return { text: formatFrameText(frame, opened) + sect, failed, keyUnusable };
 }

@@ -89,6 +89,11 @@ export function formatSecurityText(r: SecurityReport): string {
 }
 
 /** True when any check says 'invalid' (not for unknown keys: those are reported, not failures). */
+/** True when a key was found but cannot be used (exit 4 in `decode --keys`, not 3). */
+export function reportKeyUnusable(r: SecurityReport): boolean {
+  return r.signature.status === 'key-unusable' || r.mac.status === 'key-unusable' || r.decrypted.some((p) => p.status === 'key-unusable');
+}
+
 export function reportFailed(r: SecurityReport): boolean {
   return r.signature.status === 'invalid' || r.mac.status === 'invalid' || r.decrypted.some((p) => p.status === 'invalid');
 }

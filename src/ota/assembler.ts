@@ -377,6 +377,7 @@ export class ImageAssembler {
       const sig = new Uint8Array(reader.read(layout.trailerOffset + 2, 64));
       signature = { state: 'key-unknown', tried: signers.map((s) => s.toLowerCase()) };
       let sawKey = false;
+      let unusable = false;
       for (const s of signers) {
         const r = await verifyManufacturerImage(chunks(), sig, this.options.keys, s);
         if (r === 'valid') {
@@ -384,8 +385,10 @@ export class ImageAssembler {
           break;
         }
         if (r === 'invalid') sawKey = true;
+      else if (r === 'key-unusable') unusable = true;
       }
       if (signature.state !== 'valid' && sawKey) signature = { ...signature, state: 'invalid' };
+    else if (signature.state !== 'valid' && unusable) signature = { ...signature, state: 'key-unusable' };
     }
     if (!hashed) for await (const _ of chunks());
     const manufacturerImageHash = toHex(await hasher.digest());

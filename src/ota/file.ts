@@ -6,6 +6,7 @@
 import { toHex } from '../bytes.js';
 import { requireNodeBuiltin } from '../platform.js';
 import type { KeyStore } from '../security/keyStore.js';
+import { resolveKey } from '../security/keyCheck.js';
 import { createSha256 } from './hash.js';
 import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type ImageSignatureCheck, type UpgradeImageForm, type UpgradeImageLayout } from './image.js';
 
@@ -104,9 +105,12 @@ export async function checkUpgradeImageFile(
   const streamed: { signer: string; verify: import('node:crypto').Verify; key: import('node:crypto').KeyObject }[] = [];
   const later: string[] = [];
   let anyKey = false;
+  let unusable = false; // a key that is there but cannot be used: 'key-unusable', never 'invalid'
   if (checking) {
     for (const s of options.signers!) {
-      const key = await options.keys!(s.toLowerCase(), 'DS');
+      const r = await resolveKey(options.keys!, s.toLowerCase(), 'DS', undefined);
+      if (r.unusable !== undefined) unusable = true;
+      const key = r.key;
       if (!key) continue;
       anyKey = true;
       if (key instanceof nodeCrypto!.KeyObject) streamed.push({ signer: s.toLowerCase(), verify: nodeCrypto!.createVerify('sha256'), key });
@@ -133,7 +137,7 @@ export async function checkUpgradeImageFile(
         break;
       }
     }
-    signature = found !== undefined ? { state: 'valid', signer: found } : { state: anyKey ? 'invalid' : 'key-unknown', tried };
+    signature = found !== undefined ? { state: 'valid', signer: found } : { state: anyKey ? 'invalid' : unusable ? 'key-unusable' : 'key-unknown', tried };
   }
   return { layout, manufacturerImageHash, signature };
 }

@@ -14,6 +14,7 @@ import { euiBytes, toBytes, toHex, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { Budget } from '../payload/limits.js';
 import type { KeyStore } from '../security/keyStore.js';
+import { resolveKey } from '../security/keyCheck.js';
 import { chunksOf, loadNodeCrypto, sha256, type ByteSource } from './hash.js';
 
 export const OTA_FILE_IDENTIFIER = 0x0beef11e;
@@ -463,7 +464,31 @@ export async function signManufacturerImage(source: ByteSource, keys: KeyStore, 
   return new Uint8Array(await subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, key, data as BufferSource));
 }
 
-export type ImageSignatureState = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'not-checked';
+/**
+ * What the supplier's image signature does NOT cover (GBCS.md 5.2, VERIFIED: the signature
+ * is over the Manufacturer Image only). Every OTA header field can be changed without
+ * breaking it: vouch for the header another way (the firmware repository entry for the
+ * manufacturer image hash, `ota verify --repo`).
+ */
+export const IMAGE_SIGNATURE_UNCOVERED: readonly string[] = [
+  'file identifier',
+  'header version',
+  'header length',
+  'field control',
+  'manufacturer code',
+  'image type',
+  'file version',
+  'ZigBee stack version',
+  'header string',
+  'total image size',
+  'security credential version',
+  'destination',
+  'minimum/maximum hardware version',
+  'trailer bytes before r||s (00 40)',
+];
+
+/** 'key-unusable': a signer's key is in the store but cannot be used (unparsable, not EC P-256, …), never 'invalid'. */
+export type ImageSignatureState = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'key-unusable' | 'not-checked';
 
 export interface ImageSignatureCheck {
   readonly state: ImageSignatureState;
@@ -472,14 +497,16 @@ export interface ImageSignatureCheck {
   readonly tried?: readonly string[];
 }
 
-/** Verifies r||s over `source` with `signer`'s DS public key: 'valid', 'invalid' or 'key-unknown'. */
+/** Verifies r||s over `source` with `signer`'s DS public key: 'valid', 'invalid', 'key-unknown' or 'key-unusable'. */
 export async function verifyManufacturerImage(
   source: ByteSource,
   signature: Uint8Array,
   keys: KeyStore,
   signer: string,
-): Promise<'valid' | 'invalid' | 'key-unknown'> {
-  const key = await keys(signer.toLowerCase(), 'DS');
+): Promise<'valid' | 'invalid' | 'key-unknown' | 'key-unusable'> {
+  const r = await resolveKey(keys, signer.toLowerCase(), 'DS', undefined);
+  if (r.unusable !== undefined) return 'key-unusable';
+  const key = r.key;
   if (!key) return 'key-unknown';
   if (isKeyObject(key)) {
     const c = (await loadNodeCrypto())!;
@@ -496,12 +523,14 @@ export async function verifyUpgradeImage(image: UpgradeImage, keys: KeyStore | u
   if (!image.trailer) return { state: 'absent' };
   if (!keys || signers.length === 0) return { state: 'not-checked' };
   let sawKey = false;
+  let unusable = false;
   for (const s of signers) {
     const r = await verifyManufacturerImage(image.manufacturerImage, image.trailer.signature, keys, s);
     if (r === 'valid') return { state: 'valid', signer: s.toLowerCase() };
     if (r === 'invalid') sawKey = true;
+    else if (r === 'key-unusable') unusable = true;
   }
-  return { state: sawKey ? 'invalid' : 'key-unknown', tried: signers.map((s) => s.toLowerCase()) };
+  return { state: sawKey ? 'invalid' : unusable ? 'key-unusable' : 'key-unknown', tried: signers.map((s) => s.toLowerCase()) };
 }
 
 export interface UpgradeImageInspection {

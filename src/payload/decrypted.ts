@@ -3,7 +3,8 @@
 // octet-string carries A-XDR Data. The ciphertext stays on the node (the encoders
 // write it and ignore this field), so opened trees re-encode byte-exactly.
 
-export type DecryptionStatus = 'decrypted' | 'invalid' | 'key-unknown';
+/** 'key-unusable': the key store answered with a key that cannot be used (see resolveKey), never 'invalid'. */
+export type DecryptionStatus = 'decrypted' | 'invalid' | 'key-unknown' | 'key-unusable';
 
 /** Where typed decoding of a plaintext failed (offset within the plaintext). */
 export interface PlaintextDecodeError {

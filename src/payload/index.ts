@@ -1,5 +1,6 @@
 // Payload decoding entry points: the full typed tree (decodePayload), the byte-exact
 // encoder (encodePayload), and the lazy view behind `frame.payload`.
+import { nonMinimalPayloadLength } from './strict.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import type { Cra, PayloadFormat } from '../types.js';
 import * as L from '../wasm/layout.js';
@@ -43,10 +44,19 @@ function build(ix: NodeIndex, ctx: PayloadContext, offsetBase: number): DecodedP
  * Decodes a GBCS payload (a frame's `content`) to its typed tree. Every byte is
  * accounted for: anything left over, malformed or nested deeper than the limit is a
  * GbcsDecodeError with the offset (relative to `content`, plus `offsetBase`).
+ *
+ * `strict: true` refuses lengths and counts kept in a non-minimal form (`non-minimal-length`;
+ * see nonMinimalPayloadLength).
  */
-export function decodePayload(content: Uint8Array, ctx: PayloadContext & { offsetBase?: number }): DecodedPayload {
+export function decodePayload(content: Uint8Array, ctx: PayloadContext & { offsetBase?: number; strict?: boolean }): DecodedPayload {
   const base = ctx.offsetBase ?? 0;
-  return build(walkNodes(content, modeFor(ctx), false, base), ctx, base);
+  const tree = build(walkNodes(content, modeFor(ctx), false, base), ctx, base);
+  if (ctx.strict === true) {
+    // `strict`: refuse lengths and counts not in their shortest form (non-minimal-length).
+    const e = nonMinimalPayloadLength(tree, base);
+    if (e) throw e;
+  }
+  return tree;
 }
 
 /** Encodes a decoded (or hand-built) payload; decoding then encoding gives the same bytes. */

@@ -4,12 +4,13 @@
 import { normalizeEui, toHex } from '../bytes.js';
 import { kdf, sharedSecret, type KeyDerivationOptions } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
+import { resolveKey, type KeyResolveOptions } from './keyCheck.js';
 
 export type Agreement =
   | { readonly key: Uint8Array; readonly privateParty: string }
-  | { readonly key?: undefined; readonly reason: string };
+  | { readonly key?: undefined; readonly reason: string; /** True when a key was there but cannot be used (key-unusable). */ readonly unusable?: boolean };
 
-export interface AgreementOptions extends KeyDerivationOptions {
+export interface AgreementOptions extends KeyDerivationOptions, KeyResolveOptions {
   /** Use the prepayment variant (`-pp-`) of the remote party's KA key. */
   readonly prepayment?: boolean;
 }
@@ -20,20 +21,28 @@ export interface AgreementOptions extends KeyDerivationOptions {
  */
 export async function agreeKey(keyStore: KeyStore, a: string, b: string, otherInfo: Uint8Array, options: AgreementOptions = {}): Promise<Agreement> {
   const pp = options.prepayment ? { prepayment: true } : {};
-  const [privA, pubA, privB, pubB] = await Promise.all([
-    keyStore(a, 'KA', { privateKey: true, ...pp }),
-    keyStore(a, 'KA', pp),
-    keyStore(b, 'KA', { privateKey: true, ...pp }),
-    keyStore(b, 'KA', pp),
+  const asked = await Promise.all([
+    resolveKey(keyStore, a, 'KA', { privateKey: true, ...pp }, options),
+    resolveKey(keyStore, a, 'KA', pp, options),
+    resolveKey(keyStore, b, 'KA', { privateKey: true, ...pp }, options),
+    resolveKey(keyStore, b, 'KA', pp, options),
   ]);
+  // A key that is there but cannot be used is a configuration problem: reported, not skipped.
+  const unusable = asked.filter((r) => r.unusable !== undefined).map((r) => r.unusable);
+  if (unusable.length > 0) return { reason: unusable.join('; '), unusable: true };
+  const [privA, pubA, privB, pubB] = asked.map((r) => r.key);
   let z: Uint8Array | undefined;
   let privateParty: string | undefined;
-  if (privA && pubB) {
-    z = await sharedSecret(privA, pubB, options);
-    privateParty = a;
-  } else if (privB && pubA) {
-    z = await sharedSecret(privB, pubA, options);
-    privateParty = b;
+  try {
+    if (privA && pubB) {
+      z = await sharedSecret(privA, pubB, options);
+      privateParty = a;
+    } else if (privB && pubA) {
+      z = await sharedSecret(privB, pubA, options);
+      privateParty = b;
+    }
+  } catch (e) {
+    return { reason: `KA key agreement between ${normalizeEui(a)} and ${normalizeEui(b)} failed: ${(e as Error).message.split('\n')[0]}`, unusable: true };
   }
   if (!z) {
     const missing: string[] = [];

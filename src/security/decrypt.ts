@@ -189,7 +189,7 @@ async function decryptNodes(f: GbcsFrame, nodes: EncryptedNode[], keyStore: KeyS
       continue;
     }
     if (!agreed.key) {
-      parts.push({ ...base, status: 'key-unknown', reason: agreed.reason });
+      parts.push({ ...base, status: agreed.unusable ? 'key-unusable' : 'key-unknown', reason: agreed.reason });
       continue;
     }
     iv.set(blob.subarray(1, 5), 8);

@@ -4,11 +4,75 @@
 //   <eui>-pp-ka.pem / <eui>-pp-ka.key  the prepayment variant of a supplier's key
 // Keys are parsed once and cached (including "not there"), so a verifier asking for the
 // same party again gets the same KeyObject back: the ECDH cache keys on that identity.
+//
+// Hostile folders (issue 10.7): only regular files directly inside the folder are read.
+// A key file is opened with O_NOFOLLOW | O_NONBLOCK and checked on the open descriptor
+// (fstat: no symlink escape, no FIFO that would block, no device or directory, at most
+// `maxKeyFileBytes`), so there is no window between check and read. Such a file, or one
+// that does not parse, is a KeyUnusableError: verification reports 'key-unusable'.
+// The lookup caches are LRU-bounded (`maxCachedLookups`): a stream of frames naming
+// random EUIs cannot grow them.
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalizeEui } from '../bytes.js';
+import { KeyUnusableError, LruMap } from './keyCheck.js';
 import type { KeyLookupOptions, KeyStore, KeyUsage } from './keyStore.js';
+
+
+/** Largest key file folderKeyStore reads (bytes); a PEM certificate is ~1 KiB. */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
+/** Lookups folderKeyStore keeps cached (found and not found), least recently used dropped first. */
+export const MAX_CACHED_KEY_LOOKUPS = 4096;
+
+export interface FolderKeyStoreOptions {
+  /** Largest key file read, in bytes (default MAX_KEY_FILE_BYTES). */
+  readonly maxKeyFileBytes?: number;
+  /** Cached lookups kept (default MAX_CACHED_KEY_LOOKUPS). */
+  readonly maxCachedLookups?: number;
+}
+
+/** Reads `name` in `dir` as text when it is a regular file of at most `max` bytes (no symlink followed). */
+async function readKeyFile(dir: string, name: string, max: number): Promise<string> {
+  const path = join(dir, name);
+  const flags = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+  let fh;
+  try {
+    fh = await open(path, flags);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') throw new KeyUnusableError(`${name} is a symbolic link (key files must be regular files inside the folder)`);
+    throw new KeyUnusableError(`${name} cannot be read: ${code ?? (e as Error).message}`);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+      throw new KeyUnusableError(`${name} is ${what} (key files must be regular files)`);
+    }
+    if (st.size > max) throw new KeyUnusableError(`${name} is ${st.size} bytes, over the ${max}-byte key file limit`);
+    const buf = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.toString('utf8', 0, got);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Parses a key file's text; a parse error is a KeyUnusableError naming the file. */
+function parseKey(name: string, parse: () => KeyObject): KeyObject {
+  try {
+    return parse();
+  } catch (e) {
+    throw new KeyUnusableError(`${name} does not parse as a key: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
 
 /** `<eui>[-pp]-<ds|ka>` stem of a key file, as the RTDS keystore names them. */
 export function keyFileStem(eui: string, usage: KeyUsage, prepayment = false): string {
@@ -30,11 +94,16 @@ export interface FolderKeyStore extends KeyStore {
 /**
  * Loads keys from `dir` on demand. A public key is read from the certificate (`.pem`),
  * or derived from the private key when only the `.key` file exists. Unknown keys
- * resolve to undefined; unreadable or malformed files throw (a broken key store is a
- * configuration error, not an unknown key).
+ * resolve to undefined; a key file that is not a regular file inside the folder, is too
+ * large, or does not parse rejects with KeyUnusableError (a broken key store is a
+ * configuration error, not an unknown key): verifyFrame, decryptFrame and the image
+ * checks report it as 'key-unusable' with the reason. Whether a parsed key is EC P-256
+ * is checked by those callers (resolveKey), for every key store.
  */
-export function folderKeyStore(dir: string): FolderKeyStore {
-  const cache = new Map<string, Promise<KeyObject | undefined>>();
+export function folderKeyStore(dir: string, options: FolderKeyStoreOptions = {}): FolderKeyStore {
+  const maxBytes = options.maxKeyFileBytes ?? MAX_KEY_FILE_BYTES;
+  const maxCached = options.maxCachedLookups ?? MAX_CACHED_KEY_LOOKUPS;
+  const cache = new LruMap<string, Promise<KeyObject | undefined>>(maxCached);
   let listing: Promise<Set<string>> | undefined;
   const files = () =>
     (listing ??= readdir(dir).then(
@@ -51,22 +120,28 @@ export function folderKeyStore(dir: string): FolderKeyStore {
     const certFile = `${stem}.pem`;
     if (privateKey) {
       if (!names.has(keyFile)) return undefined;
-      return createPrivateKey(await readFile(join(dir, keyFile), 'utf8'));
+      const text = await readKeyFile(dir, keyFile, maxBytes);
+      return parseKey(keyFile, () => createPrivateKey(text));
     }
-    if (names.has(certFile)) return publicKeyFromPem(await readFile(join(dir, certFile), 'utf8'));
-    if (names.has(keyFile)) return createPublicKey(createPrivateKey(await readFile(join(dir, keyFile), 'utf8')));
+    if (names.has(certFile)) {
+      const text = await readKeyFile(dir, certFile, maxBytes);
+      return parseKey(certFile, () => publicKeyFromPem(text));
+    }
+    if (names.has(keyFile)) {
+      const text = await readKeyFile(dir, keyFile, maxBytes);
+      return parseKey(keyFile, () => createPublicKey(createPrivateKey(text)));
+    }
     return undefined;
   }
 
   // Fast path: the lookup as asked (EUI text as given), before normalising the EUI; a
   // verifier asks for the same few parties over and over.
-  const asked = new Map<string, Promise<KeyObject | undefined>>();
+  const asked = new LruMap<string, Promise<KeyObject | undefined>>(maxCached);
   const store = ((eui: string, usage: KeyUsage, options?: KeyLookupOptions) => {
     const q = `${eui}|${usage}|${options?.privateKey === true ? 1 : 0}${options?.prepayment === true ? 1 : 0}`;
     let p = asked.get(q);
     if (p === undefined) {
       p = lookup(eui, usage, options);
-      if (asked.size >= 4096) asked.clear();
       asked.set(q, p);
       p.catch(() => asked.delete(q));
     }

@@ -38,3 +38,40 @@ export async function signPreCommand(
   const signature = await (options.primitives ?? defaultPrimitives).ecdsaSign(key, f.signedBytes!);
   return encodeFrame({ ...frameInitOf(f), kind: 'general-signing', signatureState: 'present', signature });
 }
+
+/** Order n of the P-256 group. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const P256_HALF_N = P256_N >> 1n;
+
+function bigOf(b: Uint8Array): bigint {
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+
+function rawSignature(signature: Uint8Array): Uint8Array {
+  if (signature.length !== 64) throw new TypeError(`an ECDSA P-256 signature is 64 bytes r||s, got ${signature.length}`);
+  return signature;
+}
+
+/** True when the raw r||s signature has s <= n/2 (the low-S form). */
+export function isLowS(signature: Uint8Array): boolean {
+  return bigOf(rawSignature(signature).subarray(32)) <= P256_HALF_N;
+}
+
+/**
+ * The low-S form of a raw P-256 signature r||s: (r, n−s) when s > n/2, else a copy.
+ * ECDSA signatures are malleable: (r, s) and (r, n−s) both verify, and GBCS devices do
+ * not produce low-S only, so verification accepts both and the signature bytes are no
+ * message identity. De-duplicate (replay lists, stores) on this form or on the signed
+ * bytes, never on the raw signature. The input is not modified.
+ */
+export function normalizeSignature(signature: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rawSignature(signature));
+  const s = bigOf(out.subarray(32));
+  if (s > P256_HALF_N) {
+    let v = P256_N - s;
+    for (let i = 63; i >= 32; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  }
+  return out;
+}

@@ -7,9 +7,16 @@ import { GbcsFrame } from '../frame.js';
 import { computeMac, macInputs, macKey, macParty, type MacOptions } from './mac.js';
 import type { KeyStore } from './keyStore.js';
 import { defaultPrimitives } from './primitives.js';
+import { resolveKey } from './keyCheck.js';
 
-export type SignatureStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown';
-export type MacStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown';
+/**
+ * 'invalid' means the bytes do not verify (tampered, or signed by someone else);
+ * 'key-unusable' means the key store answered with something that cannot check it
+ * (unparsable file, RSA/Ed25519/other-curve/secret key, a thrown error, no answer in
+ * `keyTimeoutMs`): a configuration problem, never reported as 'invalid'.
+ */
+export type SignatureStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'key-unusable';
+export type MacStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'key-unusable';
 
 export interface SignatureCheck {
   readonly status: SignatureStatus;
@@ -49,9 +56,15 @@ export async function verifySignature(frame: GbcsFrame, keyStore: KeyStore, opti
   if (frame.signatureState === 'absent') return { status: 'absent', reason: 'no signature field (pre-command)' };
   if (frame.signatureState === 'empty') return { status: 'absent', reason: 'zero-length signature field' };
   const signer = frame.originator;
-  const key = await keyStore(signer, 'DS');
-  if (!key) return { status: 'key-unknown', reason: `key store has no DS public key of ${signer}`, signer };
-  const ok = await (options.primitives ?? defaultPrimitives).ecdsaVerify(key, frame.signedBytes!, frame.signature!);
+  const r = await resolveKey(keyStore, signer, 'DS', undefined, options);
+  if (r.unusable !== undefined) return { status: 'key-unusable', reason: r.unusable, signer };
+  if (r.key === undefined) return { status: 'key-unknown', reason: `key store has no DS public key of ${signer}`, signer };
+  let ok: boolean;
+  try {
+    ok = await (options.primitives ?? defaultPrimitives).ecdsaVerify(r.key, frame.signedBytes!, frame.signature!);
+  } catch (e) {
+    return { status: 'key-unusable', reason: `DS public key of ${signer}: ${(e as Error).message.split('\n')[0]}`, signer };
+  }
   return ok
     ? { status: 'valid', reason: `ECDSA P-256 signature by ${signer}`, signer }
     : { status: 'invalid', reason: `signature does not verify with the DS key of ${signer}`, signer };
@@ -65,7 +78,7 @@ export async function verifyMac(frame: GbcsFrame, keyStore: KeyStore, options: V
   const peer = frame.recipient;
   if (!party) return { status: 'key-unknown', reason: 'commands are MACed by the access control broker: no ACB EUI given', peer };
   const agreed = await macKey(frame, keyStore, party, options);
-  if (!agreed.key) return { status: 'key-unknown', reason: agreed.reason, macParty: party, peer };
+  if (!agreed.key) return { status: agreed.unusable ? 'key-unusable' : 'key-unknown', reason: agreed.reason, macParty: party, peer };
   const { iv, aad } = macInputs(frame);
   const expected = await computeMac(agreed.key, iv, aad, options);
   return constantTimeEqual(expected, frame.mac!)
@@ -74,9 +87,18 @@ export async function verifyMac(frame: GbcsFrame, keyStore: KeyStore, options: V
 }
 
 /**
- * Verifies a frame (decoded, or bytes/hex/base64 to decode). Never throws for a bad or
- * unknown key: the results say 'invalid' / 'key-unknown' with the reason. Malformed
- * input throws GbcsDecodeError like `decodeFrame`.
+ * Verifies a frame (decoded, or bytes/hex/base64 to decode). Never throws for a bad,
+ * unknown or unusable key: the results say 'invalid' / 'key-unknown' / 'key-unusable'
+ * with the reason. Malformed input throws GbcsDecodeError like `decodeFrame`.
+ *
+ * What is authenticated (issue 10.10): the signature covers the general-signing APDU
+ * from the byte after DF to the end of the payload; the MAC covers the security control
+ * byte, the MAC-header bytes 1-5 and the general-signing APDU. The outer ciphered-service
+ * length is outside both: a frame whose length is re-encoded in long form still verifies
+ * (decode with `{ strict: true }` to refuse non-minimal lengths). ECDSA signatures are
+ * malleable: (r, s) and (r, n−s) both verify (GBCS devices do not produce low-S only, so
+ * both are accepted), so signature bytes are no message identity: de-duplicate on
+ * `normalizeSignature(signature)` or on the signed bytes.
  */
 export async function verifyFrame(frame: GbcsFrame | BinaryInput, keyStore: KeyStore, options: VerifyOptions = {}): Promise<FrameVerification> {
   const f = frame instanceof GbcsFrame ? frame : decodeFrame(toBytes(frame));

@@ -9,7 +9,7 @@ import { createDecodePool, type PoolError } from '../../node/pool.js';
 import { renderFrame, type Rendered } from '../render.js';
 import { securityContext, type SecurityContext } from '../security.js';
 import { command } from '../args.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
 import { lineTooLong } from '../../stream.js';
 import { errorLines, fieldsHeader, isRows, renderModeOf, type RenderMode } from '../fieldsOutput.js';
 
@@ -23,7 +23,14 @@ function errorJson(e: { code: string; offset: number; expected: string }, line: 
 interface LineState {
   status: number;
   failed: boolean;
+  keyUnusable?: boolean;
   first: boolean;
+}
+
+/** Malformed input (2) outranks an unusable key (4), which outranks a failed check (3). */
+function finalStatus(st: { status: number; failed: boolean; keyUnusable?: boolean }): number {
+  if (st.status !== EXIT_OK) return st.status;
+  return st.keyUnusable ? EXIT_KEY : st.failed ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 async function emitError(io: Io, out: Output, mode: RenderMode, e: { code: string; offset: number; expected: string; message: string }, line: number, st: LineState): Promise<void> {
@@ -38,6 +45,10 @@ async function emitFrame(io: Io, out: Output, mode: RenderMode, r: Rendered, st:
   if (r.failed) {
     st.failed = true;
     noteStatus(io, EXIT_CHECK_FAILED);
+  }
+  if (r.keyUnusable) {
+    st.keyUnusable = true;
+    noteStatus(io, EXIT_KEY);
   }
   await out.write(isRows(mode) || st.first ? r.text : `\n${r.text}`);
   st.first = false;
@@ -136,7 +147,7 @@ async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: stri
 }
 
 /** `gbcs decode @file.xml`: the GBCS payloads of a DUIS message, one after another (JSON: one line each). */
-async function decodeDuis(xml: string, mode: RenderMode, sec: SecurityContext | undefined, failed: { any: boolean }, io: Io): Promise<number> {
+async function decodeDuis(xml: string, mode: RenderMode, sec: SecurityContext | undefined, failed: { any: boolean; keyUnusable?: boolean }, io: Io): Promise<number> {
   const payloads = duisGbcsPayloads(readDuis(xml));
   if (payloads.length === 0) {
     io.stderr.write('gbcs decode: the DUIS file holds no GBCSPayload (gbcs duis inspect shows its content)\n');
@@ -148,6 +159,7 @@ async function decodeDuis(xml: string, mode: RenderMode, sec: SecurityContext | 
       const r = await renderFrame(decodeFrame(p.bytes), mode, sec);
       if (r.skip) continue;
       if (r.failed) failed.any = true;
+      if (r.keyUnusable) failed.keyUnusable = true;
       io.stdout.write(isRows(mode) ? r.text : `${n ? '\n' : ''}# ${p.path}\n${r.text}`);
     } catch (e) {
       if (!(e instanceof GbcsDecodeError)) throw e;
@@ -155,7 +167,7 @@ async function decodeDuis(xml: string, mode: RenderMode, sec: SecurityContext | 
       status = EXIT_MALFORMED;
     }
   }
-  return status === EXIT_OK && failed.any ? EXIT_CHECK_FAILED : status;
+  return finalStatus({ status, failed: failed.any, keyUnusable: failed.keyUnusable });
 }
 
 export const decodeCommand = command({
@@ -195,14 +207,14 @@ field names: gbcs fields (--json for kinds and descriptions)`,
     if (src !== '-') {
       if (workers) throw new UsageError('--workers applies to - (one frame per stdin line)');
       const input = await readInput(src, io);
-      const failed = { any: false };
+      const failed: { any: boolean; keyUnusable?: boolean } = { any: false };
       // A DUIS file (@file.xml): decode every GBCS payload inside it.
       if (mode.fields && values.header) io.stdout.write(fieldsHeader(mode.fields));
       if (input.text !== undefined && /^\uFEFF?\s*</.test(input.text)) return decodeDuis(input.text, mode, sec, failed, io);
       const r = await renderFrame(decodeFrame(input.bytes ?? input.text), mode, sec);
       await out.write(r.text);
       await out.flush();
-      return r.failed ? EXIT_CHECK_FAILED : EXIT_OK;
+      return finalStatus({ status: EXIT_OK, failed: r.failed, keyUnusable: r.keyUnusable });
     }
     if (mode.fields && values.header) await out.write(fieldsHeader(mode.fields));
     try {
@@ -211,6 +223,6 @@ field names: gbcs fields (--json for kinds and descriptions)`,
     } finally {
       await out.flush();
     }
-    return st.status === EXIT_OK && st.failed ? EXIT_CHECK_FAILED : st.status;
+    return finalStatus(st);
   },
 });

@@ -10,6 +10,7 @@ import { encodeImageBlockTransfer, encodeImageTransferInitiate } from '../../ota
 import { checkUpgradeImageFile, fileChunks, upgradeImageFileLayout } from '../../ota/file.js';
 import {
   GBCS_TRAILER_LENGTH,
+  IMAGE_SIGNATURE_UNCOVERED,
   encodeGbcsTrailer,
   encodeOtaHeader,
   otaHeaderLength,
@@ -24,7 +25,7 @@ import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type Fi
 import type { KeyStore } from '../../security/keyStore.js';
 import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
 import { command, group } from '../args.js';
-import { EXIT_CHECK_FAILED, EXIT_MALFORMED, EXIT_OK, KeyError, UsageError, argText, openOutput, readFileArg, requireFile, type Io } from '../io.js';
+import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, KeyError, UsageError, argText, openOutput, readFileArg, requireFile, type Io } from '../io.js';
 
 /** The security module's PEM folder key store, with a missing folder reported as a usage error. */
 export function folderKeyStore(dir: string): KeyStore {
@@ -344,7 +345,13 @@ const verify = command({
     }
     const s = r.signature;
     io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
+    // GBCS.md 5.2: the signature covers the Manufacturer Image only (issue 10.10).
+    io.stdout.write(`not covered by the signature: ${IMAGE_SIGNATURE_UNCOVERED.join(', ')}${repo ? ' (the header is vouched for by --repo only)' : ' (check the header with --repo)'}\n`);
     if (s.state === 'valid') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
+    if (s.state === 'key-unusable') {
+      io.stderr.write(`gbcs ota verify: a DS key in ${dir} cannot be used (unparsable, not EC P-256, or not a regular file)\n`);
+      return EXIT_KEY;
+    }
     if (s.state === 'key-unknown' || s.state === 'not-checked') io.stderr.write(`gbcs ota verify: no DS key in ${dir} could check the signature (tried ${signers.length})\n`);
     return EXIT_CHECK_FAILED;
   },
