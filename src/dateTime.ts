@@ -2,6 +2,7 @@
 // second hundredths deviation(i16, 0x8000 unset) clock-status. 0xFF = not specified.
 import { toHex } from './bytes.js';
 
+/** A DLMS/GBCS date-time; each field null where the wire says "not specified". */
 export interface GbcsDateTime {
   /** null where the field is "not specified" (0xFFFF / 0xFF). */
   readonly year: number | null;

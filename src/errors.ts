@@ -145,6 +145,7 @@ export const GBCS_ERROR_CODES = [
 /** The `code` of a GbcsDecodeError: a union of string literals (switch on it exhaustively). */
 export type GbcsErrorCode = (typeof GBCS_ERROR_CODES)[number];
 
+/** Thrown when input cannot be decoded; names the byte offset and what was expected. */
 export class GbcsDecodeError extends Error {
   override readonly name = 'GbcsDecodeError';
   /** Byte offset in the frame (or character offset in text input, see `code`). */

@@ -38,6 +38,7 @@ export type OtherInformationVariant =
   | 'certificate' // + DER KA certificate of the supplementary RP (URP commands)
   | 'unrecognised'; // any other length: the remainder is kept in `extra`
 
+/** The Other Information header of a frame: message code, variant, counters and parties. */
 export interface OtherInformation {
   readonly messageCode: number;
   readonly variant: OtherInformationVariant;
@@ -56,6 +57,7 @@ export interface SecurityHeader {
   readonly invocationCounter: number;
 }
 
+/** The General Block Transfer header of a GBT-segmented frame. */
 export interface GbtBlock {
   readonly blockControl: number;
   readonly lastBlock: boolean;

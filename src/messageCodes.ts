@@ -3,6 +3,7 @@
 // FDRA-DLMS...) or, where RTDS has none, a project-assigned one (FDFAA, FDSCA, FDEA-*,
 // FDRPA), marked `assignedId`. `unconfirmed` marks titles known only from RTDS file names.
 
+/** One row of the GBCS message code table: code, use case and details. */
 export interface MessageCodeInfo {
   readonly code: number;
   readonly useCase: string;

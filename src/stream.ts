@@ -12,6 +12,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { decodeFrames, type DecodeResult } from './decode.js';
 import { GbcsDecodeError } from './errors.js';
 
+/** Default cap on one input line, in bytes (8 MiB). */
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /** One line: its text (without `\n` / `\r\n`), or the byte length of a line over the cap. */
@@ -80,6 +81,7 @@ export class LineSplitter {
   }
 }
 
+/** Options of the frame line stream (batch size, line cap, ...). */
 export interface FrameLineStreamOptions {
   /** Lines decoded per WASM batch at most (default 1024). */
   readonly batchSize?: number;

@@ -42,6 +42,7 @@ import type { GbcsErrorCode } from '../errors.js';
 // Moved to payload/dlmsRequests.ts (generic DLMS); re-exported for existing importers.
 export { apduLists, obisBytes, rangeFromNode, specOf, walkApdu, type DecodedRange };
 
+/** Wire type of a boost-log column (DLMS integer widths, enum or boolean). */
 export type BoostColumnType = 'u32' | 'u16' | 'u8' | 'i32' | 'i16' | 'i8' | 'enum' | 'boolean';
 
 const COLUMN_TYPES: Record<BoostColumnType, { tag: number; size: number; signed: boolean; dlms: DlmsDataType }> = {
@@ -55,6 +56,7 @@ const COLUMN_TYPES: Record<BoostColumnType, { tag: number; size: number; signed:
   boolean: { tag: 0x03, size: 1, signed: false, dlms: 'boolean' },
 };
 
+/** One column of the boost-log profile: its role and wire type. */
 export interface BoostColumn {
   /** 'start' and 'end' (exactly one each, type u32); any number of 'extra'. */
   readonly role: 'start' | 'end' | 'extra';
@@ -70,6 +72,7 @@ export interface CaptureObject {
   readonly dataIndex: number;
 }
 
+/** Where the boost log lives (class, OBIS, attribute) and how its entries are laid out. */
 export interface BoostLogLayout {
   readonly classId: number;
   readonly obis: string | Uint8Array;
@@ -93,6 +96,7 @@ checkLayout(DEFAULT_BOOST_LOG_LAYOUT);
 /** A boost that has not ended (only if a device logs it at all). */
 export const BOOST_END_RUNNING = 0xffffffff;
 
+/** One boost period as read: start and end in GBCS seconds. */
 export interface BoostPeriod {
   /** u32 UTC seconds since 2000-01-01T00:00Z. */
   readonly start: number;
@@ -102,6 +106,7 @@ export interface BoostPeriod {
   readonly extras?: readonly number[];
 }
 
+/** A decoded boost log: the boost periods the device returned. */
 export interface BoostLog {
   /** Oldest -> newest by end, as the device returns them. */
   readonly entries: readonly BoostPeriod[];
@@ -109,6 +114,7 @@ export interface BoostLog {
   readonly form: 'compact-array' | 'array';
 }
 
+/** A boost period as dates, with its duration (null while still running). */
 export interface BoostPeriodTimes {
   readonly start: Date;
   /** null while the boost is running. */
@@ -116,6 +122,7 @@ export interface BoostPeriodTimes {
   readonly durationSeconds: number | null;
 }
 
+/** Converts a boost period's GBCS seconds to dates and a duration. */
 export function boostPeriodTimes(p: BoostPeriod): BoostPeriodTimes {
   const running = p.end === BOOST_END_RUNNING;
   return { start: gbcsSecondsToDate(p.start), end: running ? null : gbcsSecondsToDate(p.end), durationSeconds: running ? null : p.end - p.start };
@@ -362,6 +369,7 @@ export function boostLogReadSpec(from: Date | number, to: Date | number, layoutI
   return req.subarray(7, req.length - 1);
 }
 
+/** Inputs for building a boost-log read request (counter and time range). */
 export interface BoostLogReadRequest {
   readonly originatorCounter: bigint | number;
   readonly from: Date | number;
@@ -394,6 +402,7 @@ export function decodeBoostLogReadRequest(content: Uint8Array, layoutIn?: Partia
   return { invokeId: ix.aux(0), ...rangeFromNode(ix, specs[0]! + 1, fail) };
 }
 
+/** A decoded boost-log read response: invoke id, access result and the log. */
 export interface BoostLogResponse {
   readonly invokeId: number;
   /** DLMS data-access-result (0 success). */

@@ -140,7 +140,9 @@ export function dccAlertTrackerInput(m: DuisMessage): DccAlertInput | undefined 
 
 /** What `trackDuis` needs of a FirmwareTracker (gbcs-codec/lifecycle). */
 export interface DuisTrackerSink {
+  /** Takes a decoded frame (a response or alert) into the tracker. */
   consume(frame: GbcsFrame): void;
+  /** Takes a DCC alert (from a DUIS response) into the tracker. */
   consumeDccAlert(alert: DccAlertInput): void;
 }
 

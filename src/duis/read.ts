@@ -36,6 +36,7 @@ export interface DuisRequestId {
   readonly counter: bigint;
 }
 
+/** A parsed DUIS request: header fields and the embedded GBCS payload. */
 export interface DuisRequest {
   readonly type: 'request';
   readonly schemaVersion?: string;
@@ -54,6 +55,7 @@ export interface DuisRequest {
   readonly signed: boolean;
 }
 
+/** A parsed DUIS response: header fields, status and the embedded GBCS payload. */
 export interface DuisResponse {
   readonly type: 'response';
   readonly schemaVersion?: string;
@@ -69,8 +71,10 @@ export interface DuisResponse {
   readonly signed: boolean;
 }
 
+/** A parsed DUIS message: a request or a response. */
 export type DuisMessage = DuisRequest | DuisResponse;
 
+/** Bounds for reading a DUIS XML document. */
 export interface DuisReadOptions {
   /** Largest accepted document in characters (default 64 Mi: an SR 11.1 image as base64). */
   readonly maxLength?: number;
@@ -80,6 +84,7 @@ export interface DuisReadOptions {
   readonly maxDepth?: number;
 }
 
+/** Default bounds for reading DUIS XML (document length, element count, nesting depth). */
 export const DUIS_LIMITS = { maxLength: 64 * 1024 * 1024, maxElements: 100_000, maxDepth: 32 } as const;
 
 const fail = (code: GbcsErrorCode, offset: number, expected: string, detail?: string): never => {

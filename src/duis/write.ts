@@ -68,6 +68,7 @@ function request(id: DuisRequestIdInit, commandVariant: number, sr: string, body
   );
 }
 
+/** Inputs for writing a DUIS Update Firmware (SR 11.1) request. */
 export interface UpdateFirmwareInit {
   /** Originator = the Supplier; target = the DCC (SR 11.1 is sent to the DCC, CV 8). */
   readonly requestId: DuisRequestIdInit;
@@ -107,6 +108,7 @@ export function duisReadFirmwareVersionRequest(o: { readonly requestId: DuisRequ
 /** The ExecutionDateTime that cancels a pending future-dated activation (CS06_11.3_CANCELLATION template). */
 export const CANCEL_EXECUTION_DATE_TIME = '3000-12-31T00:00:00.00Z';
 
+/** Inputs for writing a DUIS Activate Firmware (SR 11.3) request. */
 export interface ActivateFirmwareInit {
   /** Target = the device. */
   readonly requestId: DuisRequestIdInit;

@@ -21,6 +21,7 @@ import { asn1Prefix, fieldKey, zclAttributeField } from './dissect.js';
 /** What a field's value is (filters compare by it). */
 export type FieldKind = 'container' | 'number' | 'text' | 'bytes' | 'boolean' | 'value';
 
+/** Catalogue entry for one named field: its name, kind and description. */
 export interface FieldInfo {
   readonly name: string;
   readonly kind: FieldKind;

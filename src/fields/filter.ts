@@ -62,6 +62,7 @@ const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=', 'contains', 'matches'
 export interface CompiledFilter {
   readonly source: string;
   readonly fields: readonly string[];
+  /** True when the fields looked up through `get` satisfy the expression. */
   test(get: FieldLookup): boolean;
 }
 

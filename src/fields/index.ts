@@ -17,6 +17,7 @@ export interface FrameFilter {
   readonly source: string;
   /** Field names the expression reads. */
   readonly fields: readonly string[];
+  /** True when the frame satisfies the expression (a decode error never does). */
   test(frame: DissectableFrame | GbcsDecodeError): boolean;
   /** Tests the fields of a frame opened with keys (openPayload's tree). */
   testOpened(frame: DissectableFrame, opened: DecodedPayload): boolean;

@@ -6,6 +6,7 @@ import type { FirmwareVersionView } from '../useCases/firmwareVersion.js';
 import type { FirmwareReceiptView } from '../useCases/receipts.js';
 import { modulesForCode, useCaseOf } from '../useCases/registry.js';
 
+/** Typed view of any firmware-related frame (CS06, activation alert, version read, receipt). */
 export type FirmwareMessage = Cs06View | ActivationAlertView | FirmwareVersionView | FirmwareReceiptView;
 
 /** True when a firmware use-case module owns the frame's message code (any CRA). */

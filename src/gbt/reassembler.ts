@@ -44,6 +44,7 @@ export interface GbtConversationKey {
   readonly id: string;
 }
 
+/** Why a GBT block was rejected. */
 export type GbtErrorCode =
   | 'gbt-not-a-segment'
   | 'gbt-block-number'
@@ -118,6 +119,7 @@ interface ResultBase {
   readonly expired: readonly GbtDiscarded[];
 }
 
+/** Outcome of pushing one GBT block: accepted, complete (with the message) or rejected. */
 export type GbtPushResult =
   | (ResultBase & {
       readonly status: 'accepted';
@@ -147,6 +149,7 @@ export type GbtPushResult =
       readonly message?: Uint8Array;
     });
 
+/** Bounds for a GBT reassembler (message size, open conversations, ...). */
 export interface GbtReassemblerOptions {
   /** Largest reassembled message in bytes (default 1 MiB). */
   readonly maxMessageSize?: number;
@@ -165,6 +168,7 @@ export interface GbtReassemblerOptions {
   readonly now?: () => number;
 }
 
+/** Default bounds of a GBT reassembler. */
 export const GBT_DEFAULTS = {
   maxMessageSize: 1 << 20,
   maxConversations: 256,

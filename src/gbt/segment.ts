@@ -9,6 +9,7 @@ import { GbcsFrame, type SecurityHeader } from '../frame.js';
 /** Block numbers are 16-bit and start at 1. */
 export const GBT_MAX_BLOCKS = 0xffff;
 
+/** How to split a message into GBT blocks. */
 export interface SegmentOptions {
   /** Bytes of the message carried per block (the last block may be shorter); >= 1. */
   readonly blockSize: number;

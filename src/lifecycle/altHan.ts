@@ -19,7 +19,9 @@ import { parseUpgradeImage, type UpgradeImage, type UpgradeImageForm } from '../
 import { GbcsDecodeError } from '../errors.js';
 import { DEVICE_TYPES, type DeviceType } from './repository.js';
 
+/** The Alt-HAN bridge variants B1..B4. */
 export const ALT_HAN_VARIANTS = ['B1', 'B2', 'B3', 'B4'] as const;
+/** One Alt-HAN bridge variant. */
 export type AltHanVariant = (typeof ALT_HAN_VARIANTS)[number];
 
 /**
@@ -53,6 +55,7 @@ export const FAILURE_ATTRIBUTION: Readonly<Record<PackageDesign, 'device' | 'pac
   'bridge1-orchestrates': 'package',
 };
 
+/** The ways an Alt-HAN firmware package can be laid out. */
 export const PACKAGE_DESIGNS = ['per-bridge', 'bridge3-carries-bridge4', 'bridge1-orchestrates'] as const;
 
 /** The bridge a design delivers the image for `variant` to. */
@@ -74,6 +77,7 @@ export interface SiteDevice {
   readonly firmwareVersion?: string;
 }
 
+/** Thrown when an Alt-HAN firmware package cannot be built or checked; `code` says why. */
 export class AltHanPackageError extends Error {
   override readonly name = 'AltHanPackageError';
   readonly code: 'premises' | 'no-device-on-site' | 'ambiguous-device' | 'design' | 'hash-mismatch' | 'manifest-mismatch' | 'correction';
@@ -219,6 +223,7 @@ export class Premises {
     return p;
   }
 
+  /** The Alt-HAN bridges on site, optionally only those of one variant. */
   bridges(variant?: AltHanVariant): SiteDevice[] {
     return this.devices.filter((d) => d.altHanVariant !== undefined && (variant === undefined || d.altHanVariant === variant));
   }
@@ -303,6 +308,7 @@ export interface PackageImage {
   readonly smiVisible?: boolean;
 }
 
+/** The manifest written into an Alt-HAN firmware package. */
 export interface PackageManifest {
   readonly format: 'gbcs-althan-fw-package/1';
   readonly design: PackageDesign;

@@ -25,6 +25,7 @@ export const SLOT_GROUPS: readonly (readonly OtaClientClass[])[] = [
   ['PPMID', 'HCALCS'],
 ];
 
+/** The OTA client class of a device: 'ALT-HAN' for Alt-HAN bridges, else its device type. */
 export function otaClientClass(d: Pick<SiteDevice, 'deviceType' | 'altHanVariant'>): OtaClientClass {
   return d.altHanVariant !== undefined ? 'ALT-HAN' : d.deviceType;
 }
@@ -46,6 +47,7 @@ export interface Distribution {
   readonly imageHash?: string;
 }
 
+/** One step of a distribution plan: the wave and the device it targets. */
 export interface DistributionStep {
   /** Waves run one after another: every activation of wave n precedes every distribution of wave n+1. */
   readonly wave: number;
@@ -58,6 +60,7 @@ export interface DistributionStep {
   readonly imageHash?: string;
 }
 
+/** Thrown when a firmware distribution cannot be planned. */
 export class DistributionPlanError extends Error {
   override readonly name = 'DistributionPlanError';
   readonly distribution: number;

@@ -12,6 +12,7 @@ export interface ImageIdentity {
   readonly fileVersion: number;
 }
 
+/** Result of comparing one header field of an image with its repository entry. */
 export interface RepositoryFieldCheck {
   readonly field: 'manufacturerCode' | 'imageType' | 'fileVersion';
   /** 'match', 'mismatch', or 'not-recorded' (the entry does not record the field: unchecked). */
@@ -20,6 +21,7 @@ export interface RepositoryFieldCheck {
   readonly repository?: string;
 }
 
+/** Result of checking an image against the firmware repository: no entry, or the field checks. */
 export type RepositoryImageCheck =
   | { readonly ok: false; readonly reason: 'no-entry'; readonly manufacturerImageHash: string; readonly message: string }
   | {

@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 
 /** Device types that carry firmware listed in the repository. */
 export const DEVICE_TYPES = ['ESME', 'GSME', 'CHF', 'GPF', 'PPMID', 'HCALCS', 'SAPC'] as const;
+/** A smart-metering device type. */
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 
 /** One product entry of the Firmware Information Repository. */
@@ -40,6 +41,7 @@ export interface EditAuthor {
   readonly when?: Date | string;
 }
 
+/** Kind of change recorded in the repository audit log. */
 export type AuditAction = 'load' | 'add' | 'amend' | 'withdraw';
 
 /** One recorded change. `before`/`after` are the whole entry (absent for add/withdraw). */
@@ -174,14 +176,17 @@ export class FirmwareRepository {
     return this.#entries.size;
   }
 
+  /** The entry with this id, if any. */
   get(entryId: string): FirmwareEntry | undefined {
     return this.#entries.get(entryId);
   }
 
+  /** True when an entry with this id exists. */
   has(entryId: string): boolean {
     return this.#entries.has(entryId);
   }
 
+  /** Every entry. */
   entries(): IterableIterator<FirmwareEntry> {
     return this.#entries.values();
   }
@@ -209,6 +214,7 @@ export class FirmwareRepository {
     return this.#audit.filter((r) => r.entryId === entryId);
   }
 
+  /** Adds a new entry and records it in the audit log; returns the stored entry. */
   add(entry: FirmwareEntry | Raw, author: EditAuthor): FirmwareEntry {
     const where = `add ${(entry as Raw)?.entryId ?? '?'}`;
     const a = checkAuthor(author, where);
@@ -220,6 +226,7 @@ export class FirmwareRepository {
     return e;
   }
 
+  /** Changes an entry and records the change in the audit log; returns the new entry. */
   amend(entryId: string, changes: EntryChanges, author: EditAuthor): FirmwareEntry {
     const where = `amend ${entryId}`;
     const a = checkAuthor(author, where);
@@ -235,6 +242,7 @@ export class FirmwareRepository {
     return after;
   }
 
+  /** Withdraws an entry and records it in the audit log; returns the withdrawn entry. */
   withdraw(entryId: string, author: EditAuthor): FirmwareEntry {
     const where = `withdraw ${entryId}`;
     const a = checkAuthor(author, where);

@@ -27,6 +27,7 @@ import type { Premises, SiteDevice } from './altHan.js';
 import { imageSlot } from './distribution.js';
 import type { DeviceType, FirmwareRepository } from './repository.js';
 
+/** Where a device is in the firmware update cycle. */
 export type FirmwareStatus =
   /** Nothing firmware-related seen yet (or only reads: see runningVersion). */
   | 'running'
@@ -63,6 +64,7 @@ export interface DccAlertInput {
   readonly firmwareVersion?: string;
 }
 
+/** How a device's firmware state was reconciled and what it showed. */
 export interface Reconciliation {
   readonly via: ReconciledVia;
   /** 'activated': the new image runs; 'not-activated': the old one still does;
@@ -77,6 +79,7 @@ export interface Reconciliation {
   readonly responseCode?: number;
 }
 
+/** What the tracker knows about one device's firmware. */
 export interface DeviceFirmwareState {
   readonly eui: string;
   readonly deviceType?: DeviceType;
@@ -98,6 +101,7 @@ export interface DeviceFirmwareState {
   readonly history: readonly { readonly frame: number; readonly note: string }[];
 }
 
+/** Options of the firmware tracker (known devices, ...). */
 export interface TrackerOptions {
   /** Known devices; a read's use case must fit the originator's type when it is given. */
   readonly devices?: Iterable<{ readonly eui: string; readonly deviceType: DeviceType }>;
@@ -212,11 +216,13 @@ export class FirmwareTracker {
     return this.#notes.slice();
   }
 
+  /** The firmware state of one device, if seen. */
   state(eui: string): DeviceFirmwareState | undefined {
     const s = this.#devices.get(normalizeEui(eui));
     return s && snapshot(s);
   }
 
+  /** The firmware state of every device seen, sorted by EUI. */
   states(): DeviceFirmwareState[] {
     return [...this.#devices.values()].map(snapshot).sort((a, b) => (a.eui < b.eui ? -1 : a.eui > b.eui ? 1 : 0));
   }

@@ -50,6 +50,7 @@ export type UpgradeBlock =
     }
   | { readonly kind: 'same-entry'; readonly entry: FirmwareEntry };
 
+/** Thrown when an upgrade from one firmware to another is not permitted; `block` says why. */
 export class FirmwareUpgradeError extends Error {
   override readonly name = 'FirmwareUpgradeError';
   readonly block: UpgradeBlock;
@@ -88,6 +89,7 @@ function describeBlock(b: UpgradeBlock): string {
 /** How the ids of one upgrade path are read (see the file header). Default 'alternatives'. */
 export type UpgradePathReading = 'alternatives' | 'sequence';
 
+/** How upgrade-path entries in the repository are read. */
 export interface UpgradeOptions {
   /** 'alternatives' (default): any one listed id qualifies; 'sequence': the ids are applied in order. */
   readonly reading?: UpgradePathReading;
@@ -107,10 +109,12 @@ const unrecorded = (e: FirmwareEntry, over: FirmwareEntry): UpgradeWarning => ({
   message: `${label(e)} has no recorded upgrade path (MP231: entries are filled on a best-endeavours basis): applying it over ${over.entryId} is not confirmed by the repository`,
 });
 
+/** Result of checking one upgrade step: the entries and warnings, or the error. */
 export type UpgradeCheck =
   | { readonly ok: true; readonly current: FirmwareEntry; readonly next: FirmwareEntry; readonly warnings: readonly UpgradeWarning[] }
   | { readonly ok: false; readonly error: FirmwareUpgradeError };
 
+/** Result of planning an upgrade: the ordered steps, or the error. */
 export type UpgradePlan =
   | {
       readonly ok: true;

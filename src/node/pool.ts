@@ -27,6 +27,7 @@ import type { PoolWorkerData, WireBatch, WireError, WireReply } from './poolType
 
 export type { PoolTaskContext, PoolTaskHandler, PoolFrameInfo, WireError as PoolError } from './poolTypes.js';
 
+/** Options of a decode worker pool. */
 export interface DecodePoolOptions {
   /** Worker threads (default: os.availableParallelism()). */
   readonly workers?: number;
@@ -53,6 +54,7 @@ export interface PoolResult<T = unknown> {
   readonly error?: WireError;
 }
 
+/** A pool of worker threads that decode frames in parallel. */
 export interface DecodePool {
   /** Worker threads in the pool. */
   readonly size: number;

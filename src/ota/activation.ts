@@ -10,6 +10,7 @@ import { parseUpgradeImage, type UpgradeImage } from './image.js';
 
 export { CS06_CANCEL_TIME, CS06_MESSAGE_CODE, cs06Payload, decodeCs06Command, type Cs06Command } from '../useCases/cs06.js';
 
+/** Whether a CS06 activation would take the held image, and why. */
 export interface ActivationCheck {
   /** True when an immediate CS06 would activate the image now (hash equal, not a cancel). */
   readonly activates: boolean;

@@ -25,9 +25,13 @@ import { upgradeImageLayout, verifyManufacturerImage, type ImageReader, type Ima
 
 /** Where assembled bytes go. Synchronous: blocks are small and many. */
 export interface AssemblySink {
+  /** Stores `data` at `offset`. */
   write(offset: number, data: Uint8Array): void;
+  /** Reads back `length` stored bytes from `offset`. */
   read(offset: number, length: number): Uint8Array;
+  /** Writes out anything buffered. */
   flush(): void;
+  /** Flushes and releases the sink. */
   close(): void;
 }
 
@@ -113,6 +117,7 @@ function writeAll(fd: number, data: Uint8Array, position: number): void {
   while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);
 }
 
+/** How an offered block relates to what is already stored. */
 export type AcceptStatus = 'new' | 'duplicate' | 'overlap' | 'conflict' | 'past-end';
 
 /**
@@ -124,6 +129,7 @@ export const MAX_IN_MEMORY_IMAGE_SIZE = 64 << 20;
 /** Most blocks the transferred-blocks bit-string tracks (2 MiB of bits): blockSize >= size / this. */
 export const MAX_TRACKED_BLOCKS = 1 << 24;
 
+/** Result of offering one block to an image assembler. */
 export interface AcceptResult {
   readonly status: AcceptStatus;
   /** Bytes newly stored by this call. */
@@ -132,6 +138,7 @@ export interface AcceptResult {
   readonly conflictAt?: number;
 }
 
+/** Options of an image assembler (declared size, block size, ...). */
 export interface AssemblerOptions {
   /** Declared image size (Query Next Image response image size, or IC 18 initiate size). */
   readonly size: number;
@@ -149,6 +156,7 @@ export interface AssemblerOptions {
   readonly form?: UpgradeImageForm;
 }
 
+/** Result of finishing an assembly: ok, or the problems found. */
 export interface AssemblyResult {
   readonly ok: boolean;
   /** Why not ok, one line each. */
@@ -164,6 +172,7 @@ export interface AssemblyResult {
   readonly image?: Uint8Array;
 }
 
+/** Counters of an image assembler (blocks accepted, duplicates, ...). */
 export interface AssemblerStats {
   accepted: number;
   duplicates: number;
@@ -172,6 +181,7 @@ export interface AssemblerStats {
   refused: number;
 }
 
+/** Assembles an OTA image from blocks that may arrive out of order, duplicated or overlapping. */
 export class ImageAssembler {
   readonly size: number;
   readonly blockSize: number;

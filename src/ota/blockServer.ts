@@ -49,16 +49,21 @@ import {
 /** Default and documented largest block the server sends (see the file header). */
 export const DEFAULT_OTA_BLOCK_SIZE = 50;
 
+/** Random-access source of image bytes for the block server. */
 export interface BlockSource {
   readonly size: number;
+  /** Reads `length` bytes from `offset`. */
   read(offset: number, length: number): Uint8Array | Promise<Uint8Array>;
+  /** Releases the source (closes a file). */
   close?(): Promise<void>;
 }
 
+/** A block source over bytes held in memory. */
 export function memorySource(image: Uint8Array): BlockSource {
   return { size: image.length, read: (o, n) => image.subarray(o, o + n) };
 }
 
+/** A block source reading from a file (Node only). */
 export async function fileSource(path: string): Promise<BlockSource> {
   const fh: FileHandle = await requireNodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises', 'fileSource').open(path, 'r');
   const size = (await fh.stat()).size;
@@ -78,6 +83,7 @@ export async function fileSource(path: string): Promise<BlockSource> {
   };
 }
 
+/** A Wait For Data answer: the time now and when the client should ask again. */
 export interface WaitForData {
   /** ZigBee UTC seconds now and when the client should ask again. */
   readonly currentTime: number;
@@ -88,6 +94,7 @@ export interface WaitForData {
 
 type Request<C extends ZclOtaCommand['command']> = Extract<ZclOtaCommand, { command: C }>;
 
+/** Options of a block server (image identity, hardware versions, ...). */
 export interface BlockServerOptions {
   /** Image identity served; read from the image's OTA header when omitted. */
   readonly imageId?: ImageId;
@@ -125,6 +132,7 @@ function zclHeaderOf(frame: Uint8Array): { sequence: number; commandId: number; 
   };
 }
 
+/** Serves an OTA image to ZigBee OTA clients (Query Next Image, Image Block, Upgrade End). */
 export class BlockServer {
   readonly imageId: ImageId;
   /** Hardware version range served (from the header or the options), if any. */
@@ -147,6 +155,7 @@ export class BlockServer {
     checkOtaInteger('upgradeDelay', options.upgradeDelay ?? 0, 0, 0xffffffff);
   }
 
+  /** Creates a server for `source`; identity and hardware versions come from its OTA header unless given. */
   static async create(source: BlockSource, options: BlockServerOptions = {}): Promise<BlockServer> {
     let id = options.imageId;
     let hw = options.hardwareVersions;
@@ -167,10 +176,12 @@ export class BlockServer {
     return new BlockServer(source, id!, hw, options);
   }
 
+  /** Creates a server for an image held in memory. */
   static fromImage(image: Uint8Array, options?: BlockServerOptions): Promise<BlockServer> {
     return BlockServer.create(memorySource(image), options);
   }
 
+  /** Creates a server for an image file (Node only). */
   static async fromFile(path: string, options?: BlockServerOptions): Promise<BlockServer> {
     return BlockServer.create(await fileSource(path), options);
   }
@@ -188,6 +199,7 @@ export class BlockServer {
     return this.options.now?.() ?? zigbeeUtcTime();
   }
 
+  /** Answers a Query Next Image Request (offers the image when it fits the client). */
   queryNextImage(req: Request<'query-next-image-request'>): Request<'query-next-image-response'> {
     const id = this.imageId;
     const hw = this.hardwareVersions;
@@ -231,6 +243,7 @@ export class BlockServer {
     return { command: 'image-block-response', status: 0, ...this.imageId, fileOffset: offset, data };
   }
 
+  /** Answers an Upgrade End Request (undefined when the client reported an error). */
   upgradeEnd(req: Request<'upgrade-end-request'>): Request<'upgrade-end-response'> | undefined {
     // Only a successful download is answered with an Upgrade End Response; on an error status
     // the client gives up and the server sends nothing (a default response at most).
@@ -289,6 +302,7 @@ export class BlockServer {
     return encodeZclOta(reply, { sequence: f.sequence, ...ms });
   }
 
+  /** Closes the source. */
   async close(): Promise<void> {
     await this.source.close?.();
   }

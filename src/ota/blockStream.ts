@@ -22,6 +22,7 @@ import { checkOtaInteger } from './blocks.js';
 import { chunksOf, createSha256, type ByteSource, type Sha256 } from './hash.js';
 import type { ImageId, ZclOtaCommand } from './zclOta.js';
 
+/** Options for streaming image blocks as ZCL Image Block Responses or IC 18 transfers. */
 export interface BlockMessageOptions {
   /** 'zcl' Image Block Responses or 'ic18' image_block_transfer parameters. */
   readonly format: 'zcl' | 'ic18';

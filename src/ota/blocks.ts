@@ -1,6 +1,7 @@
 // Cutting an image into transfer blocks. Blocks are views of the image (subarray): cutting a
 // 256 MiB image allocates block descriptors only, never image bytes.
 
+/** One block of an image: its index, offset and bytes. */
 export interface ImageBlock {
   /** Block number, from 0 (DLMS IC 18 numbering). */
   readonly index: number;

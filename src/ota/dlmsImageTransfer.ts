@@ -5,10 +5,12 @@ import { toBytes, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { decodeDlmsData, encodeDlmsData, type DlmsBitString, type DlmsData, type DlmsInteger, type DlmsList, type DlmsOctetString } from '../payload/dlmsData.js';
 
+/** DLMS interface class id of Image Transfer (IC 18). */
 export const IMAGE_TRANSFER_CLASS_ID = 18;
 /** Default logical name 0-0:44.0.0.255. */
 export const IMAGE_TRANSFER_LN = Uint8Array.of(0, 0, 44, 0, 0, 255);
 
+/** IC 18 image_transfer_status values, by enum index. */
 export const IMAGE_TRANSFER_STATUS = [
   'not-initiated',
   'initiated',
@@ -19,6 +21,7 @@ export const IMAGE_TRANSFER_STATUS = [
   'activation-successful',
   'activation-failed',
 ] as const;
+/** One IC 18 image_transfer_status value. */
 export type ImageTransferStatus = (typeof IMAGE_TRANSFER_STATUS)[number];
 
 // The payloads are ordinary A-XDR Data: encoded and walked by the payload module's DLMS
@@ -62,6 +65,7 @@ function octetsOf(items: readonly DlmsData[], k: number, head: number, what: str
   return (d as DlmsOctetString).bytes;
 }
 
+/** Parameters of an IC 18 image_transfer_initiate call. */
 export interface ImageTransferInitiate {
   readonly identifier: Uint8Array;
   readonly size: number;
@@ -72,11 +76,13 @@ export function encodeImageTransferInitiate(v: ImageTransferInitiate): Uint8Arra
   return encodeDlmsData(structure(octets(v.identifier), u32(v.size, 'size')));
 }
 
+/** Decodes IC 18 image_transfer_initiate parameters. */
 export function decodeImageTransferInitiate(input: BinaryInput): ImageTransferInitiate {
   const items = list(decodeDlmsData(toBytes(input)), 'structure', 2, 0, 'structure {octet-string identifier, double-long-unsigned size}');
   return { identifier: octetsOf(items, 0, 2, 'octet-string (image identifier)'), size: u32Of(items, 1, 2, 'double-long-unsigned (image size)') };
 }
 
+/** Parameters of an IC 18 image_block_transfer call. */
 export interface ImageBlockTransfer {
   /** From 0. */
   readonly blockNumber: number;
@@ -98,6 +104,7 @@ export function decodeImageBlockTransfer(input: BinaryInput): ImageBlockTransfer
 export function encodeImageVerify(): Uint8Array {
   return encodeDlmsData({ type: 'integer', value: 0 });
 }
+/** Encodes IC 18 image_activate parameters (same encoding as image_verify). */
 export const encodeImageActivate = encodeImageVerify;
 
 /** Accepts exactly `0F 00`. */
@@ -107,6 +114,7 @@ export function decodeImageVerifyOrActivate(input: BinaryInput): void {
   if ((d as DlmsInteger).value !== 0) throw new GbcsDecodeError('dlms-shape', 1, 'integer value 00', `found ${(d as DlmsInteger).value}`);
 }
 
+/** One entry of IC 18 image_to_activate_info. */
 export interface ImageToActivateInfo {
   readonly size: number;
   readonly identifier: Uint8Array;
@@ -121,6 +129,7 @@ export function encodeImageToActivateInfo(list: readonly ImageToActivateInfo[]):
   });
 }
 
+/** Decodes IC 18 image_to_activate_info (array of structures). */
 export function decodeImageToActivateInfo(input: BinaryInput): ImageToActivateInfo[] {
   const bytes = toBytes(input);
   const entries = list(decodeDlmsData(bytes), 'array', undefined, 0, 'array of image_to_activate_info structures');
@@ -145,6 +154,7 @@ export class TransferredBlocks {
     this.bits = new Uint8Array(Math.ceil(blockCount / 8));
   }
 
+  /** True when block `n` was transferred. */
   has(n: number): boolean {
     return n >= 0 && n < this.blockCount && (this.bits[n >> 3]! & (0x80 >> (n & 7))) !== 0;
   }
@@ -195,6 +205,7 @@ export class TransferredBlocks {
     return encodeDlmsData({ type: 'bit-string', bitCount: this.blockCount, bytes: this.bits } as DlmsData);
   }
 
+  /** Decodes an A-XDR bit-string of transferred_blocks_status. */
   static decode(input: BinaryInput): TransferredBlocks {
     const d = decodeDlmsData(toBytes(input));
     if (d.type !== 'bit-string') throw shapeError(0, 'bit-string (transferred_blocks_status)', d);

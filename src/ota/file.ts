@@ -76,6 +76,7 @@ export async function* fileChunks(
   }
 }
 
+/** Result of checking an upgrade image file: layout, hashes and problems. */
 export interface FileCheck {
   readonly layout: UpgradeImageLayout;
   /** SHA-256 of the Manufacturer Image, hex. */

@@ -25,7 +25,9 @@ function subtle(): SubtleCrypto {
 
 /** An incremental SHA-256. `update` copies nothing on Node; `digest` may be called once. */
 export interface Sha256 {
+  /** Feeds a chunk. */
   update(chunk: Uint8Array): this;
+  /** The SHA-256 of everything fed. */
   digest(): Promise<Uint8Array>;
   /** Bytes fed so far. */
   readonly length: number;

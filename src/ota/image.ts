@@ -17,18 +17,24 @@ import type { KeyStore } from '../security/keyStore.js';
 import { resolveKey } from '../security/keyCheck.js';
 import { chunksOf, loadNodeCrypto, sha256, type ByteSource } from './hash.js';
 
+/** The ZigBee OTA file identifier (0x0BEEF11E). */
 export const OTA_FILE_IDENTIFIER = 0x0beef11e;
 /** Fixed part of the OTA header, up to and including the total image size. */
 export const OTA_HEADER_FIXED_LENGTH = 56;
 /** `00` flag + `40` length + 64-byte r||s. */
 export const GBCS_TRAILER_LENGTH = 66;
 
+/** OTA header field control bit: security credential version present. */
 export const FC_SECURITY_CREDENTIAL = 0x0001;
+/** OTA header field control bit: destination present. */
 export const FC_DESTINATION = 0x0002;
+/** OTA header field control bit: minimum/maximum hardware versions present. */
 export const FC_HARDWARE_VERSIONS = 0x0004;
 
+/** Form of an upgrade image: GBCS signed, GBCS unsigned, or plain ZigBee. */
 export type UpgradeImageForm = 'gbcs' | 'gbcs-unsigned' | 'zigbee';
 
+/** A decoded ZigBee OTA header. */
 export interface OtaHeader {
   readonly fileIdentifier: number;
   readonly headerVersion: number;
@@ -54,6 +60,7 @@ export interface OtaHeader {
   readonly headerExtra: Uint8Array;
 }
 
+/** Inputs for writing a ZigBee OTA header. */
 export interface OtaHeaderInit {
   readonly headerVersion?: number;
   /** Extra field-control bits beyond b0..b2, which follow from the optional fields given. */
@@ -72,6 +79,7 @@ export interface OtaHeaderInit {
   readonly headerExtra?: Uint8Array;
 }
 
+/** One sub-element of an OTA image: tag, name and position. */
 export interface SubElement {
   readonly tag: number;
   readonly name: string;
@@ -82,6 +90,7 @@ export interface SubElement {
   readonly data: Uint8Array;
 }
 
+/** The GBCS trailer of an upgrade image (signature and its position). */
 export interface GbcsTrailer {
   readonly offset: number;
   /** The byte before the signature length; `00` in every sample ("force replace, CH only" per [HG], UNCONFIRMED). */
@@ -90,6 +99,7 @@ export interface GbcsTrailer {
   readonly signature: Uint8Array;
 }
 
+/** A parsed upgrade image: bytes, form, header, sub-elements and trailer. */
 export interface UpgradeImage {
   readonly bytes: Uint8Array;
   readonly form: UpgradeImageForm;
@@ -111,6 +121,7 @@ const SUB_ELEMENT_NAMES: Record<number, string> = {
   0x0006: 'ECDSA signing certificate (crypto suite 2)',
 };
 
+/** Name of an OTA sub-element tag. */
 export function subElementName(tag: number): string {
   return SUB_ELEMENT_NAMES[tag] ?? (tag >= 0xf000 ? 'manufacturer specific' : 'reserved');
 }
@@ -118,6 +129,7 @@ export function subElementName(tag: number): string {
 /** Random access to an image that may not be in memory (header-sized reads only). */
 export interface ImageReader {
   readonly size: number;
+  /** Reads `length` bytes from `offset`. */
   read(offset: number, length: number): Uint8Array;
 }
 
@@ -242,6 +254,7 @@ function walkSubElements(r: ImageReader, start: number, end: number): { tag: num
   return out;
 }
 
+/** Reads the layout of an upgrade image (header, sub-elements, trailer) from a reader. */
 export function upgradeImageLayout(r: ImageReader, options: { form?: UpgradeImageForm } = {}): UpgradeImageLayout {
   const head = r.read(0, OTA_HEADER_FIXED_LENGTH);
   need(head, OTA_HEADER_FIXED_LENGTH, 0, 'a 56-byte ZigBee OTA header');
@@ -413,6 +426,7 @@ export function buildZigbeeOtaFile(header: OtaHeaderInit, subElements: readonly 
   return concat([encodeOtaHeader(header, otaHeaderLength(header) + body.length), body]);
 }
 
+/** Inputs for building an upgrade image: the header and the Manufacturer Image. */
 export interface BuildUpgradeImageOptions {
   readonly header: OtaHeaderInit;
   readonly manufacturerImage: Uint8Array;
@@ -487,9 +501,10 @@ export const IMAGE_SIGNATURE_UNCOVERED: readonly string[] = [
   'trailer bytes before r||s (00 40)',
 ];
 
-/** 'key-unusable': a signer's key is in the store but cannot be used (unparsable, not EC P-256, …), never 'invalid'. */
+/** State of an upgrade image signature check; 'key-unusable': a signer's key is in the store but cannot be used (unparsable, not EC P-256, …), never 'invalid'. */
 export type ImageSignatureState = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'key-unusable' | 'not-checked';
 
+/** Result of verifying an upgrade image's signature. */
 export interface ImageSignatureCheck {
   readonly state: ImageSignatureState;
   /** The signer whose key verified (valid) or the signers tried. */
@@ -533,6 +548,7 @@ export async function verifyUpgradeImage(image: UpgradeImage, keys: KeyStore | u
   return { state: sawKey ? 'invalid' : unusable ? 'key-unusable' : 'key-unknown', tried: signers.map((s) => s.toLowerCase()) };
 }
 
+/** Summary of an upgrade image as inspected. */
 export interface UpgradeImageInspection {
   readonly form: UpgradeImageForm;
   readonly size: number;

@@ -17,9 +17,11 @@ import { parseUpgradeImage, verifyUpgradeImage, type UpgradeImage } from './imag
 
 /** CS06 response codes by name (the CS06 module's ACTIVATION_RESPONSE_CODES, GBCS.md 5.3). */
 export const CS06_RESPONSE_CODES = Object.freeze(Object.fromEntries(ACTIVATION_RESPONSE_CODES.map((n, i) => [n, i]))) as { readonly [K in (typeof ACTIVATION_RESPONSE_CODES)[number]]: number };
+/** Name of a CS06 activation response code. */
 export type Cs06ResponseName = (typeof ACTIVATION_RESPONSE_CODES)[number];
 const CODE_NAMES: readonly Cs06ResponseName[] = ACTIVATION_RESPONSE_CODES;
 
+/** The image a simulated device holds, awaiting activation. */
 export interface HeldImage {
   readonly manufacturerCode: number;
   readonly imageType: number;
@@ -31,6 +33,7 @@ export interface HeldImage {
   readonly signedBy?: string;
 }
 
+/** Outcome of distributing an image to a simulated device. */
 export interface DistributionResult {
   readonly accepted: boolean;
   readonly reason?: string;
@@ -40,11 +43,13 @@ export interface DistributionResult {
   readonly replaced?: HeldImage;
 }
 
+/** Outcome of an activation command on a simulated device. */
 export type ActivationResult =
   | { readonly kind: 'immediate'; readonly code: number; readonly name: Cs06ResponseName; readonly firmwareVersion: number }
   | { readonly kind: 'scheduled'; readonly at: string }
   | { readonly kind: 'cancelled' };
 
+/** Initial state of a simulated OTA device. */
 export interface OtaDeviceOptions {
   readonly eui?: string;
   readonly manufacturerCode: number;
@@ -58,6 +63,7 @@ export interface OtaDeviceOptions {
   readonly failActivation?: (image: HeldImage) => boolean;
 }
 
+/** A simulated OTA client device: receives images and activates them as GBCS prescribes. */
 export class OtaDevice {
   firmwareVersion: number;
   supplier?: string;
@@ -74,6 +80,7 @@ export class OtaDevice {
     return this.heldImage?.info;
   }
 
+  /** Makes `eui` the device's supplier (change of supplier). */
   changeSupplier(eui: string): void {
     this.supplier = eui.toLowerCase();
   }
@@ -155,6 +162,7 @@ export class OtaDevice {
     return this.activateNow(hash);
   }
 
+  /** Name of a CS06 response code, if defined. */
   static responseName(code: number): Cs06ResponseName | undefined {
     return CODE_NAMES[code];
   }

@@ -25,8 +25,10 @@
 import { toBytes, toHex, euiBytes, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 
+/** ZigBee OTA Upgrade cluster id. */
 export const OTA_CLUSTER_ID = 0x0019;
 
+/** ZCL status codes used by the OTA cluster. */
 export const ZCL_OTA_STATUS = {
   SUCCESS: 0x00,
   NOT_AUTHORIZED: 0x7e,
@@ -39,6 +41,7 @@ export const ZCL_OTA_STATUS = {
 } as const;
 
 const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ZCL_OTA_STATUS).map(([k, v]) => [v, k]));
+/** Name of a ZCL OTA status code (hex when unknown). */
 export function zclOtaStatusName(status: number): string {
   return STATUS_NAMES[status] ?? `0x${status.toString(16).padStart(2, '0')}`;
 }
@@ -52,12 +55,14 @@ export function zigbeeUtcTime(unixMs: number = Date.now()): number {
   return Math.floor(unixMs / 1000) - ZIGBEE_EPOCH_UNIX_SECONDS;
 }
 
+/** Identity of an OTA image: manufacturer code, image type, file version. */
 export interface ImageId {
   readonly manufacturerCode: number;
   readonly imageType: number;
   readonly fileVersion: number;
 }
 
+/** A decoded ZigBee OTA cluster command. */
 export type ZclOtaCommand =
   | { readonly command: 'image-notify'; readonly payloadType: 0 | 1 | 2 | 3; readonly queryJitter: number; readonly manufacturerCode?: number; readonly imageType?: number; readonly fileVersion?: number }
   | ({ readonly command: 'query-next-image-request'; readonly hardwareVersion?: number; readonly fieldControl?: number } & ImageId)
@@ -83,6 +88,7 @@ export type ZclOtaCommand =
   /** ZCL global Default Response (command 0x0B) on the OTA cluster, either direction. */
   | { readonly command: 'default-response'; readonly commandId: number; readonly status: number };
 
+/** Name of a ZigBee OTA command. */
 export type ZclOtaCommandName = ZclOtaCommand['command'];
 /** The OTA cluster-specific commands (all but the global Default Response). */
 export type ZclOtaClusterCommandName = Exclude<ZclOtaCommandName, 'default-response'>;
@@ -105,6 +111,7 @@ export const ZCL_OTA_COMMANDS: Record<ZclOtaClusterCommandName, { id: number; to
 };
 const BY_ID = new Map(Object.entries(ZCL_OTA_COMMANDS).map(([name, v]) => [v.id, name as ZclOtaClusterCommandName]));
 
+/** A decoded ZCL OTA frame: header fields and the command. */
 export interface ZclOtaFrame {
   /** As read, reserved bits b5-7 included. */
   readonly frameControl: number;
@@ -124,6 +131,7 @@ const KNOWN_FC: Partial<Record<ZclOtaCommandName, number>> = {
   'image-page-request': 0x01,
 };
 
+/** Options for encoding a ZigBee OTA command (sequence number, manufacturer code). */
 export interface ZclOtaEncodeOptions {
   readonly sequence?: number;
   readonly manufacturerSpecificCode?: number;

@@ -36,6 +36,7 @@ export type Asn1Class = 'universal' | 'application' | 'context' | 'private';
 /** Most objects the DER tree builder allocates per input byte (a node is >= 2 bytes; node + children array). */
 export const DER_OBJECTS_PER_BYTE = 1;
 
+/** Summary of an X.509 certificate: serial, subject, issuer, validity. */
 export interface CertificateSummary {
   readonly serial: string;
   readonly subject: string;
@@ -361,6 +362,7 @@ export class Asn1Node {
   }
 }
 
+/** A decoded ASN.1 payload (certificates and other DER content). */
 export interface Asn1Payload {
   readonly format: 'ASN.1';
   readonly type: 'asn1';

@@ -3,7 +3,7 @@
 // octet-string carries A-XDR Data. The ciphertext stays on the node (the encoders
 // write it and ignore this field), so opened trees re-encode byte-exactly.
 
-/** 'key-unusable': the key store answered with a key that cannot be used (see resolveKey), never 'invalid'. */
+/** Whether an encrypted part was decrypted, failed, or had no key; 'key-unusable': the key store answered with a key that cannot be used (see resolveKey), never 'invalid'. */
 export type DecryptionStatus = 'decrypted' | 'invalid' | 'key-unknown' | 'key-unusable';
 
 /** Where typed decoding of a plaintext failed (offset within the plaintext). */
@@ -13,6 +13,7 @@ export interface PlaintextDecodeError {
   readonly expected: string;
 }
 
+/** Result of decrypting an encrypted part: status, reason and the typed content. */
 export interface DecryptedContent<T> {
   readonly status: DecryptionStatus;
   readonly reason: string;

@@ -52,6 +52,7 @@ class InvokeId implements LongInvokeId {
   }
 }
 
+/** Wraps a number as a DLMS Long-Invoke-Id-And-Priority. */
 export function longInvokeId(value: number): LongInvokeId {
   return new InvokeId(value >>> 0);
 }
@@ -140,6 +141,7 @@ export class DlmsSpecNode implements DlmsRequestSpec {
   }
 }
 
+/** Result of one DLMS get/set/action in an ACCESS response. */
 export interface DlmsResult {
   readonly kind: 'get' | 'set' | 'action';
   readonly result: number;
@@ -192,6 +194,7 @@ interface DlmsApduBase {
   readonly offset?: number;
   readonly length?: number;
 }
+/** A decoded DLMS ACCESS request. */
 export interface DlmsAccessRequest extends DlmsApduBase {
   readonly type: 'access-request';
   readonly specs: DlmsRequestSpec[];
@@ -199,6 +202,7 @@ export interface DlmsAccessRequest extends DlmsApduBase {
   readonly data: DlmsData[];
   readonly lengthWidths?: { specs?: number; data?: number };
 }
+/** A decoded DLMS ACCESS response. */
 export interface DlmsAccessResponse extends DlmsApduBase {
   readonly type: 'access-response';
   /**
@@ -212,6 +216,7 @@ export interface DlmsAccessResponse extends DlmsApduBase {
   readonly results: DlmsResult[];
   readonly lengthWidths?: { specs?: number; data?: number; results?: number };
 }
+/** A decoded DLMS DATA-NOTIFICATION. */
 export interface DlmsDataNotification extends DlmsApduBase {
   readonly type: 'data-notification';
   readonly body: DlmsData;
@@ -222,6 +227,7 @@ export interface DlmsDataNotification extends DlmsApduBase {
   /** The alert-specific content after code and time stamp, where GBCS defines it. */
   readonly alert?: DlmsAlertContent;
 }
+/** A decoded DLMS APDU. */
 export type DlmsApdu = DlmsAccessRequest | DlmsAccessResponse | DlmsDataNotification;
 
 type ApduType = DlmsApdu['type'];

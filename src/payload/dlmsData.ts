@@ -42,12 +42,14 @@ import type { DecryptedContent } from './decrypted.js';
 /** Most tree nodes one input byte can produce (documented bound; see the header). */
 export const DLMS_NODES_PER_BYTE = L.MAX_DEPTH + 1;
 
+/** Name of a DLMS A-XDR data type. */
 export type DlmsDataType =
   | 'null' | 'array' | 'structure' | 'boolean' | 'bit-string' | 'double-long' | 'double-long-unsigned'
   | 'octet-string' | 'visible-string' | 'utf8-string' | 'bcd' | 'integer' | 'long' | 'unsigned'
   | 'long-unsigned' | 'compact-array' | 'long64' | 'long64-unsigned' | 'enum' | 'float32' | 'float64'
   | 'date-time' | 'date' | 'time';
 
+/** A-XDR type tag of each DLMS data type. */
 export const DLMS_TYPE_TAGS: Readonly<Record<DlmsDataType, number>> = {
   'null': 0x00, 'array': 0x01, 'structure': 0x02, 'boolean': 0x03, 'bit-string': 0x04, 'double-long': 0x05,
   'double-long-unsigned': 0x06, 'octet-string': 0x09, 'visible-string': 0x0a, 'utf8-string': 0x0c, 'bcd': 0x0d,
@@ -144,6 +146,7 @@ export interface DlmsTimeValue extends DlmsLocated {
   readonly time: { hour: number | null; minute: number | null; second: number | null; hundredths: number | null; text?: string };
   readonly bytes: Uint8Array;
 }
+/** Type description of DLMS data (as in compact-array headers). */
 export type DlmsTypeDescription =
   | { readonly type: Exclude<DlmsDataType, 'array' | 'structure' | 'compact-array'> }
   | { readonly type: 'structure'; readonly items: DlmsTypeDescription[]; readonly lengthWidth?: number }
@@ -156,6 +159,7 @@ export interface DlmsCompactArray extends DlmsLocated {
   readonly lengthWidth?: number;
 }
 
+/** A decoded DLMS A-XDR value. */
 export type DlmsData =
   | DlmsNull | DlmsList | DlmsBoolean | DlmsBitString | DlmsInteger | DlmsLong64 | DlmsFloat
   | DlmsOctetString | DlmsString | DlmsDateTimeValue | DlmsDateValue | DlmsTimeValue | DlmsCompactArray;

@@ -18,6 +18,7 @@ import { ByteWriter } from './writer.js';
 import { JSON_FRESH } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
+/** A GBZ time: seconds since 2000-01-01 and the same as ISO text. */
 export interface GbzTime {
   /** Seconds since 2000-01-01T00:00Z (u32 BE on the wire). */
   readonly seconds: number;
@@ -42,6 +43,7 @@ export class GbzTimeNode implements GbzTime {
 }
 
 type Pos = { readonly offset?: number; readonly length?: number };
+/** The decoded content of a GBZ alert, by kind. */
 export type GbzAlertContent = Pos & (
   | { readonly kind: 'none' }
   /** 8F66/8F67: the future-dated command that was (not) actioned. */
@@ -60,6 +62,7 @@ export type GbzAlertContent = Pos & (
   | { readonly kind: 'code'; readonly code: number }
 );
 
+/** A GBZ alert: code, name and content. */
 export interface GbzAlert {
   readonly alertCode: number;
   readonly alertName?: string;
@@ -82,12 +85,14 @@ interface GbzComponentBase {
   /** Length of the whole component (control byte included). */
   readonly length?: number | undefined;
 }
+/** A GBZ component carried in the clear. */
 export interface GbzClearComponent extends GbzComponentBase {
   readonly encrypted: false;
   /** The clear ZCL payload (after the ZCL header). */
   readonly payload: Uint8Array;
   readonly command: ZclCommand;
 }
+/** A GBZ component whose ZCL payload is encrypted. */
 export interface GbzEncryptedComponent extends GbzComponentBase {
   readonly encrypted: true;
   readonly additionalHeader: { readonly control: number; readonly frameCounter: number; readonly offset?: number; readonly length?: number };
@@ -96,8 +101,10 @@ export interface GbzEncryptedComponent extends GbzComponentBase {
   /** Set by openPayload (security module): the plaintext as a ZCL command, or why not. */
   readonly decrypted?: DecryptedContent<ZclCommand>;
 }
+/** One GBZ component, clear or encrypted. */
 export type GbzComponent = GbzClearComponent | GbzEncryptedComponent;
 
+/** A decoded GBZ payload: header, optional alert and its components. */
 export interface GbzPayload {
   readonly format: 'GBZ';
   readonly type: 'gbz';

@@ -13,8 +13,10 @@ import { NodeIndex, walkNodes } from './nodes.js';
 import type { Asn1Node } from './asn1.js';
 import type { DlmsRequestSpec, DlmsResult } from './dlms.js';
 
+/** A decoded payload of any format. */
 export type DecodedPayload = DlmsAccessRequest | DlmsAccessResponse | DlmsDataNotification | GbzPayload | Asn1Payload;
 
+/** What the payload decoder needs from the frame (format, message code, ...). */
 export interface PayloadContext {
   readonly format: PayloadFormat;
   readonly messageCode: number;
@@ -69,6 +71,7 @@ export function encodePayload(p: DecodedPayload): Uint8Array {
   }
 }
 
+/** Kind of a decoded payload. */
 export type PayloadKind = 'access-request' | 'access-response' | 'data-notification' | 'gbz' | 'asn1' | 'unknown';
 
 /** One top-level item of a payload, as the lazy view materialises it. */
@@ -214,6 +217,7 @@ export class LazyPayload {
     return item;
   }
 
+  /** Every top-level item, in order. */
   *items(): IterableIterator<PayloadItem> {
     for (let i = 0; i < this.length; i++) yield this.get(i)!;
   }

@@ -9,6 +9,7 @@
 import { toHex } from '../bytes.js';
 import { obisInfo, type ObisInfo } from './obisNames.js';
 
+/** A DLMS OBIS code as text and bytes. */
 export interface Obis {
   /** "A-B:C.D.E.F" in decimal, e.g. "0-0:94.44.100.255". */
   readonly text: string;

@@ -54,6 +54,7 @@ export interface Positioned {
   readonly length: number;
 }
 
+/** A decoded ZCL header. */
 export interface ZclHeader {
   readonly frameControl: number;
   readonly frameType: 'global' | 'cluster-specific';
@@ -120,6 +121,7 @@ export interface ZclValue {
 }
 
 export interface ZclAttributeId { readonly id: number; readonly name?: string | undefined; readonly offset?: number | undefined; readonly length?: number | undefined }
+/** One record of a ZCL Read Attributes Response. */
 export interface ZclReadRecord extends ZclAttributeId {
   readonly status: number;
   readonly statusName: string;
@@ -138,9 +140,11 @@ export interface ZclFieldValue {
   readonly offset?: number;
   readonly length?: number;
 }
+/** One entry of a repeated ZCL field group. */
 export interface ZclEntryValue { readonly fields: readonly ZclFieldValue[]; readonly offset?: number; readonly length?: number }
 
 type Pos = { readonly offset?: number; readonly length?: number };
+/** A decoded ZCL command. */
 export type ZclCommand = Pos & (
   | { readonly command: 'read-attributes'; readonly attributes: ZclAttributeId[] }
   | { readonly command: 'read-attributes-response'; readonly records: ZclReadRecord[] }
@@ -503,6 +507,7 @@ export class ZclEntry implements ZclEntryValue {
     for (const f of this.fields) if (f.name === name) return f;
     return undefined;
   }
+  /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
     return { fields: this.fields, offset: this.offset, length: this.length };
   }
@@ -532,6 +537,7 @@ export class ZclClusterCommand {
     for (const f of this.fields) if (f.name === name) return f;
     return undefined;
   }
+  /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
     return { command: this.command, name: this.name, key: this.key, clusterKey: this.clusterKey, fields: this.fields, offset: this.offset, length: this.length };
   }
@@ -658,6 +664,7 @@ export class ZclDefaultResponse {
   get answersCommand(): string | undefined {
     return answeredCommandName(this.clusterId, this.frameControl, this.commandId);
   }
+  /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
     return { command: this.command, commandId: this.commandId, answersCommand: this.answersCommand, status: this.status, statusName: this.statusName, offset: this.offset, length: this.length };
   }

@@ -32,6 +32,7 @@
 
 import { alertCodeName } from './dlmsNames.js';
 
+/** Wire type of a ZCL command field. */
 export type ZclFieldType =
   | 'u8' | 'u16' | 'u24' | 'u32' | 'u48' | 'i32'
   | 'map8' | 'map16' | 'map32' | 'enum8' | 'utc' | 'zdate' | 'str' | 'bytes';
@@ -52,6 +53,7 @@ const FIELD_CODES: Readonly<Record<ZclFieldType, number>> = {
   map32: FIELD_UINT, enum8: FIELD_UINT, utc: FIELD_UINT, i32: FIELD_I32, str: FIELD_STR, bytes: FIELD_BYTES, zdate: FIELD_ZDATE,
 };
 
+/** One field in a ZCL command layout. */
 export interface ZclFieldSpec {
   readonly kind: 'field';
   /** Wire width (ZCL_FIELD_WIDTH of the type) and decoder code (FIELD_*), precomputed. */
@@ -89,8 +91,10 @@ export interface ZclOptionalSpec {
   readonly kind: 'optional';
   readonly fields: readonly ZclLayoutItem[];
 }
+/** One item of a ZCL command layout: a field, repeat, switch or optional group. */
 export type ZclLayoutItem = ZclFieldSpec | ZclRepeatSpec | ZclSwitchSpec | ZclOptionalSpec;
 
+/** Layout of one ZCL cluster command, as table data. */
 export interface ZclCommandSpec {
   readonly clusterId: number;
   /** Snake-case cluster name, e.g. 'prepayment'. */

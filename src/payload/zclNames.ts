@@ -2,6 +2,7 @@
 // cluster-specific command names per direction, attribute names per cluster, statuses.
 // Field layouts of the cluster-specific commands are in zclCommands.ts. Data only.
 
+/** ZCL cluster names by cluster id. */
 export const ZCL_CLUSTERS: Readonly<Record<number, string>> = {
   0x0000: 'Basic', 0x0019: 'OTA Upgrade', 0x0700: 'Price', 0x0701: 'Demand Response and Load Control', 0x0702: 'Metering',
   0x0703: 'Messaging', 0x0704: 'Tunneling', 0x0705: 'Prepayment', 0x0706: 'Energy Management', 0x0707: 'Calendar',

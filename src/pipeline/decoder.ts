@@ -21,6 +21,7 @@ import { verifyFrame } from '../security/verify.js';
 import { jsonView } from '../useCases/module.js';
 import { genericModule, useCaseOf } from '../useCases/registry.js';
 
+/** Outcome of decoding one pipeline entry: a JSON result or a dead letter. */
 export type DecodeOutcome =
   | { readonly kind: 'result'; readonly json: string; readonly digest?: string }
   | { readonly kind: 'dead'; readonly reason: string; readonly offset: number; readonly expected: string; readonly message: string; readonly digest?: string }
@@ -28,10 +29,13 @@ export type DecodeOutcome =
 
 /** The decode step: one outcome per input, in order. */
 export interface FrameDecoder {
+  /** Decodes a batch: one outcome per frame, in order. */
   decode(frames: readonly Uint8Array[]): Promise<DecodeOutcome[]>;
+  /** Releases the decoder (its worker pool, if any). */
   close(): Promise<void>;
 }
 
+/** Options of the pipeline decode step (keys, ...). */
 export interface DecodeStepOptions {
   /** Verify signature and MAC and open encrypted parts with these keys. */
   readonly keyStore?: KeyStore;

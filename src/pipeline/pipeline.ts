@@ -28,6 +28,7 @@ import { GbtReassembler, type GbtDiscarded, type GbtPushResult } from '../gbt/re
 import { frameBytes, inProcessDecoder, type DecodeOutcome, type FrameDecoder } from './decoder.js';
 import type { InputEntry, PipelineTransport, ResultEntry } from './transport.js';
 
+/** Options of a decode pipeline: transport, stream names, limits and hooks. */
 export interface PipelineOptions {
   readonly transport: PipelineTransport;
   /** Input stream name. */
@@ -54,6 +55,7 @@ export interface PipelineOptions {
   readonly idleExitMs?: number;
   /** Metrics callback period (default 5000 ms) and callback (e.g. a stderr line). */
   readonly metricsIntervalMs?: number;
+  /** Called with the metrics every `metricsIntervalMs`. */
   readonly onMetrics?: (m: PipelineMetrics) => void;
 }
 

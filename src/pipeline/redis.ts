@@ -241,6 +241,7 @@ export class RedisStreamsTransport implements PipelineTransport {
     await this.writer.eval(RELEASE_LUA, 1, name, this.consumer);
   }
 
+  /** Disconnects from redis. */
   async close(): Promise<void> {
     this.reader.disconnect();
     await this.writer.quit().catch(() => this.writer.disconnect());

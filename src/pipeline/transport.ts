@@ -68,5 +68,6 @@ export interface PipelineTransport {
   lease(name: string, ttlMs: number): Promise<boolean>;
   /** Releases a lease held by this consumer. */
   release(name: string): Promise<void>;
+  /** Disconnects the transport. */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { kdf, sharedSecret, type KeyDerivationOptions } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
 import { resolveKey, type KeyResolveOptions } from './keyCheck.js';
 
+/** Result of key agreement: the key and private party, or why none. */
 export type Agreement =
   | { readonly key: Uint8Array; readonly privateParty: string }
   | { readonly key?: undefined; readonly reason: string; /** True when a key was there but cannot be used (key-unusable). */ readonly unusable?: boolean };

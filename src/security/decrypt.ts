@@ -18,6 +18,7 @@ import { CRA_ENCRYPTION, kdfOtherInfo } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
 import { defaultPrimitives } from './primitives.js';
 
+/** Kind of an encrypted part: a GBZ component or a DLMS protected APDU. */
 export type EncryptedPartKind = 'gbz-component' | 'dlms-protected';
 
 /** Where an encrypted blob sits in a frame. */
@@ -45,6 +46,7 @@ export interface DecryptedPart extends EncryptedLocation {
   readonly reason: string;
 }
 
+/** Result of decrypting a frame's encrypted parts. */
 export interface FrameDecryption {
   /** True when the payload carries at least one encrypted blob. */
   readonly encrypted: boolean;

@@ -49,6 +49,7 @@ export class EcdhCache {
   /** ECDH computations done (cache misses), for tests and benchmarks. */
   computations = 0;
 
+  /** Z for the pair, computed once and then served from the cache (a failed computation is not kept). */
   sharedSecret(privateKey: PlatformKey, publicKey: PlatformKey, primitives: CryptoPrimitives = defaultPrimitives): Promise<Uint8Array> {
     let inner = this.#pairs.get(privateKey);
     if (!inner) this.#pairs.set(privateKey, (inner = new WeakMap()));

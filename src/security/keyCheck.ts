@@ -19,6 +19,7 @@ import type { PlatformKey } from './primitives.js';
 /** Default bound on one key-store answer (ms): a callback that never settles is reported, not awaited forever. */
 export const DEFAULT_KEY_TIMEOUT_MS = 30_000;
 
+/** Options for resolving a key-store answer (time bound). */
 export interface KeyResolveOptions {
   /** Milliseconds to wait for one key-store answer (default DEFAULT_KEY_TIMEOUT_MS); past it the key is 'key-unusable'. */
   readonly keyTimeoutMs?: number;

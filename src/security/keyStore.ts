@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto';
 /** DS: digital signature (ECDSA P-256); KA: key agreement (ECDH P-256). */
 export type KeyUsage = 'DS' | 'KA';
 
+/** Options of a key lookup (private key or certificate, ...). */
 export interface KeyLookupOptions {
   /** Ask for the private key (default: the public key / certificate). */
   readonly privateKey?: boolean;

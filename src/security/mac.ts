@@ -11,6 +11,7 @@ import { kdfOtherInfo } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
 import { defaultPrimitives } from './primitives.js';
 
+/** Length in bytes of a GBCS MAC (truncated GMAC tag). */
 export const MAC_LENGTH = 12;
 
 /**

@@ -26,6 +26,7 @@ export const MAX_KEY_FILE_BYTES = 64 * 1024;
 /** Lookups folderKeyStore keeps cached (found and not found), least recently used dropped first. */
 export const MAX_CACHED_KEY_LOOKUPS = 4096;
 
+/** Bounds of a folder key store (key file size, cached lookups). */
 export interface FolderKeyStoreOptions {
   /** Largest key file read, in bytes (default MAX_KEY_FILE_BYTES). */
   readonly maxKeyFileBytes?: number;

@@ -17,8 +17,10 @@ function nc(): NodeCrypto {
 /** A key as a KeyStore hands it out. */
 export type PlatformKey = KeyObject | CryptoKey;
 
+/** The crypto operations the security layer needs (hash, ECDSA, ECDH, AES-GCM). */
 export interface CryptoPrimitives {
   readonly name: string;
+  /** SHA-256 of `data`. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
   /** ECDSA P-256 / SHA-256 over `data`; `signature` is raw r||s (64 bytes). */
   ecdsaVerify(publicKey: PlatformKey, data: Uint8Array, signature: Uint8Array): Promise<boolean>;

@@ -9,6 +9,7 @@ import { GbcsFrame } from '../frame.js';
 import type { KeyStore } from './keyStore.js';
 import { defaultPrimitives, type CryptoPrimitives } from './primitives.js';
 
+/** Options for signing (crypto primitives to use). */
 export interface SignOptions {
   readonly primitives?: CryptoPrimitives;
 }

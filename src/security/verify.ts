@@ -16,8 +16,10 @@ import { resolveKey } from './keyCheck.js';
  * `keyTimeoutMs`): a configuration problem, never reported as 'invalid'.
  */
 export type SignatureStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'key-unusable';
+/** State of a MAC check (the same states as {@link SignatureStatus}). */
 export type MacStatus = 'valid' | 'invalid' | 'absent' | 'key-unknown' | 'key-unusable';
 
+/** Result of a signature check. */
 export interface SignatureCheck {
   readonly status: SignatureStatus;
   readonly reason: string;
@@ -25,6 +27,7 @@ export interface SignatureCheck {
   readonly signer?: string;
 }
 
+/** Result of a MAC check. */
 export interface MacCheck {
   readonly status: MacStatus;
   readonly reason: string;
@@ -34,6 +37,7 @@ export interface MacCheck {
   readonly peer?: string;
 }
 
+/** Result of verifying a frame: signature and MAC checks. */
 export interface FrameVerification {
   readonly signature: SignatureCheck;
   readonly mac: MacCheck;
@@ -41,6 +45,7 @@ export interface FrameVerification {
   readonly ok: boolean;
 }
 
+/** Options of frame verification. */
 export type VerifyOptions = MacOptions;
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

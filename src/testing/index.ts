@@ -106,6 +106,7 @@ export function subsetMismatch(actual: unknown, expected: unknown, path = ''): {
 /** A matcher result in the shape vitest and jest expect from `expect.extend`. */
 export interface MatcherResult {
   pass: boolean;
+  /** The failure message. */
   message: () => string;
   actual?: unknown;
   expected?: unknown;
@@ -139,6 +140,7 @@ export function toDecodeAs(received: unknown, expected: DecodeExpectation): Matc
 
 /** Matchers for `expect.extend(gbcsMatchers)` (vitest or jest). */
 export const gbcsMatchers = {
+  /** Passes when `received` (hex, base64 or bytes) decodes to a frame matching `expected`. */
   toDecodeAs(this: unknown, received: unknown, expected: DecodeExpectation): MatcherResult {
     return toDecodeAs(received, expected);
   },

@@ -33,17 +33,22 @@ const [HASH, COUNTER, EXECUTION_TIME] = fieldNames(CS06_SCHEMA, 3) as [string, s
 const [RESPONSE_CODE, FIRMWARE_VERSION] = fieldNames(CS06_RESPONSE_SCHEMA, 2) as [string, string];
 const [ALERT_CODE, ALERT_TIME, ALERT_COUNTER] = fieldNames(CS06_ALERT_SCHEMA, 4) as [string, string, string, string];
 
+/** Message code of CS06 Activate Firmware. */
 export const CS06_MESSAGE_CODE = 0x0012;
+/** Message code of the Future Dated Activation alert. */
 export const FUTURE_DATED_ACTIVATION_ALERT_CODE = 0x00ca;
 
 /** Activation response codes (GBCS.md 5.3). */
 export const ACTIVATION_RESPONSE_CODES = ['success', 'noImageHeld', 'hashMismatch', 'activationFailure'] as const;
+/** Name of a CS06 activation response code. */
 export type ActivationResponseCodeName = (typeof ACTIVATION_RESPONSE_CODES)[number] | 'unknown';
 
+/** Name of a CS06 activation response code ('unknown' when out of range). */
 export function activationResponseCodeName(code: number): ActivationResponseCodeName {
   return ACTIVATION_RESPONSE_CODES[code] ?? 'unknown';
 }
 
+/** A decoded CS06 Activate Firmware command. */
 export interface ActivateFirmwareCommand {
   /** SHA-256 of the Manufacturer Image (32 bytes). */
   readonly manufacturerImageHash: Uint8Array;
@@ -53,6 +58,7 @@ export interface ActivateFirmwareCommand {
   readonly executionDateTime?: GeneralizedTime;
 }
 
+/** Inputs for encoding a CS06 Activate Firmware command. */
 export interface ActivateFirmwareCommandInit {
   readonly manufacturerImageHash: Uint8Array;
   readonly originatorCounter: bigint | number;
@@ -73,6 +79,7 @@ export function buildActivateFirmwareCommand(init: ActivateFirmwareCommandInit):
   return encodeDer(derSequence(...parts));
 }
 
+/** Inputs for encoding a whole CS06 frame (command plus parties). */
 export interface ActivateFirmwareFrameInit extends ActivateFirmwareCommandInit {
   readonly originator: string | Uint8Array;
   readonly recipient: string | Uint8Array;
@@ -110,6 +117,7 @@ export function cs06CommandFields(ctx: Pick<ViewContext, 'base' | 'what'>, root:
   return { manufacturerImageHash, originatorCounter, ...(executionDateTime ? { executionDateTime } : {}) };
 }
 
+/** A decoded CS06 response: immediate (with response code) or future-dated. */
 export type ActivateFirmwareResponse =
   | {
       readonly kind: 'immediate';
@@ -151,6 +159,7 @@ export function encodeActivateFirmwareResponse(r: ActivateFirmwareResponse): Uin
   return encodeDer(r.kind === 'accepted' ? derNull() : resultNode(r.responseCode, r.firmwareVersion));
 }
 
+/** A decoded Future Dated Firmware Activation alert (8F66/8F67). */
 export interface FutureDatedActivationAlert {
   /** 0x8F66 actioned, 0x8F67 not actioned. */
   readonly alertCode: number;
@@ -177,6 +186,7 @@ export function decodeFutureDatedActivationAlert(ctx: ViewContext): FutureDatedA
   return { alertCode, actioned: alertCode === 0x8f66, executionDateTime, originatorCounter, ...r };
 }
 
+/** Inputs for encoding a Future Dated Firmware Activation alert. */
 export interface FutureDatedActivationAlertInit {
   readonly actioned: boolean;
   /** The execution date-time the alert reports. */
@@ -207,6 +217,7 @@ export function encodeFutureDatedActivationAlert(a: FutureDatedActivationAlertIn
 /** GeneralizedTime meaning "cancel the pending future-dated activation" (GBCS.md 3.4). */
 export const CS06_CANCEL_TIME = CANCEL_TIME;
 
+/** The CS06 command fields as a view over the frame. */
 export interface Cs06Command {
   /** 32-byte Manufacturer Image hash (view). */
   readonly hash: Uint8Array;

@@ -17,6 +17,7 @@ import { isoText, jsonView, useCase } from './module.js';
 
 export type { DlmsScalar };
 
+/** Message code of ECS61c Read Boost Button Data. */
 export const ECS61C_MESSAGE_CODE = 0x005e;
 
 /** The class-1 objects read alongside the log, in request order (RTDS 7.11_ECS61c). */
@@ -28,6 +29,7 @@ const ECS61C_LAYOUT = logLayout({ maxEntries: 0xffff });
 
 const classOneGet = (obis: string) => getSpec(1, obisBytes(obis), 2);
 
+/** Inputs for encoding an ECS61c command. */
 export interface ReadBoostButtonDataRequest {
   readonly originatorCounter: bigint | number;
   readonly from: Date | number;
@@ -42,6 +44,7 @@ export function buildReadBoostButtonDataRequest(req: ReadBoostButtonDataRequest)
   return encodeAccessRequest(invokeIdFor(req.originatorCounter), specs, specs.map(() => ({ type: 'null' as const })));
 }
 
+/** A decoded ECS61c command: the objects read. */
 export interface ReadBoostButtonDataCommand extends DecodedRange {
   readonly invokeId: number;
   /** Every object read, in request order: "class/obis/attribute". */
@@ -70,6 +73,7 @@ export interface BoostButtonObject {
   readonly value: DlmsScalar;
 }
 
+/** A decoded ECS61c response: the boost periods and the objects read. */
 export interface ReadBoostButtonData {
   readonly invokeId: number;
   /** Boost periods (start, end) from the log item; absent when that read failed. */

@@ -19,8 +19,10 @@ import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, en
 import { DerFields, DlmsFields, GbzFields, decodeAs, fail, type ViewContext } from './fields.js';
 import { isoText, jsonView, useCase } from './module.js';
 
+/** Use cases that read a firmware version. */
 export type FirmwareVersionUseCase = 'ECS52' | 'GCS38' | 'CS08' | 'CS09';
 
+/** Message code of each firmware version read use case. */
 export const FIRMWARE_VERSION_MESSAGE_CODES: Record<FirmwareVersionUseCase, number> = { ECS52: 0x0059, GCS38: 0x0084, CS08: 0x0129, CS09: 0x012b };
 const DEVICE: Record<FirmwareVersionUseCase, FirmwareVersion['deviceType']> = { ECS52: 'ESME/CH', GCS38: 'GSME', CS08: 'PPMID/HCALCS', CS09: 'PPMID/HCALCS' };
 
@@ -28,6 +30,7 @@ const ECS52_OBIS = Uint8Array.of(0x00, 0x00, 0x00, 0x02, 0x01, 0xff);
 const METERING_CLUSTER = 0x0702;
 const FIRMWARE_VERSION_ATTRIBUTE = 0x0206;
 
+/** A decoded firmware version read response. */
 export interface FirmwareVersion {
   readonly useCase: FirmwareVersionUseCase;
   readonly deviceType: 'ESME/CH' | 'GSME' | 'PPMID/HCALCS';
@@ -130,6 +133,7 @@ export function buildReadFirmwareVersionRequest(useCase: Exclude<FirmwareVersion
   }
 }
 
+/** Inputs for encoding a firmware version read frame. */
 export interface ReadFirmwareVersionFrameInit {
   readonly useCase: Exclude<FirmwareVersionUseCase, 'CS09'>;
   readonly originator: string | Uint8Array;

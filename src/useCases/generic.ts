@@ -11,6 +11,7 @@ import type { GbcsFrame } from '../frame.js';
 import type { LazyPayload } from '../payload/index.js';
 import { useCase } from './module.js';
 
+/** View of a frame without a typed view: use case and payload tree. */
 export interface GenericView {
   readonly type: 'generic';
   /** Use case id from the message code table (GBCS.md 4), undefined for an unknown code. */
@@ -20,6 +21,7 @@ export interface GenericView {
   readonly payload?: LazyPayload;
 }
 
+/** Use-case module for any message code without a typed view. */
 export const genericModule = useCase<GenericView>({
   id: 'generic',
   title: 'Any message code without a typed view: the payload tree, named by the payload layer',

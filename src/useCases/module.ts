@@ -11,6 +11,7 @@ import type { Cra } from '../types.js';
 
 /** Where a module's text rendering goes: one labelled row per call (`gbcs decode`). */
 export interface TextSink {
+  /** Adds one labelled row. */
   row(label: string, value: string): void;
 }
 
@@ -20,6 +21,7 @@ export interface BuildContext {
   readonly originatorCounter?: bigint | number;
 }
 
+/** A use-case module: recognises its message codes and builds a typed view. */
 export interface UseCaseModule<View = unknown> {
   /** Registry id: the GBCS use case (or family) it covers, e.g. 'CS06', 'SR 11.2', 'ECS61c'. */
   readonly id: string;

@@ -24,8 +24,11 @@ import type { GbcsFrame } from '../frame.js';
 import { DerFields, DlmsFields, GbzFields, decodeAs, type ViewContext } from './fields.js';
 import { isoText, jsonView, useCase } from './module.js';
 
+/** Message code of the DLMS Firmware Distribution Receipt Alert. */
 export const FDRA_DLMS_MESSAGE_CODE = 0x00ce;
+/** Message code of the GBZ Firmware Distribution Receipt Alert. */
 export const FDRA_GBZ_MESSAGE_CODE = 0x00cf;
+/** Message code of CCS08 firmware receipt. */
 export const CCS08_MESSAGE_CODE = 0x0128;
 
 /** FDRA alert codes: 8F72 verification OK, 8F1C verification failed. */
@@ -38,6 +41,7 @@ export const FW_TRANSFER_FAIL = 0x8f89;
 /** CCS08 status codes (GBCS.md 5.5). */
 export const CCS08_STATUS_NAMES = ['ok', 'discarded', 'hardwareMismatch', 'transferFailure'] as const;
 
+/** A decoded firmware distribution receipt (FDRA or CCS08). */
 export interface FirmwareReceipt {
   readonly variant: 'FDRA-DLMS' | 'FDRA-GBZ' | 'CCS08';
   readonly alertCode: number;
@@ -116,6 +120,7 @@ export function decodeCcs08(ctx: ViewContext): FirmwareReceipt {
   };
 }
 
+/** Inputs for encoding a firmware distribution receipt. */
 export interface FirmwareReceiptInit {
   readonly variant: FirmwareReceipt['variant'];
   readonly alertCode: number;
