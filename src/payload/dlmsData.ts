@@ -240,14 +240,16 @@ export class DlmsNode implements DlmsLocated {
   readonly length: number;
   /** array / structure elements (undefined for other types). */
   readonly items: DlmsData[] | undefined;
+  // Speed (issue 12): the rarely set members below are not own fields unless set (an absent
+  // property reads undefined), so the common node carries 9 slots instead of 15.
   /** compact-array rows (undefined for other types). */
-  readonly rows: DlmsData[] | undefined;
-  readonly typeDescription: DlmsTypeDescription | undefined;
+  declare readonly rows: DlmsData[] | undefined;
+  declare readonly typeDescription: DlmsTypeDescription | undefined;
   /** Width of a non-minimal length/count field, else undefined. */
-  readonly lengthWidth: number | undefined;
-  protectedAttributes: true | undefined = undefined;
-  encrypted: true | undefined = undefined;
-  decrypted: DecryptedContent<DlmsData> | undefined = undefined;
+  declare readonly lengthWidth: number | undefined;
+  declare protectedAttributes: true | undefined;
+  declare encrypted: true | undefined;
+  declare decrypted: DecryptedContent<DlmsData> | undefined;
   readonly #b: Uint8Array;
   /** Position of the first value byte in #b. */
   readonly #v: number;
@@ -264,13 +266,13 @@ export class DlmsNode implements DlmsLocated {
     this.offset = offset;
     this.length = length;
     this.items = items;
-    this.rows = rows;
-    this.typeDescription = typeDescription;
-    this.lengthWidth = lengthWidth;
     this.#b = b;
     this.#v = v;
     this.#n = n;
     this.#view = view;
+    if (rows !== undefined) (this as { rows: DlmsData[] }).rows = rows;
+    if (typeDescription !== undefined) (this as { typeDescription: DlmsTypeDescription }).typeDescription = typeDescription;
+    if (lengthWidth !== undefined) (this as { lengthWidth: number }).lengthWidth = lengthWidth;
   }
 
   /** Numeric, boolean, bigint or text value (undefined for lists, octet strings, dates). */
