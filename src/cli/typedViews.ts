@@ -3,8 +3,8 @@
 // firmware messages GBCS.md 5.3-5.5, the ECS61c boost periods section 6, ...).
 import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
-import { TextRows, jsonView } from '../useCases/module.js';
-import { genericModule, useCaseOf } from '../useCases/registry.js';
+import { TextRows } from '../useCases/module.js';
+import { genericModule, typedViewJson, useCaseOf } from '../useCases/registry.js';
 
 /** Extra lines for frames with a typed view; '' otherwise. Payload errors are shown, not thrown. */
 export function formatTypedView(f: GbcsFrame): string {
@@ -20,20 +20,5 @@ export function formatTypedView(f: GbcsFrame): string {
   return out.text;
 }
 
-/**
- * Typed views for `gbcs decode --json`: `{ [module.family]: view }` (`firmware`, `boost`),
- * {} when only the generic view serves the frame. A payload that does not match its
- * message code gives `{ error, offset, expected }` under the key instead of failing the frame.
- */
-export function typedViewJson(f: GbcsFrame): Record<string, unknown> {
-  const m = useCaseOf(f);
-  if (m === genericModule) return {};
-  try {
-    const view = m.read(f);
-    const json = m.json ? m.json(view) : jsonView(view);
-    return json === undefined ? {} : { [m.family]: json };
-  } catch (e) {
-    if (!(e instanceof GbcsDecodeError)) throw e;
-    return { [m.family]: { error: e.code, offset: e.offset, expected: e.expected } };
-  }
-}
+/** Typed views for `gbcs decode --json` (the one definition is in the use-case registry). */
+export { typedViewJson };

@@ -18,8 +18,7 @@ import { toJsonSafe } from '../payload/json.js';
 import { openFrame } from '../security/decrypt.js';
 import type { KeyStore } from '../security/keyStore.js';
 import { verifyFrame } from '../security/verify.js';
-import { jsonView } from '../useCases/module.js';
-import { genericModule, useCaseOf } from '../useCases/registry.js';
+import { typedViewJson } from '../useCases/registry.js';
 
 /** Outcome of decoding one pipeline entry: a JSON result or a dead letter. */
 export type DecodeOutcome =
@@ -57,19 +56,6 @@ const dead = (e: GbcsDecodeError, digest?: string): DecodeOutcome => ({ kind: 'd
 /** SHA-1 of the frame bytes (hex): what repeats are recognised by, whatever the field's encoding. */
 export const frameDigest = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
 
-function typedView(f: GbcsFrame): Record<string, unknown> {
-  const m = useCaseOf(f);
-  if (m === genericModule) return {};
-  try {
-    const view = m.read(f);
-    const json = m.json ? m.json(view) : jsonView(view);
-    return json === undefined ? {} : { [m.family]: json };
-  } catch (e) {
-    if (!(e instanceof GbcsDecodeError)) throw e;
-    return { [m.family]: { error: e.code, offset: e.offset, expected: e.expected } };
-  }
-}
-
 /** Conversation key of a GBT segment (same identity as GbtReassembler: originator, recipient, CRA, counter). */
 export function conversationKey(f: GbcsFrame): string {
   const j = f.toJSON() as { originator?: string; recipient?: string };
@@ -88,7 +74,7 @@ export async function decodeForPipeline(input: Uint8Array, options: DecodeStepOp
     const base = frame.toJSON();
     if (!options.keyStore) {
       const p = frame.payload;
-      return { kind: 'result', digest, json: JSON.stringify({ ...base, payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null, ...typedView(frame) }) };
+      return { kind: 'result', digest, json: JSON.stringify({ ...base, payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null, ...typedViewJson(frame) }) };
     }
     const [v, opened] = await Promise.all([verifyFrame(frame, options.keyStore, options.acb ? { acb: options.acb } : {}), openFrame(frame, options.keyStore)]);
     for (const [what, check, at] of [
@@ -102,7 +88,7 @@ export async function decodeForPipeline(input: Uint8Array, options: DecodeStepOp
     const bad = opened.decryption.parts.find((p) => p.status !== 'decrypted');
     if (bad) return { kind: 'dead', digest, reason: `decrypt-${bad.status}`, offset: bad.offset, expected: 'an encrypted part the key store opens', message: bad.reason };
     const security = { signature: v.signature.status, mac: v.mac.status, encrypted: opened.decryption.encrypted };
-    return { kind: 'result', digest, json: JSON.stringify({ ...base, payload: toJsonSafe(opened.payload), ...typedView(frame), security }) };
+    return { kind: 'result', digest, json: JSON.stringify({ ...base, payload: toJsonSafe(opened.payload), ...typedViewJson(frame), security }) };
   } catch (e) {
     if (e instanceof GbcsDecodeError) return dead(e, digest);
     throw e;

@@ -5,13 +5,14 @@
 //
 // Adding a use case: one module file, one line in USE_CASE_MODULES, its tests. A code
 // (or CRA) no module claims resolves to the generic module (generic.ts).
+import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
 import type { Cra } from '../types.js';
 import { activationAlertModule, cs06Module } from './cs06.js';
 import { ecs61cModule } from './ecs61c.js';
 import { cs09Module, firmwareVersionModule } from './firmwareVersion.js';
 import { genericModule } from './generic.js';
-import type { UseCaseModule } from './module.js';
+import { jsonView, type UseCaseModule } from './module.js';
 import { ccs08Module, fdraDlmsModule, fdraGbzModule } from './receipts.js';
 
 /** Every use-case module with a typed view, in documentation order. */
@@ -74,6 +75,25 @@ export interface TypedView<View = unknown> {
 export function readTypedView(frame: GbcsFrame): TypedView | undefined {
   const module = useCaseOf(frame);
   return module === genericModule ? undefined : { module, view: module.read(frame) };
+}
+
+/**
+ * A frame's typed view as JSON, keyed by its module's family (`{ firmware: ... }`,
+ * `{ boost: ... }`); {} when only the generic view serves the frame. A payload that does
+ * not match its message code gives `{ error, offset, expected }` under the key instead of
+ * failing the frame (what `gbcs decode --json` and the pipeline write).
+ */
+export function typedViewJson(frame: GbcsFrame): Record<string, unknown> {
+  const m = useCaseOf(frame);
+  if (m === genericModule) return {};
+  try {
+    const view = m.read(frame);
+    const json = m.json ? m.json(view) : jsonView(view);
+    return json === undefined ? {} : { [m.family]: json };
+  } catch (e) {
+    if (!(e instanceof GbcsDecodeError)) throw e;
+    return { [m.family]: { error: e.code, offset: e.offset, expected: e.expected } };
+  }
 }
 
 export { genericModule };
