@@ -38,10 +38,12 @@ export function fail(code: i32, pos: usize): i32 {
 }
 
 /**
- * Reads a BER definite length at p (short form, or 81/82/83 long form). Returns the
- * length, or -1 with E_BER_LENGTH / E_TRUNCATED latched; sets `lenWidth`.
+ * Reads a definite length at p: short form, or a long form of 1..`maxOctets` length
+ * octets. Values of 2^31 or more are refused. Returns the length, or -1 with `err` /
+ * E_TRUNCATED latched; sets `lenWidth` (1..maxOctets + 1).
  */
-export function berLength(p: usize, end: usize): i32 {
+@inline
+function definiteLength(p: usize, end: usize, maxOctets: u32, err: i32): i32 {
   if (p >= end) return fail(E_TRUNCATED, p);
   const first = u8At(p);
   if (first < 0x80) {
@@ -49,12 +51,21 @@ export function berLength(p: usize, end: usize): i32 {
     return <i32>first;
   }
   const n = first & 0x7f;
-  if (n == 0 || n > 3) return fail(E_BER_LENGTH, p);
+  if (n == 0 || n > maxOctets) return fail(err, p);
   if (!has(p + 1, n, end)) return fail(E_TRUNCATED, end);
   let v: u32 = 0;
   for (let i: u32 = 0; i < n; i++) v = (v << 8) | u8At(p + 1 + i);
+  if (v > 0x7fffffff) return fail(err, p);
   lenWidth = <i32>n + 1;
   return <i32>v;
+}
+
+/**
+ * Reads a BER definite length at p (short form, or 81/82/83 long form). Returns the
+ * length, or -1 with E_BER_LENGTH / E_TRUNCATED latched; sets `lenWidth`.
+ */
+export function berLength(p: usize, end: usize): i32 {
+  return definiteLength(p, end, 3, E_BER_LENGTH);
 }
 
 /**
@@ -65,18 +76,5 @@ export function berLength(p: usize, end: usize): i32 {
  * at most 3 length octets).
  */
 export function axdrLength(p: usize, end: usize): i32 {
-  if (p >= end) return fail(E_TRUNCATED, p);
-  const first = u8At(p);
-  if (first < 0x80) {
-    lenWidth = 1;
-    return <i32>first;
-  }
-  const n = first & 0x7f;
-  if (n == 0 || n > 4) return fail(E_DLMS_LENGTH, p);
-  if (!has(p + 1, n, end)) return fail(E_TRUNCATED, end);
-  let v: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) v = (v << 8) | u8At(p + 1 + i);
-  if (v > 0x7fffffff) return fail(E_DLMS_LENGTH, p);
-  lenWidth = <i32>n + 1;
-  return <i32>v;
+  return definiteLength(p, end, 4, E_DLMS_LENGTH);
 }
