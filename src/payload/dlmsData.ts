@@ -33,7 +33,7 @@ import { decodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
 import * as L from '../wasm/layout.js';
 import { Budget } from './limits.js';
-import { NodeIndex, walkNodes } from './nodes.js';
+import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 import { ObisCode, type Obis } from './obis.js';
 import { ByteWriter, minBerWidth } from './writer.js';
 import { toJsonSafe } from './json.js';
@@ -235,22 +235,6 @@ const F_UNTAGGED = 8;
 const F_PROTECTED = 16;
 
 /**
- * @internal The walked bytes a tree reads its nodes from: the payload bytes, the offset
- * base and the node index (a view of WASM memory, walked again when a later walk
- * overwrote it; see NodeIndex.fresh).
- */
-export class DlmsSource {
-  readonly b: Uint8Array;
-  constructor(public ix: NodeIndex, readonly base: number) {
-    this.b = ix.bytes;
-  }
-  index(): NodeIndex {
-    const ix = this.ix;
-    return ix.live ? ix : (this.ix = ix.fresh());
-  }
-}
-
-/**
  * One decoded DLMS Data value. The same fields in the same order for every type; the
  * type-specific members (`value`, `bytes`, `dateTime`, `obis`, `date`, `time`, `bits`, ...)
  * are getters over the payload bytes, computed on first read. Read it through the
@@ -275,7 +259,7 @@ export class DlmsNode implements DlmsLocated {
   declare readonly lengthWidth: number | undefined;
   declare encrypted: true | undefined;
   declare decrypted: DecryptedContent<DlmsData> | undefined;
-  readonly #s: DlmsSource;
+  readonly #s: WalkSource;
   /** Node index in the walk. */
   readonly #i: number;
   /** Position of the first value byte in the payload bytes. */
@@ -288,7 +272,7 @@ export class DlmsNode implements DlmsLocated {
   /** items / rows once built. */
   #kids: DlmsData[] | undefined;
 
-  constructor(type: DlmsDataType, offset: number, length: number, s: DlmsSource, i: number, v: number, n: number, lengthWidth: number | undefined, f: number) {
+  constructor(type: DlmsDataType, offset: number, length: number, s: WalkSource, i: number, v: number, n: number, lengthWidth: number | undefined, f: number) {
     this.type = type;
     this.offset = offset;
     this.length = length;
@@ -444,7 +428,7 @@ export class DlmsNode implements DlmsLocated {
     return this.#i;
   }
   /** @internal */
-  get source(): DlmsSource {
+  get source(): WalkSource {
     return this.#s;
   }
 
@@ -510,11 +494,11 @@ export class DlmsNode implements DlmsLocated {
  * work budget (then the whole tree is built at once, counted before allocating).
  */
 export class DlmsBuild {
-  readonly s: DlmsSource;
+  readonly s: WalkSource;
   readonly b: Uint8Array;
   readonly base: number;
   constructor(readonly ix: NodeIndex, base: number, readonly budget: Budget | undefined) {
-    this.s = new DlmsSource(ix, base);
+    this.s = new WalkSource(ix, base);
     this.b = ix.bytes;
     this.base = base;
   }
@@ -527,7 +511,7 @@ function widthIfOdd(ix: NodeIndex, i: number, headerBefore: number): number | un
 }
 
 /** Node i (NC_DLMS_DATA, or NC_DLMS_CA_VALUE when `untagged`) without its elements (built on first read). */
-function makeNode(s: DlmsSource, ix: NodeIndex, i: number, untagged: boolean): DlmsNode {
+function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): DlmsNode {
   const start = ix.start(i);
   const tag = ix.tag(i);
   const v = ix.value(i);
@@ -555,7 +539,7 @@ function makeNode(s: DlmsSource, ix: NodeIndex, i: number, untagged: boolean): D
  * `budget` (the caller has taken the node itself; a list takes its elements before it
  * allocates them).
  */
-function buildEager(s: DlmsSource, ix: NodeIndex, i: number, depth: number, untagged: boolean, budget: Budget): DlmsNode {
+function buildEager(s: WalkSource, ix: NodeIndex, i: number, depth: number, untagged: boolean, budget: Budget): DlmsNode {
   const start = ix.start(i);
   const offset = s.base + start;
   budget.depth(depth, offset);

@@ -68,6 +68,23 @@ export class NodeIndex {
 }
 
 /**
+ * The walked bytes a tree reads its nodes from on first access (DLMS elements, DER
+ * children): the payload bytes, the offset base and the node index, walked again when a
+ * later walk overwrote it (NodeIndex.fresh).
+ */
+export class WalkSource {
+  readonly b: Uint8Array;
+  constructor(public ix: NodeIndex, readonly base: number) {
+    this.b = ix.bytes;
+  }
+  /** A live index of the walk. */
+  index(): NodeIndex {
+    const ix = this.ix;
+    return ix.live ? ix : (this.ix = ix.fresh());
+  }
+}
+
+/**
  * Walks `bytes` in WASM (`mode`: W_*). With `copy` the node words are copied out so the
  * index outlives later walks; otherwise it is a view valid until the next walk (`live`
  * says whether it still is): full decoding consumes it at once, lazy payloads re-walk
