@@ -430,8 +430,9 @@ function childrenOf(n: Asn1Node, w: WalkSource, i: number): Asn1Node[] {
  */
 function checkDepth(ix: NodeIndex, base: number, budget: Budget): void {
   const n = ix.count;
-  // n nodes nest at most n deep: nothing to check when even that fits.
-  if (n + 1 <= budget.maxDepth) return;
+  // n nodes nest at most n deep: nothing to check when even that fits, or when the deepest
+  // constructed node does; else find the first one past the limit, in build order.
+  if (n + 1 <= budget.maxDepth || ix.deepest(0x20) + 1 <= budget.maxDepth) return;
   const ends: number[] = [];
   let sp = 0;
   for (let i = 0; i < n; i++) {

@@ -58,6 +58,23 @@ export class NodeIndex {
   aux(i: number): number {
     return this.w[this.base + i * NODE_WORDS + N_AUX]! >>> 0;
   }
+  /**
+   * Deepest level (the first node is level 1) of a node whose tag byte has a bit of `tagBits`
+   * set, 0 when none has: one pass over the node words, nothing allocated per node.
+   */
+  deepest(tagBits: number): number {
+    const w = this.w;
+    const ends: number[] = [];
+    let sp = 0, max = 0;
+    for (let i = 0, p = this.base; i < this.count; i++, p += NODE_WORDS) {
+      while (sp > 0 && ends[sp - 1]! <= i) sp--;
+      const next = w[p + N_NEXT]!;
+      if ((w[p + N_KIND]! & tagBits) !== 0 && sp + 1 > max) max = sp + 1;
+      if (next > i + 1) ends[sp++] = next;
+    }
+    return max;
+  }
+
   /** Indices of the direct children of node i. */
   children(i: number): number[] {
     const out: number[] = [];
