@@ -250,9 +250,10 @@ const F_PROTECTED = 16;
  * explicit Budget builds the whole tree at once (counted before allocating).
  */
 export class DlmsNode implements DlmsLocated {
-  readonly type: DlmsDataType;
-  readonly offset: number;
-  readonly length: number;
+  // Public fields `declare`d and assigned in the constructor (no class-field define step per node).
+  declare readonly type: DlmsDataType;
+  declare readonly offset: number;
+  declare readonly length: number;
   // Speed (issue 12): the rarely set members below are not own fields unless set (an absent
   // property reads undefined).
   /** Width of a non-minimal length/count field, else undefined. */
