@@ -438,6 +438,11 @@ export class DlmsNode implements DlmsLocated {
     return this.toJsonSafe();
   }
 
+  /** Node's util.inspect / console.log shows the JSON view (elements included, built on first read). */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJsonSafe();
+  }
+
   /** The JSON-safe shape (what toJsonSafe and JSON.stringify give), children included. */
   toJsonSafe(): Record<string, unknown> {
     const o: Record<string, unknown> = { type: this.type };
