@@ -270,8 +270,8 @@ export class DlmsNode implements DlmsLocated {
   /** View (V_*) | flags (F_*). */
   #f: number;
   #cache: unknown;
-  /** items / rows once built. */
-  #kids: DlmsData[] | undefined;
+  /** items / rows once built (lists), or the `bytes` view once read (other types): no allocation per read. */
+  #kids: DlmsData[] | Uint8Array | undefined;
 
   constructor(type: DlmsDataType, offset: number, length: number, s: WalkSource, i: number, v: number, n: number, lengthWidth: number | undefined, f: number) {
     this.type = type;
@@ -291,12 +291,12 @@ export class DlmsNode implements DlmsLocated {
   get items(): DlmsData[] | undefined {
     const t = this.type;
     if (t !== 'array' && t !== 'structure') return undefined;
-    return this.#kids ?? this.#children();
+    return (this.#kids as DlmsData[] | undefined) ?? this.#children();
   }
   /** compact-array rows, one typed value per row (undefined for other types), built on first read. */
   get rows(): DlmsData[] | undefined {
     if (this.type !== 'compact-array') return undefined;
-    return this.#kids ?? this.#children();
+    return (this.#kids as DlmsData[] | undefined) ?? this.#children();
   }
   /** compact-array type description (undefined for other types). */
   get typeDescription(): DlmsTypeDescription | undefined {
@@ -358,25 +358,33 @@ export class DlmsNode implements DlmsLocated {
     return r > 1 ? r : undefined;
   }
 
-  /** Contents bytes (a view of the payload) for strings, bit-strings, floats and date/time types. */
+  /** Contents bytes (a view of the payload, made on first read) for strings, bit-strings, floats and date/time types. */
   get bytes(): Uint8Array | undefined {
-    const v = this.#v, b = this.#s.b;
-    switch (this.type) {
-      case 'octet-string': case 'visible-string': case 'utf8-string': return b.subarray(v, v + this.#n);
-      case 'bit-string': return b.subarray(v, v + ((this.#n + 7) >> 3));
-      case 'float32': case 'time': return b.subarray(v, v + 4);
-      case 'float64': return b.subarray(v, v + 8);
-      case 'date': return b.subarray(v, v + 5);
-      case 'date-time': return b.subarray(v, v + 12);
+    const t = this.type;
+    if (t === 'array' || t === 'structure' || t === 'compact-array') return undefined;
+    const k = this.#kids as Uint8Array | undefined;
+    if (k !== undefined) return k;
+    const v = this.#v;
+    let n: number;
+    switch (t) {
+      case 'octet-string': case 'visible-string': case 'utf8-string': n = this.#n; break;
+      case 'bit-string': n = (this.#n + 7) >> 3; break;
+      case 'float32': case 'time': n = 4; break;
+      case 'float64': n = 8; break;
+      case 'date': n = 5; break;
+      case 'date-time': n = 12; break;
       default: return undefined;
     }
+    return (this.#kids = this.#s.b.subarray(v, v + n));
   }
 
   get bitCount(): number | undefined {
     return this.type === 'bit-string' ? this.#n : undefined;
   }
+  /** '0'/'1' per bit (made on first read). */
   get bits(): string | undefined {
-    return this.type === 'bit-string' ? bitText(this.#s.b, this.#v, this.#n) : undefined;
+    if (this.type !== 'bit-string') return undefined;
+    return (this.#cache as string | undefined) ?? (this.#cache = bitText(this.#s.b, this.#v, this.#n)) as string;
   }
 
   get dateTime(): GbcsDateTime | undefined {
@@ -449,14 +457,14 @@ export class DlmsNode implements DlmsLocated {
     const t = this.type;
     const b = this.#s.b, v = this.#v;
     if (t === 'array' || t === 'structure') {
-      const items = this.#kids ?? this.#children();
+      const items = (this.#kids as DlmsData[] | undefined) ?? this.#children();
       const out = new Array(items.length);
       for (let k = 0; k < items.length; k++) out[k] = toJsonSafe(items[k]);
       o.items = out;
       if ((this.#f & F_PROTECTED) !== 0) o.protectedAttributes = true;
     } else if (t === 'compact-array') {
       o.typeDescription = this.typeDescription;
-      const rows = this.#kids ?? this.#children();
+      const rows = (this.#kids as DlmsData[] | undefined) ?? this.#children();
       const out = new Array(rows.length);
       for (let k = 0; k < rows.length; k++) out[k] = toJsonSafe(rows[k]);
       o.rows = out;
