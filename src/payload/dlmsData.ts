@@ -56,7 +56,9 @@ export const DLMS_TYPE_TAGS: Readonly<Record<DlmsDataType, number>> = {
   'integer': 0x0f, 'long': 0x10, 'unsigned': 0x11, 'long-unsigned': 0x12, 'compact-array': 0x13, 'long64': 0x14,
   'long64-unsigned': 0x15, 'enum': 0x16, 'float32': 0x17, 'float64': 0x18, 'date-time': 0x19, 'date': 0x1a, 'time': 0x1b,
 };
-const TYPE_BY_TAG: DlmsDataType[] = [];
+// Type name by tag, a packed array (no holes: a holey lookup per node costs; tags the walker
+// refuses never reach it).
+const TYPE_BY_TAG: DlmsDataType[] = Array.from({ length: 0x1c }, () => 'null' as DlmsDataType);
 for (const [k, v] of Object.entries(DLMS_TYPE_TAGS)) TYPE_BY_TAG[v] = k as DlmsDataType;
 
 export type DlmsIntegerType = 'double-long' | 'double-long-unsigned' | 'integer' | 'long' | 'unsigned' | 'long-unsigned' | 'enum' | 'bcd';
@@ -533,12 +535,17 @@ function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): D
   let n = 0;
   let lw: number | undefined;
   let f = untagged ? F_UNTAGGED : 0;
+  // Width of the length/count field (the bytes between tag and value), kept when non-minimal.
   if (tag === 0x01 || tag === 0x02) {
     n = ix.aux(i);
-    if (!untagged) lw = widthIfOdd(ix, i, 1);
+    if (!untagged) {
+      const w = v - start - 1;
+      if (w !== minBerWidth(n)) lw = w;
+    }
   } else if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) {
     n = ix.aux(i);
-    lw = widthIfOdd(ix, i, untagged ? 0 : 1);
+    const w = untagged ? v - start : v - start - 1;
+    if (w !== minBerWidth(n)) lw = w;
     if (tag === 0x09 && n === 12 && looksLikeDateTime(s.b, v)) f |= V_DATETIME;
   } else if (tag === 0x13) {
     n = ix.aux(i);
