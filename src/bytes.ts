@@ -279,7 +279,11 @@ export function euiBytes(eui: string | Uint8Array, field: string): Uint8Array {
   return fromHex(clean);
 }
 
+const NORMAL_EUI = /^[0-9a-f]{16}$/;
+
 /** Normalises an EUI-64 given as text to the 16 lower-case hex digits used everywhere. */
 export function normalizeEui(eui: string | Uint8Array): string {
+  // Already normal (what decoded frames give): returned as is, no parse.
+  if (typeof eui === 'string' && eui.length === 16 && NORMAL_EUI.test(eui)) return eui;
   return toHex(euiBytes(eui, 'EUI-64'));
 }
