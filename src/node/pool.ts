@@ -296,6 +296,7 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
   async function* map<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined> {
     const it: Iterator<BinaryInput> | AsyncIterator<BinaryInput> =
       Symbol.asyncIterator in inputs ? (inputs as AsyncIterable<BinaryInput>)[Symbol.asyncIterator]() : (inputs as Iterable<BinaryInput>)[Symbol.iterator]();
+    const sync = !(Symbol.asyncIterator in inputs);
     const ready = new Map<number, PoolResult<T>>();
     let nextIn = 0;
     let nextOut = 0;
@@ -337,8 +338,14 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
         }
         if (done && nextOut === nextIn) return;
         if (!done && nextIn - nextOut < maxQueued) {
-          nextP ??= Promise.resolve(it.next());
-          const got = await Promise.race([nextP, wake]);
+          // A sync source (an array) is read without a promise per item; an async one is raced
+          // against arriving results so they are handed on while it is slow.
+          let got: IteratorResult<BinaryInput> | typeof WOKE;
+          if (sync) got = (it as Iterator<BinaryInput>).next();
+          else {
+            nextP ??= Promise.resolve(it.next());
+            got = await Promise.race([nextP, wake]);
+          }
           if (got === WOKE) {
             rearm();
             if (dispatcher.hasRoom()) flush();
