@@ -210,7 +210,7 @@ export {
   useCaseTable,
   type TypedView,
 } from './useCases/registry.js';
-export { TextRows, jsonView, useCase, type BuildContext, type TextSink, type UseCaseModule } from './useCases/module.js';
+export { SpanRecorder, TextRows, jsonView, useCase, type BuildContext, type FieldSpan, type TextSink, type UseCaseModule, type ViewSpans } from './useCases/module.js';
 export type { GenericView } from './useCases/generic.js';
 export { ACTIVATE_IMAGE_RESULTS } from './useCases/firmwareVersion.js';
 export type { GeneralizedTime } from './gbcsTime.js';
