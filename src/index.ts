@@ -4,7 +4,7 @@
 // helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
 export { nonMinimalPayloadLength } from './payload/strict.js';
-export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeFrameOptions, type DecodeOptions } from './decode.js';
+export { decodeFrame, decodeFrames, decodeFrameBatch, FrameBatch, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeFrameOptions, type DecodeOptions } from './decode.js';
 export { toJsonSafe, jsonReplacer } from './payload/json.js';
 export { encodeFrame, encodeFrames, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
