@@ -2,13 +2,16 @@
 // output form, over the RTDS corpus (or the project's fixtures): --json (the reference),
 // --fields (3 fields, tsv), --fields with --filter, --hexdump, and the API's
 // frame.fieldList() and compiled filter. Every row decodes the frames from bytes first.
-// Run: npm run build && node bench/fields.mjs
+// Then "offsets not read" (issue 13 item 1): full decode, and full decode + typed view,
+// paired with GBCS_BENCH_BASELINE (a build without typed-view spans) in the same run.
+// Run: npm run build && GBCS_BENCH_BASELINE=/tmp/base12/dist/index.js node bench/fields.mjs
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { compileFilter, decodeFrame, fromHex } from '../dist/index.js';
+import { compileFilter, decodeFrame, fromHex, readTypedView } from '../dist/index.js';
 import { renderFrame } from '../dist/cli/render.js';
+import { loadBaseline, runPaired } from './throughput.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -59,8 +62,83 @@ export async function run() {
   const ns = Object.fromEntries(rows.map((r) => [r.task, r.nsPerMsg]));
   console.log(`ratios: --json / --fields = ${(ns['decode --json'] / ns['decode --fields (3 fields, tsv)']).toFixed(2)}x (above 1: --fields is faster); ` +
     `--json / --fields --filter = ${(ns['decode --json'] / ns['decode --fields --filter']).toFixed(2)}x; --json / --hexdump = ${(ns['decode --json'] / ns['decode --hexdump']).toFixed(2)}x`);
+  await offsetsNotRead(frames);
   if (sink === 0.5) console.log(sink);
   return rows;
+}
+
+/**
+ * Issue 13 item 1, "at no cost to callers who don't read them": full decode and full decode
+ * + typed view with no offset read, paired with GBCS_BENCH_BASELINE (a build without
+ * typed-view spans, e.g. /tmp/base12/dist/index.js) in one tinybench run; the spans-read row
+ * is this build only (the baseline has no spans).
+ */
+async function offsetsNotRead(frames) {
+  const baseline = await loadBaseline();
+  const firmware = frames.filter((f) => {
+    try { return readTypedView(decodeFrame(f))?.module.family === 'firmware'; } catch { return false; }
+  });
+  let sink = 0;
+  // Every node of the tree reached (trees build nodes on first read: bench/tree.mjs), with
+  // or without reading each node's offset and length. Named reads per node kind.
+  const walker = (offsets) => {
+    const at = (n) => (offsets ? (n.offset ?? 0) + (n.length ?? 0) : 1);
+    const data = (d) => {
+      let n = at(d);
+      const items = d.items ?? d.rows;
+      if (items) for (let k = 0; k < items.length; k++) n += data(items[k]);
+      return n;
+    };
+    const der = (a) => {
+      let n = at(a);
+      const c = a.children;
+      if (c) for (let k = 0; k < c.length; k++) n += der(c[k]);
+      return n;
+    };
+    const list = (xs, f) => {
+      let n = 0;
+      if (xs) for (let k = 0; k < xs.length; k++) n += f(xs[k]);
+      return n;
+    };
+    const spec = (x) => at(x) + (x.selectorParameters ? data(x.selectorParameters) : 0);
+    const comp = (c) => at(c) + (c.command ? at(c.command) : 0);
+    const result = (r) => at(r);
+    return (p) => {
+      if (p.format === 'DLMS') return at(p) + (p.body ? data(p.body) : list(p.specs, spec) + list(p.data, data) + list(p.results, result));
+      if (p.format === 'GBZ') return at(p) + list(p.components, comp);
+      return at(p) + der(p.root);
+    };
+  };
+  const noOffsets = walker(false);
+  const withOffsets = walker(true);
+  const full = (l, input, visit = noOffsets) => () => {
+    for (const f of input) {
+      const p = l.decodeFrame(f).payload;
+      if (p && p.format !== 'unknown') sink += visit(p.decoded);
+    }
+  };
+  const withView = (l, input) => () => {
+    for (const f of input) {
+      const fr = l.decodeFrame(f);
+      sink += noOffsets(fr.payload.decoded) + (l.decodeFirmwareMessage(fr) ? 1 : 0);
+    }
+  };
+  const bytes = frames.reduce((n, f) => n + f.length, 0);
+  console.log(`\nOffsets not read: ${frames.length} frames, ${firmware.length} with a firmware typed view${baseline ? `; baseline ${baseline.path}` : ''}`);
+  await runPaired('Full decode, offsets not read (issue 13 item 1)', [
+    { name: 'full decode, every node reached, offsets not read', input: 'bytes', make: (l) => full(l, frames) },
+    { name: 'full decode, every node reached and its offset/length read', input: 'bytes', paired: false, make: (l) => full(l, frames, withOffsets) },
+  ], { units: frames.length, bytes, baseline, time: 1500 });
+  await runPaired('Full decode + typed view, offsets not read (issue 13 item 1)', [
+    { name: 'full decode + typed view (decodeFirmwareMessage), offsets not read', input: 'bytes', make: (l) => withView(l, firmware) },
+    { name: 'full decode + typed view + its spans read (readTypedView().spans)', input: 'bytes', paired: false, make: (l) => () => {
+      for (const f of firmware) {
+        const fr = l.decodeFrame(f);
+        sink += noOffsets(fr.payload.decoded) + Object.keys(l.readTypedView(fr).spans).length;
+      }
+    } },
+  ], { units: firmware.length, bytes: firmware.reduce((n, f) => n + f.length, 0), baseline, time: 1500 });
+  if (sink === 0.5) console.log(sink);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
