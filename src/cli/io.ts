@@ -349,6 +349,16 @@ export class Output {
     return undefined;
   }
 
+  /**
+   * Sends `bytes` (after any text gathered) as one write and waits while the stream's buffer
+   * is full. The caller gives up `bytes`: the stream may hold it until written.
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (this.#buf !== '') await this.flush();
+    if (bytes.length === 0) return;
+    if (!this.stream.write(bytes)) await once(this.stream as unknown as NodeJS.EventEmitter, 'drain');
+  }
+
   /** Sends what is gathered and waits until the stream takes more. */
   async flush(): Promise<void> {
     if (this.#timer !== undefined) {

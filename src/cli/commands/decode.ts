@@ -6,7 +6,9 @@ import { decodeFrame, decodeFrames } from '../../decode.js';
 import { duisGbcsPayloads, readDuis } from '../../duis/read.js';
 import { GbcsDecodeError } from '../../errors.js';
 import { createDecodePool, type PoolError } from '../../node/pool.js';
-import { JSON_SCHEMA_VERSION, renderFrame, type Rendered } from '../render.js';
+import { JSON_SCHEMA_VERSION, renderFrame, writeFrameJson, type Rendered } from '../render.js';
+import { JsonWriter } from '../../payload/json.js';
+import type { RenderedBytes } from '../decodeTask.js';
 import { securityContext, type SecurityContext } from '../security.js';
 import { command } from '../args.js';
 import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
@@ -71,9 +73,26 @@ async function* stdinFrames(io: Io, maxLine: number): AsyncGenerator<StdinFrame[
   }
 }
 
+/** `--json` alone (no --keys, --fields, --filter, --hexdump): records are written straight as bytes. */
+const plainJson = (mode: RenderMode, sec: SecurityContext | undefined): boolean => mode.json && !sec && !mode.fields && !mode.hexdump && mode.filter === undefined;
+
+/** Lines per message to a pool worker (--workers). */
+const POOL_BATCH = 128;
+
+/** Output bytes gathered before one write to stdout (--json fast path). */
+const WRITE_AT = 256 * 1024;
+
 async function decodeStdinHere(io: Io, out: Output, mode: RenderMode, sec: SecurityContext | undefined, maxLine: number, st: LineState): Promise<void> {
   let batch: { line: number; text: string }[] = [];
+  // --json alone: every record goes into one JsonWriter (bytes); at WRITE_AT bytes, or at the
+  // end of each input chunk (a live stream is answered at once), it is written as one chunk,
+  // waiting for 'drain' when the pipe is full (flat memory into a slow reader).
+  const w = plainJson(mode, sec) ? new JsonWriter(WRITE_AT + 64 * 1024) : undefined;
+  const send = async () => {
+    if (w && w.pos > 0) await out.writeBytes(w.take());
+  };
   const run = async () => {
+    if (batch.length === 0) return;
     const results = decodeFrames(batch.map((b) => b.text));
     const lines = batch;
     batch = [];
@@ -81,13 +100,19 @@ async function decodeStdinHere(io: Io, out: Output, mode: RenderMode, sec: Secur
       const r = results[i]!;
       const line = lines[i]!.line;
       if (r instanceof GbcsDecodeError) {
+        await send();
         await emitError(io, out, mode, r, line, st);
         continue;
       }
       try {
-        await emitFrame(io, out, mode, await renderFrame(r, mode, sec), st);
+        if (w) {
+          writeFrameJson(w, r);
+          w.byte(10);
+          if (w.pos >= WRITE_AT) await send();
+        } else await emitFrame(io, out, mode, await renderFrame(r, mode, sec), st);
       } catch (e) {
         if (!(e instanceof GbcsDecodeError)) throw e;
+        await send();
         await emitError(io, out, mode, e, line, st);
       }
     }
@@ -97,6 +122,7 @@ async function decodeStdinHere(io: Io, out: Output, mode: RenderMode, sec: Secur
     for (const item of items) {
       if (item.error) {
         await run();
+        await send();
         await emitError(io, out, mode, item.error, item.line, st);
       } else {
         batch.push({ line: item.line, text: item.text! });
@@ -104,12 +130,13 @@ async function decodeStdinHere(io: Io, out: Output, mode: RenderMode, sec: Secur
       }
     }
     await run();
+    await send();
   }
 }
 
 async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: string | undefined, sec: SecurityContext | undefined, workers: number, maxLine: number, st: LineState): Promise<void> {
   const module = fileURLToPath(new URL('../decodeTask.js', import.meta.url));
-  const pool = createDecodePool({ workers, keys, acb: sec?.acb, module, handlerOptions: mode });
+  const pool = createDecodePool({ workers, keys, acb: sec?.acb, module, handlerOptions: mode, batchSize: POOL_BATCH });
   const lines = new Map<number, number>(); // pool input index -> line number, until its result is out
   let n = 0;
   const tooLong = new Map<number, GbcsDecodeError>();
@@ -125,8 +152,34 @@ async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: stri
       }
     }
   }
+  // --json alone: the workers send each record's bytes; they are gathered into chunks of
+  // WRITE_AT bytes, each one write (backpressure: the pool pulls input only as results go out).
+  // A short timer sends a partial chunk, so a live stream is answered promptly (the next
+  // send sees the stream's full buffer and waits).
+  const w = plainJson(mode, sec) ? new JsonWriter(WRITE_AT + 64 * 1024) : undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const send = async () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (w && w.pos > 0) await out.writeBytes(w.take());
+  };
   try {
-    for await (const r of pool.map<Rendered>(inputs())) {
+    for await (const r of pool.map<Rendered | RenderedBytes>(inputs())) {
+      if (w && r.value !== undefined && 'bytes' in r.value) {
+        lines.delete(r.index);
+        const b = r.value.bytes;
+        w.reserve(b.length);
+        w.buf.set(b, w.pos);
+        w.pos += b.length;
+        if (w.pos >= WRITE_AT) await send();
+        else
+          timer ??= setTimeout(() => {
+            timer = undefined;
+            if (w.pos > 0) void out.writeBytes(w.take()).catch(() => {});
+          }, 10);
+        continue;
+      }
+      await send();
       const line = lines.get(r.index)!;
       lines.delete(r.index);
       const pre = tooLong.get(r.index);
@@ -139,9 +192,11 @@ async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: stri
         if (r.error.code === 'handler-error') throw new Error(r.error.message);
         await emitError(io, out, mode, r.error as PoolError, line, st);
       }
-      else await emitFrame(io, out, mode, r.value!, st);
+      else await emitFrame(io, out, mode, r.value as Rendered, st);
     }
+    await send();
   } finally {
+    if (timer !== undefined) clearTimeout(timer);
     await pool.close();
   }
 }
