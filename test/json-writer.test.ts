@@ -122,3 +122,29 @@ describe('JsonWriter', () => {
     expect(opened).toBeGreaterThan(10);
   });
 });
+
+describe('the pipeline and the pool task print the same records', () => {
+  it.skipIf(!HAVE_RTDS)('decodeForPipeline and frameRecord equal JSON.stringify of the JSON-safe record on every RTDS frame', async () => {
+    const { decodeForPipeline } = await import('../src/pipeline/decoder.js');
+    const { frameRecord } = await import('../src/node/poolTask.js');
+    let n = 0;
+    for (const f of rtdsFiles()) {
+      const frame = decodeFrame(f.bytes);
+      if (frame.kind === 'gbt') continue;
+      const p = frame.payload;
+      let payload: unknown;
+      try {
+        payload = toJsonSafe(p && frame.payloadFormat !== 'unknown' ? p.decoded : null);
+      } catch (e) {
+        if (e instanceof GbcsDecodeError) continue;
+        throw e;
+      }
+      const out = await decodeForPipeline(f.bytes);
+      expect(out.kind).toBe('result');
+      expect(out.kind === 'result' && out.json).toBe(JSON.stringify({ ...frame.toJSON(), payload, ...typedViewJson(frame) }));
+      expect(await frameRecord(f.bytes)).toBe(JSON.stringify({ ...frame.toJSON(), payload }));
+      n++;
+    }
+    expect(n).toBeGreaterThan(1000);
+  });
+});
