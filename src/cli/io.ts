@@ -12,7 +12,8 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter, lineTooLong, type SplitLine } fro
  * a file, out-of-range option value); 2 malformed input (a frame, image, repository, device
  * list or other input whose content does not parse); 3 a check that ran and failed; 4 a key
  * that cannot be used (missing from the folder, unparsable, wrong type or curve); 5 the output
- * cannot be written (unwritable path, disk full, I/O error). A closed output pipe ends quietly
+ * cannot be written (unwritable path, disk full, I/O error; `pipe`: Redis unreachable at
+ * start-up within --connect-timeout). A closed output pipe ends quietly
  * with the status reached so far.
  */
 export const EXIT_OK = 0;
