@@ -357,8 +357,16 @@ export class Output {
   async writeBytes(bytes: Uint8Array): Promise<void> {
     if (this.#buf !== '') await this.flush();
     if (bytes.length === 0) return;
-    if (!this.stream.write(bytes)) await once(this.stream as unknown as NodeJS.EventEmitter, 'drain');
+    let done!: () => void;
+    this.#written = new Promise<void>((res) => (done = res));
+    if (!this.stream.write(bytes, () => done())) await once(this.stream as unknown as NodeJS.EventEmitter, 'drain');
   }
+
+  /** Resolves once the stream has taken (written or failed) the last writeBytes chunk. */
+  written(): Promise<void> {
+    return this.#written;
+  }
+  #written: Promise<void> = Promise.resolve();
 
   /** Sends what is gathered and waits until the stream takes more. */
   async flush(): Promise<void> {

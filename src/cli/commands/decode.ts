@@ -80,7 +80,7 @@ const plainJson = (mode: RenderMode, sec: SecurityContext | undefined): boolean 
 const POOL_BATCH = 128;
 
 /** Output bytes gathered before one write to stdout (--json fast path). */
-const WRITE_AT = 256 * 1024;
+const WRITE_AT = 64 * 1024;
 
 async function decodeStdinHere(io: Io, out: Output, mode: RenderMode, sec: SecurityContext | undefined, maxLine: number, st: LineState): Promise<void> {
   let batch: { line: number; text: string }[] = [];
@@ -278,6 +278,7 @@ field names: gbcs fields (--json for kinds and descriptions)`,
     } finally {
       await out.flush();
     }
+    await out.written();
     return finalStatus(st);
   },
 });
