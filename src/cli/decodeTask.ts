@@ -3,7 +3,7 @@
 //
 // With `--json` alone (`lineBatches`), one pool input is not one frame but a batch of stdin
 // lines (UTF-8 text, joined by newlines): the worker decodes them in one WASM batch and
-// writes all their records into one buffer, sent back as one transfer-sized value with the
+// writes all their records into one buffer, sent back (shared memory, not copied) with the
 // decode errors and where they go. The calling thread then does nothing per line but copy.
 import { decodeFrame, decodeFrames } from '../decode.js';
 import { GbcsDecodeError } from '../errors.js';
@@ -61,7 +61,11 @@ export function createHandler(ctx: PoolTaskContext): PoolTaskHandler {
           fail(i, e);
         }
       }
-      return { bytes: w.buf.slice(0, w.pos), errors };
+      // A SharedArrayBuffer crosses to the calling thread without being copied (the pool's
+      // reply is structured-cloned: a plain buffer would be copied twice more).
+      const bytes = new Uint8Array(new SharedArrayBuffer(w.pos));
+      bytes.set(w.buf.subarray(0, w.pos));
+      return { bytes, errors };
     };
   }
   return (bytes): Promise<Rendered> => renderFrame(decodeFrame(bytes), mode, sec);

@@ -352,14 +352,18 @@ export class Output {
 
   /**
    * Sends `bytes` (after any text gathered) as one write and waits while the stream's buffer
-   * is full. The caller gives up `bytes`: the stream may hold it until written.
+   * is full. The caller gives up `bytes` until `taken` is called (the stream has written it).
    */
-  async writeBytes(bytes: Uint8Array): Promise<void> {
+  async writeBytes(bytes: Uint8Array, taken?: () => void): Promise<void> {
     if (this.#buf !== '') await this.flush();
-    if (bytes.length === 0) return;
+    if (bytes.length === 0) return taken?.();
     let done!: () => void;
     this.#written = new Promise<void>((res) => (done = res));
-    if (!this.stream.write(bytes, () => done())) await once(this.stream as unknown as NodeJS.EventEmitter, 'drain');
+    const cb = () => {
+      taken?.();
+      done();
+    };
+    if (!this.stream.write(bytes, cb)) await once(this.stream as unknown as NodeJS.EventEmitter, 'drain');
   }
 
   /** Resolves once the stream has taken (written or failed) the last writeBytes chunk. */

@@ -301,10 +301,13 @@ export class JsonWriter {
     return decodeUtf8(this.buf, start, this.pos);
   }
 
-  /** Hands over the bytes written (a view of the current buffer) and starts a new buffer. */
-  take(capacity = this.buf.length): Uint8Array {
+  /**
+   * Hands over the bytes written (a view of the current buffer) and goes on in `next` (a
+   * buffer the caller has back, e.g. one whose write completed) or a new one.
+   */
+  take(next?: Uint8Array): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = new Uint8Array(capacity);
+    this.buf = next ?? new Uint8Array(this.buf.length);
     this.pos = 0;
     return out;
   }

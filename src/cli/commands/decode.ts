@@ -79,14 +79,34 @@ const plainJson = (mode: RenderMode, sec: SecurityContext | undefined): boolean 
 /** Output bytes gathered before one write to stdout (--json fast path). */
 const WRITE_AT = 64 * 1024;
 
+/**
+ * Records gathered as bytes and written in chunks (--json fast paths): `send()` writes what is
+ * gathered as one chunk and waits while the stream is full; a chunk's buffer is reused once
+ * the stream has written it (two or three buffers for a whole run, not one per chunk).
+ */
+class ChunkedBytes {
+  readonly w = new JsonWriter(WRITE_AT + 64 * 1024);
+  readonly #free: Uint8Array[] = [];
+  constructor(readonly out: Output) {}
+  send(): Promise<void> | undefined {
+    if (this.w.pos === 0) return undefined;
+    const full = this.w.buf;
+    const chunk = this.w.take(this.#free.pop());
+    return this.out.writeBytes(chunk, () => {
+      if (this.#free.length < 2) this.#free.push(full);
+    });
+  }
+}
+
 async function decodeStdinHere(io: Io, out: Output, mode: RenderMode, sec: SecurityContext | undefined, maxLine: number, st: LineState): Promise<void> {
   let batch: { line: number; text: string }[] = [];
   // --json alone: every record goes into one JsonWriter (bytes); at WRITE_AT bytes, or at the
   // end of each input chunk (a live stream is answered at once), it is written as one chunk,
   // waiting for 'drain' when the pipe is full (flat memory into a slow reader).
-  const w = plainJson(mode, sec) ? new JsonWriter(WRITE_AT + 64 * 1024) : undefined;
+  const chunks = plainJson(mode, sec) ? new ChunkedBytes(out) : undefined;
+  const w = chunks?.w;
   const send = async () => {
-    if (w && w.pos > 0) await out.writeBytes(w.take());
+    await chunks?.send();
   };
   const run = async () => {
     if (batch.length === 0) return;
@@ -217,12 +237,13 @@ async function decodeStdinPoolJson(io: Io, out: Output, mode: RenderMode, worker
       if (texts.length > 0) yield cut();
     }
   }
-  const w = new JsonWriter(WRITE_AT + 64 * 1024);
+  const chunks = new ChunkedBytes(out);
+  const w = chunks.w;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const send = async () => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (w.pos > 0) await out.writeBytes(w.take());
+    await chunks.send();
   };
   const append = (b: Uint8Array) => {
     w.reserve(b.length);
@@ -261,7 +282,7 @@ async function decodeStdinPoolJson(io: Io, out: Output, mode: RenderMode, worker
         // next send sees the stream's full buffer and waits).
         timer ??= setTimeout(() => {
           timer = undefined;
-          if (w.pos > 0) void out.writeBytes(w.take()).catch(() => {});
+          void chunks.send()?.catch(() => {});
         }, 10);
     }
     await send();
