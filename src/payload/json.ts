@@ -270,15 +270,37 @@ export class JsonWriter {
   // no enumerable members; the differential test would see it if something added one).
   #plain(o: Record<string, unknown>): void {
     this.byte(123);
-    let first = true;
+    let comma = false;
     for (const k in o) {
       const x = o[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      if (first) first = false;
-      else this.byte(44);
-      this.str(k);
-      this.byte(58);
-      this.value(x);
+      // `,"key":` in one go (keys are short ASCII; one that needs escapes takes str()).
+      const n = k.length;
+      this.reserve(n + 4);
+      const b = this.buf;
+      let p = this.pos;
+      if (comma) b[p++] = 44;
+      comma = true;
+      const at = p;
+      b[p++] = 34;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = k.charCodeAt(i);
+        if (c < 32 || c === 34 || c === 92 || c > 126) break;
+        b[p++] = c;
+      }
+      if (i === n) {
+        b[p++] = 34;
+        b[p++] = 58;
+        this.pos = p;
+      } else {
+        this.pos = at;
+        this.str(k);
+        this.byte(58);
+      }
+      if (typeof x === 'string') this.str(x);
+      else if (typeof x === 'number') this.num(x);
+      else this.value(x);
     }
     this.byte(125);
   }
