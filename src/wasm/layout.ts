@@ -221,3 +221,27 @@ export const BR_IMAGE_TYPE = 9;
 export const BR_FILE_VERSION = 10;
 export const ENC_FIELD_STATUS = 18;
 export const ENC_FIELD_PERIOD = 19;
+
+// ---- Payload encoder programs (assembly/payloadEncode.ts, src/payload/opWriter.ts; issue 17) ----
+// The TypeScript encoders of DLMS Data/APDUs and GBZ/ZCL payloads stage a program of
+// PO_BYTES-byte ops in the input region (from offset 0); the core executes it, checking
+// every integer's range and every length, and writes the payloads back to back into the
+// output region ((offset, length) pairs in the batch table). Op layout (u32 words):
+//   w0 = op | field << 8 | width << 16 | reqWidth << 24     (field: caller's id, echoed on error)
+//   PO_RAW: w1 = byte count; the bytes follow the op inline, padded to PO_BYTES
+//   integer / length ops: f64 value in bytes 8..15 (so range checks see the caller's number)
+export const PO_BYTES = 16;
+export const PO_END = 0; // end of one payload
+export const PO_RAW = 1; // inline bytes
+export const PO_UBE = 2; // unsigned, `width` bytes (1..6), big-endian
+export const PO_SBE = 3; // signed two's complement, width 1..6, big-endian
+export const PO_ULE = 4; // unsigned, little-endian
+export const PO_SLE = 5; // signed, little-endian
+export const PO_BER = 6; // A-XDR/BER length or count < 2^32; reqWidth = recorded total width (0 = minimal)
+export const PO_OPEN = 7; // opens a length slot (width = LK_*, reqWidth as PO_BER) for the bytes up to PO_CLOSE
+export const PO_CLOSE = 8;
+export const LK_BER = 0; // the slot holds an A-XDR/BER length (never narrower than needed)
+export const LK_U16BE = 1; // the slot holds a big-endian u16 (GBZ component length); longer is a range error
+/** Nesting of PO_OPEN slots (compact-array rows, GBZ components). */
+export const PO_MAX_OPEN = 8;
+export const E_ENC_PROGRAM = 144; // malformed program (glue bug): unknown op, unbalanced PO_OPEN/PO_CLOSE
