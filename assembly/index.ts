@@ -89,3 +89,8 @@ export function encodePayloads(start: u32, end: u32, max: i32): i32 { return enc
 export function payloadEncErrorOp(): u32 { return peErrOp; }
 export function payloadEncErrorField(): i32 { return peErrField; }
 export function payloadEncNext(): u32 { return peNext; }
+
+// ---- ZigBee OTA cluster commands and IC 18 blocks, decoded in batches (issue 17) ----
+import { decodeOtaFrames as decodeOtaFramesCore } from './otaDecode';
+/** Decodes `count` frames from the batch table into OTA records: see assembly/otaDecode.ts. */
+export function decodeOtaFrames(count: i32, mode: i32): i32 { return decodeOtaFramesCore(count, mode); }

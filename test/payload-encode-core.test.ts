@@ -221,9 +221,9 @@ describe('core payload encoder: seeded round-trip properties', () => {
       const invokeId = { value: (0x20000000 | i) >>> 0 } as never;
       if (i % 2 === 0) {
         const specs = data.map((_, k) => ({ kind: 'get' as const, classId: 1 + k, obis: `0-0:${k}.8.0.255`, attribute: 2 }));
-        return { format: 'DLMS', type: 'access-request', invokeId, specs, data };
+        return { format: 'DLMS', type: 'access-request', invokeId, specs, data } as unknown as DecodedPayload;
       }
-      return { format: 'DLMS', type: 'access-response', invokeId, specs: [], data, results: data.map(() => ({ kind: 'get' as const, result: 0, resultName: 'success' })) };
+      return { format: 'DLMS', type: 'access-response', invokeId, specs: [], data, results: data.map(() => ({ kind: 'get' as const, result: 0, resultName: 'success' })) } as unknown as DecodedPayload;
     });
     const out = encodePayloads(payloads);
     for (let i = 0; i < payloads.length; i++) {

@@ -24,6 +24,9 @@
 //    specifications do (`minimumBlockPeriod` fields and options).
 import { toBytes, toHex, euiBytes, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
+import { wasmCore } from '../wasm/core.js';
+import { decodeOtaRecords } from './otaRecords.js';
+import * as L from '../wasm/layout.js';
 
 /** ZigBee OTA Upgrade cluster id. */
 export const OTA_CLUSTER_ID = 0x0019;
@@ -194,51 +197,6 @@ class Writer {
   }
 }
 
-class Reader {
-  o: number;
-  constructor(
-    readonly b: Uint8Array,
-    start: number,
-  ) {
-    this.o = start;
-  }
-  private need(k: number, what: string): void {
-    if (this.o + k > this.b.length) throw new GbcsDecodeError('truncated', this.b.length, what, 'the ZCL OTA command ends inside a field');
-  }
-  u8(what: string): number {
-    this.need(1, what);
-    return this.b[this.o++]!;
-  }
-  u16(what: string): number {
-    this.need(2, what);
-    const v = this.b[this.o]! | (this.b[this.o + 1]! << 8);
-    this.o += 2;
-    return v;
-  }
-  u32(what: string): number {
-    this.need(4, what);
-    const b = this.b;
-    const o = this.o;
-    this.o += 4;
-    return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-  }
-  view(n: number, what: string): Uint8Array {
-    this.need(n, what);
-    this.o += n;
-    return this.b.subarray(this.o - n, this.o);
-  }
-  ieee(what: string): string {
-    // A copy: reversing a view (Buffer.slice is one) would alter the caller's frame.
-    return toHex(new Uint8Array(this.view(8, what)).reverse());
-  }
-  id(): ImageId {
-    return { manufacturerCode: this.u16('manufacturer code (2)'), imageType: this.u16('image type (2)'), fileVersion: this.u32('file version (4)') };
-  }
-  get left(): number {
-    return this.b.length - this.o;
-  }
-}
-
 /** Field control to write: presence bits from the fields, reserved bits from `fieldControl`. */
 function fieldControlOf(cmd: ZclOtaCommand, presence: number): number {
   const given = (cmd as { fieldControl?: number }).fieldControl;
@@ -338,149 +296,182 @@ export function encodeZclOta(cmd: ZclOtaCommand, options: ZclOtaEncodeOptions = 
   return w.done();
 }
 
+// ---- decoding: the WASM core indexes the frames (assembly/otaDecode.ts), this side names
+// the fields and builds the command objects (issue 17 item 2) ----
+
+/** What a frame ended inside of (OW_* ids of assembly/otaDecode.ts). */
+const WHAT: readonly string[] = [
+  '', 'ZCL frame control', 'manufacturer code of a manufacturer-specific frame', 'ZCL sequence number', 'OTA command id',
+  'command id the Default Response answers', 'Default Response status', 'payload type', 'query jitter', 'manufacturer code',
+  'image type', 'file version', 'field control', 'manufacturer code (2)', 'image type (2)', 'file version (4)', 'hardware version',
+  'status', 'image size', 'file offset', 'maximum data size', 'request node address (IEEE)', 'minimum block period', 'page size',
+  'response spacing', 'data size', 'block data', 'current time', 'request time', 'upgrade time', 'ZigBee stack version',
+];
+const OW_DATA = 26;
+const hex2 = (v: number) => `0x${v.toString(16).padStart(2, '0')}`;
+
+function recordError(b: Uint8Array, u32: Uint32Array, w: number, status: number): GbcsDecodeError {
+  const at = u32[w + L.OR_ERR_OFFSET]!;
+  const fc = u32[w + L.OR_FRAME_CONTROL]!;
+  switch (status) {
+    case L.E_ZCL_OTA_TRUNCATED: {
+      const what = u32[w + L.OR_ERR_WHAT]!;
+      return new GbcsDecodeError('truncated', at, what === OW_DATA ? `${u32[w + L.OR_DATA_LEN]!} bytes of block data` : WHAT[what] ?? 'a field', 'the ZCL OTA command ends inside a field');
+    }
+    case L.E_ZCL_FRAME_TYPE:
+      return new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response', `frame control ${hex2(fc)}`);
+    case L.E_ZCL_GLOBAL_COMMAND:
+      return new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response (global command 0x0B)', `global command ${hex2(u32[w + L.OR_COMMAND]!)}`);
+    case L.E_ZCL_OTA_COMMAND:
+      return new GbcsDecodeError('zcl-ota-command', at, 'an OTA cluster command id 0x00-0x09', `found ${hex2(u32[w + L.OR_COMMAND]!)}`);
+    case L.E_ZCL_DIRECTION: {
+      const name = BY_ID.get(u32[w + L.OR_COMMAND]!)!;
+      return new GbcsDecodeError('zcl-direction', 0, `direction bit ${ZCL_OTA_COMMANDS[name].toClient ? 'server to client (0x08 set)' : 'client to server (0x08 clear)'} for ${name}`);
+    }
+    case L.E_ZCL_OTA_PAYLOAD_TYPE:
+      return new GbcsDecodeError('zcl-ota-field', at, 'payload type 0-3', `found ${b[at]}`);
+    default:
+      return new GbcsDecodeError('truncated', 0, 'a ZigBee OTA frame', `core status ${status}`);
+  }
+}
+
+const ieeeAt = (b: Uint8Array, o: number): string => toHex(new Uint8Array(b.subarray(o, o + 8)).reverse());
+
+/** Builds the frame from its core record `w` (word index); `b` is the caller's frame. */
+function frameFromRecord(b: Uint8Array, u32: Uint32Array, w: number): ZclOtaFrame {
+  const status = u32[w + L.OR_STATUS]!;
+  if (status !== 0) throw recordError(b, u32, w, status);
+  const frameControl = u32[w + L.OR_FRAME_CONTROL]!;
+  const present = u32[w + L.OR_PRESENT]!;
+  const sequence = u32[w + L.OR_SEQUENCE]!;
+  const id = u32[w + L.OR_COMMAND]!;
+  let notes: string[] | undefined;
+  let command: ZclOtaCommand;
+  const imageId = (): ImageId => ({ manufacturerCode: u32[w + L.OR_MANUFACTURER]!, imageType: u32[w + L.OR_IMAGE_TYPE]!, fileVersion: u32[w + L.OR_FILE_VERSION]! });
+  if ((frameControl & 0x03) === 0x00) {
+    command = { command: 'default-response', commandId: u32[w + L.OR_ANSWERED]!, status: u32[w + L.OR_CMD_STATUS]! };
+  } else {
+    const name = BY_ID.get(id)!;
+    const fc = u32[w + L.OR_FIELD_CONTROL]!;
+    switch (name) {
+      case 'image-notify': {
+        const payloadType = u32[w + L.OR_PAYLOAD_TYPE]! as 0 | 1 | 2 | 3;
+        command = {
+          command: name,
+          payloadType,
+          queryJitter: u32[w + L.OR_QUERY_JITTER]!,
+          ...(payloadType >= 1 && { manufacturerCode: u32[w + L.OR_MANUFACTURER]! }),
+          ...(payloadType >= 2 && { imageType: u32[w + L.OR_IMAGE_TYPE]! }),
+          ...(payloadType >= 3 && { fileVersion: u32[w + L.OR_FILE_VERSION]! }),
+        };
+        break;
+      }
+      case 'query-next-image-request':
+        command = { command: name, ...imageId(), ...(fc & 1 && { hardwareVersion: u32[w + L.OR_HW_VERSION]! }), ...(fc & ~0x01 && { fieldControl: fc }) };
+        break;
+      case 'query-next-image-response':
+      case 'query-device-specific-file-response': {
+        const st = u32[w + L.OR_CMD_STATUS]!;
+        command = st === 0 ? { command: name, status: st, ...imageId(), imageSize: u32[w + L.OR_IMAGE_SIZE]! } : { command: name, status: st };
+        break;
+      }
+      case 'image-block-request': {
+        const hasPeriod = (present & L.ORP_PERIOD) !== 0;
+        if (present & L.ORP_PERIOD_QUIRK) (notes ??= []).push('field control bit 1 (minimum block period) set but the field is absent: decoded without it (a known device quirk)');
+        command = {
+          command: name,
+          ...imageId(),
+          fileOffset: u32[w + L.OR_FILE_OFFSET]!,
+          maxDataSize: u32[w + L.OR_MAX_DATA_SIZE]!,
+          ...(fc & 1 && { requestNodeAddress: ieeeAt(b, u32[w + L.OR_IEEE]!) }),
+          ...(hasPeriod && { minimumBlockPeriod: u32[w + L.OR_PERIOD]! }),
+          // Kept when it says more than the fields present (reserved bits, the quirk above).
+          ...(fc !== ((fc & 1) | (hasPeriod ? 2 : 0)) && { fieldControl: fc }),
+        };
+        break;
+      }
+      case 'image-page-request':
+        command = {
+          command: name,
+          ...imageId(),
+          fileOffset: u32[w + L.OR_FILE_OFFSET]!,
+          maxDataSize: u32[w + L.OR_MAX_DATA_SIZE]!,
+          pageSize: u32[w + L.OR_PAGE_SIZE]!,
+          responseSpacing: u32[w + L.OR_RESPONSE_SPACING]!,
+          ...(fc & 1 && { requestNodeAddress: ieeeAt(b, u32[w + L.OR_IEEE]!) }),
+          ...(fc & ~0x01 && { fieldControl: fc }),
+        };
+        break;
+      case 'image-block-response': {
+        const st = u32[w + L.OR_CMD_STATUS]!;
+        if (st === 0x00) {
+          const o = u32[w + L.OR_DATA]!;
+          command = { command: name, status: 0x00, ...imageId(), fileOffset: u32[w + L.OR_FILE_OFFSET]!, data: b.subarray(o, o + u32[w + L.OR_DATA_LEN]!) };
+        } else if (st === 0x97) {
+          command = { command: name, status: 0x97, currentTime: u32[w + L.OR_TIME1]!, requestTime: u32[w + L.OR_TIME2]!, ...(present & L.ORP_PERIOD && { minimumBlockPeriod: u32[w + L.OR_PERIOD]! }) };
+        } else command = { command: name, status: st };
+        break;
+      }
+      case 'upgrade-end-request':
+        command = { command: name, status: u32[w + L.OR_CMD_STATUS]!, ...imageId() };
+        break;
+      case 'upgrade-end-response':
+        command = { command: name, ...imageId(), currentTime: u32[w + L.OR_TIME1]!, upgradeTime: u32[w + L.OR_TIME2]! };
+        break;
+      case 'query-device-specific-file-request':
+        command = { command: name, requestNodeAddress: ieeeAt(b, u32[w + L.OR_IEEE]!), ...imageId(), zigbeeStackVersion: u32[w + L.OR_STACK_VERSION]! };
+        break;
+    }
+  }
+  const end = u32[w + L.OR_END]!;
+  let trailing: Uint8Array | undefined;
+  if (end < b.length) {
+    trailing = b.subarray(end);
+    (notes ??= []).push(`${trailing.length} byte(s) after the last field of ${command.command} at byte ${end} (kept in trailing)`);
+  }
+  return {
+    frameControl,
+    ...(present & L.ORP_MS && { manufacturerSpecificCode: u32[w + L.OR_MS_CODE]! }),
+    sequence,
+    command,
+    ...(trailing && { trailing }),
+    ...(notes && { notes }),
+  };
+}
+
+/**
+ * Decodes many OTA cluster commands / Default Responses in one WASM call per 8192 frames
+ * (issue 17: what a block server answering a batch pays). Each result is the frame
+ * decodeZclOta gives, or the GbcsDecodeError it would throw. Views are of the inputs.
+ */
+export function decodeZclOtaBatch(inputs: readonly BinaryInput[]): (ZclOtaFrame | GbcsDecodeError)[] {
+  const frames = inputs.map((x) => toBytes(x));
+  const core = wasmCore();
+  const out: (ZclOtaFrame | GbcsDecodeError)[] = new Array(frames.length);
+  let i = 0;
+  while (i < frames.length) {
+    const j = decodeOtaRecords(core, frames, i, frames.length, L.OD_ZCL);
+    const u32 = core.u32;
+    for (let k = i; k < j; k++) {
+      try {
+        out[k] = frameFromRecord(frames[k]!, u32, core.recordWord + (k - i) * L.OTA_WORDS);
+      } catch (e) {
+        if (!(e instanceof GbcsDecodeError)) throw e;
+        out[k] = e;
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
 /**
  * Decodes one OTA cluster command or Default Response (ZCL header included). Block data and
  * `trailing` are views of the input; the input is never modified.
  */
 export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
   const b = toBytes(input);
-  const r = new Reader(b, 0);
-  const frameControl = r.u8('ZCL frame control');
-  const frameType = frameControl & 0x03;
-  if (frameType !== 0x01 && frameType !== 0x00) {
-    throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response', `frame control 0x${frameControl.toString(16).padStart(2, '0')}`);
-  }
-  const manufacturerSpecificCode = frameControl & 0x04 ? r.u16('manufacturer code of a manufacturer-specific frame') : undefined;
-  const sequence = r.u8('ZCL sequence number');
-  const idAt = r.o;
-  const id = r.u8('OTA command id');
-  const notes: string[] = [];
-  const finish = (command: ZclOtaCommand): ZclOtaFrame => {
-    let trailing: Uint8Array | undefined;
-    if (r.left > 0) {
-      trailing = b.subarray(r.o);
-      notes.push(`${trailing.length} byte(s) after the last field of ${command.command} at byte ${r.o} (kept in trailing)`);
-    }
-    return {
-      frameControl,
-      ...(manufacturerSpecificCode !== undefined && { manufacturerSpecificCode }),
-      sequence,
-      command,
-      ...(trailing && { trailing }),
-      ...(notes.length > 0 && { notes }),
-    };
-  };
-  if (frameType === 0x00) {
-    if (id !== ZCL_DEFAULT_RESPONSE_ID) {
-      throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response (global command 0x0B)', `global command 0x${id.toString(16).padStart(2, '0')}`);
-    }
-    return finish({ command: 'default-response', commandId: r.u8('command id the Default Response answers'), status: r.u8('Default Response status') });
-  }
-  const name = BY_ID.get(id);
-  if (!name) throw new GbcsDecodeError('zcl-ota-command', idAt, 'an OTA cluster command id 0x00-0x09', `found 0x${id.toString(16).padStart(2, '0')}`);
-  const toClient = (frameControl & 0x08) !== 0;
-  if (toClient !== ZCL_OTA_COMMANDS[name].toClient) {
-    throw new GbcsDecodeError('zcl-direction', 0, `direction bit ${ZCL_OTA_COMMANDS[name].toClient ? 'server to client (0x08 set)' : 'client to server (0x08 clear)'} for ${name}`);
-  }
-  let command: ZclOtaCommand;
-  switch (name) {
-    case 'image-notify': {
-      const ptAt = r.o;
-      const payloadType = r.u8('payload type');
-      if (payloadType > 3) throw new GbcsDecodeError('zcl-ota-field', ptAt, 'payload type 0-3', `found ${payloadType}`);
-      const queryJitter = r.u8('query jitter');
-      command = {
-        command: name,
-        payloadType: payloadType as 0 | 1 | 2 | 3,
-        queryJitter,
-        ...(payloadType >= 1 && { manufacturerCode: r.u16('manufacturer code') }),
-        ...(payloadType >= 2 && { imageType: r.u16('image type') }),
-        ...(payloadType >= 3 && { fileVersion: r.u32('file version') }),
-      };
-      break;
-    }
-    case 'query-next-image-request': {
-      const fc = r.u8('field control');
-      const id = r.id();
-      command = { command: name, ...id, ...(fc & 1 && { hardwareVersion: r.u16('hardware version') }), ...(fc & ~0x01 && { fieldControl: fc }) };
-      break;
-    }
-    case 'query-next-image-response':
-    case 'query-device-specific-file-response': {
-      const status = r.u8('status');
-      command =
-        status === 0
-          ? { command: name, status, ...r.id(), imageSize: r.u32('image size') }
-          : { command: name, status };
-      break;
-    }
-    case 'image-block-request': {
-      const fc = r.u8('field control');
-      const id = r.id();
-      const fileOffset = r.u32('file offset');
-      const maxDataSize = r.u8('maximum data size');
-      const requestNodeAddress = fc & 1 ? r.ieee('request node address (IEEE)') : undefined;
-      let minimumBlockPeriod: number | undefined;
-      if (fc & 2) {
-        if (r.left >= 2) minimumBlockPeriod = r.u16('minimum block period');
-        else notes.push('field control bit 1 (minimum block period) set but the field is absent: decoded without it (a known device quirk)');
-      }
-      command = {
-        command: name,
-        ...id,
-        fileOffset,
-        maxDataSize,
-        ...(requestNodeAddress !== undefined && { requestNodeAddress }),
-        ...(minimumBlockPeriod !== undefined && { minimumBlockPeriod }),
-        // Kept when it says more than the fields present (reserved bits, the quirk above).
-        ...(fc !== ((fc & 1) | (minimumBlockPeriod !== undefined ? 2 : 0)) && { fieldControl: fc }),
-      };
-      break;
-    }
-    case 'image-page-request': {
-      const fc = r.u8('field control');
-      command = {
-        command: name,
-        ...r.id(),
-        fileOffset: r.u32('file offset'),
-        maxDataSize: r.u8('maximum data size'),
-        pageSize: r.u16('page size'),
-        responseSpacing: r.u16('response spacing'),
-        ...(fc & 1 && { requestNodeAddress: r.ieee('request node address (IEEE)') }),
-        ...(fc & ~0x01 && { fieldControl: fc }),
-      };
-      break;
-    }
-    case 'image-block-response': {
-      const status = r.u8('status');
-      if (status === 0x00) {
-        const id = r.id();
-        const fileOffset = r.u32('file offset');
-        const size = r.u8('data size');
-        command = { command: name, status: 0x00, ...id, fileOffset, data: r.view(size, `${size} bytes of block data`) };
-      } else if (status === 0x97) {
-        const currentTime = r.u32('current time');
-        const requestTime = r.u32('request time');
-        command = { command: name, status: 0x97, currentTime, requestTime, ...(r.left >= 2 && { minimumBlockPeriod: r.u16('minimum block period') }) };
-      } else command = { command: name, status };
-      break;
-    }
-    case 'upgrade-end-request': {
-      const status = r.u8('status');
-      command = { command: name, status, ...r.id() };
-      break;
-    }
-    case 'upgrade-end-response':
-      command = { command: name, ...r.id(), currentTime: r.u32('current time'), upgradeTime: r.u32('upgrade time') };
-      break;
-    case 'query-device-specific-file-request':
-      command = {
-        command: name,
-        requestNodeAddress: r.ieee('request node address (IEEE)'),
-        ...r.id(),
-        zigbeeStackVersion: r.u16('ZigBee stack version'),
-      };
-      break;
-  }
-  return finish(command);
+  const core = wasmCore();
+  decodeOtaRecords(core, [b], 0, 1, L.OD_ZCL);
+  return frameFromRecord(b, core.u32, core.recordWord);
 }

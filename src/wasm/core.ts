@@ -37,6 +37,7 @@ interface CoreExports {
   payloadEncErrorOp(): number;
   payloadEncErrorField(): number;
   payloadEncNext(): number;
+  decodeOtaFrames(count: number, mode: number): number;
 }
 
 export class WasmCore {

@@ -245,3 +245,58 @@ export const LK_U16BE = 1; // the slot holds a big-endian u16 (GBZ component len
 /** Nesting of PO_OPEN slots (compact-array rows, GBZ components). */
 export const PO_MAX_OPEN = 8;
 export const E_ENC_PROGRAM = 144; // malformed program (glue bug): unknown op, unbalanced PO_OPEN/PO_CLOSE
+
+// ---- ZigBee OTA cluster command index (assembly/otaDecode.ts, src/ota/zclOta.ts; issue 17) ----
+// One record of OTA_WORDS u32 per frame in the record region (frames described by
+// (offset, length) pairs in the batch table, like decodeBatch). Little-endian fields are
+// stored as values; the IEEE address and block data as offsets into the frame.
+export const OTA_WORDS = 32;
+export const OR_STATUS = 0; // 0 = ok, else E_ZCL_* below
+export const OR_ERR_OFFSET = 1;
+export const OR_ERR_WHAT = 2; // OW_* id of the field expected (truncation)
+export const OR_FRAME_CONTROL = 3;
+export const OR_MS_CODE = 4; // manufacturer code of a manufacturer-specific frame (ORP_MS)
+export const OR_SEQUENCE = 5;
+export const OR_COMMAND = 6; // command id (0x0B with frame type 00: the global Default Response)
+export const OR_PRESENT = 7; // ORP_* bits
+export const OR_FIELD_CONTROL = 8;
+export const OR_MANUFACTURER = 9;
+export const OR_IMAGE_TYPE = 10;
+export const OR_FILE_VERSION = 11;
+export const OR_FILE_OFFSET = 12;
+export const OR_MAX_DATA_SIZE = 13;
+export const OR_IEEE = 14; // offset of the 8-byte IEEE address (little-endian on the wire)
+export const OR_PERIOD = 15; // minimum block period (ORP_PERIOD)
+export const OR_PAGE_SIZE = 16;
+export const OR_RESPONSE_SPACING = 17;
+export const OR_CMD_STATUS = 18; // status field of the command
+export const OR_HW_VERSION = 19;
+export const OR_IMAGE_SIZE = 20;
+export const OR_TIME1 = 21; // current time
+export const OR_TIME2 = 22; // request time / upgrade time
+export const OR_DATA = 23; // offset of the block data
+export const OR_DATA_LEN = 24;
+export const OR_END = 25; // offset after the last field (trailing bytes follow)
+export const OR_PAYLOAD_TYPE = 26;
+export const OR_QUERY_JITTER = 27;
+export const OR_STACK_VERSION = 28;
+export const OR_ANSWERED = 29; // command id a Default Response answers
+export const OR_LENGTH = 30;
+export const OR_MODE = 31;
+export const ORP_MS = 1;
+export const ORP_PERIOD = 2; // minimum block period present
+export const ORP_PERIOD_QUIRK = 4; // field control bit 1 set but the period absent (tolerated)
+
+// Decoder statuses (texts in src/ota/zclOta.ts).
+export const E_ZCL_OTA_TRUNCATED = 150;
+export const E_ZCL_FRAME_TYPE = 151;
+export const E_ZCL_GLOBAL_COMMAND = 152;
+export const E_ZCL_OTA_COMMAND = 153;
+export const E_ZCL_DIRECTION = 154;
+export const E_ZCL_OTA_PAYLOAD_TYPE = 155;
+// IC 18 image_block_transfer batch (OD_IC18_BLOCK): 02 02 06 bn(4) 09 len data, exactly.
+export const E_IC18_BLOCK_SHAPE = 156;
+
+/** Decode modes of decodeOtaFrames(). */
+export const OD_ZCL = 1;
+export const OD_IC18_BLOCK = 2;
