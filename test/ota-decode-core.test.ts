@@ -124,7 +124,7 @@ describe('core OTA decoder: seeded comparison with the replaced reader', () => {
 describe('core IC 18 block decoder', () => {
   it('the real sample images (fixture, DUIS ESME and PPMID firmware): every IC 18 and ZCL block message decodes back to the image', async () => {
     for (const [format, SAMPLE] of [['ic18', SAMPLE0], ['zcl', SAMPLE0], ['ic18', duisFirmwareImage(ESME_SAMPLE)], ['zcl', duisFirmwareImage(ESME_SAMPLE)], ['zcl', duisFirmwareImage(PPMID_SAMPLE)]] as const) {
-      expect(SAMPLE.length).toBeGreaterThan(300);
+      expect(SAMPLE.length).toBeGreaterThan(200);
       const messages: Uint8Array[] = [];
       for await (const b of encodeBlockMessages(SAMPLE, { format, blockSize: format === 'zcl' ? 200 : 1000, imageId: ID })) {
         for (let i = 0; i < b.count; i++) messages.push(blockMessage(b, i).slice());
