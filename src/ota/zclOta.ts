@@ -376,18 +376,23 @@ function frameFromRecord(b: Uint8Array, u32: Uint32Array, w: number): ZclOtaFram
         break;
       }
       case 'image-block-request': {
+        // The hot command of a block server: built without spreads or closures, fields in
+        // the order the TypeScript reader wrote them.
         const hasPeriod = (present & L.ORP_PERIOD) !== 0;
         if (present & L.ORP_PERIOD_QUIRK) (notes ??= []).push('field control bit 1 (minimum block period) set but the field is absent: decoded without it (a known device quirk)');
-        command = {
+        const c: Record<string, unknown> = {
           command: name,
-          ...imageId(),
+          manufacturerCode: u32[w + L.OR_MANUFACTURER]!,
+          imageType: u32[w + L.OR_IMAGE_TYPE]!,
+          fileVersion: u32[w + L.OR_FILE_VERSION]!,
           fileOffset: u32[w + L.OR_FILE_OFFSET]!,
           maxDataSize: u32[w + L.OR_MAX_DATA_SIZE]!,
-          ...(fc & 1 && { requestNodeAddress: ieeeAt(b, u32[w + L.OR_IEEE]!) }),
-          ...(hasPeriod && { minimumBlockPeriod: u32[w + L.OR_PERIOD]! }),
-          // Kept when it says more than the fields present (reserved bits, the quirk above).
-          ...(fc !== ((fc & 1) | (hasPeriod ? 2 : 0)) && { fieldControl: fc }),
         };
+        if (fc & 1) c.requestNodeAddress = ieeeAt(b, u32[w + L.OR_IEEE]!);
+        if (hasPeriod) c.minimumBlockPeriod = u32[w + L.OR_PERIOD]!;
+        // Kept when it says more than the fields present (reserved bits, the quirk above).
+        if (fc !== ((fc & 1) | (hasPeriod ? 2 : 0))) c.fieldControl = fc;
+        command = c as unknown as ZclOtaCommand;
         break;
       }
       case 'image-page-request':
@@ -424,19 +429,16 @@ function frameFromRecord(b: Uint8Array, u32: Uint32Array, w: number): ZclOtaFram
     }
   }
   const end = u32[w + L.OR_END]!;
-  let trailing: Uint8Array | undefined;
+  const frame: { -readonly [K in keyof ZclOtaFrame]: ZclOtaFrame[K] } = (present & L.ORP_MS) !== 0
+    ? { frameControl, manufacturerSpecificCode: u32[w + L.OR_MS_CODE]!, sequence, command }
+    : { frameControl, sequence, command };
   if (end < b.length) {
-    trailing = b.subarray(end);
+    const trailing = b.subarray(end);
+    frame.trailing = trailing;
     (notes ??= []).push(`${trailing.length} byte(s) after the last field of ${command.command} at byte ${end} (kept in trailing)`);
   }
-  return {
-    frameControl,
-    ...(present & L.ORP_MS && { manufacturerSpecificCode: u32[w + L.OR_MS_CODE]! }),
-    sequence,
-    command,
-    ...(trailing && { trailing }),
-    ...(notes && { notes }),
-  };
+  if (notes) frame.notes = notes;
+  return frame;
 }
 
 /**
