@@ -9,12 +9,10 @@ import { formatSecurityText, reportFailed, reportKeyUnusable, secureFrame, type 
 import { dissectFrame, hexDump } from '../fields/index.js';
 import { fieldsLine, filterOf, type RenderMode } from './fieldsOutput.js';
 
-/**
- * Version of the `--json` record shape, carried by every record as `schemaVersion`
- * (schema/decode.schema.json describes `gbcs decode --json`). Raised when a field is
- * removed or changes meaning; adding a field does not raise it.
- */
-export const JSON_SCHEMA_VERSION = 1;
+import { JSON_SCHEMA_VERSION } from './jsonRecord.js';
+
+/** Version of the `--json` record shape (one for every command: ./jsonRecord.ts). */
+export { JSON_SCHEMA_VERSION };
 
 /**
  * The frame's JSON with the payload tree under `payload` (a payload that fails to decode

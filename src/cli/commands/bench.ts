@@ -12,6 +12,7 @@ import { GbcsDecodeError } from '../../errors.js';
 import { verifyFrame } from '../../security/verify.js';
 import { securityContext } from '../security.js';
 import { command } from '../args.js';
+import { jsonRecord } from '../jsonRecord.js';
 import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, requireFile, type Io } from '../io.js';
 
 type Form = 'hex text' | 'base64 text' | 'binary';
@@ -40,7 +41,7 @@ export const benchCommand = command({
   summary: 'benchmark decoding on your own frames (envelope, full decode, lazy one field, verify with --keys)',
   args: '<file | dir | ->',
   options: {
-    json: { type: 'boolean', help: 'one JSON report instead of the table' },
+    json: { type: 'boolean', help: 'one JSON report instead of the table (schema/bench.schema.json)' },
     time: { type: 'string', value: '<ms>', help: 'measuring time per case (default 1000)' },
     limit: { type: 'string', value: '<n>', help: 'use at most n frames (default 100000)' },
     keys: { type: 'string', value: '<folder>', help: 'add a verify case with the PEM keys in this folder' },
@@ -146,7 +147,7 @@ export const benchCommand = command({
     });
     const out = new Output(io.stdout);
     const meta = { source: src, frames: texts.length, bytes: totalBytes, inputForm: given, skipped, node: process.version };
-    if (flags.has('json')) await out.write(`${JSON.stringify({ ...meta, rows })}\n`);
+    if (flags.has('json')) await out.write(jsonRecord({ ...meta, rows }));
     else {
       await out.write(`${texts.length} frames (${totalBytes} bytes, given as ${given}) from ${src}${skipped ? `; ${skipped} lines skipped` : ''}; node ${process.version}\n\n`);
       await out.write('| case | input | msg/s | ns/msg | MB/s | ±% |\n|---|---|---:|---:|---:|---:|\n');

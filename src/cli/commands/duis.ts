@@ -9,6 +9,7 @@ import { toJsonSafe } from '../../payload/json.js';
 import { formatFrameText } from '../format.js';
 import { typedViewJson } from '../typedViews.js';
 import { command, group } from '../args.js';
+import { jsonRecord } from '../jsonRecord.js';
 import { EXIT_MALFORMED, EXIT_OK, UsageError, readFileArg, writeFileOut, type Io } from '../io.js';
 
 /** Reads a DUIS file (bytes -> the browser-safe reader). */
@@ -78,11 +79,11 @@ function safePayload(f: NonNullable<DuisInspection['frames'][number]['frame']>):
 const inspect = command({
   summary: 'print the service request, the parties and the decoded content (GBCS payloads, an SR 11.1/11.4 image)',
   args: '<file.xml>',
-  options: { json: { type: 'boolean', help: 'print the inspection as JSON (frames with their payload tree and typed view)' } },
+  options: { json: { type: 'boolean', help: 'print the inspection as JSON (frames with their payload tree and typed view; schema/duis.schema.json)' } },
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('give one DUIS XML file');
     const i = inspectDuis(readDuisFile(positionals[0]!));
-    io.stdout.write(values.json ? `${JSON.stringify(jsonOf(i))}\n` : textOf(i));
+    io.stdout.write(values.json ? jsonRecord(jsonOf(i) as object) : textOf(i));
     return i.frames.some((f) => f.error) ? EXIT_MALFORMED : EXIT_OK;
   },
 });
@@ -93,10 +94,14 @@ function requestIdArg(v: string): DuisRequestIdInit {
   return { originatorId: m[1]!, targetId: m[2]!, counter: BigInt(m[3]!) };
 }
 
-/** The request XML to stdout, or to -o <file>. */
-function emit(xml: string, out: string | undefined, io: Io): number {
+/**
+ * The request XML to stdout, or to -o <file>; with --json one record
+ * `{ schemaVersion, serviceReference, xml }` (`file` instead of `xml` with -o).
+ */
+function emit(xml: string, out: string | undefined, io: Io, json: { serviceReference: string } | undefined): number {
   if (out !== undefined) writeFileOut(out, xml);
-  else io.stdout.write(xml);
+  if (json) io.stdout.write(jsonRecord({ serviceReference: json.serviceReference, ...(out !== undefined ? { file: out } : { xml }) }));
+  else if (out === undefined) io.stdout.write(xml);
   return EXIT_OK;
 }
 
@@ -112,6 +117,7 @@ function build(make: () => string): string {
 
 const REQUEST_ID = { type: 'string', value: '<orig:target:counter>', required: true, help: 'the DUIS RequestID, e.g. 90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:1000' } as const;
 const OUT = { type: 'string', short: 'o', value: '<file>', help: 'write the XML to this file (default stdout)' } as const;
+const JSON_OPT = { type: 'boolean', help: 'print {schemaVersion, serviceReference, xml} (file with -o) as JSON (schema/duis.schema.json)' } as const;
 const noArgs = (positionals: string[]) => {
   if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
 };
@@ -124,21 +130,22 @@ const request11_1 = command({
     device: { type: 'string', value: '<eui>[,<eui>...]', required: true, help: 'the devices to distribute to (DeviceIDList)' },
     version: { type: 'string', value: '<8 hex>', help: "FirmwareVersion (default: the image header's file version)" },
     o: OUT,
+    json: JSON_OPT,
   },
   run: async ({ values, positionals }, io) => {
     noArgs(positionals);
     const image = new Uint8Array(readFileArg(values.image));
     const xml = build(() => duisUpdateFirmwareRequest({ requestId: requestIdArg(values['request-id']), image, deviceIds: values.device.split(','), ...(values.version !== undefined && { firmwareVersion: values.version }) }));
-    return emit(xml, values.o, io);
+    return emit(xml, values.o, io, values.json ? { serviceReference: '11.1' } : undefined);
   },
 });
 
 const request11_2 = command({
   summary: 'SR 11.2 Read Firmware Version (unsigned XML)',
-  options: { 'request-id': REQUEST_ID, o: OUT },
+  options: { 'request-id': REQUEST_ID, o: OUT, json: JSON_OPT },
   run: async ({ values, positionals }, io) => {
     noArgs(positionals);
-    return emit(build(() => duisReadFirmwareVersionRequest({ requestId: requestIdArg(values['request-id']) })), values.o, io);
+    return emit(build(() => duisReadFirmwareVersionRequest({ requestId: requestIdArg(values['request-id']) })), values.o, io, values.json ? { serviceReference: '11.2' } : undefined);
   },
 });
 
@@ -150,6 +157,7 @@ const request11_3 = command({
     at: { type: 'string', value: '<date-time>', help: 'future-dated activation (ISO-8601)' },
     cancel: { type: 'boolean', help: 'cancel a pending future-dated activation' },
     o: OUT,
+    json: JSON_OPT,
   },
   run: async ({ values, positionals }, io) => {
     noArgs(positionals);
@@ -157,7 +165,7 @@ const request11_3 = command({
     const xml = build(() =>
       duisActivateFirmwareRequest({ requestId: requestIdArg(values['request-id']), firmwareHash: values.hash, ...(values.at !== undefined && { executionDateTime: values.at }), cancel: values.cancel === true }),
     );
-    return emit(xml, values.o, io);
+    return emit(xml, values.o, io, values.json ? { serviceReference: '11.3' } : undefined);
   },
 });
 

@@ -3,13 +3,14 @@
 // tshark -G fields.
 import { fieldCatalogue } from '../../fields/index.js';
 import { command } from '../args.js';
+import { jsonRecord } from '../jsonRecord.js';
 import { EXIT_OK, UsageError, type Io } from '../io.js';
 
 export const fieldsCommand = command({
   summary: 'list the field names for decode --fields and --filter (name, kind, description)',
   args: '[prefix]',
   options: {
-    json: { type: 'boolean', help: 'one JSON array of {name, kind, description}' },
+    json: { type: 'boolean', help: 'one JSON record {schemaVersion, fields: [{name, kind, description}]} (schema/fields.schema.json)' },
   },
   notes: 'examples:\n  gbcs fields\n  gbcs fields zcl.prepayment\n  gbcs fields --json',
   async run({ values, positionals }, io: Io): Promise<number> {
@@ -17,7 +18,7 @@ export const fieldsCommand = command({
     const prefix = positionals[0];
     const list = fieldCatalogue().filter((f) => prefix === undefined || f.name === prefix || f.name.startsWith(`${prefix}.`));
     if (prefix !== undefined && list.length === 0) throw new UsageError(`no field name starts with ${JSON.stringify(prefix)}`);
-    if (values.json) io.stdout.write(`${JSON.stringify(list)}\n`);
+    if (values.json) io.stdout.write(jsonRecord({ fields: list }));
     else for (const f of list) io.stdout.write(`${f.name}\t${f.kind}\t${f.description}\n`);
     return EXIT_OK;
   },

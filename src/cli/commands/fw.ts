@@ -29,6 +29,7 @@ import {
   writeFileOut,
   type Io,
 } from '../io.js';
+import { jsonRecord } from '../jsonRecord.js';
 
 /** True when the file exists and its first non-blank byte is '<' (a DUIS message). */
 function isXmlFile(path: string): boolean {
@@ -61,7 +62,7 @@ const plan = command({
     from: { type: 'string', value: '<entry id>', required: true, help: 'the entry the device runs now' },
     to: { type: 'string', value: '<entry id>', required: true, help: 'the target entry' },
     reading: { type: 'string', value: 'alternatives|sequence', help: 'how to read an upgrade path list (default alternatives)' },
-    json: { type: 'boolean', help: 'print the plan as JSON' },
+    json: { type: 'boolean', help: 'print the plan as JSON (schema/fw.schema.json)' },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
@@ -71,7 +72,7 @@ const plan = command({
     const p = planUpgrade(repo, values.from, values.to, { reading });
     if (values.json) {
       io.stdout.write(
-        `${JSON.stringify(p.ok ? { ok: true, steps: p.steps, warnings: p.warnings.map((w) => ({ kind: w.kind, entryId: w.entry.entryId, message: w.message })) } : { ok: false, block: p.error.block.kind, error: p.error.message })}\n`,
+        jsonRecord(p.ok ? { ok: true, steps: p.steps, warnings: p.warnings.map((w) => ({ kind: w.kind, entryId: w.entry.entryId, message: w.message })) } : { ok: false, block: p.error.block.kind, error: p.error.message }),
       );
       return p.ok ? EXIT_OK : EXIT_CHECK_FAILED;
     }
@@ -124,7 +125,7 @@ const track = command({
     repo: { type: 'string', value: '<file>', help: 'the firmware repository (JSON or CSV)' },
     'retried-cs06': { type: 'boolean', help: 'let a retried CS06 reconcile a suspended device (MP105 retry route, off by default)' },
     premises: { type: 'string', value: '<file.json>', help: 'a premises file (as for fw package): reports pending images overwritten in a shared slot' },
-    json: { type: 'boolean', help: 'one JSON object per device' },
+    json: { type: 'boolean', help: 'one JSON object per device (schema/fw.schema.json)' },
     'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   run: async ({ values, positionals }, io) => {
@@ -170,7 +171,7 @@ const track = command({
     }
     const out = new Output(io.stdout);
     for (const s of tracker.states()) {
-      await out.write(values.json ? `${JSON.stringify(s, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n` : `${stateLine(s)}\n`);
+      await out.write(values.json ? jsonRecord(s) : `${stateLine(s)}\n`);
     }
     await out.flush();
     return status;
@@ -197,6 +198,7 @@ const packageBuild = command({
     premises: PREMISES,
     design: { type: 'string', value: 'per-bridge|bridge3-carries-bridge4|bridge1-orchestrates', required: true, help: 'the package design' },
     out: { type: 'string', value: '<file>', required: true, help: 'the package file to write' },
+    json: { type: 'boolean', help: 'print {schemaVersion, file, length, manifest} as JSON (schema/fw.schema.json)' },
   },
   run: async ({ values, positionals }, io) => {
     const design = values.design as PackageDesign;
@@ -205,6 +207,10 @@ const packageBuild = command({
     const premises = loadPremises(values.premises);
     const { bytes, manifest } = buildFirmwarePackage(premises, positionals.map((p: string) => new Uint8Array(readFileArg(p))), design);
     writeFileOut(values.out, bytes);
+    if (values.json) {
+      io.stdout.write(jsonRecord({ file: values.out, length: bytes.length, manifest }));
+      return EXIT_OK;
+    }
     for (const e of manifest.images) io.stdout.write(`${e.variant}  v${e.fileVersion}  via ${e.deliveredTo}  for ${e.devices.join(', ')}  hash ${e.manufacturerImageHash}\n`);
     return EXIT_OK;
   },
@@ -216,7 +222,7 @@ const packageSplit = command({
   options: {
     premises: PREMISES,
     'out-dir': { type: 'string', value: '<dir>', help: 'write each matching image into this folder' },
-    json: { type: 'boolean', help: 'one JSON object per image' },
+    json: { type: 'boolean', help: 'one JSON object per image (schema/fw.schema.json)' },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('give one package file');
@@ -234,7 +240,7 @@ const packageSplit = command({
       const file = typeof dir === 'string' ? join(dir, `${i}-${x.entry.variant}-${x.entry.fileVersion}.ota`) : undefined;
       if (file) writeFileOut(file, x.image);
       const row = { variant: x.entry.variant, version: x.entry.fileVersion, for: x.devices.map((d) => d.eui), deliveredTo: x.deliveredTo.map((d) => d.eui), hash: x.entry.manufacturerImageHash, file };
-      io.stdout.write(values.json ? `${JSON.stringify(row)}\n` : `${row.variant}  v${row.version}  for ${row.for.join(', ')}  delivered to ${row.deliveredTo.join(', ')}${file ? `  -> ${file}` : ''}\n`);
+      io.stdout.write(values.json ? jsonRecord(row) : `${row.variant}  v${row.version}  for ${row.for.join(', ')}  delivered to ${row.deliveredTo.join(', ')}${file ? `  -> ${file}` : ''}\n`);
     }
     if (!values.json) io.stdout.write(`design ${manifest.design}, premises ${manifest.premises}: ${images.length} image(s) match the devices on site\n`);
     return EXIT_OK;

@@ -5,6 +5,7 @@ import { GbcsDecodeError, GbcsEncodeError } from '../../errors.js';
 import { GbtReassembler, type GbtDiscarded } from '../../gbt/reassembler.js';
 import { segmentMessage } from '../../gbt/segment.js';
 import { command, group } from '../args.js';
+import { jsonRecord } from '../jsonRecord.js';
 import { EXIT_MALFORMED, EXIT_OK, Output, UsageError, frameLines, maxLineOption, reportDecodeError, type FrameLine, type Io } from '../io.js';
 
 /**
@@ -33,6 +34,7 @@ const split = command({
   options: {
     size: { type: 'string', value: '<n>', required: true, help: 'bytes of message per block' },
     window: { type: 'string', value: '<w>', help: 'the GBT window, 1..63 (default 1)' },
+    json: { type: 'boolean', help: 'one JSON record per segment {schemaVersion, line, blockNumber, blocks, hex} (schema/gbt.schema.json)' },
     'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   run: async ({ values, positionals: positional }, io) => {
@@ -41,14 +43,16 @@ const split = command({
   if (window > 63) throw new UsageError('--window must be 1..63');
   let status = EXIT_OK;
   const out = new Output(io.stdout, 0);
-  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
+  for await (const { text, where, error, line } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
     if (error) {
       reportDecodeError(io, error, where);
       status = EXIT_MALFORMED;
       continue;
     }
     try {
-      for (const seg of segmentMessage(text, { blockSize, window })) await out.write(`${toHex(seg).toUpperCase()}\n`);
+      const segs = segmentMessage(text, { blockSize, window });
+      // GBT block numbers count from 1 in message order (gbt/segment.ts).
+      for (const [i, seg] of segs.entries()) await out.write(values.json ? jsonRecord({ line, blockNumber: i + 1, blocks: segs.length, hex: toHex(seg).toUpperCase() }) : `${toHex(seg).toUpperCase()}\n`);
     } catch (e) {
       if (e instanceof GbcsDecodeError) reportDecodeError(io, e, where);
       else if (e instanceof GbcsEncodeError) io.stderr.write(`gbcs gbt split: ${where}: ${e.message}\n`);
@@ -65,13 +69,14 @@ const join = command({
   args: '[@file | - | hex...]',
   options: {
     'max-size': { type: 'string', value: '<bytes>', help: 'refuse messages larger than this' },
+    json: { type: 'boolean', help: 'one JSON record per message {schemaVersion, line, conversation, blocks, keyReused, hex} (schema/gbt.schema.json)' },
     'max-line': { type: 'string', value: '<bytes>', help: 'longest input line; a longer one is a line-too-long error (default 8 MiB)' },
   },
   run: async ({ values, positionals: positional }, io) => {
   const r = new GbtReassembler(values['max-size'] !== undefined ? { maxMessageSize: positiveInt(values['max-size'], 'max-size') } : {});
   let status = EXIT_OK;
   const out = new Output(io.stdout, 0);
-  for await (const { text, where, error } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
+  for await (const { text, where, error, line } of sourceLines(positional, io, maxLineOption(values['max-line']))) {
     if (error) {
       reportDecodeError(io, error, where);
       status = EXIT_MALFORMED;
@@ -79,7 +84,10 @@ const join = command({
     }
     const res = r.push(text);
     for (const d of res.expired) reportDiscarded(io, d);
-    if (res.status === 'complete') await out.write(`${toHex(res.message).toUpperCase()}\n`);
+    if (res.status === 'complete') {
+      const hex = toHex(res.message).toUpperCase();
+      await out.write(values.json ? jsonRecord({ line, conversation: res.key.id, blocks: res.blocks, keyReused: res.keyReused, hex }) : `${hex}\n`);
+    }
     if (res.status === 'complete' && res.keyReused) io.stderr.write(`gbcs gbt join: ${where}: note: ${res.key.id} reuses the key of a message completed earlier\n`);
     if (res.status === 'rejected') {
       // A line that is not a frame at all keeps the decoder's own message.

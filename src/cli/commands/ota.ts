@@ -25,6 +25,7 @@ import { FirmwareRepositoryError, loadRepositoryCsv, loadRepositoryJson, type Fi
 import type { KeyStore } from '../../security/keyStore.js';
 import { folderKeyStore as pemFolderKeyStore } from '../../security/pemKeyStore.js';
 import { command, group } from '../args.js';
+import { jsonRecord } from '../jsonRecord.js';
 import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, KeyError, UsageError, argText, openOutput, readFileArg, requireFile, type Io } from '../io.js';
 
 /** The security module's PEM folder key store, with a missing folder reported as a usage error. */
@@ -130,7 +131,7 @@ const inspect = command({
     keys: { type: 'string', value: '<dir>', help: 'PEM key folder to check the supplier signature' },
     signer: SIGNER,
     form: FORM,
-    json: { type: 'boolean', help: 'print the inspection as JSON' },
+    json: { type: 'boolean', help: 'print the inspection as JSON (schema/ota.schema.json)' },
   },
   run: async ({ values, positionals }, io) => {
   const dir = values.keys;
@@ -138,28 +139,25 @@ const inspect = command({
   const bar = progressBar(io, 'hashing');
   const r = await withImageFile(positionals, (file) => checkUpgradeImageFile(file, { ...(keys && { keys }), signers: signersArg(values.signer, dir), form: formArg(values.form), onProgress: bar.update }));
   bar.end();
-  const { layout } = r;
-  const { headerStringBytes: _h, headerExtra, ...header } = layout.header;
-  if (values.json) {
-    io.stdout.write(
-      `${JSON.stringify(
-        {
-          form: layout.form,
-          header: { ...header, headerExtra: toHex(headerExtra) },
-          manufacturerImage: { offset: layout.manufacturerImageOffset, length: layout.manufacturerImageLength },
-          manufacturerImageHash: r.manufacturerImageHash,
-          ...(layout.trailerOffset !== undefined && { trailerOffset: layout.trailerOffset }),
-          ...(layout.subElements && { subElements: layout.subElements.map((s) => ({ ...s, name: subElementName(s.tag) })) }),
-          signature: r.signature,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } else io.stdout.write(formatInspection(r));
+  io.stdout.write(values.json ? jsonRecord(inspectionJson(r), 2) : formatInspection(r));
   return EXIT_OK;
   },
 });
+
+/** The `ota inspect --json` record (without schemaVersion; also the demo's OTA record). */
+export function inspectionJson(r: Awaited<ReturnType<typeof checkUpgradeImageFile>>): Record<string, unknown> {
+  const { layout } = r;
+  const { headerStringBytes: _h, headerExtra, ...header } = layout.header;
+  return {
+    form: layout.form,
+    header: { ...header, headerExtra: toHex(headerExtra) },
+    manufacturerImage: { offset: layout.manufacturerImageOffset, length: layout.manufacturerImageLength },
+    manufacturerImageHash: r.manufacturerImageHash,
+    ...(layout.trailerOffset !== undefined && { trailerOffset: layout.trailerOffset }),
+    ...(layout.subElements && { subElements: layout.subElements.map((s) => ({ ...s, name: subElementName(s.tag) })) }),
+    signature: r.signature,
+  };
+}
 
 /** Text rendering of a file check (also used by the demo). */
 export function formatInspection(r: Awaited<ReturnType<typeof checkUpgradeImageFile>>): string {
@@ -199,6 +197,7 @@ const build = command({
     keys: { type: 'string', value: '<dir>', required: true, help: 'PEM key folder holding the signer DS private key' },
     signer: { type: 'string', value: '<eui>', required: true, help: 'the supplier EUI-64 that signs' },
     o: { type: 'string', value: '<file>', required: true, help: 'the output image file' },
+    json: { type: 'boolean', help: 'print {schemaVersion, file, length, manufacturerImageLength, signer} as JSON (schema/ota.schema.json)' },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
@@ -245,7 +244,7 @@ const build = command({
     for await (const c of fileChunks(image, 0, size)) await out.write(c.slice());
     await out.write(encodeGbcsTrailer(signature));
     await out.close();
-    io.stdout.write(`wrote ${values.o}: ${total} bytes, manufacturer image ${size} bytes, signed by ${signer}\n`);
+    io.stdout.write(values.json ? jsonRecord({ file: values.o, length: total, manufacturerImageLength: size, signer }) : `wrote ${values.o}: ${total} bytes, manufacturer image ${size} bytes, signed by ${signer}\n`);
     return EXIT_OK;
   },
 });
@@ -253,12 +252,17 @@ const build = command({
 const hash = command({
   summary: 'print the manufacturer image hash (SHA-256, GBCS.md 5.2)',
   args: '<file>',
-  options: { form: FORM },
+  options: { form: FORM, json: { type: 'boolean', help: 'print {schemaVersion, form, manufacturerImage, manufacturerImageHash} as JSON (schema/ota.schema.json)' } },
   run: async ({ values, positionals }, io) => {
     const bar = progressBar(io, 'hashing');
     const r = await withImageFile(positionals, (file) => checkUpgradeImageFile(file, { form: formArg(values.form), onProgress: bar.update }));
     bar.end();
-    io.stdout.write(`${r.manufacturerImageHash}\n`);
+    const { layout } = r;
+    io.stdout.write(
+      values.json
+        ? jsonRecord({ form: layout.form, manufacturerImage: { offset: layout.manufacturerImageOffset, length: layout.manufacturerImageLength }, manufacturerImageHash: r.manufacturerImageHash })
+        : `${r.manufacturerImageHash}\n`,
+    );
     return EXIT_OK;
   },
 });
@@ -270,6 +274,7 @@ const blocks = command({
     size: { type: 'string', value: '<n>', required: true, help: 'block size in bytes' },
     dlms: { type: 'boolean', help: 'print the DLMS image transfer initiate and block APDUs (hex)' },
     zcl: { type: 'boolean', help: 'print ZCL OTA image block responses (hex, at most 255 bytes a block)' },
+    json: { type: 'boolean', help: 'one JSON record per block {schemaVersion, block, offset, length[, dlms | zcl]} (schema/ota.schema.json)' },
   },
   run: async ({ values, positionals }, io) => {
   const file = fileArg(positionals);
@@ -280,8 +285,12 @@ const blocks = command({
   if (zcl && n > 255) throw new UsageError('--zcl blocks are at most 255 bytes (one-byte data size)');
   const size = statSync(file).size;
   const id = zcl ? upgradeImageFileLayout(file).header : undefined;
-  if (values.dlms) io.stdout.write(`initiate ${toHex(encodeImageTransferInitiate({ identifier: new TextEncoder().encode(file.split('/').pop()!), size }))}\n`);
-  else if (!zcl) io.stdout.write('block   offset     length\n');
+  const json = values.json === true;
+  if (values.dlms) {
+    const identifier = file.split('/').pop()!;
+    const apdu = toHex(encodeImageTransferInitiate({ identifier: new TextEncoder().encode(identifier), size }));
+    io.stdout.write(json ? jsonRecord({ initiate: apdu, identifier, size }) : `initiate ${apdu}\n`);
+  } else if (!zcl && !json) io.stdout.write('block   offset     length\n');
   let index = 0;
   const bar = progressBar(io, 'cutting');
   // Chunks are a multiple of the block size, so blocks never straddle two reads.
@@ -293,8 +302,11 @@ const blocks = command({
       const offset = index * n;
       if (zcl) {
         const f = encodeZclOta({ command: 'image-block-response', status: 0, manufacturerCode: id!.manufacturerCode, imageType: id!.imageType, fileVersion: id!.fileVersion, fileOffset: offset, data }, { sequence: index & 0xff });
-        lines.push(toHex(f));
-      } else if (values.dlms) lines.push(toHex(encodeImageBlockTransfer({ blockNumber: index, data })));
+        lines.push(json ? blockJson(index, offset, data.length, { zcl: toHex(f) }) : toHex(f));
+      } else if (values.dlms) {
+        const apdu = toHex(encodeImageBlockTransfer({ blockNumber: index, data }));
+        lines.push(json ? blockJson(index, offset, data.length, { dlms: apdu }) : apdu);
+      } else if (json) lines.push(blockJson(index, offset, data.length, {}));
       else lines.push(`${String(index).padStart(5)}   ${String(offset).padStart(9)}  ${String(data.length).padStart(6)}`);
       index++;
     }
@@ -306,6 +318,11 @@ const blocks = command({
   },
 });
 
+/** One `ota blocks --json` line (without its newline: lines are joined per chunk). */
+function blockJson(block: number, offset: number, length: number, apdu: { dlms?: string; zcl?: string }): string {
+  return jsonRecord({ block, offset, length, ...apdu }).slice(0, -1);
+}
+
 const verify = command({
   summary: 'verify the supplier signature (--keys) and/or the repository entry (--repo) of an image (exit 3 when not valid)',
   args: '<file>',
@@ -314,6 +331,7 @@ const verify = command({
     signer: SIGNER,
     form: FORM,
     repo: { type: 'string', value: '<fir.json|fir.csv>', help: 'check the header against the repository entry for the image hash' },
+    json: { type: 'boolean', help: 'print {schemaVersion, valid, manufacturerImageHash, signature?, repository?, notCoveredBySignature} as JSON (schema/ota.schema.json)' },
   },
   notes: 'Give --keys, --repo or both. <file> may be a DUIS SR 11.1 / 11.4 request (XML): its FirmwareImage is checked.',
   run: async ({ values, positionals }, io) => {
@@ -336,17 +354,31 @@ const verify = command({
     const r = await withImageFile(positionals, (file) => checkUpgradeImageFile(file, { ...(keys && { keys }), signers, form: formArg(values.form), onProgress: bar.update }));
     bar.end();
     let repoOk = true;
-    if (repo) {
+    const json = values.json === true;
+    const repoCheck = repo ? checkImageAgainstRepository(repo, r.layout.header, r.manufacturerImageHash) : undefined;
+    const s = r.signature;
+    if (json) {
+      // One record with both checks; the exit status and the stderr notes are those of the text form.
+      const valid = (repoCheck?.ok ?? true) && (dir === undefined || s.state === 'valid');
+      io.stdout.write(
+        jsonRecord({
+          valid,
+          manufacturerImageHash: r.manufacturerImageHash,
+          ...(dir !== undefined && { signature: s }),
+          ...(repoCheck && { repository: repoCheck }),
+          notCoveredBySignature: IMAGE_SIGNATURE_UNCOVERED,
+        }),
+      );
+    }
+    if (repoCheck) {
       // The header is outside the signature: only the repository entry for the hash vouches for it.
-      const c = checkImageAgainstRepository(repo, r.layout.header, r.manufacturerImageHash);
-      repoOk = c.ok;
-      io.stdout.write(`${c.ok ? 'matches repository' : 'REPOSITORY MISMATCH'}: ${c.message}\n`);
+      repoOk = repoCheck.ok;
+      if (!json) io.stdout.write(`${repoCheck.ok ? 'matches repository' : 'REPOSITORY MISMATCH'}: ${repoCheck.message}\n`);
       if (dir === undefined) return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
     }
-    const s = r.signature;
-    io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
+    if (!json) io.stdout.write(`${s.state === 'valid' ? 'valid' : 'NOT VALID'}: supplier signature ${s.state}${s.signer ? ` by ${s.signer}` : ''}, manufacturer image hash ${r.manufacturerImageHash}\n`);
     // GBCS.md 5.2: the signature covers the Manufacturer Image only (issue 10.10).
-    io.stdout.write(`not covered by the signature: ${IMAGE_SIGNATURE_UNCOVERED.join(', ')}${repo ? ' (the header is vouched for by --repo only)' : ' (check the header with --repo)'}\n`);
+    if (!json) io.stdout.write(`not covered by the signature: ${IMAGE_SIGNATURE_UNCOVERED.join(', ')}${repo ? ' (the header is vouched for by --repo only)' : ' (check the header with --repo)'}\n`);
     if (s.state === 'valid') return repoOk ? EXIT_OK : EXIT_CHECK_FAILED;
     if (s.state === 'key-unusable') {
       io.stderr.write(`gbcs ota verify: a DS key in ${dir} cannot be used (unparsable, not EC P-256, or not a regular file)\n`);

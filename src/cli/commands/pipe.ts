@@ -7,12 +7,21 @@ import { folderKeyStore } from '../../security/pemKeyStore.js';
 import type { PipelineMetrics } from '../../pipeline/pipeline.js';
 import { existsSync, statSync } from 'node:fs';
 import { command } from '../args.js';
+import { jsonRecord } from '../jsonRecord.js';
 import { EXIT_OK, UsageError, type Io } from '../io.js';
 
 function count(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name}: ${JSON.stringify(v)} is not a whole number >= ${min}`);
   return Number(v);
+}
+
+/**
+ * The metrics line on stderr as one JSON record (`--json`, schema/pipe.schema.json): the
+ * pipeline's counters, `final` on the line printed at exit, and the process RSS in MiB.
+ */
+export function metricsJson(m: PipelineMetrics, final: boolean): string {
+  return jsonRecord({ metrics: { ...m }, final, rssMiB: Math.round(process.memoryUsage().rss / 1048576) });
 }
 
 /** The metrics line on stderr. */
@@ -41,6 +50,7 @@ export const pipeCommand = command({
     'repeat-window': { type: 'string', value: '<s>', help: 'seconds a frame digest is remembered to mark repeats (default 86400)' },
     metrics: { type: 'string', value: '<ms>', help: 'metrics line on stderr every <ms> (default 5000; 0: none)' },
     'idle-exit': { type: 'string', value: '<ms>', help: 'exit when nothing arrived for <ms> and nothing is pending or unread' },
+    json: { type: 'boolean', help: 'stderr as JSON records: metrics {schemaVersion, metrics, final, rssMiB}, redis events {schemaVersion, event} (schema/pipe.schema.json)' },
   },
   notes: `Delivery: at-least-once delivery, exactly-once effect: each input entry ends up once in the output
 or the dead-letter stream (field source = input entry id), the result written and the entry
@@ -77,7 +87,9 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
       repeatWindowSeconds,
       ...(values.field !== undefined ? { field: values.field } : {}),
       ...(values['tls-ca'] !== undefined ? { tlsCaFile: values['tls-ca'] } : {}),
-      onConnection: (ev) => io.stderr.write(`gbcs pipe: redis ${ev === 'ready' ? 'connected' : 'connection lost, reconnecting'}\n`),
+      // --json: stderr carries only JSON records (connection events too).
+      onConnection: (ev) =>
+        io.stderr.write(values.json ? jsonRecord({ event: ev === 'ready' ? 'connected' : 'reconnecting' }) : `gbcs pipe: redis ${ev === 'ready' ? 'connected' : 'connection lost, reconnecting'}\n`),
     });
     const segmentsAsFrames = gbtPartitions === 0;
     // --workers N: the decode pool (worker threads, each with its own key store); else this thread.
@@ -97,14 +109,14 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
       leaseMs,
       ...(idleExitMs !== undefined ? { idleExitMs } : {}),
       metricsIntervalMs: metricsMs || 5000,
-      ...(metricsMs ? { onMetrics: (m: PipelineMetrics) => io.stderr.write(metricsLine(m)) } : {}),
+      ...(metricsMs ? { onMetrics: (m: PipelineMetrics) => io.stderr.write(values.json ? metricsJson(m, false) : metricsLine(m)) } : {}),
     });
     const stop = () => pipeline.stop();
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     try {
       const m = await pipeline.run();
-      if (metricsMs) io.stderr.write(metricsLine(m));
+      if (metricsMs) io.stderr.write(values.json ? metricsJson(m, true) : metricsLine(m));
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);

@@ -6,6 +6,7 @@ import { GbcsEncodeError } from '../../errors.js';
 import { signPreCommand } from '../../security/sign.js';
 import { securityContext } from '../security.js';
 import { command } from '../args.js';
+import { jsonRecord } from '../jsonRecord.js';
 import { EXIT_OK, KeyError, UsageError, readInput, type Io } from '../io.js';
 
 export const signCommand = command({
@@ -14,7 +15,7 @@ export const signCommand = command({
   options: {
     keys: { type: 'string', value: '<folder>', required: true, help: 'PEM key folder holding the signer DS private key' },
     signer: { type: 'string', value: '<eui>', required: true, help: 'EUI-64 of the signer (the pre-command originator)' },
-    json: { type: 'boolean', help: 'print {"signedCommand", "signer"} as JSON' },
+    json: { type: 'boolean', help: 'print {schemaVersion, signedCommand, signer} as JSON (schema/sign.schema.json)' },
   },
   async run({ values, positionals }, io: Io): Promise<number> {
     const { keys, signer } = values;
@@ -36,7 +37,7 @@ export const signCommand = command({
       throw new KeyError(`the DS private key of ${signer} cannot be used: ${(e as Error).message.split('\n')[0]}`);
     }
     const hex = toHex(signed).toUpperCase();
-    io.stdout.write(values.json ? `${JSON.stringify({ signedCommand: hex, signer: signer.toLowerCase() })}\n` : `${hex}\n`);
+    io.stdout.write(values.json ? jsonRecord({ signedCommand: hex, signer: signer.toLowerCase() }) : `${hex}\n`);
     return EXIT_OK;
   },
 });
