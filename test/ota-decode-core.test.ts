@@ -1,7 +1,7 @@
 // ZigBee OTA cluster commands and IC 18 block transfers decoded by the WASM core in batches
 // (issue 17 item 2): frames encoded by zigbee-herdsman (an independent implementation)
-// decode to the same commands through the batch and the single path; the replaced
-// TypeScript reader gives the same value or the same error (code, offset, expectation) on
+// decode to the same commands through the batch and the single path; the TypeScript
+// reader (kept for one frame: faster) gives the same value or the same error (code, offset, expectation) on
 // seeded random frames; the real sample image's block messages decode back to the image;
 // BlockServer.handleBatch answers byte-for-byte like handle().
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,9 @@ import { BlockServer } from '../src/ota/blockServer.js';
 import { blockMessage, encodeBlockMessages } from '../src/ota/blockStream.js';
 import { decodeImageBlockTransfer, decodeImageBlockTransfers, encodeImageBlockTransfer } from '../src/ota/dlmsImageTransfer.js';
 import { decodeZclOta, decodeZclOtaBatch, encodeZclOta, type ZclOtaCommand, type ZclOtaFrame } from '../src/ota/zclOta.js';
-import { decodeZclOta as legacyDecode } from './legacy/zclOtaTs.js';
+import { encodeZclOta as legacyEncode } from './legacy/zclOtaTs.js';
+import { encodeZclOtaFrame } from '../src/ota/zclOta.js';
+import { GbcsEncodeError } from '../src/errors.js';
 import { prng } from './prng.js';
 import { duisFirmwareImage, ESME_SAMPLE, PPMID_SAMPLE } from './ota-helpers.js';
 
@@ -34,9 +36,10 @@ function plain(r: ZclOtaFrame | GbcsDecodeError): unknown {
   return { ...r, command: c.data ? { ...c, data: toHex(c.data) } : c, ...(r.trailing && { trailing: toHex(r.trailing) }) };
 }
 
+/** The TypeScript reader (kept for single frames): the reference of the core's batch decoder. */
 function legacy(b: Uint8Array): ZclOtaFrame | GbcsDecodeError {
   try {
-    return legacyDecode(b);
+    return decodeZclOta(b);
   } catch (e) {
     if (e instanceof GbcsDecodeError) return e;
     throw e;
@@ -71,13 +74,13 @@ describe('core OTA decoder: frames from zigbee-herdsman', () => {
     expect(b.map((f) => f.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
-  it('matches the replaced TypeScript reader on the herdsman frames', () => {
-    expect(frames.map((f) => plain(decodeZclOta(f)))).toEqual(frames.map((f) => plain(legacy(f))));
+  it('the core batch matches the TypeScript reader on the herdsman frames', () => {
+    expect(decodeZclOtaBatch(frames).map(plain)).toEqual(frames.map((f) => plain(legacy(f))));
   });
 });
 
-describe('core OTA decoder: seeded comparison with the replaced reader', () => {
-  it('same value or same error on 20000 random and mutated frames (seed 21), batch and single', () => {
+describe('core OTA decoder: seeded comparison with the TypeScript reader', () => {
+  it('same value or same error on 20000 random and mutated frames (seed 21); every decoded frame re-encodes', () => {
     const r = prng(21);
     const base = [
       encodeZclOta({ command: 'image-block-request', ...ID, fileOffset: 77, maxDataSize: 50, requestNodeAddress: '00db1234567890a4', minimumBlockPeriod: 9 }),
@@ -99,9 +102,22 @@ describe('core OTA decoder: seeded comparison with the replaced reader', () => {
       }
       frames.push(f);
     }
-    const batch = decodeZclOtaBatch(frames).map(plain);
+    const decoded = decodeZclOtaBatch(frames);
+    const batch = decoded.map(plain);
     const old = frames.map((f) => plain(legacy(f)));
     expect(batch).toEqual(old);
+    // The encoder (now a core program) against the replaced TypeScript encoder: every
+    // decoded frame re-encodes to its input, both ways.
+    let reencoded = 0;
+    for (let i = 0; i < frames.length; i++) {
+      const f = decoded[i]!;
+      if (f instanceof GbcsDecodeError || f.notes?.some((n) => n.includes('quirk'))) continue;
+      const opts = { sequence: f.sequence, manufacturerSpecificCode: f.manufacturerSpecificCode, frameControl: f.frameControl, toClient: (f.frameControl & 0x08) !== 0, trailing: f.trailing };
+      expect(toHex(encodeZclOtaFrame(f))).toBe(toHex(frames[i]!));
+      expect(toHex(legacyEncode(f.command, opts))).toBe(toHex(frames[i]!));
+      reencoded++;
+    }
+    expect(reencoded).toBeGreaterThan(2000);
     expect(batch.filter((x) => !(x as { error?: string }).error).length).toBeGreaterThan(2000);
   });
 
@@ -118,6 +134,17 @@ describe('core OTA decoder: seeded comparison with the replaced reader', () => {
     const back = decodeZclOtaBatch(frames) as ZclOtaFrame[];
     expect(back.map((f) => f.command)).toEqual(cmds);
     expect(back.map((f) => f.sequence)).toEqual(cmds.map((_, i) => i & 0xff));
+  });
+});
+
+describe('core ZCL OTA encoder: typed range errors', () => {
+  it('names the field of an out-of-range value (the core checks, never wraps)', () => {
+    const field = (fn: () => unknown) => { try { fn(); } catch (e) { expect(e).toBeInstanceOf(GbcsEncodeError); return (e as GbcsEncodeError).field; } return undefined; };
+    expect(field(() => encodeZclOta({ command: 'image-block-request', ...ID, fileOffset: 2 ** 32, maxDataSize: 1 }))).toBe('fileOffset');
+    expect(field(() => encodeZclOta({ command: 'image-block-request', ...ID, fileOffset: 0, maxDataSize: 256 }))).toBe('maxDataSize');
+    expect(field(() => encodeZclOta({ command: 'upgrade-end-request', status: 0, ...ID, imageType: -1 }))).toBe('imageType');
+    expect(field(() => encodeZclOta({ command: 'upgrade-end-response', ...ID, currentTime: 1.5, upgradeTime: 0 }))).toBe('currentTime');
+    expect(field(() => encodeZclOta({ command: 'default-response', commandId: 3, status: 0 }, { sequence: 256 }))).toBe('sequence');
   });
 });
 

@@ -59,6 +59,13 @@ export const F_ZCL_DATA_TYPE = 38;
 export const F_ZCL_STRING_LENGTH = 39;
 export const F_GBZ_ALERT_CONTENT = 40;
 export const F_BOOLEAN = 41;
+/** ZigBee OTA command fields (src/ota/zclOta.ts): F_OTA + index in OTA_FIELD_NAMES. */
+export const F_OTA = 100;
+export const OTA_FIELD_NAMES = [
+  'frameControl', 'manufacturerSpecificCode', 'sequence', 'command', 'commandId', 'status', 'payloadType', 'queryJitter',
+  'manufacturerCode', 'imageType', 'fileVersion', 'fieldControl', 'hardwareVersion', 'imageSize', 'fileOffset', 'maxDataSize',
+  'minimumBlockPeriod', 'pageSize', 'responseSpacing', 'dataSize', 'currentTime', 'requestTime', 'upgradeTime', 'zigbeeStackVersion',
+] as const;
 /** DLMS Data values: F_DLMS_DATA + the type tag (0x00..0x1b). */
 export const F_DLMS_DATA = 64;
 /** The name is kept beside the op (run-time names: ZCL cluster-specific fields). */
@@ -118,6 +125,7 @@ const DLMS_TAG_NAMES: Record<number, string> = {
 
 /** Name of a field id (for messages). */
 export function fieldName(id: number): string {
+  if (id >= F_OTA && id < F_OTA + OTA_FIELD_NAMES.length) return OTA_FIELD_NAMES[id - F_OTA]!;
   if (id >= F_DLMS_DATA && id < F_DLMS_DATA + 0x20) return `DLMS ${DLMS_TAG_NAMES[id - F_DLMS_DATA] ?? 'Data'}`;
   return NAMES[id] ?? 'payload';
 }
@@ -349,7 +357,18 @@ export function encodePrograms(count: number, stage: (w: PayloadWriter, i: numbe
   return out;
 }
 
-/** Encodes one payload staged by `stage`. */
+/** Encodes one payload staged by `stage` (its own bytes). */
 export function encodeProgram(stage: (w: PayloadWriter) => void): Uint8Array {
-  return encodePrograms(1, (w) => stage(w), false)[0]!;
+  const core = wasmCore();
+  const w = (writer ??= new PayloadWriter(core));
+  w.reset();
+  stage(w);
+  w.end();
+  if (w.overflow || w.pos > core.outputCap) return encodePrograms(1, (x) => stage(x), false)[0]!;
+  const start = w.base - core.inputPtr;
+  const r = core.runCount(() => core.exports.encodePayloads(start, start + w.pos, 1));
+  if (r < 0) throw error(w, -r);
+  const t = core.tableWord;
+  const o = core.outputPtr + core.u32[t]!;
+  return core.u8.slice(o, o + core.u32[t + 1]!);
 }

@@ -1,201 +1,144 @@
-// The TypeScript ZigBee OTA reader replaced by the core's decoder (issue 17 item 2), kept
-// verbatim as the comparison reference (test/ota-decode-core.test.ts) and the bench
-// baseline (bench/ota.mjs). Not shipped.
-import { toBytes, toHex, type BinaryInput } from '../../src/bytes.js';
-import { GbcsDecodeError } from '../../src/errors.js';
-import { ZCL_DEFAULT_RESPONSE_ID, ZCL_OTA_COMMANDS, type ImageId, type ZclOtaClusterCommandName, type ZclOtaCommand, type ZclOtaFrame } from '../../src/ota/zclOta.js';
+// The TypeScript ZigBee OTA encoder replaced by a core encoder program (issue 17), kept
+// verbatim as the comparison reference (test/ota-decode-core.test.ts). Not shipped. (The
+// TypeScript reader stays in src/ota/zclOta.ts: faster for one frame.)
+import { euiBytes } from '../../src/bytes.js';
+import { GbcsEncodeError } from '../../src/errors.js';
+import { ZCL_DEFAULT_RESPONSE_ID, ZCL_OTA_COMMANDS, type ImageId, type ZclOtaCommand, type ZclOtaEncodeOptions } from '../../src/ota/zclOta.js';
 
-const BY_ID = new Map(Object.entries(ZCL_OTA_COMMANDS).map(([name, v]) => [v.id, name as ZclOtaClusterCommandName]));
+const KNOWN_FC: Partial<Record<string, number>> = { 'query-next-image-request': 0x01, 'image-block-request': 0x03, 'image-page-request': 0x01 };
 
-class Reader {
-  o: number;
-  constructor(
-    readonly b: Uint8Array,
-    start: number,
-  ) {
-    this.o = start;
+class Writer {
+  private b = new Uint8Array(64);
+  n = 0;
+  private room(k: number): void {
+    if (this.n + k <= this.b.length) return;
+    const nb = new Uint8Array(Math.max(this.b.length * 2, this.n + k));
+    nb.set(this.b.subarray(0, this.n));
+    this.b = nb;
   }
-  private need(k: number, what: string): void {
-    if (this.o + k > this.b.length) throw new GbcsDecodeError('truncated', this.b.length, what, 'the ZCL OTA command ends inside a field');
+  u8(v: number, f: string): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xff) throw new GbcsEncodeError(f, `${v} is not a byte`);
+    this.room(1);
+    this.b[this.n++] = v;
+    return this;
   }
-  u8(what: string): number {
-    this.need(1, what);
-    return this.b[this.o++]!;
+  u16(v: number, f: string): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new GbcsEncodeError(f, `${v} is not a 16-bit unsigned integer`);
+    this.room(2);
+    this.b[this.n++] = v & 0xff;
+    this.b[this.n++] = v >>> 8;
+    return this;
   }
-  u16(what: string): number {
-    this.need(2, what);
-    const v = this.b[this.o]! | (this.b[this.o + 1]! << 8);
-    this.o += 2;
-    return v;
+  u32(v: number, f: string): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new GbcsEncodeError(f, `${v} is not a 32-bit unsigned integer`);
+    this.room(4);
+    for (let i = 0; i < 4; i++) this.b[this.n++] = (v >>> (8 * i)) & 0xff;
+    return this;
   }
-  u32(what: string): number {
-    this.need(4, what);
-    const b = this.b;
-    const o = this.o;
-    this.o += 4;
-    return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+  bytes(v: Uint8Array): this {
+    this.room(v.length);
+    this.b.set(v, this.n);
+    this.n += v.length;
+    return this;
   }
-  view(n: number, what: string): Uint8Array {
-    this.need(n, what);
-    this.o += n;
-    return this.b.subarray(this.o - n, this.o);
+  ieee(eui: string, f: string): this {
+    // new Uint8Array copies (a Buffer's slice would be a view of the caller's EUI).
+    return this.bytes(new Uint8Array(euiBytes(eui, f)).reverse());
   }
-  ieee(what: string): string {
-    // A copy: reversing a view (Buffer.slice is one) would alter the caller's frame.
-    return toHex(new Uint8Array(this.view(8, what)).reverse());
+  id(c: ImageId): this {
+    return this.u16(c.manufacturerCode, 'manufacturerCode').u16(c.imageType, 'imageType').u32(c.fileVersion, 'fileVersion');
   }
-  id(): ImageId {
-    return { manufacturerCode: this.u16('manufacturer code (2)'), imageType: this.u16('image type (2)'), fileVersion: this.u32('file version (4)') };
-  }
-  get left(): number {
-    return this.b.length - this.o;
+  done(): Uint8Array {
+    return this.b.slice(0, this.n);
   }
 }
 
+
+/** Field control to write: presence bits from the fields, reserved bits from `fieldControl`. */
+function fieldControlOf(cmd: ZclOtaCommand, presence: number): number {
+  const given = (cmd as { fieldControl?: number }).fieldControl;
+  if (given === undefined) return presence;
+  if (!Number.isInteger(given) || given < 0 || given > 0xff) throw new GbcsEncodeError('fieldControl', `${given} is not a byte`);
+  return (given & ~KNOWN_FC[cmd.command]! & 0xff) | presence;
+}
 
 /**
- * Decodes one OTA cluster command or Default Response (ZCL header included). Block data and
- * `trailing` are views of the input; the input is never modified.
+ * Encodes one OTA cluster command with its ZCL header (frame control 0x01 C→S, 0x19 S→C), or
+ * a Default Response (global: 0x18 S→C, 0x10 C→S).
  */
-export function decodeZclOta(input: BinaryInput): ZclOtaFrame {
-  const b = toBytes(input);
-  const r = new Reader(b, 0);
-  const frameControl = r.u8('ZCL frame control');
-  const frameType = frameControl & 0x03;
-  if (frameType !== 0x01 && frameType !== 0x00) {
-    throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response', `frame control 0x${frameControl.toString(16).padStart(2, '0')}`);
-  }
-  const manufacturerSpecificCode = frameControl & 0x04 ? r.u16('manufacturer code of a manufacturer-specific frame') : undefined;
-  const sequence = r.u8('ZCL sequence number');
-  const idAt = r.o;
-  const id = r.u8('OTA command id');
-  const notes: string[] = [];
-  const finish = (command: ZclOtaCommand): ZclOtaFrame => {
-    let trailing: Uint8Array | undefined;
-    if (r.left > 0) {
-      trailing = b.subarray(r.o);
-      notes.push(`${trailing.length} byte(s) after the last field of ${command.command} at byte ${r.o} (kept in trailing)`);
-    }
-    return {
-      frameControl,
-      ...(manufacturerSpecificCode !== undefined && { manufacturerSpecificCode }),
-      sequence,
-      command,
-      ...(trailing && { trailing }),
-      ...(notes.length > 0 && { notes }),
-    };
-  };
-  if (frameType === 0x00) {
-    if (id !== ZCL_DEFAULT_RESPONSE_ID) {
-      throw new GbcsDecodeError('zcl-frame-type', 0, 'a cluster-specific ZCL frame (frame control bits 0-1 = 01) or a Default Response (global command 0x0B)', `global command 0x${id.toString(16).padStart(2, '0')}`);
-    }
-    return finish({ command: 'default-response', commandId: r.u8('command id the Default Response answers'), status: r.u8('Default Response status') });
-  }
-  const name = BY_ID.get(id);
-  if (!name) throw new GbcsDecodeError('zcl-ota-command', idAt, 'an OTA cluster command id 0x00-0x09', `found 0x${id.toString(16).padStart(2, '0')}`);
-  const toClient = (frameControl & 0x08) !== 0;
-  if (toClient !== ZCL_OTA_COMMANDS[name].toClient) {
-    throw new GbcsDecodeError('zcl-direction', 0, `direction bit ${ZCL_OTA_COMMANDS[name].toClient ? 'server to client (0x08 set)' : 'client to server (0x08 clear)'} for ${name}`);
-  }
-  let command: ZclOtaCommand;
-  switch (name) {
+export function encodeZclOta(cmd: ZclOtaCommand, options: ZclOtaEncodeOptions = {}): Uint8Array {
+  const isDefault = cmd.command === 'default-response';
+  const spec = isDefault ? { id: ZCL_DEFAULT_RESPONSE_ID, toClient: options.toClient ?? true } : ZCL_OTA_COMMANDS[cmd.command];
+  if (!spec) throw new GbcsEncodeError('command', `unknown OTA command ${JSON.stringify((cmd as { command: unknown }).command)}`);
+  const w = new Writer();
+  const ms = options.manufacturerSpecificCode !== undefined;
+  const fc = options.frameControl;
+  if (fc !== undefined && (!Number.isInteger(fc) || fc < 0 || fc > 0xff)) throw new GbcsEncodeError('frameControl', `${fc} is not a byte`);
+  const ddr = fc !== undefined ? (fc & 0x10) !== 0 : (options.disableDefaultResponse ?? (spec.toClient || isDefault));
+  w.u8((isDefault ? 0x00 : 0x01) | (ms ? 0x04 : 0) | (spec.toClient ? 0x08 : 0) | (ddr ? 0x10 : 0) | ((fc ?? 0) & 0xe0), 'frameControl');
+  if (ms) w.u16(options.manufacturerSpecificCode!, 'manufacturerSpecificCode');
+  w.u8(options.sequence ?? 0, 'sequence').u8(spec.id, 'command');
+  switch (cmd.command) {
+    case 'default-response':
+      w.u8(cmd.commandId, 'commandId').u8(cmd.status, 'status');
+      break;
     case 'image-notify': {
-      const ptAt = r.o;
-      const payloadType = r.u8('payload type');
-      if (payloadType > 3) throw new GbcsDecodeError('zcl-ota-field', ptAt, 'payload type 0-3', `found ${payloadType}`);
-      const queryJitter = r.u8('query jitter');
-      command = {
-        command: name,
-        payloadType: payloadType as 0 | 1 | 2 | 3,
-        queryJitter,
-        ...(payloadType >= 1 && { manufacturerCode: r.u16('manufacturer code') }),
-        ...(payloadType >= 2 && { imageType: r.u16('image type') }),
-        ...(payloadType >= 3 && { fileVersion: r.u32('file version') }),
-      };
+      w.u8(cmd.payloadType, 'payloadType').u8(cmd.queryJitter, 'queryJitter');
+      if (cmd.payloadType >= 1) w.u16(cmd.manufacturerCode ?? 0xffff, 'manufacturerCode');
+      if (cmd.payloadType >= 2) w.u16(cmd.imageType ?? 0xffff, 'imageType');
+      if (cmd.payloadType >= 3) w.u32(cmd.fileVersion ?? 0xffffffff, 'fileVersion');
       break;
     }
-    case 'query-next-image-request': {
-      const fc = r.u8('field control');
-      const id = r.id();
-      command = { command: name, ...id, ...(fc & 1 && { hardwareVersion: r.u16('hardware version') }), ...(fc & ~0x01 && { fieldControl: fc }) };
+    case 'query-next-image-request':
+      w.u8(fieldControlOf(cmd, cmd.hardwareVersion !== undefined ? 1 : 0), 'fieldControl').id(cmd);
+      if (cmd.hardwareVersion !== undefined) w.u16(cmd.hardwareVersion, 'hardwareVersion');
       break;
-    }
     case 'query-next-image-response':
-    case 'query-device-specific-file-response': {
-      const status = r.u8('status');
-      command =
-        status === 0
-          ? { command: name, status, ...r.id(), imageSize: r.u32('image size') }
-          : { command: name, status };
-      break;
-    }
-    case 'image-block-request': {
-      const fc = r.u8('field control');
-      const id = r.id();
-      const fileOffset = r.u32('file offset');
-      const maxDataSize = r.u8('maximum data size');
-      const requestNodeAddress = fc & 1 ? r.ieee('request node address (IEEE)') : undefined;
-      let minimumBlockPeriod: number | undefined;
-      if (fc & 2) {
-        if (r.left >= 2) minimumBlockPeriod = r.u16('minimum block period');
-        else notes.push('field control bit 1 (minimum block period) set but the field is absent: decoded without it (a known device quirk)');
+    case 'query-device-specific-file-response':
+      w.u8(cmd.status, 'status');
+      if (cmd.status === 0) {
+        w.u16(cmd.manufacturerCode ?? -1, 'manufacturerCode').u16(cmd.imageType ?? -1, 'imageType');
+        w.u32(cmd.fileVersion ?? -1, 'fileVersion').u32(cmd.imageSize ?? -1, 'imageSize');
       }
-      command = {
-        command: name,
-        ...id,
-        fileOffset,
-        maxDataSize,
-        ...(requestNodeAddress !== undefined && { requestNodeAddress }),
-        ...(minimumBlockPeriod !== undefined && { minimumBlockPeriod }),
-        // Kept when it says more than the fields present (reserved bits, the quirk above).
-        ...(fc !== ((fc & 1) | (minimumBlockPeriod !== undefined ? 2 : 0)) && { fieldControl: fc }),
-      };
       break;
-    }
-    case 'image-page-request': {
-      const fc = r.u8('field control');
-      command = {
-        command: name,
-        ...r.id(),
-        fileOffset: r.u32('file offset'),
-        maxDataSize: r.u8('maximum data size'),
-        pageSize: r.u16('page size'),
-        responseSpacing: r.u16('response spacing'),
-        ...(fc & 1 && { requestNodeAddress: r.ieee('request node address (IEEE)') }),
-        ...(fc & ~0x01 && { fieldControl: fc }),
-      };
+    case 'image-block-request':
+      w.u8(fieldControlOf(cmd, (cmd.requestNodeAddress !== undefined ? 1 : 0) | (cmd.minimumBlockPeriod !== undefined ? 2 : 0)), 'fieldControl');
+      w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.maxDataSize, 'maxDataSize');
+      if (cmd.requestNodeAddress !== undefined) w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
+      if (cmd.minimumBlockPeriod !== undefined) w.u16(cmd.minimumBlockPeriod, 'minimumBlockPeriod');
       break;
-    }
+    case 'image-page-request':
+      w.u8(fieldControlOf(cmd, cmd.requestNodeAddress !== undefined ? 1 : 0), 'fieldControl');
+      w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.maxDataSize, 'maxDataSize');
+      w.u16(cmd.pageSize, 'pageSize').u16(cmd.responseSpacing, 'responseSpacing');
+      if (cmd.requestNodeAddress !== undefined) w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
+      break;
     case 'image-block-response': {
-      const status = r.u8('status');
-      if (status === 0x00) {
-        const id = r.id();
-        const fileOffset = r.u32('file offset');
-        const size = r.u8('data size');
-        command = { command: name, status: 0x00, ...id, fileOffset, data: r.view(size, `${size} bytes of block data`) };
-      } else if (status === 0x97) {
-        const currentTime = r.u32('current time');
-        const requestTime = r.u32('request time');
-        command = { command: name, status: 0x97, currentTime, requestTime, ...(r.left >= 2 && { minimumBlockPeriod: r.u16('minimum block period') }) };
-      } else command = { command: name, status };
+      w.u8(cmd.status, 'status');
+      if (cmd.status === 0x00 && 'data' in cmd) {
+        if (cmd.data.length > 0xff) throw new GbcsEncodeError('data', `${cmd.data.length} bytes exceed the one-byte data size (255)`);
+        w.id(cmd).u32(cmd.fileOffset, 'fileOffset').u8(cmd.data.length, 'dataSize').bytes(cmd.data);
+      } else if (cmd.status === 0x97 && 'currentTime' in cmd) {
+        // Always with the period (0 when not given): clients refuse the short form.
+        w.u32(cmd.currentTime, 'currentTime').u32(cmd.requestTime, 'requestTime').u16(cmd.minimumBlockPeriod ?? 0, 'minimumBlockPeriod');
+      } else if (cmd.status === 0x00 || cmd.status === 0x97) {
+        throw new GbcsEncodeError('image-block-response', `status 0x${cmd.status.toString(16)} needs its fields`);
+      }
       break;
     }
-    case 'upgrade-end-request': {
-      const status = r.u8('status');
-      command = { command: name, status, ...r.id() };
+    case 'upgrade-end-request':
+      w.u8(cmd.status, 'status').id(cmd);
       break;
-    }
     case 'upgrade-end-response':
-      command = { command: name, ...r.id(), currentTime: r.u32('current time'), upgradeTime: r.u32('upgrade time') };
+      w.id(cmd).u32(cmd.currentTime, 'currentTime').u32(cmd.upgradeTime, 'upgradeTime');
       break;
     case 'query-device-specific-file-request':
-      command = {
-        command: name,
-        requestNodeAddress: r.ieee('request node address (IEEE)'),
-        ...r.id(),
-        zigbeeStackVersion: r.u16('ZigBee stack version'),
-      };
+      w.ieee(cmd.requestNodeAddress, 'requestNodeAddress');
+      w.u16(cmd.manufacturerCode, 'manufacturerCode').u16(cmd.imageType, 'imageType').u32(cmd.fileVersion, 'fileVersion');
+      w.u16(cmd.zigbeeStackVersion, 'zigbeeStackVersion');
       break;
   }
-  return finish(command);
+  if (options.trailing) w.bytes(options.trailing);
+  return w.done();
 }
+
