@@ -2,13 +2,16 @@
 // output form, over the RTDS corpus (or the project's fixtures): --json (the reference),
 // --fields (3 fields, tsv), --fields with --filter, --hexdump, and the API's
 // frame.fieldList() and compiled filter. Every row decodes the frames from bytes first.
-// Run: npm run build && node bench/fields.mjs
+// Then "offsets not read" (issue 13 item 1): full decode, and full decode + typed view,
+// paired with GBCS_BENCH_BASELINE (a build without typed-view spans) in the same run.
+// Run: npm run build && GBCS_BENCH_BASELINE=/tmp/base12/dist/index.js node bench/fields.mjs
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { compileFilter, decodeFrame, fromHex } from '../dist/index.js';
+import { compileFilter, decodeFrame, fromHex, readTypedView } from '../dist/index.js';
 import { renderFrame } from '../dist/cli/render.js';
+import { loadBaseline, runPaired } from './throughput.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -59,8 +62,50 @@ export async function run() {
   const ns = Object.fromEntries(rows.map((r) => [r.task, r.nsPerMsg]));
   console.log(`ratios: --json / --fields = ${(ns['decode --json'] / ns['decode --fields (3 fields, tsv)']).toFixed(2)}x (above 1: --fields is faster); ` +
     `--json / --fields --filter = ${(ns['decode --json'] / ns['decode --fields --filter']).toFixed(2)}x; --json / --hexdump = ${(ns['decode --json'] / ns['decode --hexdump']).toFixed(2)}x`);
+  await offsetsNotRead(frames);
   if (sink === 0.5) console.log(sink);
   return rows;
+}
+
+/**
+ * Issue 13 item 1, "at no cost to callers who don't read them": full decode and full decode
+ * + typed view with no offset read, paired with GBCS_BENCH_BASELINE (a build without
+ * typed-view spans, e.g. /tmp/base12/dist/index.js) in one tinybench run; the spans-read row
+ * is this build only (the baseline has no spans).
+ */
+async function offsetsNotRead(frames) {
+  const baseline = await loadBaseline();
+  const firmware = frames.filter((f) => {
+    try { return readTypedView(decodeFrame(f))?.module.family === 'firmware'; } catch { return false; }
+  });
+  let sink = 0;
+  const full = (l, input) => () => {
+    for (const f of input) {
+      const p = l.decodeFrame(f).payload;
+      if (p && p.format !== 'unknown') sink += p.decoded.format.length;
+    }
+  };
+  const withView = (l, input) => () => {
+    for (const f of input) {
+      const fr = l.decodeFrame(f);
+      sink += fr.payload.decoded.format.length + (l.decodeFirmwareMessage(fr) ? 1 : 0);
+    }
+  };
+  const bytes = frames.reduce((n, f) => n + f.length, 0);
+  console.log(`\nOffsets not read: ${frames.length} frames, ${firmware.length} with a firmware typed view${baseline ? `; baseline ${baseline.path}` : ''}`);
+  await runPaired('Full decode, offsets not read (issue 13 item 1)', [
+    { name: 'full decode, offsets not read (envelope + payload tree)', input: 'bytes', make: (l) => full(l, frames) },
+  ], { units: frames.length, bytes, baseline, time: 1500 });
+  await runPaired('Full decode + typed view, offsets not read (issue 13 item 1)', [
+    { name: 'full decode + typed view (decodeFirmwareMessage), offsets not read', input: 'bytes', make: (l) => withView(l, firmware) },
+    { name: 'full decode + typed view + its spans read (readTypedView().spans)', input: 'bytes', paired: false, make: (l) => () => {
+      for (const f of firmware) {
+        const fr = l.decodeFrame(f);
+        sink += fr.payload.decoded.format.length + Object.keys(l.readTypedView(fr).spans).length;
+      }
+    } },
+  ], { units: firmware.length, bytes: firmware.reduce((n, f) => n + f.length, 0), baseline, time: 1500 });
+  if (sink === 0.5) console.log(sink);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -63,7 +63,7 @@ export async function run() {
   let sink = 0;
   const opts = { units: frames.length, bytes, baseline };
 
-  await runPaired(
+  const text = await runPaired(
     'Text input to bytes (MB/s of decoded bytes)',
     [
       { name: 'Buffer.from(text, "hex"), reference', input: 'hex text', paired: false, make: () => () => { for (const h of hex) sink += Buffer.from(h, 'hex').length; } },
@@ -72,6 +72,11 @@ export async function run() {
       { name: 'toBytes()', input: 'base64 text', make: (l) => () => { for (const h of b64) sink += l.toBytes(h).length; } },
     ],
     opts,
+  );
+
+  const rate = (name, input) => text.find((r) => r.name.startsWith(name) && r.input === input).perSec;
+  console.log(
+    `toBytes() as a share of Buffer.from speed (issue 12 item 1 wants >= 0.90): hex text ${(rate('toBytes', 'hex text') / rate('Buffer.from', 'hex text')).toFixed(2)}x, base64 text ${(rate('toBytes', 'base64 text') / rate('Buffer.from', 'base64 text')).toFixed(2)}x`,
   );
 
   const plainFrames = frames.filter((f) => f[0] === 0xdf || f[1] === 0x00); // the JS walk has no GBT path
@@ -83,8 +88,12 @@ export async function run() {
       { name: 'decodeFrame() per frame', input: 'bytes', make: (l) => () => { for (const f of frames) sink += l.decodeFrame(f).messageCode; } },
       { name: 'decodeFrames() batch', input: 'bytes', make: (l) => () => { for (const f of l.decodeFrames(frames)) sink += f.messageCode ?? 0; } },
       { name: 'scanFrames() batch cursor, message code', input: 'bytes', make: (l) => l.scanFrames && (() => { l.scanFrames(frames, (c) => { sink += c.messageCode; }); }) },
+      { name: 'decodeFrameBatch() columns, message code', input: 'bytes', make: (l) => l.decodeFrameBatch && (() => { const c = l.decodeFrameBatch(frames).messageCodes; for (let i = 0; i < c.length; i++) sink += c[i]; }) },
       { name: 'decodeFrame() per frame', input: 'hex text', make: (l) => () => { for (const f of hex) sink += l.decodeFrame(f).messageCode; } },
       { name: 'scanFrames() batch cursor, message code', input: 'hex text', make: (l) => l.scanFrames && (() => { l.scanFrames(hex, (c) => { sink += c.messageCode; }); }) },
+      { name: 'decodeFrameBatch() columns, message code', input: 'hex text', make: (l) => l.decodeFrameBatch && (() => { const c = l.decodeFrameBatch(hex).messageCodes; for (let i = 0; i < c.length; i++) sink += c[i]; }) },
+      { name: 'decodeFrame() per frame', input: 'base64 text', make: (l) => () => { for (const f of b64) sink += l.decodeFrame(f).messageCode; } },
+      { name: 'decodeFrameBatch() columns, message code', input: 'base64 text', make: (l) => l.decodeFrameBatch && (() => { const c = l.decodeFrameBatch(b64).messageCodes; for (let i = 0; i < c.length; i++) sink += c[i]; }) },
     ],
     opts,
   );

@@ -1,10 +1,14 @@
 // Byte helpers: input normalisation (bytes, hex text, base64) and fast hex output.
 // The one bytes toolkit of the library (HOUSE.md).
 //
-// Decision (issue 12 item 1): text decoding takes Node's native `Buffer.from(text, 'hex' |
-// 'base64')` when a global `Buffer` exists (feature-detected: no `node:` import, so this
-// module and the main entry stay browser-safe) and checks its result length, which the
-// native decoder shortens at the first character it does not accept. Anything else
+// Decision (issue 12 item 1): text decoding takes Node's native hex/base64 decoder when a
+// global `Buffer` exists (feature-detected: no `node:` import, so this module and the main
+// entry stay browser-safe) and checks its result length, which the native decoder shortens
+// at the first character it does not accept. It writes (`buf.write(text, offset, length,
+// encoding)`) into a slab of 8 KiB that this module carves plain Uint8Array views from, as
+// Node carves its Buffer pool: one view object per frame, no Buffer per frame, no re-wrap
+// (a plain Uint8Array, so JSON and subclass checks see no Buffer). Frames over half a slab
+// get their own memory. Anything else
 // (separators, errors, browsers) takes one linear table-driven scan. Hex vs base64:
 // text of hex digits and separators only is hex; text that is mostly hex (under 10% of
 // its first 64 significant characters outside 0-9a-fA-F) is hex with a typo and fails with
@@ -15,12 +19,50 @@ import { GbcsDecodeError } from './errors.js';
 /** Anything the decoders accept as one frame. */
 export type BinaryInput = Uint8Array | ArrayBuffer | string;
 
+/** A Node Buffer over a slab: `write` decodes text into it, returning the bytes written. */
+interface SlabBuffer extends Uint8Array {
+  write(text: string, offset: number, length: number, encoding: 'hex' | 'base64'): number;
+}
 interface NativeBuffer {
   from(text: string, encoding: 'hex' | 'base64'): Uint8Array;
+  from(memory: ArrayBuffer): SlabBuffer;
 }
 /** Node's Buffer when present (Node, Deno, Bun, polyfilled bundles); undefined in browsers. */
 const NATIVE: NativeBuffer | undefined =
   typeof (globalThis as { Buffer?: NativeBuffer }).Buffer === 'function' ? (globalThis as { Buffer?: NativeBuffer }).Buffer : undefined;
+
+/** Slab the native decoder writes into; views of it are handed out, never reused. */
+const SLAB = 8192;
+let slab: ArrayBuffer | undefined;
+let slabWriter: SlabBuffer | undefined;
+let slabUsed = SLAB;
+
+/**
+ * `len` bytes decoded natively from `text`, or undefined when the native decoder wrote
+ * fewer (it skips or stops at characters it does not take: the exact count proves every
+ * character was taken). Only called when NATIVE exists.
+ */
+function nativeDecode(text: string, len: number, encoding: 'hex' | 'base64'): Uint8Array | undefined {
+  if (len > SLAB >> 1) {
+    const b = NATIVE!.from(text, encoding);
+    return b.length === len ? plain(b) : undefined;
+  }
+  if (slabUsed + len > SLAB) {
+    slab = new ArrayBuffer(SLAB);
+    slabWriter = NATIVE!.from(slab);
+    slabUsed = 0;
+  }
+  if (slabWriter!.write(text, slabUsed, len, encoding) !== len) return undefined;
+  const out = new Uint8Array(slab!, slabUsed, len);
+  slabUsed = (slabUsed + len + 7) & ~7;
+  return out;
+}
+
+/** Decoded length of unseparated base64 text of `n` characters (padding optional). */
+function base64Length(text: string, n: number): number {
+  const pad = n > 0 && text.charCodeAt(n - 1) === 61 ? (n > 1 && text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
+  return ((n * 3) >> 2) - pad;
+}
 
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
@@ -86,8 +128,8 @@ function scanHex(text: string): Uint8Array | number {
  */
 export function fromHex(text: string): Uint8Array {
   if (NATIVE !== undefined && (text.length & 1) === 0) {
-    const b = NATIVE.from(text, 'hex');
-    if (b.length * 2 === text.length) return plain(b);
+    const b = nativeDecode(text, text.length >> 1, 'hex');
+    if (b !== undefined) return b;
   }
   const r = scanHex(text);
   if (typeof r !== 'number') return r;
@@ -129,9 +171,8 @@ export function fromBase64(text: string): Uint8Array {
   if (NATIVE !== undefined && (n & 3) !== 1) {
     // The native decoder skips or stops at characters it does not take: a result of the
     // exact length proves every character was base64.
-    const pad = n > 0 && text.charCodeAt(n - 1) === 61 ? (n > 1 && text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
-    const b = NATIVE.from(text, 'base64');
-    if (b.length === ((n * 3) >> 2) - pad) return plain(b);
+    const b = nativeDecode(text, base64Length(text, n), 'base64');
+    if (b !== undefined) return b;
   }
   const r = scanBase64(text);
   if (typeof r !== 'number') return r;
@@ -184,6 +225,25 @@ function mostlyHex(text: string): boolean {
   return true;
 }
 
+/**
+ * mostlyHex for text without separators (the only text the native base64 path accepts:
+ * the native decoder skips whitespace, so separated text fails its length check): one
+ * pass over at most SAMPLE characters, ending as soon as the non-hex count decides. It
+ * counts from the end of the sample back: a frame's base64 starts with runs of `A` (its
+ * zero header bytes, hex letters), so the decision comes after about 16 characters
+ * instead of 27 (RTDS). Separators count as non-hex here; such text then fails the native
+ * base64 length check and takes the full scan, so the answer there is mostlyHex's.
+ */
+function unseparatedMostlyHex(text: string, n: number): boolean {
+  const seen = n < SAMPLE ? n : SAMPLE;
+  let nonHex = 0;
+  for (let i = seen - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if ((c >= 128 || HEX_VALUE[c]! < 0) && ++nonHex * 10 >= seen) return false;
+  }
+  return true;
+}
+
 const isHexCode = (c: number) => c < 128 && HEX_VALUE[c]! >= 0;
 
 function textBytes(text: string): Uint8Array {
@@ -191,14 +251,13 @@ function textBytes(text: string): Uint8Array {
   if (NATIVE !== undefined && n > 1) {
     if (isHexCode(text.charCodeAt(0)) && isHexCode(text.charCodeAt(1))) {
       if ((n & 1) === 0) {
-        const b = NATIVE.from(text, 'hex');
-        if (b.length * 2 === n) return plain(b);
+        const b = nativeDecode(text, n >> 1, 'hex');
+        if (b !== undefined) return b;
       }
-    } else if ((n & 3) !== 1) {
+    } else if ((n & 3) !== 1 && !unseparatedMostlyHex(text, n)) {
       // Not hex from its first pair on: the usual shape of base64 (a frame's `3Q` / `3w`).
-      const pad = text.charCodeAt(n - 1) === 61 ? (text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
-      const c = NATIVE.from(text, 'base64');
-      if (c.length === ((n * 3) >> 2) - pad && !mostlyHex(text)) return plain(c);
+      const b = nativeDecode(text, base64Length(text, n), 'base64');
+      if (b !== undefined) return b;
     }
   }
   const r = scanHex(text);
@@ -220,7 +279,11 @@ export function euiBytes(eui: string | Uint8Array, field: string): Uint8Array {
   return fromHex(clean);
 }
 
+const NORMAL_EUI = /^[0-9a-f]{16}$/;
+
 /** Normalises an EUI-64 given as text to the 16 lower-case hex digits used everywhere. */
 export function normalizeEui(eui: string | Uint8Array): string {
+  // Already normal (what decoded frames give): returned as is, no parse.
+  if (typeof eui === 'string' && eui.length === 16 && NORMAL_EUI.test(eui)) return eui;
   return toHex(euiBytes(eui, 'EUI-64'));
 }

@@ -4,7 +4,7 @@
 // helpers (key folders, files, streams, the decode pool) are in `gbcs-codec/node`; the firmware repository
 // tools and CSV in `gbcs-codec/lifecycle`; unit-test helpers in `gbcs-codec/testing`.
 export { nonMinimalPayloadLength } from './payload/strict.js';
-export { decodeFrame, decodeFrames, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeFrameOptions, type DecodeOptions } from './decode.js';
+export { decodeFrame, decodeFrames, decodeFrameBatch, FrameBatch, scanFrames, FrameCursor, MAX_FRAME_BYTES, nonMinimalLength, type DecodeResult, type DecodeFrameOptions, type DecodeOptions } from './decode.js';
 export { toJsonSafe, jsonReplacer } from './payload/json.js';
 export { encodeFrame, encodeFrames, encodeGeneralSigning, encodeOtherInformation, frameInitOf } from './encode.js';
 export {
@@ -214,7 +214,7 @@ export {
   useCaseTable,
   type TypedView,
 } from './useCases/registry.js';
-export { TextRows, jsonView, useCase, type BuildContext, type TextSink, type UseCaseModule } from './useCases/module.js';
+export { SpanRecorder, TextRows, jsonView, useCase, type BuildContext, type FieldSpan, type TextSink, type UseCaseModule, type ViewSpans } from './useCases/module.js';
 export type { GenericView } from './useCases/generic.js';
 export { ACTIVATE_IMAGE_RESULTS } from './useCases/firmwareVersion.js';
 export type { GeneralizedTime } from './gbcsTime.js';

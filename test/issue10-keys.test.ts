@@ -163,3 +163,32 @@ describe('issue 10.7 keys: the CLI gives key problems exit 4, distinct from a ta
     expect((await runCli(['decode', '-', '--keys', dir], `${good}\nzz\n`)).status).toBe(2);
   });
 });
+
+describe('resolveKey reads a key-store promise it has seen settle at once (issue 12 item 4), without changing verdicts', () => {
+  const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+
+  it('the same settled promise again: the same verdict, fulfilled or rejected', async () => {
+    const good = Promise.resolve(p256.publicKey);
+    const bad = Promise.reject(new KeyUnusableError('broken file'));
+    bad.catch(() => {});
+    for (let i = 0; i < 3; i++) {
+      expect((await resolveKey(() => good, ESME, 'DS', undefined)).key).toBe(p256.publicKey);
+      expect((await resolveKey(() => bad, ESME, 'DS', undefined)).unusable).toMatch(/broken file/);
+    }
+  });
+
+  it('a thenable that is not a promise is asked anew each time (its answer may change)', async () => {
+    let n = 0;
+    const thenable = { then: (ok: (v: unknown) => void) => ok(n++ === 0 ? p256.publicKey : undefined) };
+    expect((await resolveKey(() => thenable, ESME, 'DS', undefined)).key).toBe(p256.publicKey);
+    expect((await resolveKey(() => thenable, ESME, 'DS', undefined)).unknown).toMatch(/no DS public key/);
+  });
+
+  it('a promise that times out is not remembered as settled: a later answer is taken', async () => {
+    let resolve!: (v: unknown) => void;
+    const slow = new Promise((r) => (resolve = r));
+    expect((await resolveKey(() => slow, ESME, 'DS', undefined, { keyTimeoutMs: 5 })).unusable).toMatch(/did not answer within 5 ms/);
+    resolve(p256.publicKey);
+    expect((await resolveKey(() => slow, ESME, 'DS', undefined, { keyTimeoutMs: 5 })).key).toBe(p256.publicKey);
+  });
+});

@@ -83,6 +83,25 @@ describe.skipIf(!existsSync(DIST))('decode pool (built dist)', () => {
     }
   });
 
+  it('a poison frame in a batch fails only itself: its batch-mates are retried alone and succeed', async () => {
+    const { createDecodePool } = await load();
+    const module = new URL('./pool/crashy.mjs', import.meta.url);
+    const pool = createDecodePool({ workers: 2, batchSize: 8, retries: 1, module, handlerOptions: { killIndex: 21, always: true } });
+    try {
+      // Text that is not a frame takes an index without reaching a worker: the handler must still see true input indices.
+      const inputs = Array.from({ length: 64 }, (_, i) => (i === 10 ? 'not hex!' : frames[i % frames.length]!));
+      const out = await pool.decode<{ code: number; index: number }>(inputs);
+      expect(out.map((r) => r.index)).toEqual(inputs.map((_, i) => i));
+      expect(out.filter((r) => r.error).map((r) => [r.index, r.error!.code])).toEqual([
+        [10, 'text-input'],
+        [21, 'worker-died'],
+      ]);
+      for (const r of out) if (r.value) expect(r.value.index).toBe(r.index);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a task module that cannot load fails every frame with pool-failed (no respawn loop)', async () => {
     const { createDecodePool } = await load();
     const pool = createDecodePool({ workers: 2, module: new URL('./pool/broken.mjs', import.meta.url) });

@@ -97,4 +97,23 @@ describe('text input', async () => {
     expect(toBytes(fixtures[0]!.hex).constructor).toBe(Uint8Array);
     expect(toBytes(Buffer.from(fixtures[0]!.bytes).toString('base64')).constructor).toBe(Uint8Array);
   });
+
+  it('slab views stay intact: later decodes, failed native writes and slab turnover never touch earlier results', () => {
+    const kept: [Uint8Array, string][] = [];
+    for (let i = 0; i < 400; i++) {
+      const f = fixtures[i % fixtures.length]!;
+      const hex = toHex(f.bytes);
+      kept.push([toBytes(i % 2 ? hex : Buffer.from(f.bytes).toString('base64')), hex]);
+      // A bad character late in the text: the native decoder writes a prefix before stopping.
+      expect(() => toBytes(`${hex.slice(0, -2)}zz`)).toThrow(/hex/);
+      expect(() => fromBase64(`${Buffer.from(f.bytes).toString('base64').slice(0, -4)}AA!A`)).toThrow();
+    }
+    for (const [b, hex] of kept) expect(toHex(b)).toBe(hex);
+  });
+
+  it('mostly-hex text with a typo in its first pair is hex-input at the typo, not base64', () => {
+    const hex = toHex(fixtures[0]!.bytes);
+    const text = `g${hex.slice(1, 4 * Math.floor(hex.length / 4))}`; // base64-shaped length, base64 alphabet
+    expect(() => toBytes(text)).toThrow(expect.objectContaining({ code: 'hex-input', offset: 0 }));
+  });
 });

@@ -17,6 +17,15 @@
 // - Frames cross as one transferred buffer per batch (no per-frame message); text input is
 //   turned into bytes on the calling thread (native hex/base64 is cheap) so a text error is
 //   reported without a round trip.
+// - Batches are sized by time, not count (issue 12 item 4: the pool measured 1.0-1.15x on 2
+//   cores): workers report the milliseconds each batch took and batches aim at
+//   TARGET_BATCH_MS of work (at most `batchSize` frames). Fixed 64-frame batches of
+//   verify work (~10 ms each) left one worker idle for up to two batches at the end of every
+//   input while the other finished, and a worker ran its two queued batches interleaved
+//   (an async task awaits), so both finished together and its pipeline ran dry; workers
+//   now run batches in order. When the input ends, what is pending is split across the
+//   workers. A frame of a batch whose worker died is retried alone, so one poison frame
+//   fails only itself.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +48,7 @@ export interface DecodePoolOptions {
   readonly module?: string | URL;
   /** Passed (structured-cloned) to the module's `createHandler` as `ctx.options`. */
   readonly handlerOptions?: unknown;
-  /** Frames per message to a worker (default 64). */
+  /** Most frames per message to a worker (default 64); batches are sized to about TARGET_BATCH_MS of work below that. */
   readonly batchSize?: number;
   /** Frames accepted and not yet returned, at most (default workers x batchSize x 4). */
   readonly maxQueued?: number;
@@ -76,8 +85,10 @@ interface Job {
   readonly id: number;
   readonly indices: number[];
   readonly frames: Uint8Array[];
-  attempt: number;
+  readonly attempt: number;
   readonly done: (out: WireReply['out']) => void;
+  /** Hands back the result of frame `k` alone (a retried frame); set on first-attempt jobs. */
+  part?: (k: number, out: WireReply['out'][number]) => void;
 }
 
 interface Slot {
@@ -89,6 +100,10 @@ interface Slot {
 const WORKER_URL = new URL('./poolWorker.js', import.meta.url);
 /** Batches a worker holds at once (one running, one waiting in its port). */
 const PER_WORKER = 2;
+/** Work per batch the pool aims at (ms): message costs stay small, the end of an input stays balanced. */
+export const TARGET_BATCH_MS = 2;
+/** Frames per batch before any batch has been timed. */
+const FIRST_BATCH = 8;
 /** Workers that die before ever starting, in a row, after which the pool is failed. */
 const MAX_START_FAILURES = 3;
 
@@ -103,6 +118,8 @@ class Dispatcher {
   #closing = false;
   #idleWaiters: (() => void)[] = [];
   #nextId = 0;
+  /** Worker milliseconds per frame, moving average over replies (0 until the first). */
+  #msPerFrame = 0;
 
   constructor(
     readonly size: number,
@@ -128,6 +145,8 @@ class Dispatcher {
         const job = slot.inflight.get(m.id);
         if (!job) return;
         slot.inflight.delete(m.id);
+        const per = m.ms / Math.max(1, job.frames.length);
+        this.#msPerFrame = this.#msPerFrame === 0 ? per : this.#msPerFrame * 0.8 + per * 0.2;
         if (slot.inflight.size === 0) worker.unref();
         job.done(m.out);
         this.#pump();
@@ -143,12 +162,26 @@ class Dispatcher {
     if (!slot.ready && !this.#closing && ++this.#startFailures >= MAX_START_FAILURES) {
       this.#fail({ code: 'pool-failed', offset: 0, expected: 'a pool whose workers start', message: 'decode pool workers exit before starting' });
     }
+    const retry: Job[] = [];
+    let running = true; // a worker runs its batches in order: the first still in flight is the one it died on
     for (const job of slot.inflight.values()) {
-      job.attempt++;
-      if (job.attempt > this.retries + 1 || this.#broken) {
-        failAll(job, this.#broken ?? { code: 'worker-died', offset: 0, expected: 'a worker that survives the frame', message: `decode pool worker died ${job.attempt - 1} times on this frame's batch` });
-      } else this.queue.unshift(job);
+      if (!running) {
+        retry.push(job); // never started: not an attempt
+        continue;
+      }
+      running = false;
+      const attempt = job.attempt + 1;
+      if (attempt > this.retries + 1 || this.#broken) {
+        failAll(job, this.#broken ?? { code: 'worker-died', offset: 0, expected: 'a worker that survives the frame', message: `decode pool worker died ${attempt - 1} times on this frame's batch` });
+        continue;
+      }
+      // Each frame alone: a frame that kills its worker then fails only itself.
+      const part = job.part ?? ((_: number, r: WireReply['out'][number]) => job.done([r])); // a retry job holds one frame
+      job.frames.forEach((frame, k) => {
+        retry.push({ id: this.#nextId++, indices: [job.indices[k]!], frames: [frame], attempt, done: (out) => part(k, out[0]!) });
+      });
     }
+    this.queue.unshift(...retry);
     slot.inflight.clear();
     if (!this.#closing && !this.#broken) {
       this.restarts++;
@@ -164,8 +197,22 @@ class Dispatcher {
     for (const s of this.slots) void s.worker.terminate();
   }
 
+  /** Frames the next batch should hold: about TARGET_BATCH_MS of work, 1..max. */
+  batchTarget(max: number): number {
+    if (this.#msPerFrame === 0) return Math.min(max, FIRST_BATCH);
+    return Math.max(1, Math.min(max, Math.round(TARGET_BATCH_MS / this.#msPerFrame)));
+  }
+
   submit(indices: number[], frames: Uint8Array[], done: Job['done']): void {
     const job: Job = { id: this.#nextId++, indices, frames, attempt: 1, done };
+    // Results of frames retried alone come back one by one; the job is done when all are in.
+    let out: WireReply['out'] | undefined;
+    let missing = frames.length;
+    job.part = (k, r) => {
+      out ??= new Array(frames.length);
+      out[k] = r;
+      if (--missing === 0) done(out);
+    };
     if (this.#broken) return failAll(job, this.#broken);
     this.queue.push(job);
     this.#pump();
@@ -196,7 +243,7 @@ class Dispatcher {
       }
       best.inflight.set(job.id, job);
       best.worker.ref();
-      const msg: WireBatch = { id: job.id, first: job.indices[0]!, attempt: job.attempt, buffer, offsets };
+      const msg: WireBatch = { id: job.id, indices: Int32Array.from(job.indices), attempt: job.attempt, buffer, offsets };
       best.worker.postMessage(msg, [buffer]);
     }
     if (this.queue.length === 0 && this.#idleWaiters.length > 0 && [...this.slots].every((s) => s.inflight.size === 0)) {
@@ -249,6 +296,7 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
   async function* map<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined> {
     const it: Iterator<BinaryInput> | AsyncIterator<BinaryInput> =
       Symbol.asyncIterator in inputs ? (inputs as AsyncIterable<BinaryInput>)[Symbol.asyncIterator]() : (inputs as Iterable<BinaryInput>)[Symbol.iterator]();
+    const sync = !(Symbol.asyncIterator in inputs);
     const ready = new Map<number, PoolResult<T>>();
     let nextIn = 0;
     let nextOut = 0;
@@ -261,16 +309,22 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
       wake = new Promise<typeof WOKE>((r) => (signal = () => r(WOKE)));
     };
     let nextP: Promise<IteratorResult<BinaryInput>> | undefined;
-    const flush = () => {
-      if (pendingIdx.length === 0) return;
-      const idx = pendingIdx;
-      dispatcher.submit(idx, pendingFrames, (out) => {
+    const submit = (idx: number[], frames: Uint8Array[]) => {
+      dispatcher.submit(idx, frames, (out) => {
         for (let i = 0; i < idx.length; i++) {
           const o = out[i]!;
           ready.set(idx[i]!, o.error ? { index: idx[i]!, error: o.error } : { index: idx[i]!, value: o.value as T });
         }
         signal();
       });
+    };
+    const flush = () => {
+      const n = pendingIdx.length;
+      if (n === 0) return;
+      // At the end of the input, spread what is left over the workers (no lone tail batch).
+      const parts = done ? Math.min(n, size) : 1;
+      const step = Math.ceil(n / parts);
+      for (let i = 0; i < n; i += step) submit(pendingIdx.slice(i, i + step), pendingFrames.slice(i, i + step));
       pendingIdx = [];
       pendingFrames = [];
     };
@@ -284,8 +338,14 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
         }
         if (done && nextOut === nextIn) return;
         if (!done && nextIn - nextOut < maxQueued) {
-          nextP ??= Promise.resolve(it.next());
-          const got = await Promise.race([nextP, wake]);
+          // A sync source (an array) is read without a promise per item; an async one is raced
+          // against arriving results so they are handed on while it is slow.
+          let got: IteratorResult<BinaryInput> | typeof WOKE;
+          if (sync) got = (it as Iterator<BinaryInput>).next();
+          else {
+            nextP ??= Promise.resolve(it.next());
+            got = await Promise.race([nextP, wake]);
+          }
           if (got === WOKE) {
             rearm();
             if (dispatcher.hasRoom()) flush();
@@ -311,7 +371,7 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
           }
           pendingIdx.push(index);
           pendingFrames.push(bytes);
-          if (pendingIdx.length >= batchSize || dispatcher.hasRoom()) flush();
+          if (pendingIdx.length >= dispatcher.batchTarget(batchSize) || dispatcher.hasRoom()) flush();
         } else {
           flush();
           await wake;

@@ -33,7 +33,8 @@ export type PoolTaskHandler = (frame: Uint8Array, info: PoolFrameInfo) => unknow
 /** @internal */
 export interface WireBatch {
   readonly id: number;
-  readonly first: number;
+  /** Input index of each frame of the batch. */
+  readonly indices: Int32Array;
   readonly attempt: number;
   readonly buffer: ArrayBuffer;
   /** n + 1 offsets into `buffer`. */
@@ -52,4 +53,6 @@ export interface WireError {
 export interface WireReply {
   readonly id: number;
   readonly out: ({ value: unknown; error?: undefined } | { error: WireError; value?: undefined })[];
+  /** Milliseconds the worker spent on the batch (sizes the next batches). */
+  readonly ms: number;
 }

@@ -34,18 +34,35 @@ async function start(): Promise<void> {
     if (typeof handler !== 'function') throw new Error(`pool module ${data.module} exports neither createHandler() nor a default handler`);
   } else handler = defaultHandler(keyStore, data.acb);
 
-  port.on('message', async (b: WireBatch) => {
-    const bytes = new Uint8Array(b.buffer);
-    const out: WireReply['out'] = [];
-    for (let i = 0; i < b.offsets.length - 1; i++) {
-      const frame = bytes.subarray(b.offsets[i]!, b.offsets[i + 1]!);
-      try {
-        out.push({ value: await handler(frame, { attempt: b.attempt, index: b.first + i }) });
-      } catch (e) {
-        out.push({ error: wireError(e) });
+  // Batches run one after another, in arrival order: the pool keeps a second batch waiting
+  // here so the worker never idles for a round trip, and interleaving the two (an async
+  // handler awaits) would finish both late, together, emptying that pipeline.
+  const queue: WireBatch[] = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    while (queue.length > 0) {
+      const b = queue.shift()!;
+      const started = performance.now();
+      const bytes = new Uint8Array(b.buffer);
+      const out: WireReply['out'] = [];
+      for (let i = 0; i < b.offsets.length - 1; i++) {
+        const frame = bytes.subarray(b.offsets[i]!, b.offsets[i + 1]!);
+        try {
+          const v = handler(frame, { attempt: b.attempt, index: b.indices[i]! });
+          // A synchronous handler's value is taken as is (no microtask hop per frame).
+          out.push({ value: v instanceof Promise ? await v : v });
+        } catch (e) {
+          out.push({ error: wireError(e) });
+        }
       }
+      port.postMessage({ id: b.id, out, ms: performance.now() - started } satisfies WireReply);
     }
-    port.postMessage({ id: b.id, out } satisfies WireReply);
+    running = false;
+  };
+  port.on('message', (b: WireBatch) => {
+    queue.push(b);
+    if (!running) void drain();
   });
   port.postMessage({ ready: true });
 }

@@ -8,14 +8,15 @@
 //
 // Node shape (HOUSE.md "Payload trees"): every Asn1Node is created by one constructor
 // with the same fields in the same order: tag, tagNumber, offset, length, headerLength,
-// children, field (the schema component matched) and two private caches. `offset` is
+// field (the schema component matched), private caches and the walk it came from;
+// `children` are built from the walk's node index on first read (issue 12 item 2). `offset` is
 // the frame offset of the identifier when the payload was decoded with an offsetBase
 // (decodePayload, frame.payload), else the offset in the decoded bytes (decodeDer).
 // Everything else (contents view, INTEGER value, names, enumeration names, OID text,
 // hex, times, certificate summary) is a getter computed on first read.
 //
 // Bounds (issue 10, payload/limits.ts): the builder reserves the walked node count from
-// the Budget before it allocates anything and checks depth per level; the WASM walker
+// the Budget and checks the nesting of the walked index before it allocates anything; the WASM walker
 // already refused anything over its own limits (L.MAX_NODES, L.MAX_DEPTH). A DER node is
 // at least 2 input bytes and the builder allocates one node object plus one children
 // array per constructed node: DER_OBJECTS_PER_BYTE bounds objects per input byte.
@@ -28,7 +29,7 @@ import { GbcsEncodeError } from '../errors.js';
 import * as L from '../wasm/layout.js';
 import { asn1StructureFor, valueName, type Asn1Field } from './asn1Schemas.js';
 import { Budget, type DecodeLimits } from './limits.js';
-import { NodeIndex, walkNodes } from './nodes.js';
+import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 import { ByteWriter, minBerWidth } from './writer.js';
 
 export type Asn1Class = 'universal' | 'application' | 'context' | 'private';
@@ -129,8 +130,6 @@ export class Asn1Node {
   readonly length: number;
   /** Identifier plus length octets. */
   readonly headerLength: number;
-  /** Elements of a constructed encoding. */
-  readonly children: Asn1Node[] | undefined;
   /** The GBCS schema component this element matched (asn1Schemas.ts), when the structure is known. */
   readonly field: Asn1Field | undefined;
   // TS-private rather than #private, so inspecting or diffing a copy of a node (test
@@ -140,23 +139,46 @@ export class Asn1Node {
   private readonly _start: number;
   private _value: Uint8Array | undefined;
   private _cache: unknown;
+  /** Children once built (given for hand-built nodes). */
+  private _kids: Asn1Node[] | undefined;
+  /** The walk a decoded node builds its children from, and its node index there. */
+  private readonly _walk: WalkSource | undefined;
+  private readonly _i: number;
 
   /** @internal Use decodeDer / decodePayload / derBuild.ts. */
   constructor(
     tag: number, tagNumber: number, offset: number, length: number, headerLength: number,
     children: Asn1Node[] | undefined, field: Asn1Field | undefined, src: Uint8Array, start: number,
+    walk?: WalkSource, i = -1,
   ) {
     this.tag = tag;
     this.tagNumber = tagNumber;
     this.offset = offset;
     this.length = length;
     this.headerLength = headerLength;
-    this.children = children;
     this.field = field;
     this._src = src;
     this._start = start;
     this._value = undefined;
     this._cache = UNSET;
+    this._kids = children;
+    this._walk = walk;
+    this._i = i;
+  }
+
+  /**
+   * Elements of a constructed encoding. Decision (issue 12 item 2): a decoded node builds
+   * them from the walk's node index on first read (then cached), named from its schema
+   * component as an eager build would; see DlmsNode for the stale-index rule.
+   */
+  get children(): Asn1Node[] | undefined {
+    const k = this._kids;
+    if (k !== undefined || this._walk === undefined || (this.tag & 0x20) === 0) return k;
+    return (this._kids = childrenOf(this, this._walk, this._i));
+  }
+  /** A constructed encoding (decoded: by its identifier; hand-built: has children), without building them. */
+  private _isList(): boolean {
+    return this._walk !== undefined ? (this.tag & 0x20) !== 0 : this._kids !== undefined;
   }
 
   get tagClass(): Asn1Class {
@@ -197,7 +219,7 @@ export class Asn1Node {
   }
   /** Contents of a primitive encoding (a view of the decoded bytes). */
   get value(): Uint8Array | undefined {
-    if (this.children) return undefined;
+    if (this._isList()) return undefined;
     if (this._value) return this._value;
     if (this._start < 0) return (this._value = this._src);
     const v = this._start + this.headerLength;
@@ -222,7 +244,7 @@ export class Asn1Node {
     const c = this._cache;
     if (c !== UNSET) return c;
     let out: unknown;
-    if (this.children) out = this.tag === 0x30 && this.children.length === 3 ? certificateOf(this) : undefined;
+    if (this._isList()) out = this.tag === 0x30 && this.children!.length === 3 ? certificateOf(this) : undefined;
     else {
       const v = this.value!;
       switch (this.tag) {
@@ -247,7 +269,7 @@ export class Asn1Node {
 
   /** INTEGER / ENUMERATED value (also a context-tagged IMPLICIT INTEGER the schema names). */
   get integer(): bigint | undefined {
-    if (this.children) return undefined;
+    if (this._isList()) return undefined;
     const t = this._universalOrImplicit();
     if (t !== 2 && t !== 10) return undefined;
     return this._interpreted() as bigint;
@@ -307,10 +329,11 @@ export class Asn1Node {
   /** DEFAULT components of this SEQUENCE that the encoding omits, with their values. */
   get defaults(): Asn1Default[] | undefined {
     const fs = this.field?.fields;
-    if (!fs || !this.children) return undefined;
+    if (!fs || !this._isList()) return undefined;
+    const kids = this.children!;
     let out: Asn1Default[] | undefined;
     for (const f of fs) {
-      if (f.default === undefined || this.children.some((c) => c.field === f)) continue;
+      if (f.default === undefined || kids.some((c) => c.field === f)) continue;
       const vn = valueName(f, Number(f.default));
       (out ??= []).push(vn ? { name: f.name, value: f.default, valueName: vn } : { name: f.name, value: f.default });
     }
@@ -371,38 +394,61 @@ export interface Asn1Payload {
   readonly root: Asn1Node;
 }
 
-/** Builds node i and its subtree; `field` is the schema component it matched. */
-function buildNode(ix: NodeIndex, i: number, base: number, field: Asn1Field | undefined, depth: number, budget: Budget): Asn1Node {
+/** Node i without its children (built on first read); `field` is the schema component it matched. */
+function makeNode(w: WalkSource, ix: NodeIndex, i: number, field: Asn1Field | undefined): Asn1Node {
   const start = ix.start(i);
   const v = ix.value(i);
-  const id = ix.tag(i);
-  let children: Asn1Node[] | undefined;
-  if (id & 0x20) {
-    budget.depth(depth + 1, base + v);
-    children = [];
-    const stop = ix.next(i);
-    const item = field?.of;
-    const fs = item ? undefined : field?.raw === undefined ? field?.fields : undefined;
-    let k = 0;
-    for (let c = i + 1; c < stop; c = ix.next(c)) {
-      let cf = item;
-      if (fs) {
-        const t = ix.tag(c);
-        // OPTIONAL / DEFAULT components carry their tag: skip those the element is not.
-        while (k < fs.length && fs[k]!.tag !== undefined && fs[k]!.tag !== t) k++;
-        cf = fs[k++];
-      }
-      children.push(buildNode(ix, c, base, cf, depth + 1, budget));
+  return new Asn1Node(ix.tag(i), ix.aux(i), w.base + start, ix.end(i) - v, v - start, undefined, field, w.b, start, w, i);
+}
+
+/** The children of decoded node `n` (node i of its walk), each named from n's schema component. */
+function childrenOf(n: Asn1Node, w: WalkSource, i: number): Asn1Node[] {
+  const ix = w.index();
+  const field = n.field;
+  const children: Asn1Node[] = [];
+  const stop = ix.next(i);
+  const item = field?.of;
+  const fs = item ? undefined : field?.raw === undefined ? field?.fields : undefined;
+  let k = 0;
+  for (let c = i + 1; c < stop; c = ix.next(c)) {
+    let cf = item;
+    if (fs) {
+      const t = ix.tag(c);
+      // OPTIONAL / DEFAULT components carry their tag: skip those the element is not.
+      while (k < fs.length && fs[k]!.tag !== undefined && fs[k]!.tag !== t) k++;
+      cf = fs[k++];
     }
+    children.push(makeNode(w, ix, c, cf));
   }
-  return new Asn1Node(id, ix.aux(i), base + start, ix.end(i) - v, v - start, children, field, ix.bytes, start);
+  return children;
+}
+
+/**
+ * Checks the nesting of a walked tree against the budget before anything is built: a
+ * constructed node at depth d (the root is 1) holds children at d + 1, refused past
+ * `maxDepth` ('too-deep' at the node's contents), in the order an eager build met them.
+ */
+function checkDepth(ix: NodeIndex, base: number, budget: Budget): void {
+  const n = ix.count;
+  // n nodes nest at most n deep: nothing to check when even that fits, or when the deepest
+  // constructed node does; else find the first one past the limit, in build order.
+  if (n + 1 <= budget.maxDepth || ix.deepest(0x20) + 1 <= budget.maxDepth) return;
+  const ends: number[] = [];
+  let sp = 0;
+  for (let i = 0; i < n; i++) {
+    while (sp > 0 && ends[sp - 1]! <= i) sp--;
+    if ((ix.tag(i) & 0x20) === 0) continue;
+    budget.depth(sp + 2, base + ix.value(i));
+    ends[sp++] = ix.next(i);
+  }
 }
 
 function buildTree(ix: NodeIndex, base: number, field: Asn1Field | undefined, limits?: DecodeLimits | Budget): Asn1Node {
   const budget = limits instanceof Budget ? limits : new Budget(limits);
-  // Count before allocating: the walk already knows how many nodes the tree has.
+  // Count before allocating: the walk already knows how many nodes the tree has and how deep it nests.
   budget.take(ix.count, base);
-  return buildNode(ix, 0, base, field, 1, budget);
+  checkDepth(ix, base, budget);
+  return makeNode(new WalkSource(ix, base), ix, 0, field);
 }
 
 /**

@@ -18,7 +18,7 @@
 import { decodeDateTime, encodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
-import { Budget } from './limits.js';
+import type { Budget } from './limits.js';
 import { buildNode, buildRoot, DlmsBuild, encodeInto, type DlmsData } from './dlmsData.js';
 import { alertCodeName, cosemAttributeName, cosemClassName, cosemMethodName } from './dlmsNames.js';
 import type { NodeIndex } from './nodes.js';
@@ -379,8 +379,8 @@ function buildSpecNode(c: DlmsBuild, s: number): DlmsSpecNode {
 }
 
 /** Builds spec node s (NC_DLMS_SPEC). */
-export function buildSpec(ix: NodeIndex, s: number, base = 0, budget: Budget = new Budget()): DlmsRequestSpec {
-  budget.take(1, base + ix.start(s));
+export function buildSpec(ix: NodeIndex, s: number, base = 0, budget?: Budget): DlmsRequestSpec {
+  budget?.take(1, base + ix.start(s));
   return buildSpecNode(new DlmsBuild(ix, base, budget), s);
 }
 
@@ -391,13 +391,13 @@ function buildResultNode(c: DlmsBuild, r: number): DlmsResult {
 
 /** Builds result node r (NC_DLMS_RESULT). */
 export function buildResult(ix: NodeIndex, r: number, base = 0): DlmsResult {
-  return buildResultNode(new DlmsBuild(ix, base, new Budget()), r);
+  return buildResultNode(new DlmsBuild(ix, base, undefined), r);
 }
 
 function listItems<T>(c: DlmsBuild, list: number, depth: number, build: (c: DlmsBuild, i: number, depth: number) => T): T[] {
   const ix = c.ix;
   const n = ix.aux(list);
-  c.budget.take(n, c.base + ix.start(list));
+  c.budget?.take(n, c.base + ix.start(list));
   const out: T[] = new Array(n);
   const stop = ix.next(list);
   let k = 0;
@@ -409,16 +409,18 @@ const buildDataItem = (c: DlmsBuild, i: number, depth: number): DlmsData => buil
 
 /**
  * Builds the APDU from node 0 (NC_DLMS_APDU). `base` is the frame offset of the payload
- * (node offsets are frame offsets); `budget` bounds the nodes built.
+ * (node offsets are frame offsets). With a `budget` the whole tree is built and counted
+ * now; without, Data elements are built on first read (the walk bounded the tree by the
+ * shared limits already).
  */
-export function buildDlmsApdu(ix: NodeIndex, base = 0, budget: Budget = new Budget()): DlmsApdu {
+export function buildDlmsApdu(ix: NodeIndex, base = 0, budget?: Budget): DlmsApdu {
   const c = new DlmsBuild(ix, base, budget);
   const tag = ix.tag(0);
   const dt = 1; // NC_DLMS_DATETIME
   const dtAt = ix.aux(dt) === 12 ? ix.value(dt) : -1;
   const length = ix.end(0) - ix.start(0);
   const inv = ix.aux(0);
-  budget.take(1, base);
+  budget?.take(1, base);
   if (tag === 0x0f) {
     const body = buildRoot(c, 2, 1);
     const first = body.type === 'structure' ? body.items[0] : undefined;

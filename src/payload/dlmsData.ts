@@ -33,7 +33,7 @@ import { decodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
 import * as L from '../wasm/layout.js';
 import { Budget } from './limits.js';
-import { NodeIndex, walkNodes } from './nodes.js';
+import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 import { ObisCode, type Obis } from './obis.js';
 import { minBerWidth } from './writer.js';
 import { encodeProgram, encodePrograms, F_ARRAY_COUNT, F_BIT_COUNT, F_BOOLEAN, F_COMPACT_ARRAY, F_DLMS_DATA, F_ELEMENT_COUNT, F_OCTET_LENGTH, F_STRING_LENGTH, F_TYPE_DESCRIPTION, type PayloadWriter } from './opWriter.js';
@@ -226,59 +226,113 @@ function readU64(b: Uint8Array, o: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-// Views an octet string may carry (set while the tree is built, from shape only).
+// Views an octet string may carry (set while the tree is built, from shape only), and the
+// node flags kept beside them in one number.
 const V_NONE = 0, V_DATETIME = 1, V_OBIS = 2, V_DATE = 3, V_TIME = 4;
+const V_MASK = 7;
+/** An untagged compact-array value (its list elements are untagged too). */
+const F_UNTAGGED = 8;
+/** structure{protection-parameters, octet-string}: an IC 30 get_protected_attributes result. */
+const F_PROTECTED = 16;
 
 /**
  * One decoded DLMS Data value. The same fields in the same order for every type; the
  * type-specific members (`value`, `bytes`, `dateTime`, `obis`, `date`, `time`, `bits`, ...)
  * are getters over the payload bytes, computed on first read. Read it through the
  * DlmsData union (narrow on `type`); `toJSON()` gives the JSON shape of the value.
+ *
+ * Decision (issue 12 item 2): the elements of an array/structure (`items`) and the rows of a
+ * compact-array (`rows`, `typeDescription`) are built from the walk's node index on first
+ * read and then cached: a decode builds the top-level values only, and a tree read in full
+ * builds each node once, as before. The node index is a view of WASM memory: when another
+ * walk has overwritten it, the first such read walks the payload bytes again (the same
+ * numbering) and keeps that copy. Like every value getter, this reads the payload bytes,
+ * so a caller that reuses its buffer decodes with `{ copy: true }`. A decode given an
+ * explicit Budget builds the whole tree at once (counted before allocating).
  */
 export class DlmsNode implements DlmsLocated {
   readonly type: DlmsDataType;
   readonly offset: number;
   readonly length: number;
-  /** array / structure elements (undefined for other types). */
-  readonly items: DlmsData[] | undefined;
   // Speed (issue 12): the rarely set members below are not own fields unless set (an absent
-  // property reads undefined), so the common node carries 9 slots instead of 15.
-  /** compact-array rows (undefined for other types). */
-  declare readonly rows: DlmsData[] | undefined;
-  declare readonly typeDescription: DlmsTypeDescription | undefined;
+  // property reads undefined).
   /** Width of a non-minimal length/count field, else undefined. */
   declare readonly lengthWidth: number | undefined;
-  declare protectedAttributes: true | undefined;
   declare encrypted: true | undefined;
   declare decrypted: DecryptedContent<DlmsData> | undefined;
-  readonly #b: Uint8Array;
-  /** Position of the first value byte in #b. */
+  readonly #s: WalkSource;
+  /** Node index in the walk. */
+  readonly #i: number;
+  /** Position of the first value byte in the payload bytes. */
   readonly #v: number;
-  /** Byte count (strings), bit count (bit-string). */
+  /** Byte count (strings), bit count (bit-string), element count (lists), contents length (compact-array). */
   readonly #n: number;
-  #view: number;
-  #cache: unknown = undefined;
+  /** View (V_*) | flags (F_*). */
+  #f: number;
+  #cache: unknown;
+  /** items / rows once built. */
+  #kids: DlmsData[] | undefined;
 
-  constructor(
-    type: DlmsDataType, offset: number, length: number, b: Uint8Array, v: number, n: number, lengthWidth: number | undefined,
-    items: DlmsData[] | undefined, rows: DlmsData[] | undefined, typeDescription: DlmsTypeDescription | undefined, view: number,
-  ) {
+  constructor(type: DlmsDataType, offset: number, length: number, s: WalkSource, i: number, v: number, n: number, lengthWidth: number | undefined, f: number) {
     this.type = type;
     this.offset = offset;
     this.length = length;
-    this.items = items;
-    this.#b = b;
+    this.#s = s;
+    this.#i = i;
     this.#v = v;
     this.#n = n;
-    this.#view = view;
-    if (rows !== undefined) (this as { rows: DlmsData[] }).rows = rows;
-    if (typeDescription !== undefined) (this as { typeDescription: DlmsTypeDescription }).typeDescription = typeDescription;
+    this.#f = f;
+    this.#cache = undefined;
+    this.#kids = undefined;
     if (lengthWidth !== undefined) (this as { lengthWidth: number }).lengthWidth = lengthWidth;
+  }
+
+  /** array / structure elements (undefined for other types), built on first read. */
+  get items(): DlmsData[] | undefined {
+    const t = this.type;
+    if (t !== 'array' && t !== 'structure') return undefined;
+    return this.#kids ?? this.#children();
+  }
+  /** compact-array rows, one typed value per row (undefined for other types), built on first read. */
+  get rows(): DlmsData[] | undefined {
+    if (this.type !== 'compact-array') return undefined;
+    return this.#kids ?? this.#children();
+  }
+  /** compact-array type description (undefined for other types). */
+  get typeDescription(): DlmsTypeDescription | undefined {
+    if (this.type !== 'compact-array') return undefined;
+    return (this.#cache as DlmsTypeDescription | undefined) ?? (this.#cache = buildTypeDescription(this.#s.index(), this.#i + 1)) as DlmsTypeDescription;
+  }
+  /** Set on structure{protection-parameters, octet-string}: an IC 30 get_protected_attributes result (encrypted; see the security module). */
+  get protectedAttributes(): true | undefined {
+    if (this.type !== 'structure') return undefined;
+    if (this.#kids === undefined) this.#children();
+    return (this.#f & F_PROTECTED) !== 0 ? true : undefined;
+  }
+
+  #children(): DlmsData[] {
+    const s = this.#s;
+    const ix = s.index();
+    const i = this.#i;
+    let out: DlmsData[];
+    if (this.type === 'compact-array') {
+      out = [];
+      const stop = ix.next(i);
+      for (let r = ix.next(i + 1); r < stop; r = ix.next(r)) out.push(makeNode(s, ix, r, true) as unknown as DlmsData);
+    } else {
+      out = new Array(this.#n);
+      const untagged = (this.#f & F_UNTAGGED) !== 0;
+      const stop = ix.next(i);
+      let k = 0;
+      for (let ch = i + 1; ch < stop; ch = ix.next(ch)) out[k++] = makeNode(s, ix, ch, untagged) as unknown as DlmsData;
+      if (this.type === 'structure') markStructure(this, out);
+    }
+    return (this.#kids = out);
   }
 
   /** Numeric, boolean, bigint or text value (undefined for lists, octet strings, dates). */
   get value(): number | bigint | boolean | string | undefined {
-    const b = this.#b, v = this.#v;
+    const b = this.#s.b, v = this.#v;
     switch (this.type) {
       case 'boolean': return b[v] !== 0;
       case 'integer': return (b[v]! << 24) >> 24;
@@ -300,20 +354,20 @@ export class DlmsNode implements DlmsLocated {
   /** The boolean's byte when neither 00 nor 01 (GBCS TRUE is FF). */
   get raw(): number | undefined {
     if (this.type !== 'boolean') return undefined;
-    const r = this.#b[this.#v]!;
+    const r = this.#s.b[this.#v]!;
     return r > 1 ? r : undefined;
   }
 
   /** Contents bytes (a view of the payload) for strings, bit-strings, floats and date/time types. */
   get bytes(): Uint8Array | undefined {
-    const v = this.#v;
+    const v = this.#v, b = this.#s.b;
     switch (this.type) {
-      case 'octet-string': case 'visible-string': case 'utf8-string': return this.#b.subarray(v, v + this.#n);
-      case 'bit-string': return this.#b.subarray(v, v + ((this.#n + 7) >> 3));
-      case 'float32': case 'time': return this.#b.subarray(v, v + 4);
-      case 'float64': return this.#b.subarray(v, v + 8);
-      case 'date': return this.#b.subarray(v, v + 5);
-      case 'date-time': return this.#b.subarray(v, v + 12);
+      case 'octet-string': case 'visible-string': case 'utf8-string': return b.subarray(v, v + this.#n);
+      case 'bit-string': return b.subarray(v, v + ((this.#n + 7) >> 3));
+      case 'float32': case 'time': return b.subarray(v, v + 4);
+      case 'float64': return b.subarray(v, v + 8);
+      case 'date': return b.subarray(v, v + 5);
+      case 'date-time': return b.subarray(v, v + 12);
       default: return undefined;
     }
   }
@@ -322,45 +376,61 @@ export class DlmsNode implements DlmsLocated {
     return this.type === 'bit-string' ? this.#n : undefined;
   }
   get bits(): string | undefined {
-    return this.type === 'bit-string' ? bitText(this.#b, this.#v, this.#n) : undefined;
+    return this.type === 'bit-string' ? bitText(this.#s.b, this.#v, this.#n) : undefined;
   }
 
   get dateTime(): GbcsDateTime | undefined {
-    if (this.type !== 'date-time' && this.#view !== V_DATETIME) return undefined;
-    return (this.#cache as GbcsDateTime | undefined) ?? (this.#cache = decodeDateTime(this.#b, this.#v)) as GbcsDateTime;
+    if (this.type !== 'date-time' && (this.#f & V_MASK) !== V_DATETIME) return undefined;
+    return (this.#cache as GbcsDateTime | undefined) ?? (this.#cache = decodeDateTime(this.#s.b, this.#v)) as GbcsDateTime;
   }
   get obis(): Obis | undefined {
-    if (this.#view !== V_OBIS) return undefined;
-    return (this.#cache as Obis | undefined) ?? (this.#cache = new ObisCode(this.#b, this.#v)) as Obis;
+    if ((this.#f & V_MASK) !== V_OBIS) return undefined;
+    return (this.#cache as Obis | undefined) ?? (this.#cache = new ObisCode(this.#s.b, this.#v)) as Obis;
   }
   get date(): DlmsDate | undefined {
-    if (this.type !== 'date' && this.#view !== V_DATE) return undefined;
-    return (this.#cache as DlmsDate | undefined) ?? (this.#cache = readDlmsDate(this.#b, this.#v)) as DlmsDate;
+    if (this.type !== 'date' && (this.#f & V_MASK) !== V_DATE) return undefined;
+    return (this.#cache as DlmsDate | undefined) ?? (this.#cache = readDlmsDate(this.#s.b, this.#v)) as DlmsDate;
   }
   get time(): DlmsTime | undefined {
-    if (this.type !== 'time' && this.#view !== V_TIME) return undefined;
-    return (this.#cache as DlmsTime | undefined) ?? (this.#cache = readDlmsTime(this.#b, this.#v)) as DlmsTime;
+    if (this.type !== 'time' && (this.#f & V_MASK) !== V_TIME) return undefined;
+    return (this.#cache as DlmsTime | undefined) ?? (this.#cache = readDlmsTime(this.#s.b, this.#v)) as DlmsTime;
   }
 
   /** @internal builder: marks a 6/5/4-byte octet string as an OBIS code / date / time. */
   markView(view: number): void {
-    if (this.#view === V_NONE) this.#view = view;
+    if ((this.#f & V_MASK) === V_NONE) this.#f |= view;
+  }
+  /** @internal builder: marks an IC 30 get_protected_attributes result structure. */
+  markProtected(): void {
+    this.#f |= F_PROTECTED;
+  }
+  /** @internal builder: the elements / rows of an eagerly built node. */
+  setKids(kids: DlmsData[]): void {
+    this.#kids = kids;
   }
   /** @internal */
   get view(): number {
-    return this.#view;
+    return this.#f & V_MASK;
   }
-  /** @internal builder: contents length of a string (no view allocated). */
+  /** @internal builder: contents length of a string, element count of a list (no view allocated). */
   get size(): number {
     return this.#n;
   }
   /** @internal builder: the payload bytes and the first contents byte. */
   get src(): Uint8Array {
-    return this.#b;
+    return this.#s.b;
   }
   /** @internal */
   get pos(): number {
     return this.#v;
+  }
+  /** @internal builder: the node index in the walk and the source it was walked from. */
+  get at(): number {
+    return this.#i;
+  }
+  /** @internal */
+  get source(): WalkSource {
+    return this.#s;
   }
 
   /** JSON shape of the value (bytes as hex, bigints as decimal text, names resolved). */
@@ -372,42 +442,44 @@ export class DlmsNode implements DlmsLocated {
   toJsonSafe(): Record<string, unknown> {
     const o: Record<string, unknown> = { type: this.type };
     const t = this.type;
+    const b = this.#s.b, v = this.#v;
     if (t === 'array' || t === 'structure') {
-      const items = this.items!;
+      const items = this.#kids ?? this.#children();
       const out = new Array(items.length);
       for (let k = 0; k < items.length; k++) out[k] = toJsonSafe(items[k]);
       o.items = out;
-      if (this.protectedAttributes) o.protectedAttributes = true;
+      if ((this.#f & F_PROTECTED) !== 0) o.protectedAttributes = true;
     } else if (t === 'compact-array') {
       o.typeDescription = this.typeDescription;
-      const rows = this.rows!;
+      const rows = this.#kids ?? this.#children();
       const out = new Array(rows.length);
       for (let k = 0; k < rows.length; k++) out[k] = toJsonSafe(rows[k]);
       o.rows = out;
     } else if (t === 'octet-string') {
-      o.bytes = toHex(this.#b, this.#v, this.#v + this.#n);
-      if (this.#view === V_DATETIME) o.dateTime = this.dateTime;
-      else if (this.#view === V_OBIS) o.obis = (this.obis as ObisCode).toJSON();
-      else if (this.#view === V_DATE) o.date = this.date;
-      else if (this.#view === V_TIME) o.time = this.time;
+      o.bytes = toHex(b, v, v + this.#n);
+      const view = this.#f & V_MASK;
+      if (view === V_DATETIME) o.dateTime = this.dateTime;
+      else if (view === V_OBIS) o.obis = (this.obis as ObisCode).toJSON();
+      else if (view === V_DATE) o.date = this.date;
+      else if (view === V_TIME) o.time = this.time;
       if (this.encrypted) o.encrypted = true;
       if (this.decrypted) o.decrypted = toJsonSafe(this.decrypted);
     } else if (t === 'bit-string') {
       o.bitCount = this.#n;
-      o.bytes = toHex(this.#b, this.#v, this.#v + ((this.#n + 7) >> 3));
+      o.bytes = toHex(b, v, v + ((this.#n + 7) >> 3));
       o.bits = this.bits;
     } else if (t === 'date-time') {
       o.dateTime = this.dateTime;
-      o.bytes = toHex(this.#b, this.#v, this.#v + 12);
+      o.bytes = toHex(b, v, v + 12);
     } else if (t === 'date') {
       o.date = this.date;
-      o.bytes = toHex(this.#b, this.#v, this.#v + 5);
+      o.bytes = toHex(b, v, v + 5);
     } else if (t === 'time') {
       o.time = this.time;
-      o.bytes = toHex(this.#b, this.#v, this.#v + 4);
+      o.bytes = toHex(b, v, v + 4);
     } else if (t !== 'null') {
-      const v = this.value;
-      o.value = typeof v === 'bigint' ? v.toString() : v;
+      const val = this.value;
+      o.value = typeof val === 'bigint' ? val.toString() : val;
       if (t === 'boolean' && this.raw !== undefined) o.raw = this.raw;
       else if (t === 'float32' || t === 'float64' || t === 'visible-string' || t === 'utf8-string') o.bytes = toHex(this.bytes!);
     }
@@ -418,11 +490,18 @@ export class DlmsNode implements DlmsLocated {
   }
 }
 
-/** Shared state of one tree build: the node index, its offset base and the work budget. */
+/**
+ * Shared state of one tree build: the walked source and, when the caller gave one, the
+ * work budget (then the whole tree is built at once, counted before allocating).
+ */
 export class DlmsBuild {
+  readonly s: WalkSource;
   readonly b: Uint8Array;
-  constructor(readonly ix: NodeIndex, readonly base: number, readonly budget: Budget) {
+  readonly base: number;
+  constructor(readonly ix: NodeIndex, base: number, readonly budget: Budget | undefined) {
+    this.s = new WalkSource(ix, base);
     this.b = ix.bytes;
+    this.base = base;
   }
 }
 
@@ -432,37 +511,73 @@ function widthIfOdd(ix: NodeIndex, i: number, headerBefore: number): number | un
   return w === minBerWidth(ix.aux(i)) ? undefined : w;
 }
 
-/**
- * Builds the Data value of node i (NC_DLMS_DATA, or NC_DLMS_CA_VALUE when `untagged`).
- * The caller has taken the node from the budget; a list takes its elements before it
- * allocates them.
- */
-export function buildNode(c: DlmsBuild, i: number, depth: number, untagged: boolean): DlmsData {
-  const ix = c.ix;
+/** Node i (NC_DLMS_DATA, or NC_DLMS_CA_VALUE when `untagged`) without its elements (built on first read). */
+function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): DlmsNode {
   const start = ix.start(i);
-  const offset = c.base + start;
-  c.budget.depth(depth, offset);
   const tag = ix.tag(i);
-  const type = TYPE_BY_TAG[tag]!;
-  const head = untagged ? 0 : 1;
+  const v = ix.value(i);
   const length = ix.end(i) - start;
+  let n = 0;
+  let lw: number | undefined;
+  let f = untagged ? F_UNTAGGED : 0;
+  if (tag === 0x01 || tag === 0x02) {
+    n = ix.aux(i);
+    if (!untagged) lw = widthIfOdd(ix, i, 1);
+  } else if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) {
+    n = ix.aux(i);
+    lw = widthIfOdd(ix, i, untagged ? 0 : 1);
+    if (tag === 0x09 && n === 12 && looksLikeDateTime(s.b, v)) f |= V_DATETIME;
+  } else if (tag === 0x13) {
+    n = ix.aux(i);
+    const lenField = v - ix.end(i + 1);
+    if (lenField !== minBerWidth(n)) lw = lenField;
+  }
+  return new DlmsNode(TYPE_BY_TAG[tag]!, s.base + start, length, s, i, v, n, lw, f);
+}
+
+/**
+ * Builds the Data value of node i and its whole subtree at once, counting against
+ * `budget` (the caller has taken the node itself; a list takes its elements before it
+ * allocates them).
+ */
+function buildEager(s: WalkSource, ix: NodeIndex, i: number, depth: number, untagged: boolean, budget: Budget): DlmsNode {
+  const start = ix.start(i);
+  const offset = s.base + start;
+  budget.depth(depth, offset);
+  const tag = ix.tag(i);
   if (tag === 0x01 || tag === 0x02) {
     const count = ix.aux(i);
-    c.budget.take(count, offset);
+    budget.take(count, offset);
     const items: DlmsData[] = new Array(count);
     const stop = ix.next(i);
     let k = 0;
-    for (let ch = i + 1; ch < stop; ch = ix.next(ch)) items[k++] = buildNode(c, ch, depth + 1, untagged);
-    const node = new DlmsNode(type, offset, length, c.b, ix.value(i), count, untagged ? undefined : widthIfOdd(ix, i, head), items, undefined, undefined, V_NONE);
+    for (let ch = i + 1; ch < stop; ch = ix.next(ch)) items[k++] = buildEager(s, ix, ch, depth + 1, untagged, budget) as unknown as DlmsData;
+    const node = makeNode(s, ix, i, untagged);
+    node.setKids(items);
     if (tag === 0x02) markStructure(node, items);
-    return node as unknown as DlmsData;
+    return node;
   }
-  if (tag === 0x13) return buildCompactArray(c, i, offset, length, depth);
-  const variable = tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c;
-  const v = ix.value(i);
-  const n = variable ? ix.aux(i) : 0;
-  const view = tag === 0x09 && n === 12 && looksLikeDateTime(c.b, v) ? V_DATETIME : V_NONE;
-  return new DlmsNode(type, offset, length, c.b, v, n, variable ? widthIfOdd(ix, i, head) : undefined, undefined, undefined, undefined, view) as unknown as DlmsData;
+  if (tag === 0x13) {
+    const node = makeNode(s, ix, i, false);
+    void node.typeDescription;
+    const rows: DlmsData[] = [];
+    const stop = ix.next(i);
+    for (let r = ix.next(i + 1); r < stop; r = ix.next(r)) {
+      budget.take(1, s.base + ix.start(r));
+      rows.push(buildEager(s, ix, r, depth + 1, true, budget) as unknown as DlmsData);
+    }
+    node.setKids(rows);
+    return node;
+  }
+  return makeNode(s, ix, i, untagged);
+}
+
+/**
+ * Builds the Data value of node i (the caller has taken it from the budget when it gave
+ * one): its elements on first read, or, with a budget, the whole subtree now.
+ */
+export function buildNode(c: DlmsBuild, i: number, depth: number, untagged: boolean): DlmsData {
+  return (c.budget === undefined ? makeNode(c.s, c.ix, i, untagged) : buildEager(c.s, c.ix, i, depth, untagged, c.budget)) as unknown as DlmsData;
 }
 
 const isOs = (d: DlmsData | undefined, n: number): boolean =>
@@ -504,7 +619,7 @@ function markStructure(node: DlmsNode, items: DlmsData[]): void {
   if (n === 2) {
     const pp = items[0]!, ct = items[1] as unknown as DlmsNode;
     if (pp.type === 'array' && ct.type === 'octet-string' && ct.size >= 17 && ct.src[ct.pos] === 0x31) {
-      node.protectedAttributes = true;
+      node.markProtected();
       ct.encrypted = true;
     }
   }
@@ -523,37 +638,26 @@ function buildTypeDescription(ix: NodeIndex, i: number): DlmsTypeDescription {
   return { type } as DlmsTypeDescription;
 }
 
-function buildCompactArray(c: DlmsBuild, i: number, offset: number, length: number, depth: number): DlmsData {
-  const ix = c.ix;
-  const td = i + 1;
-  const typeDescription = buildTypeDescription(ix, td);
-  const rows: DlmsData[] = [];
-  const stop = ix.next(i);
-  for (let r = ix.next(td); r < stop; r = ix.next(r)) {
-    c.budget.take(1, c.base + ix.start(r));
-    rows.push(buildNode(c, r, depth + 1, true));
-  }
-  const lenField = ix.value(i) - ix.end(td);
-  return new DlmsNode('compact-array', offset, length, c.b, ix.value(i), ix.aux(i), lenField === minBerWidth(ix.aux(i)) ? undefined : lenField, undefined, rows, typeDescription, V_NONE) as unknown as DlmsData;
-}
-
 /**
  * Builds a tagged Data value from node i (NC_DLMS_DATA). `base` is added to node offsets
- * (frame offset of the walked bytes); `budget` is shared with the rest of the decode.
+ * (frame offset of the walked bytes). With a `budget` (shared with the rest of a decode)
+ * the whole value is built and counted now; without, elements are built on first read
+ * (the walk already bounded nodes and depth by the shared limits).
  */
-export function buildDlmsData(ix: NodeIndex, i: number, base = 0, budget: Budget = new Budget()): DlmsData {
+export function buildDlmsData(ix: NodeIndex, i: number, base = 0, budget?: Budget): DlmsData {
   return buildRoot(new DlmsBuild(ix, base, budget), i, 1);
 }
 
-/** Takes one node from the budget and builds the tagged value of node i. */
+/** Takes one node from the budget (when there is one) and builds the tagged value of node i. */
 export function buildRoot(c: DlmsBuild, i: number, depth: number): DlmsData {
-  c.budget.take(1, c.base + c.ix.start(i));
+  c.budget?.take(1, c.base + c.ix.start(i));
   return buildNode(c, i, depth, false);
 }
 
 /**
  * Decodes one A-XDR Data value filling `bytes` exactly. Offsets are relative to `bytes`
- * plus `offsetBase`; `budget` lets a caller share one work budget across several values.
+ * plus `offsetBase`; `budget` lets a caller share one work budget across several values
+ * (the value is then built whole at once, counted before allocating).
  */
 export function decodeDlmsData(bytes: Uint8Array, options: { offsetBase?: number; budget?: Budget } = {}): DlmsData {
   const base = options.offsetBase ?? 0;

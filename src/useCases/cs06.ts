@@ -21,7 +21,7 @@ import { decodeDer, type Asn1Node } from '../payload/asn1.js';
 import { CS06_ALERT_SCHEMA, CS06_RESPONSE_SCHEMA, CS06_SCHEMA, type Asn1Field } from '../payload/asn1Schemas.js';
 import { derGeneralizedTime, derNull, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
 import { DerFields, decodeAs, fail, type ViewContext } from './fields.js';
-import { isoText, jsonView, useCase } from './module.js';
+import { isoText, jsonView, useCase, type SpanRecorder } from './module.js';
 
 /** The component names of a schema SEQUENCE, in order (checked: the schema has exactly `n`). */
 function fieldNames(schema: Asn1Field, n: number): string[] {
@@ -108,11 +108,14 @@ export function buildActivateFirmwarePreCommand(init: ActivateFirmwareFrameInit)
  * `negativeCounter: 'refuse'` (the typed view) a negative one is an error, since the
  * originator counter is an unsigned sequence number.
  */
-export function cs06CommandFields(ctx: Pick<ViewContext, 'base' | 'what'>, root: Asn1Node, opts: { negativeCounter?: 'refuse' | 'keep' } = {}): ActivateFirmwareCommand {
+export function cs06CommandFields(ctx: Pick<ViewContext, 'base' | 'what' | 'spans'>, root: Asn1Node, opts: { negativeCounter?: 'refuse' | 'keep' } = {}): ActivateFirmwareCommand {
   const seq = DerFields.of(ctx, root, 0, 'SEQUENCE (CS06 command)', 'the CS06 SEQUENCE');
   const manufacturerImageHash = seq.octets(HASH, 32);
+  ctx.spans?.set('manufacturerImageHash', seq.lastSpan());
   const originatorCounter = opts.negativeCounter === 'keep' ? seq.integer(COUNTER) : seq.unsigned(COUNTER);
+  ctx.spans?.set('originatorCounter', seq.lastSpan());
   const executionDateTime = seq.remaining > 0 ? seq.time(EXECUTION_TIME) : undefined;
+  if (executionDateTime) ctx.spans?.set('executionDateTime', seq.lastSpan());
   seq.done('the end of the CS06 SEQUENCE');
   return { manufacturerImageHash, originatorCounter, ...(executionDateTime ? { executionDateTime } : {}) };
 }
@@ -129,11 +132,15 @@ export type ActivateFirmwareResponse =
   /** `05 00`: a future-dated activation or a cancellation accepted (the command says which). */
   | { readonly kind: 'accepted' };
 
-function activationResult(seq: DerFields): { responseCode: number; responseCodeName: ActivationResponseCodeName; firmwareVersion: Uint8Array } {
+/** The activation result SEQUENCE; spans (when recorded) go under `prefix` ('' or 'response.'). */
+function activationResult(seq: DerFields, spans: SpanRecorder | undefined, prefix: string): { responseCode: number; responseCodeName: ActivationResponseCodeName; firmwareVersion: Uint8Array } {
   const at = (seq.children[0] ?? seq.node).offset - seq.ctx.base;
   const code = seq.unsigned(RESPONSE_CODE);
+  spans?.set(`${prefix}responseCode`, seq.lastSpan());
+  spans?.alias(`${prefix}responseCode`, `${prefix}responseCodeName`);
   if (code > 255n) fail(seq.ctx, 'responseCode 0-3', at);
   const firmwareVersion = seq.octets(FIRMWARE_VERSION, 4);
+  spans?.set(`${prefix}firmwareVersion`, seq.lastSpan());
   seq.done('the end of the activation result');
   const responseCode = Number(code);
   return { responseCode, responseCodeName: activationResponseCodeName(responseCode), firmwareVersion };
@@ -145,8 +152,10 @@ export function decodeActivateFirmwareCommand(ctx: ViewContext): ActivateFirmwar
 
 export function decodeActivateFirmwareResponse(ctx: ViewContext): ActivateFirmwareResponse {
   const root = decodeAs(ctx, 'ASN.1').root;
+  // The kind is the root element's: NULL (accepted) or the result SEQUENCE.
+  ctx.spans?.at('response.kind', root.offset, root.end - root.offset);
   if (root.tag === 0x05 && root.length === 0) return { kind: 'accepted' };
-  return { kind: 'immediate', ...activationResult(DerFields.of(ctx, root, 0, 'SEQUENCE {responseCode, firmwareVersion}', 'the activation result')) };
+  return { kind: 'immediate', ...activationResult(DerFields.of(ctx, root, 0, 'SEQUENCE {responseCode, firmwareVersion}', 'the activation result'), ctx.spans, 'response.') };
 }
 
 function resultNode(code: number, version: Uint8Array): Asn1Node {
@@ -177,10 +186,15 @@ export function decodeFutureDatedActivationAlert(ctx: ViewContext): FutureDatedA
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (alert 0x00CA)', 'the alert SEQUENCE');
   const at = seq.children[0] ? seq.children[0].offset - ctx.base : 0;
   const alert = seq.unsigned(ALERT_CODE);
+  const sp = ctx.spans;
+  sp?.set('alertCode', seq.lastSpan());
+  sp?.alias('alertCode', 'actioned');
   if (alert !== 0x8f66n && alert !== 0x8f67n) fail(ctx, 'alert code 0x8F66 (actioned) or 0x8F67 (not actioned)', at, `found 0x${alert.toString(16).toUpperCase()}`);
   const executionDateTime = seq.time(ALERT_TIME);
+  sp?.set('executionDateTime', seq.lastSpan());
   const originatorCounter = seq.unsigned(ALERT_COUNTER);
-  const r = activationResult(seq.sequence('SEQUENCE {responseCode, firmwareVersion}', 'the activation result'));
+  sp?.set('originatorCounter', seq.lastSpan());
+  const r = activationResult(seq.sequence('SEQUENCE {responseCode, firmwareVersion}', 'the activation result'), sp, '');
   seq.done('the end of the alert SEQUENCE');
   const alertCode = Number(alert);
   return { alertCode, actioned: alertCode === 0x8f66, executionDateTime, originatorCounter, ...r };
@@ -268,7 +282,7 @@ export function cs06Payload(cs06: GbcsFrame | BinaryInput): Uint8Array {
 
 // ---- Use-case modules.
 
-const viewContext = (f: GbcsFrame): ViewContext => ({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f });
+const viewContext = (f: GbcsFrame, spans?: SpanRecorder): ViewContext => ({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f, spans });
 
 /** The CS06 typed view (JSON key `firmware`). */
 export type Cs06View =
@@ -283,8 +297,8 @@ export const cs06Module = useCase<Cs06View>({
   cras: ['command', 'response'],
   family: 'firmware',
   schemas: { command: CS06_SCHEMA, response: CS06_RESPONSE_SCHEMA },
-  read(f) {
-    const c = viewContext(f);
+  read(f, spans) {
+    const c = viewContext(f, spans);
     return f.cra === 'command' ? { type: 'activate-firmware-command', ...decodeActivateFirmwareCommand(c) } : { type: 'activate-firmware-response', response: decodeActivateFirmwareResponse(c) };
   },
   build(v) {
@@ -318,7 +332,7 @@ export const activationAlertModule = useCase<ActivationAlertView>({
   cras: ['alert'],
   family: 'firmware',
   schemas: { alert: CS06_ALERT_SCHEMA },
-  read: (f) => ({ type: 'future-dated-activation-alert', ...decodeFutureDatedActivationAlert(viewContext(f)) }),
+  read: (f, spans) => ({ type: 'future-dated-activation-alert', ...decodeFutureDatedActivationAlert(viewContext(f, spans)) }),
   build: (v) =>
     encodeDer(
       derSequence(

@@ -13,7 +13,8 @@ import { apduLists, obisBytes, obisText, rangeFromNode, scalarOf, specOf, walkAp
 import { DlmsFields } from './fields.js';
 import { Budget } from '../payload/limits.js';
 import { boostLogSpec, boostPeriodTimes, logFromApdu, resolveLayout as logLayout, DEFAULT_BOOST_LOG_LAYOUT, type BoostLogLayout, type BoostPeriod } from '../boost/boostLog.js';
-import { isoText, jsonView, useCase } from './module.js';
+import { isoText, jsonView, useCase, type SpanRecorder } from './module.js';
+import type { NodeIndex } from '../payload/nodes.js';
 
 export type { DlmsScalar };
 
@@ -52,7 +53,7 @@ export interface ReadBoostButtonDataCommand extends DecodedRange {
 }
 
 /** Decodes an ECS61c command payload (any number of plain gets around one range read of the log). */
-export function decodeReadBoostButtonDataRequest(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>): ReadBoostButtonDataCommand {
+export function decodeReadBoostButtonDataRequest(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>, spans?: SpanRecorder): ReadBoostButtonDataCommand {
   const logObis = obisText(layoutIn?.obis ?? DEFAULT_BOOST_LOG_LAYOUT.obis);
   const ix = walkApdu(content, contentOffset, 'ecs61c', 0xd9);
   const specs = apduLists(ix).specs;
@@ -62,6 +63,7 @@ export function decodeReadBoostButtonDataRequest(content: Uint8Array, contentOff
   const range = rangeFromNode(ix, specs[k]! + 1, (expected, at, detail) => {
     throw new GbcsDecodeError('ecs61c', contentOffset + at, expected, detail);
   });
+  if (spans) recordCommandSpans(spans, ix, specs, specs[k]! + 1, contentOffset);
   return { invokeId: ix.aux(0), ...range, objects: views.map((sp) => `${sp.classId}/${sp.obis}/${sp.attribute}`) };
 }
 
@@ -89,9 +91,9 @@ export interface ReadBoostButtonData {
  * item: the response does not echo the request's specs, so position is all there is;
  * in RTDS it is item 2 of 7.
  */
-export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>): ReadBoostButtonData {
+export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOffset = 0, layoutIn?: Partial<BoostLogLayout>, spans?: SpanRecorder): ReadBoostButtonData {
   // The same DLMS field reader as every other view (fields.ts): one walk, counts checked.
-  const { items, results } = DlmsFields.response({ content, base: contentOffset, what: 'ecs61c' });
+  const { items, results, resultNodes } = DlmsFields.response({ content, base: contentOffset, what: 'ecs61c' });
   const ix = items.ix;
   const data = items.nodes;
   const result = (i: number) => results[i]!;
@@ -106,7 +108,57 @@ export function decodeReadBoostButtonDataResponse(content: Uint8Array, contentOf
   data.forEach((d, i) => {
     if (i !== idx) objects.push({ index: i, result: result(i), value: scalarOf(ix, d) });
   });
+  if (spans) {
+    const base = { base: contentOffset };
+    spans.set('invokeId', DlmsFields.invokeIdSpan(base));
+    spans.set('logResult', DlmsFields.resultSpan(base, ix, resultNodes[idx]!));
+    let j = 0;
+    data.forEach((d, i) => {
+      if (i === idx) return;
+      spans.set(`objects.${j}.value`, items.span(d));
+      spans.alias(`objects.${j}.value`, `objects.${j}.index`);
+      spans.set(`objects.${j}.result`, DlmsFields.resultSpan(base, ix, resultNodes[i]!));
+      j++;
+    });
+    if (periods) recordPeriodSpans(spans, ix, data[idx]!, layoutIn ? logLayout({ ...layoutIn, maxEntries: 0xffff }) : ECS61C_LAYOUT, contentOffset);
+  }
   return { invokeId: ix.aux(0), ...(periods ? { periods } : {}), logResult, objects };
+}
+
+const nodeSpan = (ix: NodeIndex, n: number, base: number) => ({ offset: base + ix.start(n), length: ix.end(n) - ix.start(n) });
+
+/** Command spans: invoke-id, each spec read (`objects.i`), the range's from, to and restricting object fields. */
+function recordCommandSpans(spans: SpanRecorder, ix: NodeIndex, specs: readonly number[], range: number, base: number): void {
+  spans.set('invokeId', DlmsFields.invokeIdSpan({ base }));
+  specs.forEach((s, i) => spans.set(`objects.${i}`, nodeSpan(ix, s, base)));
+  const [ro, from, to] = ix.children(range) as [number, number, number];
+  const [cls, ln, attr, di] = ix.children(ro) as [number, number, number, number];
+  spans.set('restrictingObject', nodeSpan(ix, ro, base));
+  spans.set('restrictingObject.classId', nodeSpan(ix, cls, base));
+  spans.set('restrictingObject.obis', nodeSpan(ix, ln, base));
+  spans.set('restrictingObject.attribute', nodeSpan(ix, attr, base));
+  spans.set('restrictingObject.dataIndex', nodeSpan(ix, di, base));
+  spans.set('from', nodeSpan(ix, from, base));
+  spans.set('to', nodeSpan(ix, to, base));
+}
+
+/**
+ * Period spans (`periods.i`: the row; `.start`, `.end`, `.extras.k`: its columns), walking
+ * the log node's rows as boostLog.ts reads them (compact-array rows after the type
+ * description, or array structures; a row's columns are the nodes after it).
+ */
+function recordPeriodSpans(spans: SpanRecorder, ix: NodeIndex, log: number, layout: BoostLogLayout, base: number): void {
+  const rows: number[] = [];
+  if (ix.tag(log) === 0x13) for (let r = ix.next(log + 1), stop = ix.next(log); r < stop; r = ix.next(r)) rows.push(r);
+  else rows.push(...ix.children(log));
+  rows.forEach((r, p) => {
+    spans.set(`periods.${p}`, nodeSpan(ix, r, base));
+    let extra = 0;
+    for (let k = 0, n = r + 1; k < layout.columns.length; k++, n = ix.next(n)) {
+      const role = layout.columns[k]!.role;
+      spans.set(`periods.${p}.${role === 'extra' ? `extras.${extra++}` : role}`, nodeSpan(ix, n, base));
+    }
+  });
 }
 
 /** The ECS61c typed view: the command's range or the response's periods. */
@@ -121,11 +173,11 @@ export const ecs61cModule = useCase<Ecs61cView>({
   codes: [ECS61C_MESSAGE_CODE],
   cras: ['command', 'response'],
   family: 'boost',
-  read(f: GbcsFrame): Ecs61cView {
+  read(f: GbcsFrame, spans?: SpanRecorder): Ecs61cView {
     if (f.payloadFormat !== 'DLMS') throw new GbcsDecodeError('ecs61c', f.contentOffset, 'a DLMS payload (ECS61c)', `found ${f.payloadFormat}`);
     return f.cra === 'command'
-      ? { type: 'read-boost-button-data-command', ...decodeReadBoostButtonDataRequest(f.content, f.contentOffset) }
-      : { type: 'read-boost-button-data-response', ...decodeReadBoostButtonDataResponse(f.content, f.contentOffset) };
+      ? { type: 'read-boost-button-data-command', ...decodeReadBoostButtonDataRequest(f.content, f.contentOffset, undefined, spans) }
+      : { type: 'read-boost-button-data-response', ...decodeReadBoostButtonDataResponse(f.content, f.contentOffset, undefined, spans) };
   },
   build(v, ctx) {
     if (v.type !== 'read-boost-button-data-command') throw new GbcsDecodeError('ecs61c', 0, 'an ECS61c command view (responses are device side)');

@@ -17,6 +17,7 @@ import { decodePayload, type DecodedPayload } from '../payload/index.js';
 import type { NodeIndex } from '../payload/nodes.js';
 import type { PayloadFormat } from '../types.js';
 import type { GbcsErrorCode } from '../errors.js';
+import type { FieldSpan, SpanRecorder } from './module.js';
 
 /** Where a typed view reads from: the frame's content and its offset in the frame. */
 export interface ViewContext {
@@ -24,6 +25,8 @@ export interface ViewContext {
   readonly base: number;
   readonly what: GbcsErrorCode;
   readonly frame: GbcsFrame;
+  /** Records the view's field spans when set (module.ts SpanRecorder). */
+  readonly spans?: SpanRecorder | undefined;
 }
 
 export function fail(ctx: Pick<ViewContext, 'base' | 'what'>, expected: string, at: number, detail?: string): never {
@@ -130,6 +133,12 @@ export class DerFields {
     return new DerFields(this.ctx, this.next(0x30, expected), label);
   }
 
+  /** Span in the frame of the element read last (the whole TLV), for SpanRecorder. */
+  lastSpan(): FieldSpan {
+    const n = this.children[this.#k - 1] ?? this.node;
+    return { offset: n.offset, length: n.end - n.offset };
+  }
+
   /** Fails unless every field was read. */
   done(expected: string): void {
     const n = this.children[this.#k];
@@ -162,11 +171,31 @@ export class DlmsFields {
    * The data items and results of the frame's DLMS access-response (counts must agree,
    * GBCS.md 3.2). `results[k]` is the data-access-result of item k (0 success).
    */
-  static response(ctx: Pick<ViewContext, 'content' | 'base' | 'what'>): { invokeId: number; items: DlmsFields; results: number[]; resultAt: number[] } {
+  static response(ctx: Pick<ViewContext, 'content' | 'base' | 'what'>): { invokeId: number; items: DlmsFields; results: number[]; resultAt: number[]; resultNodes: readonly number[] } {
     const ix = walkApdu(ctx.content, ctx.base, ctx.what, 0xda);
     const { data, results } = responseLists(ix, ctx.base, ctx.what);
     const end = data.length ? ix.end(data[data.length - 1]!) : ix.end(ix.next(2));
-    return { invokeId: ix.aux(0), items: new DlmsFields(ctx, ix, data, end, 'the data list'), results: results.map((r) => ix.aux(r)), resultAt: results.map((r) => ix.start(r)) };
+    return { invokeId: ix.aux(0), items: new DlmsFields(ctx, ix, data, end, 'the data list'), results: results.map((r) => ix.aux(r)), resultAt: results.map((r) => ix.start(r)), resultNodes: results };
+  }
+
+  /** Span of a DLMS data-access-result code: the result node's last byte (as `dlms.result` in the field list). */
+  static resultSpan(ctx: Pick<ViewContext, 'base'>, ix: NodeIndex, r: number): FieldSpan {
+    return { offset: ctx.base + ix.end(r) - 1, length: 1 };
+  }
+
+  /** Span of the 4-byte invoke-id after the APDU tag (content offset 1). */
+  static invokeIdSpan(ctx: Pick<ViewContext, 'base'>): FieldSpan {
+    return { offset: ctx.base + 1, length: 4 };
+  }
+
+  /** Span in the frame of Data node `n` (tag included). */
+  span(n: number): FieldSpan {
+    return { offset: this.ctx.base + this.ix.start(n), length: this.ix.end(n) - this.ix.start(n) };
+  }
+
+  /** Span in the frame of the item read last (tag included), for SpanRecorder. */
+  lastSpan(): FieldSpan {
+    return this.span(this.nodes[this.#k - 1]!);
   }
 
   /** The body of the frame's DLMS data-notification, as a list of one item. */

@@ -17,7 +17,7 @@ import { encodeAccessRequest, encodeAccessResponse, encodeGbzSingle, getSpec, in
 import { asn1StructureFor, type Asn1Field } from '../payload/asn1Schemas.js';
 import { derGeneralizedTime, derOctetString, derSequence, derUnsignedInteger, encodeDer } from '../payload/derBuild.js';
 import { DerFields, DlmsFields, GbzFields, decodeAs, fail, type ViewContext } from './fields.js';
-import { isoText, jsonView, useCase } from './module.js';
+import { isoText, jsonView, useCase, type SpanRecorder } from './module.js';
 
 /** Use cases that read a firmware version. */
 export type FirmwareVersionUseCase = 'ECS52' | 'GCS38' | 'CS08' | 'CS09';
@@ -63,11 +63,14 @@ const [CS09_ALERT, CS09_TIME, CS09_VERSION, CS09_RESULT] = names(CS09_SCHEMA) as
 
 /** ECS52 response (DLMS access-response with one octet-string(4)). */
 export function decodeEcs52Response(ctx: ViewContext): FirmwareVersion {
-  const { items, results } = DlmsFields.response(ctx);
+  const { items, results, resultNodes } = DlmsFields.response(ctx);
   if (items.remaining !== 1) fail(ctx, 'one Data item (the firmware version)', items.at, `found ${items.remaining}`);
   const status = results[0]!;
+  ctx.spans?.set('status', DlmsFields.resultSpan(ctx, items.ix, resultNodes[0]!));
+  ctx.spans?.alias('status', 'ok');
   if (status !== 0) return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: false, status };
   const version = items.octets('firmwareVersion', 4);
+  ctx.spans?.set('version', items.lastSpan());
   return { useCase: 'ECS52', deviceType: 'ESME/CH', ok: true, version, status };
 }
 
@@ -81,10 +84,14 @@ export function decodeGcs38Response(ctx: ViewContext): FirmwareVersion {
   if (cmd.command !== 'read-attributes-response') fail(ctx, 'ZCL command 0x01 Read Attributes Response', zclAt + 2, `found 0x${comp.zcl.commandId.toString(16).padStart(2, '0')}`);
   const rec = cmd.records.find((r) => r.id === FIRMWARE_VERSION_ATTRIBUTE);
   if (!rec) fail(ctx, 'attribute 0x0206 (firmware version)', zclAt + 3);
+  // The status byte follows the attribute id (as zcl.attribute.status in the field list).
+  ctx.spans?.at('status', (rec.offset ?? 0) + 2, 1);
+  ctx.spans?.alias('status', 'ok');
   if (rec.status !== 0) return { useCase: 'GCS38', deviceType: 'GSME', ok: false, status: rec.status };
   const v = rec.value!;
   if (v.dataType !== 0x41) fail(ctx, 'ZCL octet-string type 0x41', zclAt + 3, `found 0x${v.dataType.toString(16)}`);
   if (!(v.value instanceof Uint8Array) || v.value.length !== 4) fail(ctx, 'a 4-byte firmware version', zclAt + 3, `length ${v.value instanceof Uint8Array ? v.value.length : 'invalid'}`);
+  ctx.spans?.at('version', v.offset ?? 0, v.length ?? 0);
   return { useCase: 'GCS38', deviceType: 'GSME', ok: true, version: v.value, status: 0 };
 }
 
@@ -92,7 +99,10 @@ export function decodeGcs38Response(ctx: ViewContext): FirmwareVersion {
 export function decodeCs08Response(ctx: ViewContext): FirmwareVersion {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE {firmwareVersion, status}', 'the CS08 SEQUENCE');
   const version = seq.octets(CS08_VERSION, 4);
+  ctx.spans?.set('version', seq.lastSpan());
   const status = Number(seq.unsigned(CS08_CODE));
+  ctx.spans?.set('status', seq.lastSpan());
+  ctx.spans?.alias('status', 'ok');
   seq.done('the end of the CS08 SEQUENCE');
   return { useCase: 'CS08', deviceType: 'PPMID/HCALCS', ok: status === 0, version, status };
 }
@@ -100,10 +110,16 @@ export function decodeCs08Response(ctx: ViewContext): FirmwareVersion {
 /** CS09 alert (0x012B): 30 {alertCode 8F8B, executionDateTime, 04 04 <ver>, 02 01 <activateImageResult>}. */
 export function decodeCs09Alert(ctx: ViewContext): FirmwareVersion {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (CS09 alert)', 'the CS09 SEQUENCE');
+  const r = ctx.spans;
   const alertCode = Number(seq.unsigned(CS09_ALERT));
+  r?.set('alertCode', seq.lastSpan());
   const executionDateTime = seq.time(CS09_TIME);
+  r?.set('executionDateTime', seq.lastSpan());
   const version = seq.octets(CS09_VERSION, 4);
+  r?.set('version', seq.lastSpan());
   const result = Number(seq.unsigned(CS09_RESULT));
+  r?.set('activateImageResult', seq.lastSpan());
+  r?.alias('activateImageResult', 'status', 'ok', 'activateImageResultName');
   seq.done('the end of the CS09 SEQUENCE');
   return {
     useCase: 'CS09',
@@ -204,7 +220,7 @@ export function encodeFirmwareVersion(v: FirmwareVersion, opts: { originatorCoun
 
 // ---- Use-case modules.
 
-const viewContext = (f: GbcsFrame): ViewContext => ({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f });
+const viewContext = (f: GbcsFrame, spans?: SpanRecorder): ViewContext => ({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f, spans });
 
 /** The SR 11.2 / CS09 typed view (JSON key `firmware`). */
 export type FirmwareVersionView =
@@ -231,9 +247,9 @@ export const firmwareVersionModule = useCase<FirmwareVersionView>({
   codes: [...READS.keys()],
   cras: ['command', 'response'],
   family: 'firmware',
-  read(f) {
+  read(f, spans) {
     const r = READS.get(f.messageCode)!;
-    return f.cra === 'command' ? { type: 'firmware-version-request', useCase: r.useCase } : { type: 'firmware-version', ...r.response(viewContext(f)) };
+    return f.cra === 'command' ? { type: 'firmware-version-request', useCase: r.useCase } : { type: 'firmware-version', ...r.response(viewContext(f, spans)) };
   },
   build(v, ctx) {
     if (v.type === 'firmware-version-request') return buildReadFirmwareVersionRequest(v.useCase as Exclude<FirmwareVersionUseCase, 'CS09'>, { originatorCounter: ctx?.originatorCounter ?? 0 });
@@ -251,7 +267,7 @@ export const cs09Module = useCase<FirmwareVersionView>({
   cras: ['alert'],
   family: 'firmware',
   schemas: { alert: CS09_SCHEMA },
-  read: (f) => ({ type: 'firmware-version', ...decodeCs09Alert(viewContext(f)) }),
+  read: (f, spans) => ({ type: 'firmware-version', ...decodeCs09Alert(viewContext(f, spans)) }),
   build: (v) => encodeFirmwareVersion(v as FirmwareVersion),
   render: renderVersion,
   json: jsonView,

@@ -15,6 +15,52 @@ export interface TextSink {
   row(label: string, value: string): void;
 }
 
+/** Where a typed-view field's bytes are: offset in the frame and length (issue 13 item 1). */
+export interface FieldSpan {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * A typed view's field spans by path: the view's (and its JSON's) keys joined with `.`,
+ * array elements by index (`version`, `response.firmwareVersion`, `periods.0.start`).
+ *
+ * Decision: a field read from the payload has the span of the payload node it was read
+ * from, as the payload tree and `frame.fieldList()` give it (DER and DLMS: the whole
+ * element, tag and length included; ZCL: the attribute value; GBZ alert parts: their
+ * bytes); a field derived from another (a name, a Date, `ok`, `actioned`) has the span of
+ * its source. Fields fixed by the message code and CRA (`type`, `useCase`, `deviceType`,
+ * `variant`) have none: `gbcs.envelope.use_case` in the frame's field list is their span.
+ */
+export type ViewSpans = Readonly<Record<string, FieldSpan>>;
+
+/**
+ * Collects a view's field spans while a module reads it. Modules record through an
+ * optional recorder (`ctx.spans?.set(...)`): a read without one does no span work at all
+ * (optional chaining skips the argument too), so callers who never ask for spans pay
+ * nothing; `TypedView.spans` re-reads the view with a recorder on first access.
+ */
+export class SpanRecorder {
+  readonly spans: Record<string, FieldSpan> = {};
+  /** Records `path` at `span` (frame offset, length). */
+  set(path: string, span: FieldSpan): void {
+    this.spans[path] = span;
+  }
+  /** Records `path` at `offset`, `length`. */
+  at(path: string, offset: number, length: number): void {
+    this.spans[path] = { offset, length };
+  }
+  /** Gives derived fields the span of `source` (when it was recorded). */
+  alias(source: string, ...paths: string[]): void {
+    const s = this.spans[source];
+    if (s) for (const p of paths) this.spans[p] = s;
+  }
+  /** Records every span of `inner` under `prefix.` (a nested part read by its own reader). */
+  nest(prefix: string, inner: ViewSpans): void {
+    for (const [k, v] of Object.entries(inner)) this.spans[`${prefix}.${k}`] = v;
+  }
+}
+
 /** What `build` needs besides the view: the envelope fields a payload repeats. */
 export interface BuildContext {
   /** The frame's originator counter (DLMS invoke-ids are derived from it, GBCS.md 1.3). */
@@ -38,9 +84,10 @@ export interface UseCaseModule<View = unknown> {
   /**
    * The typed view of a frame this module owns (code and CRA already matched). Reads
    * the payload through the field readers (fields.ts); a payload that does not have the
-   * layout the use case requires is a GbcsDecodeError at the frame offset.
+   * layout the use case requires is a GbcsDecodeError at the frame offset. With `spans`,
+   * records each field's span in the frame (SpanRecorder, ViewSpans).
    */
-  read(frame: GbcsFrame): View;
+  read(frame: GbcsFrame, spans?: SpanRecorder): View;
   /** The payload bytes of a view, where the codec builds this use case (read then build is byte-exact). */
   build?(view: View, ctx?: BuildContext): Uint8Array;
   /** Text rows for `gbcs decode` (after the envelope and the payload tree). */

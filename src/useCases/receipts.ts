@@ -22,7 +22,7 @@ import { encodePayload } from '../payload/index.js';
 import { secondsSince2000 } from '../payload/names.js';
 import type { GbcsFrame } from '../frame.js';
 import { DerFields, DlmsFields, GbzFields, decodeAs, type ViewContext } from './fields.js';
-import { isoText, jsonView, useCase } from './module.js';
+import { isoText, jsonView, useCase, type SpanRecorder } from './module.js';
 
 /** Message code of the DLMS Firmware Distribution Receipt Alert. */
 export const FDRA_DLMS_MESSAGE_CODE = 0x00ce;
@@ -79,9 +79,15 @@ function dlmsUtc(dt: GbcsDateTime): Date | undefined {
 export function decodeFdraDlms(ctx: ViewContext): FirmwareReceipt {
   const { body } = DlmsFields.notification(ctx);
   const s = body.structure('(alert code, date-time, hash)', 3);
+  const sp = ctx.spans;
   const alertCode = s.longUnsigned('alert code');
+  sp?.set('alertCode', s.lastSpan());
+  sp?.alias('alertCode', 'status');
   const dateTime = s.dateTime('date-time');
+  sp?.set('dateTime', s.lastSpan());
+  sp?.alias('dateTime', 'time');
   const calculatedHash = s.octets('calculated hash', 32);
+  sp?.set('calculatedHash', s.lastSpan());
   s.done('the end of the receipt structure');
   return { variant: 'FDRA-DLMS', alertCode, status: fdraStatus(alertCode), time: dlmsUtc(dateTime), dateTime, calculatedHash };
 }
@@ -92,6 +98,15 @@ export function decodeFdraGbz(ctx: ViewContext): FirmwareReceipt {
   const componentCount = g.count([1, 0], 'GBZ component count 01 (the alert content follows the header)');
   g.components(0, 'no GBZ components after the alert content');
   const a = g.alert('firmware-hash', 'alert code 0x8F72 or 0x8F1C (with the calculated hash)');
+  const sp = ctx.spans;
+  if (sp) {
+    // As the field list has them: gbz.component_count, gbz.alert.code, .time, .hash.
+    sp.at('componentCount', ctx.base + 2, 1);
+    sp.at('alertCode', a.offset ?? 0, 2);
+    sp.alias('alertCode', 'status');
+    sp.at('time', a.time.offset ?? 0, 4);
+    sp.at('calculatedHash', (a.content.offset ?? 0) + 2, 32);
+  }
   return { variant: 'FDRA-GBZ', alertCode: a.alertCode, status: fdraStatus(a.alertCode), time: gbcsSecondsToDate(a.time.seconds), calculatedHash: a.content.hash, componentCount };
 }
 
@@ -101,11 +116,20 @@ const [CCS08_ALERT, CCS08_TIME, CCS08_ENTITY, CCS08_VERSION, CCS08_CODE] = (CCS0
 
 export function decodeCcs08(ctx: ViewContext): FirmwareReceipt {
   const seq = DerFields.of(ctx, decodeAs(ctx, 'ASN.1').root, 0, 'SEQUENCE (CCS08 alert)', 'the CCS08 SEQUENCE');
+  const sp = ctx.spans;
   const alertCode = Number(seq.unsigned(CCS08_ALERT));
+  sp?.set('alertCode', seq.lastSpan());
+  sp?.alias('alertCode', 'status');
   const generalizedTime = seq.time(CCS08_TIME);
+  sp?.set('generalizedTime', seq.lastSpan());
+  sp?.alias('generalizedTime', 'time');
   const targetDevice = toHex(seq.octets(`${CCS08_ENTITY} (target device EUI-64)`, 8));
+  sp?.set('targetDevice', seq.lastSpan());
   const firmwareVersion = seq.octets(CCS08_VERSION, 4);
+  sp?.set('firmwareVersion', seq.lastSpan());
   const transferStatus = Number(seq.unsigned(CCS08_CODE));
+  sp?.set('transferStatus', seq.lastSpan());
+  sp?.alias('transferStatus', 'transferStatusName');
   seq.done('the end of the CCS08 SEQUENCE');
   return {
     variant: 'CCS08',
@@ -193,8 +217,10 @@ function receiptModule(id: string, title: string, code: number, decode: (c: View
     cras: ['alert'],
     family: 'firmware',
     ...(schema ? { schemas: { alert: schema } } : {}),
-    read(f: GbcsFrame) {
-      const r = decode({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f });
+    read(f: GbcsFrame, spans?: SpanRecorder) {
+      const r = decode({ content: f.content, base: f.contentOffset, what: 'firmware', frame: f, spans });
+      // FDRA: the target device is the alert's originator (the envelope's 8 bytes).
+      if (r.targetDevice === undefined) spans?.at('targetDevice', f.layout.originator, 8);
       return { type: 'firmware-receipt', ...r, targetDevice: r.targetDevice ?? f.originator };
     },
     build: (v, ctx) =>

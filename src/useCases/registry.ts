@@ -12,7 +12,7 @@ import { activationAlertModule, cs06Module } from './cs06.js';
 import { ecs61cModule } from './ecs61c.js';
 import { cs09Module, firmwareVersionModule } from './firmwareVersion.js';
 import { genericModule } from './generic.js';
-import { jsonView, type UseCaseModule } from './module.js';
+import { SpanRecorder, jsonView, type UseCaseModule, type ViewSpans } from './module.js';
 import { ccs08Module, fdraDlmsModule, fdraGbzModule } from './receipts.js';
 
 /** Every use-case module with a typed view, in documentation order. */
@@ -65,31 +65,65 @@ export function modulesForCode(code: number): readonly UseCaseModule<any>[] {
 export interface TypedView<View = unknown> {
   readonly module: UseCaseModule<View>;
   readonly view: View;
+  /**
+   * Each field's byte offset in the frame and length, by path (`version`,
+   * `response.firmwareVersion`, `periods.0.start`; module.ts ViewSpans). Computed on first
+   * read (the view is read again with a span recorder): reading the view costs nothing more.
+   */
+  readonly spans: ViewSpans;
+}
+
+/** TypedView with the spans computed on first access (nothing is recorded until then). */
+class LazyTypedView<View> implements TypedView<View> {
+  #spans: ViewSpans | undefined;
+  readonly #frame: GbcsFrame;
+  constructor(
+    readonly module: UseCaseModule<View>,
+    readonly view: View,
+    frame: GbcsFrame,
+  ) {
+    this.#frame = frame;
+  }
+  get spans(): ViewSpans {
+    return (this.#spans ??= viewSpans(this.module, this.#frame));
+  }
+}
+
+/** Reads `frame` with `module` recording the field spans (module.ts ViewSpans). */
+function viewSpans<View>(module: UseCaseModule<View>, frame: GbcsFrame): ViewSpans {
+  const rec = new SpanRecorder();
+  module.read(frame, rec);
+  return rec.spans;
 }
 
 /**
  * The typed view of a frame, or undefined when only the generic view serves its code and
  * CRA. Throws GbcsDecodeError (frame offsets) when the payload does not have the layout
- * its use case requires.
+ * its use case requires. `.spans` gives each view field's offset and length in the frame.
  */
 export function readTypedView(frame: GbcsFrame): TypedView | undefined {
   const module = useCaseOf(frame);
-  return module === genericModule ? undefined : { module, view: module.read(frame) };
+  return module === genericModule ? undefined : new LazyTypedView(module, module.read(frame), frame);
 }
 
 /**
  * A frame's typed view as JSON, keyed by its module's family (`{ firmware: ... }`,
- * `{ boost: ... }`); {} when only the generic view serves the frame. A payload that does
- * not match its message code gives `{ error, offset, expected }` under the key instead of
- * failing the frame (what `gbcs decode --json` and the pipeline write).
+ * `{ boost: ... }`); {} when only the generic view serves the frame. The view's field
+ * spans go under `spans` (`{ "version": { "offset": 60, "length": 6 } }`, module.ts
+ * ViewSpans). A payload that does not match its message code gives `{ error, offset,
+ * expected }` under the key instead of failing the frame (what `gbcs decode --json` and
+ * the pipeline write).
  */
 export function typedViewJson(frame: GbcsFrame): Record<string, unknown> {
   const m = useCaseOf(frame);
   if (m === genericModule) return {};
   try {
-    const view = m.read(frame);
+    // One read, recording the spans as it goes (the JSON carries them).
+    const rec = new SpanRecorder();
+    const view = m.read(frame, rec);
     const json = m.json ? m.json(view) : jsonView(view);
-    return json === undefined ? {} : { [m.family]: json };
+    if (json === undefined) return {};
+    return { [m.family]: json !== null && typeof json === 'object' && !Array.isArray(json) ? { ...json, spans: rec.spans } : json };
   } catch (e) {
     if (!(e instanceof GbcsDecodeError)) throw e;
     return { [m.family]: { error: e.code, offset: e.offset, expected: e.expected } };

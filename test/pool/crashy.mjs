@@ -5,6 +5,6 @@ export function createHandler(ctx) {
   const { killIndex, always } = ctx.options;
   return (bytes, info) => {
     if (info.index === killIndex && (always || info.attempt === 1)) process.exit(7);
-    return { code: decodeFrame(bytes).messageCode, attempt: info.attempt };
+    return { code: decodeFrame(bytes).messageCode, attempt: info.attempt, index: info.index };
   };
 }
