@@ -39,6 +39,15 @@ describe.skipIf(!HAVE_RTDS)('core payload encoder: RTDS 4.5.0 conformance', () =
     expect(bad).toEqual([]);
   });
 
+  it('trees built on first read re-encode right even when reading them walks payloads in the core', () => {
+    // Decode every tree first (no element read yet), then encode in reverse order: reading a
+    // tree's elements re-walks its payload into the core's input region mid-encode.
+    const fresh = rtds.map((f) => decodeFrame(f.bytes)).filter((f) => f.payload).map((f) => ({ content: f.content, tree: f.payload!.decoded }));
+    const bad = fresh.reverse().filter((p) => toHex(encodePayload(p.tree)) !== toHex(p.content));
+    expect(bad.length).toBe(0);
+    expect(encodePayloads(fresh.map((p) => p.tree)).map((b) => toHex(b))).toEqual(fresh.map((p) => toHex(p.content)));
+  });
+
   it('the batch entry point gives the same bytes as the RTDS contents, in one call per 8192', () => {
     const out = encodePayloads(all.map((p) => p.payload));
     expect(out.map((b) => toHex(b))).toEqual(all.map((p) => toHex(p.content)));

@@ -1,5 +1,6 @@
 // Payload encoder glue (issue 17 item 1): the DLMS and GBZ/ZCL encoders describe a
-// payload as a program of ops staged straight into the WASM input region; the core
+// payload as a program of ops (staged in a JS buffer, copied into the WASM input region
+// in one `set` per batch); the core
 // (assembly/payloadEncode.ts) executes many programs per call: it checks every integer's
 // range (the caller's number travels as an f64, never wrapped), computes every length
 // slot (compact-array contents, GBZ component length) and A-XDR length, and writes the
@@ -10,8 +11,8 @@
 //
 // Field ids name the field in a GbcsEncodeError (FIELD_NAMES; DLMS Data types are
 // F_DLMS_DATA + tag; names only known at run time (ZCL cluster fields) use F_DYNAMIC with
-// the name kept beside the op). Decision: the program is staged in place (no JS byte
-// buffer), so one payload costs its typed-array stores plus one core call per batch.
+// the name kept beside the op). One payload costs its typed-array stores, one copy of the
+// program and one core call per batch.
 import { GbcsEncodeError } from '../errors.js';
 import { wasmCore, type WasmCore } from '../wasm/core.js';
 import * as L from '../wasm/layout.js';
@@ -130,61 +131,53 @@ export function fieldName(id: number): string {
   return NAMES[id] ?? 'payload';
 }
 
-let f64: Float64Array | undefined;
+/** Program bytes staged per batch before a core call (bounds the staging buffer). */
+const BATCH_BYTES = 4 << 20;
 
 /**
- * Stages encoder programs in the WASM input region. Methods mirror a byte writer; every
- * integer is range-checked by the core against its op's width and signedness.
+ * Stages encoder programs in its own buffer; `run` copies them into the WASM input region
+ * in one `set` just before the core call. Decision: staging in JS (not in place) because
+ * reading a tree while staging may walk payloads in the core (DLMS elements are built on
+ * first read, re-walking their payload into the input region), which would overwrite a
+ * program staged there. Methods mirror a byte writer; every integer is range-checked by
+ * the core against its op's width and signedness.
  */
 export class PayloadWriter {
-  core: WasmCore;
-  u8: Uint8Array;
-  u32: Uint32Array;
-  f64: Float64Array;
-  /** Absolute address of the program start (16-byte aligned) and of the region end. */
-  base = 0;
-  cap = 0;
-  /** Bytes staged from `base` (past `cap` when the region overflowed: restage). */
+  buf = new ArrayBuffer(64 << 10);
+  u8 = new Uint8Array(this.buf);
+  u32 = new Uint32Array(this.buf);
+  f64 = new Float64Array(this.buf);
+  /** Bytes staged. */
   pos = 0;
-  overflow = false;
   /** Run-time field names: (op position, name) pairs for F_DYNAMIC ops. */
   dynamic: (number | string)[] = [];
+  busy = false;
 
-  constructor(core: WasmCore) {
-    this.core = core;
-    this.u8 = core.u8;
-    this.u32 = core.u32;
-    this.f64 = f64!;
-    this.reset();
+  /** Empties the program. */
+  reset(): void {
+    this.pos = 0;
+    this.dynamic.length = 0;
   }
 
-  /** Re-reads the region (after growth) and empties the program. */
-  reset(): void {
-    const core = this.core;
-    if (core.u8.length === 0) core.refresh();
-    if (f64 === undefined || f64.buffer !== core.u8.buffer) f64 = new Float64Array(core.u8.buffer);
-    this.u8 = core.u8;
-    this.u32 = core.u32;
-    this.f64 = f64;
-    this.base = (core.inputPtr + 15) & ~15;
-    this.cap = core.inputPtr + core.inputCap - this.base;
-    this.pos = 0;
-    this.overflow = false;
-    this.dynamic.length = 0;
+  private grow(need: number): void {
+    let cap = this.buf.byteLength * 2;
+    while (cap < need) cap *= 2;
+    const buf = new ArrayBuffer(cap);
+    const u8 = new Uint8Array(buf);
+    u8.set(this.u8.subarray(0, this.pos));
+    this.buf = buf;
+    this.u8 = u8;
+    this.u32 = new Uint32Array(buf);
+    this.f64 = new Float64Array(buf);
   }
 
   /** One integer/length op: `v` is the caller's number, range-checked by the core. */
   op(code: number, field: number, width: number, req: number, v: number): this {
     const p = this.pos;
-    const np = p + 16;
-    this.pos = np;
-    if (np > this.cap) {
-      this.overflow = true;
-      return this;
-    }
-    const a = this.base + p;
-    this.u32[a >>> 2] = code | (field << 8) | (width << 16) | (req << 24);
-    this.f64[(a + 8) >>> 3] = v;
+    if (p + 16 > this.u8.length) this.grow(p + 16);
+    this.u32[p >>> 2] = code | (field << 8) | (width << 16) | (req << 24);
+    this.f64[(p + 8) >>> 3] = v;
+    this.pos = p + 16;
     return this;
   }
 
@@ -234,17 +227,13 @@ export class PayloadWriter {
     const n = b.length;
     const p = this.pos;
     const np = p + 16 + ((n + 15) & ~15);
-    this.pos = np;
-    if (np > this.cap) {
-      this.overflow = true;
-      return this;
-    }
-    const a = this.base + p;
-    this.u32[a >>> 2] = L.PO_RAW;
-    this.u32[(a >>> 2) + 1] = n;
+    if (np > this.u8.length) this.grow(np);
+    this.u32[p >>> 2] = L.PO_RAW;
+    this.u32[(p >>> 2) + 1] = n;
     const u8 = this.u8;
-    if (n <= 16) for (let i = 0; i < n; i++) u8[a + 16 + i] = b[i]!;
-    else u8.set(b, a + 16);
+    if (n <= 16) for (let i = 0; i < n; i++) u8[p + 16 + i] = b[i]!;
+    else u8.set(b, p + 16);
+    this.pos = np;
     return this;
   }
   /** Marks the next op's field with a run-time name (F_DYNAMIC). */
@@ -258,28 +247,39 @@ export class PayloadWriter {
   }
 }
 
-let writer: PayloadWriter | undefined;
+const pool: PayloadWriter[] = [];
 
-function error(w: PayloadWriter, status: number): Error {
-  const core = w.core;
+/** A writer not in use (encoders can nest: a value's getter may encode). */
+function acquire(): PayloadWriter {
+  const w = pool.pop() ?? new PayloadWriter();
+  w.busy = true;
+  w.reset();
+  return w;
+}
+function release(w: PayloadWriter): void {
+  w.busy = false;
+  if (w.u8.length > BATCH_BYTES * 2) return; // let an oversized buffer go
+  pool.push(w);
+}
+
+function error(core: WasmCore, w: PayloadWriter, start: number, status: number): Error {
   if (status === L.E_TRAP) return new GbcsEncodeError('internal', `WASM core trapped while encoding a payload: ${core.lastTrap}`);
-  const op = core.exports.payloadEncErrorOp() >>> 0;
+  const op = (core.exports.payloadEncErrorOp() >>> 0) - start;
   const id = core.exports.payloadEncErrorField();
   let name = fieldName(id);
   if (id === F_DYNAMIC) for (let k = 0; k < w.dynamic.length; k += 2) if (w.dynamic[k] === op) name = w.dynamic[k + 1] as string;
-  const a = w.base + op;
-  const v = status === L.E_ENC_RANGE || status === L.E_ENC_LENGTH ? w.f64[(a + 8) >>> 3] : undefined;
+  const v = status === L.E_ENC_RANGE || status === L.E_ENC_LENGTH ? w.f64[(op + 8) >>> 3] : undefined;
   switch (status) {
     case L.E_ENC_RANGE: {
-      const width = (w.u32[a >>> 2]! >>> 16) & 0xff;
-      const code = w.u32[a >>> 2]! & 0xff;
+      const width = (w.u32[op >>> 2]! >>> 16) & 0xff;
+      const code = w.u32[op >>> 2]! & 0xff;
       const signed = code === L.PO_SBE || code === L.PO_SLE;
       const hi = signed ? 2 ** (8 * width - 1) - 1 : 2 ** (8 * width) - 1;
       const lo = signed ? -(2 ** (8 * width - 1)) : 0;
       return new GbcsEncodeError(name, `value ${v} outside ${lo}..${hi} (${signed ? 'signed' : 'unsigned'} ${width * 8}-bit integer)`);
     }
     case L.E_ENC_LENGTH:
-      return new GbcsEncodeError(name, (w.u32[a >>> 2]! & 0xff) === L.PO_CLOSE
+      return new GbcsEncodeError(name, (w.u32[op >>> 2]! & 0xff) === L.PO_CLOSE
         ? 'longer than its length field allows'
         : `length or count ${v} is not an integer in 0..4294967295`);
     default:
@@ -288,87 +288,83 @@ function error(w: PayloadWriter, status: number): Error {
 }
 
 /**
+ * Copies the staged program into the input region and runs it; `emit(k, offset, length)`
+ * receives payload k's place in the output region (valid until the next core call).
+ */
+function run(w: PayloadWriter, count: number, emit: (core: WasmCore, first: number, r: number) => void): void {
+  const core = wasmCore();
+  const len = w.pos;
+  // The output never exceeds the program (each op writes at most its 16 bytes, inline
+  // bytes one for one), so an output region as large as the program always fits.
+  if (core.reserve(len + 16) !== 0 || core.reserveOutput(len) !== 0) throw new GbcsEncodeError('payload', `a ${len}-byte encoder program exceeds the WASM region limit`);
+  if (core.u8.length === 0) core.refresh();
+  const start = (16 - (core.inputPtr & 15)) & 15;
+  core.u8.set(w.u8.subarray(0, len), core.inputPtr + start);
+  let done = 0;
+  let from = start;
+  while (done < count) {
+    const r = core.runCount(() => core.exports.encodePayloads(from, start + len, count - done));
+    if (r < 0) throw error(core, w, start, -r);
+    emit(core, done, r);
+    done += r;
+    from = core.exports.payloadEncNext() >>> 0;
+  }
+}
+
+/**
  * Encodes `count` payloads: `stage(w, i)` writes payload i's ops (without end()). Batches
- * of up to maxBatch payloads go to the core in one call each. With `shared`, the results
- * are views over one buffer per batch; otherwise each result owns its bytes.
+ * of up to maxBatch payloads (and about 4 MiB of program) go to the core in one call each.
+ * With `shared`, the results are views over one buffer per batch; otherwise each result
+ * owns its bytes.
  */
 export function encodePrograms(count: number, stage: (w: PayloadWriter, i: number) => void, shared = count > 1): Uint8Array[] {
-  const core = wasmCore();
-  const w = (writer ??= new PayloadWriter(core));
+  const maxBatch = wasmCore().maxBatch;
   const out: Uint8Array[] = new Array(count);
-  let i = 0;
-  while (i < count) {
-    w.reset();
-    let j = i;
-    while (j < count && j - i < core.maxBatch) {
-      const mark = w.pos;
-      const marks = w.dynamic.length;
-      stage(w, j);
-      w.end();
-      if (w.overflow) {
-        if (j === i) {
-          // One payload larger than the whole region: grow it to twice the need and restage.
-          const need = 2 * w.pos + 16;
-          const r = core.reserve(need);
-          if (r !== 0) throw new GbcsEncodeError('payload', `a ${w.pos}-byte encoder program exceeds the WASM input limit`);
-          w.reset();
-          continue;
-        }
-        w.pos = mark;
-        w.dynamic.length = marks;
-        w.overflow = false;
-        break;
-      }
-      j++;
-    }
-    // The output never exceeds the staged program (each op writes at most its 16 bytes,
-    // inline bytes one for one), so an output region as large as the program always fits.
-    const staged = w.pos;
-    if (staged > core.outputCap) {
-      const r = core.reserveOutput(staged);
-      if (r !== 0) throw new GbcsEncodeError('payload', 'output region limit');
+  const w = acquire();
+  try {
+    let i = 0;
+    while (i < count) {
       w.reset();
-      continue; // views moved: restage this batch
-    }
-    const start = w.base - core.inputPtr;
-    let done = 0;
-    let from = start;
-    while (i + done < j) {
-      const r = core.runCount(() => core.exports.encodePayloads(from, start + staged, j - i - done));
-      if (r < 0) throw error(w, -r);
-      const t = core.tableWord;
-      const u32 = core.u32;
-      const outPtr = core.outputPtr;
-      if (!shared && r === 1) {
-        out[i + done] = core.u8.slice(outPtr + u32[t]!, outPtr + u32[t]! + u32[t + 1]!);
-      } else {
+      let j = i;
+      while (j < count && j - i < maxBatch && w.pos < BATCH_BYTES) {
+        stage(w, j);
+        w.end();
+        j++;
+      }
+      const base = i;
+      run(w, j - i, (core, first, r) => {
+        const t = core.tableWord;
+        const u32 = core.u32;
+        const outPtr = core.outputPtr;
         const end = u32[t + 2 * (r - 1)]! + u32[t + 2 * (r - 1) + 1]!;
         const chunk = core.u8.slice(outPtr, outPtr + end);
         for (let k = 0; k < r; k++) {
           const o = u32[t + 2 * k]!;
-          out[i + done + k] = shared ? chunk.subarray(o, o + u32[t + 2 * k + 1]!) : chunk.slice(o, o + u32[t + 2 * k + 1]!);
+          out[base + first + k] = shared ? chunk.subarray(o, o + u32[t + 2 * k + 1]!) : chunk.slice(o, o + u32[t + 2 * k + 1]!);
         }
-      }
-      done += r;
-      from = core.exports.payloadEncNext() >>> 0;
+      });
+      i = j;
     }
-    i = j;
+  } finally {
+    release(w);
   }
   return out;
 }
 
 /** Encodes one payload staged by `stage` (its own bytes). */
 export function encodeProgram(stage: (w: PayloadWriter) => void): Uint8Array {
-  const core = wasmCore();
-  const w = (writer ??= new PayloadWriter(core));
-  w.reset();
-  stage(w);
-  w.end();
-  if (w.overflow || w.pos > core.outputCap) return encodePrograms(1, (x) => stage(x), false)[0]!;
-  const start = w.base - core.inputPtr;
-  const r = core.runCount(() => core.exports.encodePayloads(start, start + w.pos, 1));
-  if (r < 0) throw error(w, -r);
-  const t = core.tableWord;
-  const o = core.outputPtr + core.u32[t]!;
-  return core.u8.slice(o, o + core.u32[t + 1]!);
+  const w = acquire();
+  try {
+    stage(w);
+    w.end();
+    let out: Uint8Array | undefined;
+    run(w, 1, (core) => {
+      const t = core.tableWord;
+      const o = core.outputPtr + core.u32[t]!;
+      out = core.u8.slice(o, o + core.u32[t + 1]!);
+    });
+    return out!;
+  } finally {
+    release(w);
+  }
 }
