@@ -3,6 +3,10 @@
 // consumers, decode only and with --keys (verify + decrypt). The input stream is filled first;
 // the clock runs from the first result to the last (process start-up excluded). Then a 1M-frame
 // run with one consumer reports its RSS over time (memory must stay flat).
+// What bounds it (issue 16 item 6) is measured beside, in the same run: the decode step alone
+// in this process (decodeForPipeline: decode + payload tree + typed view + JSON text, no
+// Redis); and Redis alone: the same Pipeline loop against
+// the same redis-server with a decoder that does nothing (reads, atomic commits, XADDs).
 // Set PIPELINE_BENCH_FRAMES / PIPELINE_BENCH_BIG to change the run sizes.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { decodeFrame } from '../dist/index.js';
+import { decodeForPipeline, Pipeline, RedisStreamsTransport } from '../dist/pipeline/index.js';
 
 const ROOT = new URL('../', import.meta.url);
 const CLI = new URL('dist/cli/main.js', ROOT).pathname;
@@ -70,10 +75,10 @@ async function fill(r, n, pool) {
   }
 }
 
-async function runCase(r, url, { consumers, keys, n, pool, memory = false }) {
+async function runCase(r, url, { consumers, keys, n, pool, memory = false, extra: more = [] }) {
   await r.flushall();
   await fill(r, n, pool);
-  const extra = keys ? ['--keys', KEYS, '--acb', '90b3d51f30000002'] : [];
+  const extra = [...(keys ? ['--keys', KEYS, '--acb', '90b3d51f30000002'] : []), ...more];
   const procs = Array.from({ length: consumers }, (_, i) =>
     spawn(process.execPath, [CLI, 'pipe', '--redis', url, '--in', 'in', '--out', 'out', '--dead-letter', 'dead', '--group', 'g', '--consumer', `c${i}`, '--batch', '500', '--partitions', '0', '--idle-exit', '500', '--metrics', memory ? '2000' : '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] }),
   );
@@ -93,6 +98,29 @@ async function runCase(r, url, { consumers, keys, n, pool, memory = false }) {
   return { fps: Math.round((n * 1000) / ms), dead: await r.xlen('dead'), rss };
 }
 
+/** Frames/s of `fn` over `n` frames of `pool` on this thread (CPU-bound steps, no Redis). */
+async function perSecond(n, pool, fn) {
+  for (let i = 0; i < Math.min(n, 2000); i++) await fn(pool[i % pool.length]); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fn(pool[i % pool.length]);
+  return Math.round((n * 1000) / (performance.now() - t0));
+}
+
+/** Frames/s of the Pipeline loop against Redis with a decoder that does no work (the transport's bound). */
+async function redisOnly(r, url, n, pool) {
+  await r.flushall();
+  await fill(r, n, pool);
+  const result = { kind: 'result', json: '{}' };
+  const decoder = { decode: async (frames) => frames.map(() => result), close: async () => {} };
+  const transport = new RedisStreamsTransport({ url, group: 'g', consumer: 'null' });
+  const p = new Pipeline({ transport, decoder, input: 'in', output: 'out', deadLetter: 'dead', batchSize: 500, gbtPartitions: 0, idleExitMs: 300 });
+  const t0 = performance.now();
+  const m = await p.run();
+  const ms = performance.now() - t0 - 300;
+  await transport.close();
+  return Math.round((m.frames * 1000) / ms);
+}
+
 export async function run() {
   const server = await startRedis();
   const r = new Redis(server.url);
@@ -108,7 +136,15 @@ export async function run() {
         console.log(`  ${keys ? 'verify+decrypt' : 'decode only   '}  ${consumers} consumer${consumers > 1 ? 's' : ' '}  ${String(res.fps).padStart(7)} frames/s  (dead-lettered ${res.dead})`);
       }
     }
-    console.log(`  ratios: 2/1 consumers decode ${(rows[1] / rows[0]).toFixed(2)}, verify ${(rows[3] / rows[2]).toFixed(2)}; verify/decode (1 consumer) ${(rows[2] / rows[0]).toFixed(2)}`);
+    const w2 = await runCase(r, server.url, { consumers: 1, keys: false, n: N, pool: plain, extra: ['--workers', '2'] });
+    console.log(`  decode only     1 consumer --workers 2  ${String(w2.fps).padStart(7)} frames/s`);
+    console.log(`  ratios: 2/1 consumers decode ${(rows[1] / rows[0]).toFixed(2)}, verify ${(rows[3] / rows[2]).toFixed(2)}; verify/decode (1 consumer) ${(rows[2] / rows[0]).toFixed(2)}; --workers 2/1 consumer ${(w2.fps / rows[0]).toFixed(2)}`);
+    // What bounds it: each part alone, same run.
+    const m = Math.min(N, 20_000);
+    const step = await perSecond(m, plain, (b) => decodeForPipeline(b));
+    const redis = await redisOnly(r, server.url, N, plain);
+    console.log(`  bound: decode step alone (this thread, no Redis: decode, payload tree, typed view, SHA-1 digest, JSON text) ${step} frames/s; Redis alone (the same Pipeline loop and commits, no-op decoder) ${redis} frames/s`);
+    console.log(`  end to end / decode step alone (1 consumer): ${(rows[0] / step).toFixed(2)}; end to end / Redis alone: ${(rows[0] / redis).toFixed(2)}`);
     if (BIG > 0) {
       const res = await runCase(r, server.url, { consumers: 1, keys: false, n: BIG, pool: plain, memory: true });
       const [first, ...rest] = res.rss;

@@ -6,6 +6,7 @@ import { decodeDateTime, type GbcsDateTime } from './dateTime.js';
 import { messageCodeInfo, type MessageCodeInfo } from './messageCodes.js';
 import * as L from './wasm/layout.js';
 import { LazyPayload } from './payload/index.js';
+import { JSON_WRITE, type JsonWriter } from './payload/json.js';
 import type { FieldOccurrence } from './fields/dissect.js';
 import { FieldCache } from './fields/frameFields.js';
 import { CRA_NAMES, type Cra, type FrameKind, type PayloadFormat, type SignatureState } from './types.js';
@@ -327,6 +328,75 @@ export class GbcsFrame implements FrameInit {
   /** The first occurrence of a field, e.g. `frame.field('gbcs.envelope.originator')?.value`. */
   field(name: string): FieldOccurrence | undefined {
     return this.fields(name)[0];
+  }
+
+  /**
+   * Writes the members of toJSON() (each preceded by a comma, no braces) straight into a
+   * JsonWriter: the same text as JSON.stringify(toJSON()) without its braces and with a
+   * leading comma (a test compares the two on every RTDS frame). Keep the two in step.
+   */
+  writeJsonMembers(w: JsonWriter): void {
+    const info = this.messageInfo;
+    const oi = this.otherInformation;
+    const dt = this.dateTime;
+    const l = this.layout;
+    w.key('kind');
+    w.str(this.kind);
+    w.key('cra');
+    w.str(this.cra);
+    w.key('messageCode');
+    w.num(this.messageCode);
+    w.key('messageCodeHex');
+    w.str(this.messageCode.toString(16).toUpperCase().padStart(4, '0'));
+    w.key('useCase');
+    w.value(info?.useCase ?? null);
+    w.key('messageName');
+    w.value(info?.name ?? null);
+    w.key('originator');
+    w.str(this.originator);
+    w.key('recipient');
+    w.str(this.recipient);
+    w.key('originatorCounter');
+    w.raw(`"${this.originatorCounter.toString()}"`);
+    w.key('dateTime');
+    w.value(dt ? (dt.special ?? dt.iso ?? dt.hex) : null);
+    w.key('otherInformation');
+    w.raw('{"variant":');
+    w.str(oi.variant);
+    if (oi.supplementaryRemotePartyId !== undefined) (w.key('supplementaryRemotePartyId'), w.str(oi.supplementaryRemotePartyId));
+    if (oi.supplementaryRemotePartyCounter !== undefined) (w.key('supplementaryRemotePartyCounter'), w.value(oi.supplementaryRemotePartyCounter));
+    if (oi.supplementaryOriginatorCounter !== undefined) (w.key('supplementaryOriginatorCounter'), w.value(oi.supplementaryOriginatorCounter));
+    if (oi.certificate !== undefined) (w.key('certificate'), w.hex(oi.certificate));
+    if (oi.extra !== undefined) (w.key('extra'), w.hex(oi.extra));
+    w.byte(125);
+    w.key('payloadFormat');
+    w.str(this.payloadFormat);
+    w.key('contentOffset');
+    w.num(this.contentOffset);
+    w.key('contentLength');
+    w.num(this.kind === 'gbt' ? 0 : l.contentLength);
+    w.key('content');
+    w.hex(this.content);
+    w.key('signature');
+    if (this.signatureState === 'present') w.hex(this.bytes, l.signature + 1, l.signature + 65);
+    else w.str(this.signatureState);
+    w.key('mac');
+    if (l.mac >= 0) w.hex(this.bytes, l.mac, l.mac + 12);
+    else w.raw('null');
+    const sh = this.securityHeader;
+    if (sh) (w.key('securityHeader'), w.value(sh));
+    const gbt = this.gbt;
+    if (gbt) (w.key('gbt'), w.value(gbt));
+    w.key('length');
+    w.num(this.bytes.length);
+  }
+
+  /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const start = w.pos;
+    this.writeJsonMembers(w);
+    w.buf[start] = 123; // the first member's comma becomes the opening brace
+    w.byte(125);
   }
 
   /** A JSON-safe plain view (bigints as decimal strings, bytes as hex). */

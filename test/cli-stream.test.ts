@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { decodeFrame } from '../src/decode.js';
 import { CLI_BIN, runCli, spawnCli } from './cliHarness.js';
 import { readFixtures } from './fixtures.js';
 
@@ -94,6 +95,30 @@ describe.skipIf(!existsSync(CLI_BIN))('decode --workers (built CLI)', () => {
     const text1 = spawnCli(['decode', '-'], input);
     const text2 = spawnCli(['decode', '--workers', '2', '-'], input);
     expect(text2.stdout).toBe(text1.stdout);
+  });
+
+  it('--json --workers (line batches): payload errors, over-long lines, comments and blank lines land where one thread puts them', () => {
+    const lines: string[] = [];
+    const long = 'ab'.repeat(700);
+    // A frame whose envelope decodes but whose payload does not (first DLMS payload byte
+    // replaced): that record fails after decoding, inside the worker's batch.
+    const dlms = readFixtures().map((f) => decodeFrame(f.hex)).find((f) => f.payloadFormat === 'DLMS')!;
+    const bad = Buffer.from(dlms.bytes);
+    bad[dlms.contentOffset] = 0xee;
+    const badPayload = { hex: `${bad.toString('hex')}00` };
+    expect(() => decodeFrame(bad).payload!.decoded).toThrow();
+    for (let i = 0; i < 300; i++) {
+      lines.push(i % 47 === 5 ? long : i % 31 === 7 ? 'zz not a frame' : i % 23 === 1 ? '# a comment' : i % 29 === 2 ? '' : frames[i % frames.length]!);
+      if (badPayload && i % 41 === 9) lines.push(badPayload.hex.slice(0, -2));
+    }
+    const input = `${lines.join('\n')}\n`;
+    const one = spawnCli(['decode', '--json', '--max-line', '1000', '-'], input);
+    const two = spawnCli(['decode', '--json', '--max-line', '1000', '--workers', '2', '-'], input);
+    expect(one.status).toBe(2);
+    expect(one.stderr).toMatch(/at most 1000 bytes/);
+    expect(two.status).toBe(one.status);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
   });
 
   it('with --keys, workers verify with their own key stores', () => {

@@ -180,15 +180,15 @@ describe('resolveKey reads a key-store promise it has seen settle at once (issue
   it('a thenable that is not a promise is asked anew each time (its answer may change)', async () => {
     let n = 0;
     const thenable = { then: (ok: (v: unknown) => void) => ok(n++ === 0 ? p256.publicKey : undefined) };
-    expect((await resolveKey(() => thenable, ESME, 'DS', undefined)).key).toBe(p256.publicKey);
-    expect((await resolveKey(() => thenable, ESME, 'DS', undefined)).unknown).toMatch(/no DS public key/);
+    expect((await resolveKey(() => thenable as never, ESME, 'DS', undefined)).key).toBe(p256.publicKey);
+    expect((await resolveKey(() => thenable as never, ESME, 'DS', undefined)).unknown).toMatch(/no DS public key/);
   });
 
   it('a promise that times out is not remembered as settled: a later answer is taken', async () => {
     let resolve!: (v: unknown) => void;
     const slow = new Promise((r) => (resolve = r));
-    expect((await resolveKey(() => slow, ESME, 'DS', undefined, { keyTimeoutMs: 5 })).unusable).toMatch(/did not answer within 5 ms/);
+    expect((await resolveKey(() => slow as never, ESME, 'DS', undefined, { keyTimeoutMs: 5 })).unusable).toMatch(/did not answer within 5 ms/);
     resolve(p256.publicKey);
-    expect((await resolveKey(() => slow, ESME, 'DS', undefined, { keyTimeoutMs: 5 })).key).toBe(p256.publicKey);
+    expect((await resolveKey(() => slow as never, ESME, 'DS', undefined, { keyTimeoutMs: 5 })).key).toBe(p256.publicKey);
   });
 });

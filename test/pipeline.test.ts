@@ -252,3 +252,48 @@ describe('pipeline across a Redis restart', () => {
     }
   }, 60_000);
 });
+
+describe('gbcs pipe start-up without Redis', () => {
+  it('ends after --connect-timeout with exit 5 and one line (no stack, no retrying forever)', async () => {
+    // A port nobody listens on: a redis-server started and stopped (its port is free again).
+    const server = await startRedis();
+    const url = server.url;
+    await server.close();
+    const t0 = Date.now();
+    const res = await exited(pipe(url, 'c', ['--connect-timeout', '1500']));
+    const ms = Date.now() - t0;
+    expect(res.code, res.stderr).toBe(5);
+    expect(res.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^gbcs pipe: cannot reach redis at redis:\/\/127\.0\.0\.1:\d+ within 1\.5 s: .*ECONNREFUSED/)]);
+    expect(ms).toBeGreaterThanOrEqual(1500);
+    expect(ms).toBeLessThan(15_000);
+  }, 30_000);
+
+  it('a password in the URL is not printed', async () => {
+    const server = await startRedis();
+    const port = server.port;
+    await server.close();
+    const res = await exited(pipe(`redis://user:s3cret@127.0.0.1:${port}`, 'c', ['--connect-timeout', '500']));
+    expect(res.code, res.stderr).toBe(5);
+    expect(res.stderr).not.toMatch(/s3cret/);
+  }, 30_000);
+
+  it('a Redis that comes up within the wait is used: the consumer connects and settles every entry', async () => {
+    const server = await startRedis({ appendonly: true });
+    const r = new Redis(server.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+    r.on('error', () => {});
+    try {
+      const ids = await produce(r, 'in', FRAMES.map((f) => f.hex));
+      await server.stop();
+      const c = pipe(server.url, 'c', ['--connect-timeout', '20000', '--idle-exit', '1000']);
+      const done = exited(c);
+      await new Promise((res) => setTimeout(res, 1000));
+      await server.restart();
+      const res = await done;
+      expect(res.code, res.stderr).toBe(0);
+      await settledOnce(r, ids, 'out', 'dead');
+    } finally {
+      r.disconnect();
+      await server.close();
+    }
+  }, 60_000);
+});

@@ -12,7 +12,8 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter, lineTooLong, type SplitLine } fro
  * a file, out-of-range option value); 2 malformed input (a frame, image, repository, device
  * list or other input whose content does not parse); 3 a check that ran and failed; 4 a key
  * that cannot be used (missing from the folder, unparsable, wrong type or curve); 5 the output
- * cannot be written (unwritable path, disk full, I/O error). A closed output pipe ends quietly
+ * cannot be written (unwritable path, disk full, I/O error; `pipe`: Redis unreachable at
+ * start-up within --connect-timeout). A closed output pipe ends quietly
  * with the status reached so far.
  */
 export const EXIT_OK = 0;
@@ -348,6 +349,28 @@ export class Output {
     }, this.delayMs);
     return undefined;
   }
+
+  /**
+   * Sends `bytes` (after any text gathered) as one write and waits while the stream's buffer
+   * is full. The caller gives up `bytes` until `taken` is called (the stream has written it).
+   */
+  async writeBytes(bytes: Uint8Array, taken?: () => void): Promise<void> {
+    if (this.#buf !== '') await this.flush();
+    if (bytes.length === 0) return taken?.();
+    let done!: () => void;
+    this.#written = new Promise<void>((res) => (done = res));
+    const cb = () => {
+      taken?.();
+      done();
+    };
+    if (!this.stream.write(bytes, cb)) await once(this.stream as unknown as NodeJS.EventEmitter, 'drain');
+  }
+
+  /** Resolves once the stream has taken (written or failed) the last writeBytes chunk. */
+  written(): Promise<void> {
+    return this.#written;
+  }
+  #written: Promise<void> = Promise.resolve();
 
   /** Sends what is gathered and waits until the stream takes more. */
   async flush(): Promise<void> {

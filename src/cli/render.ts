@@ -2,7 +2,7 @@
 // single-thread path and the decode-pool task (decodeTask.ts) so both print the same bytes.
 import type { GbcsFrame } from '../frame.js';
 import type { DecodedPayload } from '../payload/index.js';
-import { stringifyJsonSafe } from '../payload/json.js';
+import { JsonWriter } from '../payload/json.js';
 import { formatFrameText } from './format.js';
 import { typedViewJson } from './typedViews.js';
 import { formatSecurityText, reportFailed, reportKeyUnusable, secureFrame, type SecurityContext } from './security.js';
@@ -15,18 +15,37 @@ import { JSON_SCHEMA_VERSION } from './jsonRecord.js';
 export { JSON_SCHEMA_VERSION };
 
 /**
- * The frame's JSON with the payload tree under `payload` (a payload that fails to decode
- * fails the frame); `opened` is the tree with decrypted parts (--keys). The typed view of
- * the frame's use-case module (useCases/registry.ts) goes under the module's family key
- * (`firmware`, `boost`); generic codes add none. Serialised in one pass: the tree is not
- * copied into a JSON-safe twin first.
+ * Writes the frame's JSON record with the payload tree under `payload` (a payload that fails
+ * to decode fails the frame); `opened` is the tree with decrypted parts (--keys). The typed
+ * view of the frame's use-case module (useCases/registry.ts) goes under the module's family
+ * key (`firmware`, `boost`); generic codes add none. One pass straight into the writer's
+ * bytes (payload/json.ts JsonWriter): no JSON-safe twin of the tree, no second UTF-8 pass.
+ * On a GbcsDecodeError the writer is put back where it was (nothing of the frame is left).
  */
+export function writeFrameJson(w: JsonWriter, frame: GbcsFrame, opened?: DecodedPayload, security?: unknown): void {
+  const start = w.pos;
+  try {
+    const p = frame.payload;
+    w.raw(SCHEMA_HEAD);
+    frame.writeJsonMembers(w);
+    w.key('payload');
+    w.value(opened ?? (p && frame.payloadFormat !== 'unknown' ? p.decoded : null));
+    w.members(typedViewJson(frame));
+    if (security !== undefined) (w.key('security'), w.value(security));
+    w.byte(125);
+  } catch (e) {
+    w.pos = start;
+    throw e;
+  }
+}
+
+const SCHEMA_HEAD = `{"schemaVersion":${JSON_SCHEMA_VERSION}`;
+
+/** The frame's JSON record as text (see writeFrameJson). */
 function frameJson(frame: GbcsFrame, opened?: DecodedPayload, security?: unknown): string {
-  const p = frame.payload;
-  const payload = opened ?? (p && frame.payloadFormat !== 'unknown' ? p.decoded : null);
-  const obj: Record<string, unknown> = { schemaVersion: JSON_SCHEMA_VERSION, ...frame.toJSON(), payload, ...typedViewJson(frame) };
-  if (security !== undefined) obj.security = security;
-  return stringifyJsonSafe(obj);
+  const w = new JsonWriter(8192);
+  writeFrameJson(w, frame, opened, security);
+  return w.text();
 }
 
 /** Rendered output of one frame, and whether a security check failed (--keys). */

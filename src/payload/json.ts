@@ -12,6 +12,8 @@ import { toHex } from '../bytes.js';
 export const JSON_FRESH: unique symbol = Symbol.for('gbcs-codec.jsonFresh');
 
 const hasOwn = Object.prototype.hasOwnProperty;
+/** A writer kept between stringifyJsonSafe calls (one buffer, not one per call). */
+let spare: JsonWriter | undefined;
 
 /**
  * The JSON-safe form of any decoded value or tree: bigints as decimal strings, bytes as
@@ -54,11 +56,286 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
 }
 
 /**
- * The JSON text of `v` with bigints as decimal strings and bytes as hex: what the CLI prints.
- * Measured on the RTDS trees (bench, this machine): the tree nodes' own JSON-safe output
- * (`toJsonSafe()` / `toJSON()`, one walk) then the native serialiser is faster than a
- * JSON.stringify replacer, which runs a JS call per value and leaves V8's fast path.
+ * The JSON text of `v` with bigints as decimal strings and bytes as hex: exactly
+ * `JSON.stringify(toJsonSafe(v))`, written in one pass by a JsonWriter (no JSON-safe twin of
+ * the tree is built).
  */
 export function stringifyJsonSafe(v: unknown): string {
-  return JSON.stringify(toJsonSafe(v));
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return JSON.stringify(v);
+  const w = spare ?? new JsonWriter(16 * 1024);
+  spare = undefined; // a toJSON() that calls back in gets its own writer
+  try {
+    w.pos = 0;
+    w.value(v);
+    return w.text();
+  } finally {
+    if (w.buf.length <= 1 << 20) spare = w;
+  }
+}
+
+/**
+ * Marks (on a prototype) a method `(w: JsonWriter) => void` that writes the node's JSON
+ * straight into a JsonWriter: the same text as `JSON.stringify(toJsonSafe(node))`, without
+ * building the JSON-safe object first.
+ */
+export const JSON_WRITE: unique symbol = Symbol.for('gbcs-codec.jsonWrite');
+
+const HEX_CODES = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  const h = i.toString(16).padStart(2, '0');
+  HEX_CODES[2 * i] = h.charCodeAt(0);
+  HEX_CODES[2 * i + 1] = h.charCodeAt(1);
+}
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/**
+ * A JSON text writer over one growing byte buffer (UTF-8): what `gbcs decode --json`, the
+ * pipeline and the pool's frameRecord print, in one pass over the decoded tree. `value(v)`
+ * writes exactly `JSON.stringify(toJsonSafe(v))` (bigints as decimal strings, bytes as
+ * lower-case hex, `toJSON()`/`toJsonSafe()` followed, undefined members skipped), but:
+ * no JSON-safe twin of the tree is built, bytes become hex straight into the buffer (no hex
+ * string), and the text is bytes already (no second UTF-8 pass before a write).
+ * Nodes may write themselves through a `[JSON_WRITE](w)` method.
+ *
+ * ```js
+ * const w = new JsonWriter();
+ * w.value(frame.payload.decoded);
+ * process.stdout.write(w.take());
+ * ```
+ */
+export class JsonWriter {
+  /** The buffer; bytes [0, pos) are written. Replaced (not mutated in place) when it grows or by take(). */
+  buf: Uint8Array;
+  /** Bytes written. */
+  pos = 0;
+  constructor(capacity = 64 * 1024) {
+    this.buf = new Uint8Array(Math.max(64, capacity));
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.pos + n > this.buf.length) {
+      let cap = this.buf.length * 2;
+      while (cap < this.pos + n) cap *= 2;
+      const b = new Uint8Array(cap);
+      b.set(this.buf.subarray(0, this.pos));
+      this.buf = b;
+    }
+  }
+
+  /** One byte (an ASCII character code: `{`, `,`, ...). */
+  byte(c: number): void {
+    if (this.pos >= this.buf.length) this.reserve(1);
+    this.buf[this.pos++] = c;
+  }
+
+  /** Text written as is: ASCII only, already valid JSON (punctuation, `"key":`, literals). */
+  raw(s: string): void {
+    const n = s.length;
+    this.reserve(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** A JSON string (quoted, escaped as JSON.stringify does; UTF-8). */
+  str(s: string): void {
+    const n = s.length;
+    this.reserve(n + 2);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 34;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 32 || c === 34 || c === 92 || c > 126) return this.#strSlow(s);
+      b[p++] = c;
+    }
+    b[p++] = 34;
+    this.pos = p;
+  }
+
+  #strSlow(s: string): void {
+    const j = JSON.stringify(s);
+    this.reserve(j.length * 3);
+    this.pos += encoder.encodeInto(j, this.buf.subarray(this.pos)).written;
+  }
+
+  /** A number as JSON.stringify writes it (non-finite: null). */
+  num(n: number): void {
+    if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
+      // Small non-negative integers (nearly every number of a tree): digits without a string.
+      this.reserve(10);
+      const b = this.buf;
+      if (n < 10) {
+        b[this.pos++] = 48 + n;
+        return;
+      }
+      let len = 1;
+      for (let t = n; t >= 10; t = (t / 10) | 0) len++;
+      let p = this.pos + len;
+      this.pos = p;
+      while (n >= 10) {
+        const q = (n / 10) | 0;
+        b[--p] = 48 + n - q * 10;
+        n = q;
+      }
+      b[--p] = 48 + n;
+      return;
+    }
+    this.raw(Number.isFinite(n) ? String(n) : 'null');
+  }
+
+  /** Bytes [start, end) as a quoted lower-case hex string. */
+  hex(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    const n = end - start;
+    this.reserve(2 * n + 2);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 34;
+    for (let i = start; i < end; i++) {
+      const x = bytes[i]! << 1;
+      b[p++] = HEX_CODES[x]!;
+      b[p++] = HEX_CODES[x + 1]!;
+    }
+    b[p++] = 34;
+    this.pos = p;
+  }
+
+  /** Any decoded value: the text of `JSON.stringify(toJsonSafe(v))` (undefined at the top: `null`). */
+  value(v: unknown): void {
+    switch (typeof v) {
+      case 'string':
+        return this.str(v);
+      case 'number':
+        return this.num(v);
+      case 'boolean':
+        return this.raw(v ? 'true' : 'false');
+      case 'bigint':
+        return this.raw(`"${v.toString()}"`);
+      case 'object':
+        break;
+      default:
+        return this.raw('null');
+    }
+    if (v === null) return this.raw('null');
+    if (Array.isArray(v)) {
+      this.byte(91);
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) this.byte(44);
+        const x = v[i] as unknown;
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') this.raw('null');
+        else this.value(x);
+      }
+      return this.byte(93);
+    }
+    const o = v as Record<PropertyKey, unknown>;
+    // Plain objects (most of a JSON-safe tree) have no methods to look up.
+    const proto = Object.getPrototypeOf(o) as unknown;
+    if (proto === Object.prototype) return void this.#plain(o);
+    if (proto === null) return void this.members(o, true);
+    if (v instanceof Uint8Array) return this.hex(v);
+    const wr = o[JSON_WRITE];
+    if (typeof wr === 'function') return void wr.call(v, this);
+    const safe = o.toJsonSafe;
+    if (typeof safe === 'function') return this.value(safe.call(v));
+    const j = o.toJSON;
+    if (typeof j === 'function') return this.value(j.call(v));
+    this.members(o, true);
+  }
+
+  /**
+   * The members of a plain object, as JSON.stringify writes them (own enumerable string
+   * keys, undefined/function/symbol values skipped), enclosed in braces when `braces`,
+   * else each preceded by a comma (to append to an object already open). Returns the count written.
+   */
+  members(o: object, braces = false): number {
+    if (braces) this.byte(123);
+    let n = 0;
+    for (const k in o) {
+      if (!hasOwn.call(o, k)) continue;
+      const x = (o as Record<string, unknown>)[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      if (n > 0 || !braces) this.byte(44);
+      n++;
+      this.str(k);
+      this.byte(58);
+      this.value(x);
+    }
+    if (braces) this.byte(125);
+    return n;
+  }
+
+  // A plain object: for-in without an own-property test per key (Object.prototype carries
+  // no enumerable members; the differential test would see it if something added one).
+  #plain(o: Record<string, unknown>): void {
+    this.byte(123);
+    let comma = false;
+    for (const k in o) {
+      const x = o[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      // `,"key":` in one go (keys are short ASCII; one that needs escapes takes str()).
+      const n = k.length;
+      this.reserve(n + 4);
+      const b = this.buf;
+      let p = this.pos;
+      if (comma) b[p++] = 44;
+      comma = true;
+      const at = p;
+      b[p++] = 34;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = k.charCodeAt(i);
+        if (c < 32 || c === 34 || c === 92 || c > 126) break;
+        b[p++] = c;
+      }
+      if (i === n) {
+        b[p++] = 34;
+        b[p++] = 58;
+        this.pos = p;
+      } else {
+        this.pos = at;
+        this.str(k);
+        this.byte(58);
+      }
+      if (typeof x === 'string') this.str(x);
+      else if (typeof x === 'number') this.num(x);
+      else this.value(x);
+    }
+    this.byte(125);
+  }
+
+  /** `,"key":` (key ASCII, no escapes), to append a member to an object already open. */
+  key(k: string): void {
+    this.reserve(k.length + 4);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 44;
+    b[p++] = 34;
+    for (let i = 0; i < k.length; i++) b[p++] = k.charCodeAt(i);
+    b[p++] = 34;
+    b[p++] = 58;
+    this.pos = p;
+  }
+
+  /** The text written so far (UTF-8 decoded). */
+  text(start = 0): string {
+    return decodeUtf8(this.buf, start, this.pos);
+  }
+
+  /**
+   * Hands over the bytes written (a view of the current buffer) and goes on in `next` (a
+   * buffer the caller has back, e.g. one whose write completed) or a new one.
+   */
+  take(next?: Uint8Array): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = next ?? new Uint8Array(this.buf.length);
+    this.pos = 0;
+    return out;
+  }
+}
+
+const decoder = /* @__PURE__ */ new TextDecoder();
+function decodeUtf8(b: Uint8Array, start: number, end: number): string {
+  return decoder.decode(b.subarray(start, end));
 }

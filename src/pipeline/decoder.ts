@@ -14,7 +14,7 @@ import { toBytes } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
 import { GbcsDecodeError } from '../errors.js';
 import type { GbcsFrame } from '../frame.js';
-import { toJsonSafe } from '../payload/json.js';
+import { JsonWriter } from '../payload/json.js';
 import { openFrame } from '../security/decrypt.js';
 import type { KeyStore } from '../security/keyStore.js';
 import { verifyFrame } from '../security/verify.js';
@@ -62,6 +62,27 @@ export function conversationKey(f: GbcsFrame): string {
   return `${j.originator}/${j.recipient}/${f.cra}/${f.originatorCounter}`;
 }
 
+/** The one writer of this thread's records (reused: one buffer, not one per frame). */
+const writer = new JsonWriter(16 * 1024);
+
+/**
+ * A result's JSON text: `{ ...frame.toJSON(), payload, ...typed view, security? }`, written
+ * in one pass by the JsonWriter the CLI uses (payload/json.ts; a test compares it with
+ * JSON.stringify of the JSON-safe form on every RTDS frame).
+ */
+function recordJson(frame: GbcsFrame, payload: unknown, security?: unknown): string {
+  const w = writer;
+  w.pos = 0;
+  frame.writeJsonMembers(w);
+  w.buf[0] = 123; // the first member's comma opens the object
+  w.key('payload');
+  w.value(payload);
+  w.members(typedViewJson(frame));
+  if (security !== undefined) (w.key('security'), w.value(security));
+  w.byte(125);
+  return w.text();
+}
+
 /** Decodes one frame for the pipeline (see the header for the outcomes). Never throws for bad input. */
 export async function decodeForPipeline(input: Uint8Array, options: DecodeStepOptions = {}): Promise<DecodeOutcome> {
   let frame: GbcsFrame;
@@ -71,10 +92,9 @@ export async function decodeForPipeline(input: Uint8Array, options: DecodeStepOp
     digest = frameDigest(bytes);
     frame = decodeFrame(bytes);
     if (frame.kind === 'gbt' && !options.segmentsAsFrames) return { kind: 'segment', conversation: conversationKey(frame) };
-    const base = frame.toJSON();
     if (!options.keyStore) {
       const p = frame.payload;
-      return { kind: 'result', digest, json: JSON.stringify({ ...base, payload: p && frame.payloadFormat !== 'unknown' ? p.toJSON() : null, ...typedViewJson(frame) }) };
+      return { kind: 'result', digest, json: recordJson(frame, p && frame.payloadFormat !== 'unknown' ? p.decoded : null) };
     }
     const [v, opened] = await Promise.all([verifyFrame(frame, options.keyStore, options.acb ? { acb: options.acb } : {}), openFrame(frame, options.keyStore)]);
     for (const [what, check, at] of [
@@ -88,7 +108,7 @@ export async function decodeForPipeline(input: Uint8Array, options: DecodeStepOp
     const bad = opened.decryption.parts.find((p) => p.status !== 'decrypted');
     if (bad) return { kind: 'dead', digest, reason: `decrypt-${bad.status}`, offset: bad.offset, expected: 'an encrypted part the key store opens', message: bad.reason };
     const security = { signature: v.signature.status, mac: v.mac.status, encrypted: opened.decryption.encrypted };
-    return { kind: 'result', digest, json: JSON.stringify({ ...base, payload: toJsonSafe(opened.payload), ...typedViewJson(frame), security }) };
+    return { kind: 'result', digest, json: recordJson(frame, opened.payload, security) };
   } catch (e) {
     if (e instanceof GbcsDecodeError) return dead(e, digest);
     throw e;

@@ -14,3 +14,4 @@ export { Pipeline, partitionOf, type PipelineOptions, type PipelineMetrics } fro
 export { RedisStreamsTransport, type RedisTransportOptions } from './redis.js';
 export { decodeForPipeline, inProcessDecoder, poolDecoder, type PoolDecoderOptions, frameBytes, conversationKey, type DecodeOutcome, type FrameDecoder, type DecodeStepOptions } from './decoder.js';
 export type { PipelineTransport, InputEntry, ResultEntry, CommitOutcome, GroupState } from './transport.js';
+export { BrokerUnreachableError, DEFAULT_CONNECT_TIMEOUT_MS } from './transport.js';

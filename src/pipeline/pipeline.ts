@@ -169,6 +169,7 @@ export class Pipeline {
   /** Runs the consumer loop; resolves after stop() or idle exit, with the final counters. */
   async run(): Promise<PipelineMetrics> {
     const o = this.options;
+    await this.#t.connect?.();
     await this.#t.ensureGroup(o.input);
     for (const p of this.#partitions) await this.#t.ensureGroup(p.stream);
     // Entries this consumer name had taken before a restart come first.

@@ -15,7 +15,7 @@
 // stream names and the prefix in one hash slot with a {tag}.)
 import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { CommitOutcome, GroupState, InputEntry, PipelineTransport, ResultEntry } from './transport.js';
+import { BrokerUnreachableError, DEFAULT_CONNECT_TIMEOUT_MS, type CommitOutcome, type GroupState, type InputEntry, type PipelineTransport, type ResultEntry } from './transport.js';
 
 const COMMIT_LUA = `
 local group = ARGV[1]
@@ -79,6 +79,18 @@ export interface RedisTransportOptions {
   readonly seenPrefix?: string;
   /** Called on connection events ('reconnecting', 'ready'), e.g. for a log line. */
   readonly onConnection?: (event: string) => void;
+  /**
+   * Longest wait for Redis at start-up (connect()), ms (default 10 000): past it connect()
+   * rejects with BrokerUnreachableError and the connections stop retrying. Once connected,
+   * a lost connection is retried without limit (a Redis restart pauses the pipeline).
+   */
+  readonly connectTimeoutMs?: number;
+}
+
+
+/** The URL without its password, for messages. */
+function safeUrl(url: string): string {
+  return url.replace(/^(rediss?:\/\/)[^@/]*@/, '$1');
 }
 
 type Raw = Buffer | string | number | null | Raw[];
@@ -100,6 +112,10 @@ export class RedisStreamsTransport implements PipelineTransport {
   readonly #prefix: string;
   readonly #cursors = new Map<string, string>();
   readonly #groups = new Set<string>();
+  readonly #url: string;
+  readonly #connectTimeoutMs: number;
+  #lastError: string | undefined;
+  #wasReady = false;
 
   constructor(options: RedisTransportOptions) {
     const url = options.url ?? 'redis://127.0.0.1:6379';
@@ -113,17 +129,41 @@ export class RedisStreamsTransport implements PipelineTransport {
     this.reader = new Redis(url, { ...base, connectionName: `${options.consumer}:read` });
     this.writer = new Redis(url, { ...base, connectionName: `${options.consumer}:write` });
     for (const c of [this.reader, this.writer]) {
-      c.on('error', () => {}); // reported through 'reconnecting'; commands wait and retry
+      c.once('ready', () => (this.#wasReady = true));
+      c.on('error', (e: Error) => (this.#lastError = e.message)); // reported through 'reconnecting'; commands wait and retry
       if (options.onConnection) {
-        c.on('reconnecting', () => options.onConnection!('reconnecting'));
+        // Before the first 'ready' it is connect()'s bounded wait, not a lost connection.
+        c.on('reconnecting', () => this.#wasReady && options.onConnection!('reconnecting'));
         c.on('ready', () => options.onConnection!('ready'));
       }
     }
+    this.#url = url;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.group = options.group;
     this.consumer = options.consumer;
     this.field = Buffer.from(options.field ?? 'frame', 'latin1');
     this.#ttl = String(Math.max(1, Math.floor(options.repeatWindowSeconds ?? 86400)));
     this.#prefix = options.seenPrefix ?? `gbcs:seen:${options.group}:`;
+  }
+
+  /**
+   * Waits until both connections are ready (PING answered), at most connectTimeoutMs; then
+   * rejects with BrokerUnreachableError naming the URL (no password) and the last connection
+   * error, after closing both connections (nothing retries behind the caller's back).
+   */
+  async connect(): Promise<void> {
+    const ready = (c: Redis) => (c.status === 'ready' ? Promise.resolve() : new Promise<void>((res) => c.once('ready', () => res())));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((res) => (timer = setTimeout(() => res('late'), this.#connectTimeoutMs)));
+    try {
+      if ((await Promise.race([Promise.all([ready(this.reader), ready(this.writer)]), late])) !== 'late') return;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.reader.disconnect();
+    this.writer.disconnect();
+    const why = this.#lastError ?? `no answer (status ${this.writer.status})`;
+    throw new BrokerUnreachableError(`cannot reach redis at ${safeUrl(this.#url)} within ${this.#connectTimeoutMs / 1000} s: ${why}`);
   }
 
   async ensureGroup(stream: string): Promise<void> {

@@ -52,6 +52,11 @@ export interface GroupState {
 
 /** The broker operations the pipeline uses. */
 export interface PipelineTransport {
+  /**
+   * Optional: waits until the broker is reachable, at start-up only; rejects with a
+   * BrokerUnreachableError after the transport's bounded wait. Pipeline.run() calls it first.
+   */
+  connect?(): Promise<void>;
   /** Creates the consumer group on `stream` when missing (from the start of the stream). */
   ensureGroup(stream: string): Promise<void>;
   /** Up to `count` new entries of `stream`, waiting up to `blockMs` for the first. */
@@ -71,3 +76,16 @@ export interface PipelineTransport {
   /** Disconnects the transport. */
   close(): Promise<void>;
 }
+
+/**
+ * The broker could not be reached at start-up within the transport's wait (connection
+ * refused, unknown host, authentication refused...). `gbcs pipe` exits with status 5 and
+ * this message as its one line. Losing the broker after start-up is not this error: the
+ * transport reconnects and the pipeline goes on.
+ */
+export class BrokerUnreachableError extends Error {
+  override readonly name = 'BrokerUnreachableError';
+}
+
+/** Default longest wait for the broker at start-up (RedisTransportOptions.connectTimeoutMs, `gbcs pipe --connect-timeout`), ms. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -8,7 +8,8 @@ import type { PipelineMetrics } from '../../pipeline/pipeline.js';
 import { existsSync, statSync } from 'node:fs';
 import { command } from '../args.js';
 import { jsonRecord } from '../jsonRecord.js';
-import { EXIT_OK, UsageError, type Io } from '../io.js';
+import { EXIT_OK, OutputError, UsageError, type Io } from '../io.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../pipeline/transport.js';
 
 function count(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
@@ -50,11 +51,14 @@ export const pipeCommand = command({
     'repeat-window': { type: 'string', value: '<s>', help: 'seconds a frame digest is remembered to mark repeats (default 86400)' },
     metrics: { type: 'string', value: '<ms>', help: 'metrics line on stderr every <ms> (default 5000; 0: none)' },
     'idle-exit': { type: 'string', value: '<ms>', help: 'exit when nothing arrived for <ms> and nothing is pending or unread' },
+    'connect-timeout': { type: 'string', value: '<ms>', help: 'longest wait for Redis at start-up, then exit 5 (default 10000; a Redis lost later is waited for without limit)' },
     json: { type: 'boolean', help: 'stderr as JSON records: metrics {schemaVersion, metrics, final, rssMiB}, redis events {schemaVersion, event} (schema/pipe.schema.json)' },
   },
   notes: `Delivery: at-least-once delivery, exactly-once effect: each input entry ends up once in the output
 or the dead-letter stream (field source = input entry id), the result written and the entry
-acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.`,
+acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
+Start-up: Redis unreachable for --connect-timeout ms (default 10000): one line on stderr, exit 5.
+Once connected, a lost Redis (restart) is waited for and the consumer goes on.`,
   async run({ values }, io: Io): Promise<number> {
     const url = values.redis ?? 'redis://127.0.0.1:6379';
     if (!/^rediss?:\/\/[^\s]+$/.test(url)) throw new UsageError(`--redis: ${JSON.stringify(url)} is not a redis:// or rediss:// URL`);
@@ -76,15 +80,17 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
     const repeatWindowSeconds = count('repeat-window', values['repeat-window'], 86_400);
     const leaseMs = count('lease', values.lease, 10_000);
     const metricsMs = count('metrics', values.metrics, 5000, 0);
+    const connectTimeoutMs = count('connect-timeout', values['connect-timeout'], DEFAULT_CONNECT_TIMEOUT_MS);
     const idleExitMs = values['idle-exit'] === undefined ? undefined : count('idle-exit', values['idle-exit'], 0, 0);
 
     // Loaded on use: ioredis stays out of every other command's start-up.
-    const { inProcessDecoder, poolDecoder, Pipeline, RedisStreamsTransport } = await import('../../pipeline/index.js');
+    const { inProcessDecoder, poolDecoder, Pipeline, RedisStreamsTransport, BrokerUnreachableError } = await import('../../pipeline/index.js');
     const transport = new RedisStreamsTransport({
       url,
       group: values.group,
       consumer: values.consumer,
       repeatWindowSeconds,
+      connectTimeoutMs,
       ...(values.field !== undefined ? { field: values.field } : {}),
       ...(values['tls-ca'] !== undefined ? { tlsCaFile: values['tls-ca'] } : {}),
       // --json: stderr carries only JSON records (connection events too).
@@ -117,6 +123,10 @@ acknowledged in one atomic step. See README "Pipeline" for scaling and TLS/auth.
     try {
       const m = await pipeline.run();
       if (metricsMs) io.stderr.write(values.json ? metricsJson(m, true) : metricsLine(m));
+    } catch (e) {
+      // Redis not reachable at start-up within --connect-timeout: one line, exit 5 (the output cannot be written).
+      if (e instanceof BrokerUnreachableError) throw new OutputError(e.message);
+      throw e;
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
