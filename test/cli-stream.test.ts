@@ -143,9 +143,9 @@ describe.skipIf(!existsSync(CLI_BIN))('decode --workers (built CLI)', () => {
     child.stdin!.end();
     expect(await exit).toBe(0);
     expect(got).toBe(total);
-    // Bounded by the pool's queue (4 batches of <= 256 lines per worker), the output chunk and
+    // Bounded by the pool's queue (4 batches of <= 128 lines per worker), the output chunk and
     // the two OS pipes, not by the input size.
-    expect(maxAhead).toBeLessThan(6000);
+    expect(maxAhead).toBeLessThan(4000);
   }, 60_000);
 
   it('with --keys, workers verify with their own key stores', () => {
