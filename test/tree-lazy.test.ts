@@ -51,6 +51,13 @@ describe.skipIf(!HAVE_RTDS)('issue 12: payload trees built on first read (RTDS)'
       const again = reach(p);
       expect(again.length).toBe(first.length);
       for (let i = 0; i < first.length; i++) expect(again[i]).toBe(first[i]);
+      // Getters that give objects give the same object on every read (no allocation per read).
+      for (const n of first as Record<string, unknown>[]) {
+        for (const g of ['bytes', 'dateTime', 'obis', 'date', 'time', 'typeDescription', 'value', 'invokeId', 'certificate', 'bitString']) {
+          const v = n[g];
+          if (v !== null && typeof v === 'object') expect(n[g], g).toBe(v);
+        }
+      }
     }
   });
 

@@ -121,29 +121,31 @@ interface TimeValue {
  */
 export class Asn1Node {
   /** Identifier octet (first byte). */
-  readonly tag: number;
+  declare readonly tag: number;
   /** Tag number (from the high-tag-number form when the identifier has more than one byte). */
-  readonly tagNumber: number;
+  declare readonly tagNumber: number;
   /** Offset of the identifier: in the frame when decoded with an offsetBase, else in the decoded bytes. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** Contents length. */
-  readonly length: number;
+  declare readonly length: number;
   /** Identifier plus length octets. */
-  readonly headerLength: number;
+  declare readonly headerLength: number;
   /** The GBCS schema component this element matched (asn1Schemas.ts), when the structure is known. */
-  readonly field: Asn1Field | undefined;
+  declare readonly field: Asn1Field | undefined;
   // TS-private rather than #private, so inspecting or diffing a copy of a node (test
-  // matchers, console) reads undefined instead of throwing on the getters.
+  // matchers, console) reads undefined instead of throwing on the getters. Fields are
+  // `declare`d and assigned in the constructor, in this order: no class-field define step
+  // per node (issue 12).
   /** Bytes the node was decoded from (`_start` >= 0), or the contents of a hand-built primitive (`_start` = -1). */
-  private readonly _src: Uint8Array;
-  private readonly _start: number;
-  private _value: Uint8Array | undefined;
-  private _cache: unknown;
+  declare private readonly _src: Uint8Array;
+  declare private readonly _start: number;
+  declare private _value: Uint8Array | undefined;
+  declare private _cache: unknown;
   /** Children once built (given for hand-built nodes). */
-  private _kids: Asn1Node[] | undefined;
+  declare private _kids: Asn1Node[] | undefined;
   /** The walk a decoded node builds its children from, and its node index there. */
-  private readonly _walk: WalkSource | undefined;
-  private readonly _i: number;
+  declare private readonly _walk: WalkSource | undefined;
+  declare private readonly _i: number;
 
   /** @internal Use decodeDer / decodePayload / derBuild.ts. */
   constructor(

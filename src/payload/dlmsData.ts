@@ -56,7 +56,9 @@ export const DLMS_TYPE_TAGS: Readonly<Record<DlmsDataType, number>> = {
   'integer': 0x0f, 'long': 0x10, 'unsigned': 0x11, 'long-unsigned': 0x12, 'compact-array': 0x13, 'long64': 0x14,
   'long64-unsigned': 0x15, 'enum': 0x16, 'float32': 0x17, 'float64': 0x18, 'date-time': 0x19, 'date': 0x1a, 'time': 0x1b,
 };
-const TYPE_BY_TAG: DlmsDataType[] = [];
+// Type name by tag, a packed array (no holes: a holey lookup per node costs; tags the walker
+// refuses never reach it).
+const TYPE_BY_TAG: DlmsDataType[] = Array.from({ length: 0x1c }, () => 'null' as DlmsDataType);
 for (const [k, v] of Object.entries(DLMS_TYPE_TAGS)) TYPE_BY_TAG[v] = k as DlmsDataType;
 
 export type DlmsIntegerType = 'double-long' | 'double-long-unsigned' | 'integer' | 'long' | 'unsigned' | 'long-unsigned' | 'enum' | 'bcd';
@@ -250,9 +252,10 @@ const F_PROTECTED = 16;
  * explicit Budget builds the whole tree at once (counted before allocating).
  */
 export class DlmsNode implements DlmsLocated {
-  readonly type: DlmsDataType;
-  readonly offset: number;
-  readonly length: number;
+  // Public fields `declare`d and assigned in the constructor (no class-field define step per node).
+  declare readonly type: DlmsDataType;
+  declare readonly offset: number;
+  declare readonly length: number;
   // Speed (issue 12): the rarely set members below are not own fields unless set (an absent
   // property reads undefined).
   /** Width of a non-minimal length/count field, else undefined. */
@@ -269,8 +272,8 @@ export class DlmsNode implements DlmsLocated {
   /** View (V_*) | flags (F_*). */
   #f: number;
   #cache: unknown;
-  /** items / rows once built. */
-  #kids: DlmsData[] | undefined;
+  /** items / rows once built (lists), or the `bytes` view once read (other types): no allocation per read. */
+  #kids: DlmsData[] | Uint8Array | undefined;
 
   constructor(type: DlmsDataType, offset: number, length: number, s: WalkSource, i: number, v: number, n: number, lengthWidth: number | undefined, f: number) {
     this.type = type;
@@ -290,12 +293,12 @@ export class DlmsNode implements DlmsLocated {
   get items(): DlmsData[] | undefined {
     const t = this.type;
     if (t !== 'array' && t !== 'structure') return undefined;
-    return this.#kids ?? this.#children();
+    return (this.#kids as DlmsData[] | undefined) ?? this.#children();
   }
   /** compact-array rows, one typed value per row (undefined for other types), built on first read. */
   get rows(): DlmsData[] | undefined {
     if (this.type !== 'compact-array') return undefined;
-    return this.#kids ?? this.#children();
+    return (this.#kids as DlmsData[] | undefined) ?? this.#children();
   }
   /** compact-array type description (undefined for other types). */
   get typeDescription(): DlmsTypeDescription | undefined {
@@ -357,25 +360,33 @@ export class DlmsNode implements DlmsLocated {
     return r > 1 ? r : undefined;
   }
 
-  /** Contents bytes (a view of the payload) for strings, bit-strings, floats and date/time types. */
+  /** Contents bytes (a view of the payload, made on first read) for strings, bit-strings, floats and date/time types. */
   get bytes(): Uint8Array | undefined {
-    const v = this.#v, b = this.#s.b;
-    switch (this.type) {
-      case 'octet-string': case 'visible-string': case 'utf8-string': return b.subarray(v, v + this.#n);
-      case 'bit-string': return b.subarray(v, v + ((this.#n + 7) >> 3));
-      case 'float32': case 'time': return b.subarray(v, v + 4);
-      case 'float64': return b.subarray(v, v + 8);
-      case 'date': return b.subarray(v, v + 5);
-      case 'date-time': return b.subarray(v, v + 12);
+    const t = this.type;
+    if (t === 'array' || t === 'structure' || t === 'compact-array') return undefined;
+    const k = this.#kids as Uint8Array | undefined;
+    if (k !== undefined) return k;
+    const v = this.#v;
+    let n: number;
+    switch (t) {
+      case 'octet-string': case 'visible-string': case 'utf8-string': n = this.#n; break;
+      case 'bit-string': n = (this.#n + 7) >> 3; break;
+      case 'float32': case 'time': n = 4; break;
+      case 'float64': n = 8; break;
+      case 'date': n = 5; break;
+      case 'date-time': n = 12; break;
       default: return undefined;
     }
+    return (this.#kids = this.#s.b.subarray(v, v + n));
   }
 
   get bitCount(): number | undefined {
     return this.type === 'bit-string' ? this.#n : undefined;
   }
+  /** '0'/'1' per bit (made on first read). */
   get bits(): string | undefined {
-    return this.type === 'bit-string' ? bitText(this.#s.b, this.#v, this.#n) : undefined;
+    if (this.type !== 'bit-string') return undefined;
+    return (this.#cache as string | undefined) ?? (this.#cache = bitText(this.#s.b, this.#v, this.#n)) as string;
   }
 
   get dateTime(): GbcsDateTime | undefined {
@@ -437,20 +448,25 @@ export class DlmsNode implements DlmsLocated {
     return this.toJsonSafe();
   }
 
+  /** Node's util.inspect / console.log shows the JSON view (elements included, built on first read). */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJsonSafe();
+  }
+
   /** The JSON-safe shape (what toJsonSafe and JSON.stringify give), children included. */
   toJsonSafe(): Record<string, unknown> {
     const o: Record<string, unknown> = { type: this.type };
     const t = this.type;
     const b = this.#s.b, v = this.#v;
     if (t === 'array' || t === 'structure') {
-      const items = this.#kids ?? this.#children();
+      const items = (this.#kids as DlmsData[] | undefined) ?? this.#children();
       const out = new Array(items.length);
       for (let k = 0; k < items.length; k++) out[k] = toJsonSafe(items[k]);
       o.items = out;
       if ((this.#f & F_PROTECTED) !== 0) o.protectedAttributes = true;
     } else if (t === 'compact-array') {
       o.typeDescription = this.typeDescription;
-      const rows = this.#kids ?? this.#children();
+      const rows = (this.#kids as DlmsData[] | undefined) ?? this.#children();
       const out = new Array(rows.length);
       for (let k = 0; k < rows.length; k++) out[k] = toJsonSafe(rows[k]);
       o.rows = out;
@@ -519,12 +535,17 @@ function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): D
   let n = 0;
   let lw: number | undefined;
   let f = untagged ? F_UNTAGGED : 0;
+  // Width of the length/count field (the bytes between tag and value), kept when non-minimal.
   if (tag === 0x01 || tag === 0x02) {
     n = ix.aux(i);
-    if (!untagged) lw = widthIfOdd(ix, i, 1);
+    if (!untagged) {
+      const w = v - start - 1;
+      if (w !== minBerWidth(n)) lw = w;
+    }
   } else if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) {
     n = ix.aux(i);
-    lw = widthIfOdd(ix, i, untagged ? 0 : 1);
+    const w = untagged ? v - start : v - start - 1;
+    if (w !== minBerWidth(n)) lw = w;
     if (tag === 0x09 && n === 12 && looksLikeDateTime(s.b, v)) f |= V_DATETIME;
   } else if (tag === 0x13) {
     n = ix.aux(i);
