@@ -327,8 +327,9 @@ export class DlmsNode implements DlmsLocated {
       const untagged = (this.#f & F_UNTAGGED) !== 0;
       const stop = ix.next(i);
       let k = 0;
+      osHint = false;
       for (let ch = i + 1; ch < stop; ch = ix.next(ch)) out[k++] = makeNode(s, ix, ch, untagged) as unknown as DlmsData;
-      if (this.type === 'structure') markStructure(this, out);
+      if (osHint && this.type === 'structure') markStructure(this, out);
     }
     return (this.#kids = out);
   }
@@ -527,6 +528,12 @@ function widthIfOdd(ix: NodeIndex, i: number, headerBefore: number): number | un
   return w === minBerWidth(ix.aux(i)) ? undefined : w;
 }
 
+/**
+ * Set by makeNode when it made an octet string markStructure may mark (4, 5 or 6 bytes, or the
+ * 17+ bytes of a protected-attributes blob): a structure without one skips markStructure.
+ */
+let osHint = false;
+
 /** Node i (NC_DLMS_DATA, or NC_DLMS_CA_VALUE when `untagged`) without its elements (built on first read). */
 function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): DlmsNode {
   const start = ix.start(i);
@@ -547,7 +554,11 @@ function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): D
     n = ix.aux(i);
     const w = untagged ? v - start : v - start - 1;
     if (w !== minBerWidth(n)) lw = w;
-    if (tag === 0x09 && n === 12 && looksLikeDateTime(s.b, v)) f |= V_DATETIME;
+    if (tag === 0x09) {
+      if (n === 12) {
+        if (looksLikeDateTime(s.b, v)) f |= V_DATETIME;
+      } else if ((n >= 4 && n <= 6) || n >= 17) osHint = true;
+    }
   } else if (tag === 0x13) {
     n = ix.aux(i);
     const lenField = v - ix.end(i + 1);
