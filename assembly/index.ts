@@ -81,3 +81,16 @@ import { encodeBlockResponses as encodeBlockResponsesCore, brErrIndex } from './
 /** ZCL Image Block Responses for descriptors [first, first+count): see assembly/otaBlocks.ts. */
 export function encodeBlockResponses(first: i32, count: i32): i32 { return encodeBlockResponsesCore(first, count); }
 export function blockResponseErrorIndex(): i32 { return brErrIndex; }
+
+// ---- Payload encoder programs (issue 17): DLMS Data / APDUs, GBZ / ZCL ----
+import { encodePayloads as encodePayloadsCore, peErrOp, peErrField, peNext } from './payloadEncode';
+/** Executes the payload program in [start, end) of the input region: see assembly/payloadEncode.ts. */
+export function encodePayloads(start: u32, end: u32, max: i32): i32 { return encodePayloadsCore(start, end, max); }
+export function payloadEncErrorOp(): u32 { return peErrOp; }
+export function payloadEncErrorField(): i32 { return peErrField; }
+export function payloadEncNext(): u32 { return peNext; }
+
+// ---- ZigBee OTA cluster commands and IC 18 blocks, decoded in batches (issue 17) ----
+import { decodeOtaFrames as decodeOtaFramesCore } from './otaDecode';
+/** Decodes `count` frames from the batch table into OTA records: see assembly/otaDecode.ts. */
+export function decodeOtaFrames(count: i32, mode: i32): i32 { return decodeOtaFramesCore(count, mode); }

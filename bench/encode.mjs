@@ -1,7 +1,7 @@
 // Encoder throughput (issue 17): the replaced TypeScript encoders (test/legacy, bundled
 // in this run) vs the WASM core, one call per item and batched. Ratios are to the first
 // row of each table, all from one run.
-import { cutBlocks, segmentMessage, decodeFrame, encodeBlockMessages, encodeImageBlockResponses, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
+import { buildBoostLogReadRequest, buildBoostLogReadRequests, decodePayload, encodeBoostLogResponse, encodeBoostLogResponses, encodePayload, encodePayloads, cutBlocks, segmentMessage, decodeFrame, encodeBlockMessages, encodeImageBlockResponses, encodeFrame, encodeFrames, encodeImageBlockTransfer, encodeZclOta, frameInitOf } from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { loadLegacy } from './legacy.mjs';
 import { runCases } from './report.mjs';
@@ -21,6 +21,47 @@ export async function run() {
       { name: 'core encodeFrames, whole corpus per call', fn: () => { for (const b of encodeFrames(inits)) sink += b.length; } },
     ],
     { units: frames.length, bytes },
+  );
+  // Payload encoders (issue 17 item 1): every RTDS DLMS and GBZ payload as its decoded tree.
+  const legacyPayload = await loadLegacy('payloadTs.ts');
+  const trees = frames.map((f) => decodeFrame(f)).filter((f) => f.payload).map((f) => f.payload.decoded);
+  const treeBytes = trees.reduce((n, t) => n + encodePayload(t).length, 0);
+  await runCases(
+    `Payload encode, ${trees.length} RTDS DLMS/GBZ payloads (decoded trees, ${treeBytes} bytes)`,
+    [
+      { name: 'TypeScript encodePayload (replaced), one call per payload', fn: () => { for (const t of trees) sink += legacyPayload.encodePayload(t).length; } },
+      { name: 'core encodePayload, one call per payload', fn: () => { for (const t of trees) sink += encodePayload(t).length; } },
+      { name: 'core encodePayloads, whole set per call', fn: () => { for (const b of encodePayloads(trees)) sink += b.length; } },
+    ],
+    { units: trees.length, bytes: treeBytes, unitName: 'payload' },
+  );
+  // Boost log (ECS61c): 1000 read requests and 1000 responses carrying a 23-entry log, as
+  // plain payload objects (what the builders hand to the encoder).
+  const reqs = Array.from({ length: 1000 }, (_, i) => ({ originatorCounter: 0x1000n + BigInt(i), from: i * 3600, to: i * 3600 + 86400 }));
+  const reqTrees = reqs.map((r) => decodePayload(buildBoostLogReadRequest(r), { format: 'DLMS', cra: 'command', messageCode: 0 }));
+  const log = Array.from({ length: 23 }, (_, i) => ({ start: 1000 * i, end: 1000 * i + 1800, durationMinutes: 30 }));
+  const resps = Array.from({ length: 1000 }, (_, i) => ({ originatorCounter: i, log }));
+  const respTrees = resps.map((r) => decodePayload(encodeBoostLogResponse(r.originatorCounter, r.log), { format: 'DLMS', cra: 'response', messageCode: 0 }));
+  await runCases(
+    'Boost log read requests, 1000 (decoded trees)',
+    [
+      { name: 'TypeScript encodePayload (replaced), one call per request', fn: () => { for (const t of reqTrees) sink += legacyPayload.encodePayload(t).length; } },
+      { name: 'core encodePayload, one call per request', fn: () => { for (const t of reqTrees) sink += encodePayload(t).length; } },
+      { name: 'core encodePayloads, 1000 per call', fn: () => { for (const b of encodePayloads(reqTrees)) sink += b.length; } },
+      { name: 'core buildBoostLogReadRequest per request (builder included)', fn: () => { for (const r of reqs) sink += buildBoostLogReadRequest(r).length; } },
+      { name: 'core buildBoostLogReadRequests, 1000 per call (builder included)', fn: () => { for (const b of buildBoostLogReadRequests(reqs)) sink += b.length; } },
+    ],
+    { units: reqs.length, unitName: 'request' },
+  );
+  await runCases(
+    'Boost log ECS61c responses (23 entries), 1000 (decoded trees)',
+    [
+      { name: 'TypeScript encodePayload (replaced), one call per response', fn: () => { for (const t of respTrees) sink += legacyPayload.encodePayload(t).length; } },
+      { name: 'core encodePayload, one call per response', fn: () => { for (const t of respTrees) sink += encodePayload(t).length; } },
+      { name: 'core encodePayloads, 1000 per call', fn: () => { for (const b of encodePayloads(respTrees)) sink += b.length; } },
+      { name: 'core encodeBoostLogResponses, 1000 per call (builder included)', fn: () => { for (const b of encodeBoostLogResponses(resps)) sink += b.length; } },
+    ],
+    { units: resps.length, unitName: 'response' },
   );
   // A single tiny frame: a GBT acknowledgement (~46 bytes), the worst case for the
   // per-call staging cost.

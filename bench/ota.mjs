@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { BlockServer, ImageAssembler, buildUpgradeImage, createSha256, cutBlocks, encodeZclOta } from '../dist/index.js';
+import { pathToFileURL } from 'node:url';
+import { BlockServer, ImageAssembler, buildUpgradeImage, createSha256, cutBlocks, decodeZclOta, decodeZclOtaBatch, encodeZclOta } from '../dist/index.js';
+import { runCases } from './report.mjs';
 
 const MIB = 1 << 20;
 
@@ -63,6 +65,64 @@ export async function run() {
     { metric: 'block serving (64 B, memory, encoded)', value: `${(rate(serve, 1000) / 1e3).toFixed(0)} k blocks/s` },
     { metric: 'assembly accept (255 B blocks, memory)', value: `${(rate(assemble, image.length / MIB)).toFixed(0)} MiB/s` },
   ];
+  // Issue 17: ZigBee OTA requests decoded by the core in batches, and a block server
+  // answering a batch (one decode call, one block-response encode call) vs one by one.
+  const baselinePath = process.env.GBCS_BENCH_BASELINE;
+  const baseline = baselinePath ? await import(pathToFileURL(baselinePath).href) : undefined;
+  const requests = Array.from({ length: 1000 }, (_, i) => encodeZclOta({ command: 'image-block-request', ...id, fileOffset: (i * 64 * 61) % (image.length - 64), maxDataSize: 64 }, { sequence: i & 0xff }));
+  let sink = 0;
+  await runCases(
+    'Image Block Request decode, 1000 frames',
+    [
+      { name: 'TypeScript decodeZclOta (kept for one frame), one call per frame', fn: () => { for (const f of requests) sink += decodeZclOta(f).sequence; } },
+      { name: 'core decodeZclOtaBatch, one call per frame', fn: () => { for (const f of requests) sink += decodeZclOtaBatch([f])[0].sequence; } },
+      { name: 'core decodeZclOtaBatch, 1000 per call', fn: () => { for (const f of decodeZclOtaBatch(requests)) sink += f.sequence; } },
+    ],
+    { units: requests.length, unitName: 'request' },
+  );
+  const cases = [];
+  if (baseline) {
+    const old = await baseline.BlockServer.fromImage(image);
+    cases.push({ name: 'baseline build: BlockServer.handle per request', fn: async () => { for (const f of requests) sink += (await old.handle(f)).length; } });
+  }
+  cases.push(
+    { name: 'BlockServer.handle per request', fn: async () => { for (const f of requests) sink += (await server.handle(f)).length; } },
+    { name: 'BlockServer.handleBatch, 1000 per call', fn: async () => { for (const r of await server.handleBatch(requests)) sink += r.length; } },
+  );
+  await runCases(`Block server answering 1000 Image Block Requests (64 B, memory image)${baseline ? `, baseline ${baselinePath}` : ''}`, cases, { units: requests.length, unitName: 'request' });
+  if (sink === 0.5) console.log(sink);
+  // Issue 17 item 4: a 256 MiB image streamed through chunk + encode + SHA-256 in one pass,
+  // one child process per configuration (peak RSS is the pass's own).
+  const stream = (mode, format, size, lib) => {
+    const args = [fileURLToPath(new URL('./ota-stream.mjs', import.meta.url)), mode, format, String(size), ...(lib ? [lib] : [])];
+    const r = spawnSync(process.execPath, ['--expose-gc', ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ota-stream ${args.join(' ')}: ${r.stderr.slice(0, 300)}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  };
+  const streamRows = [];
+  for (const [format, size] of [['zcl', 64], ['zcl', 255], ['ic18', 64], ['ic18', 1024]]) {
+    const core = stream('core', format, size);
+    const ts = stream('ts', format, size, baselinePath);
+    if (core.sha256 !== ts.sha256 || core.bytes !== ts.bytes) throw new Error(`ota-stream ${format} ${size}: outputs differ`);
+    streamRows.push({
+      case: `${format === 'zcl' ? 'ZCL' : 'IC 18'} ${size} B`,
+      blocks: core.blocks,
+      'core M blocks/s': (core.blocks / core.ms / 1000).toFixed(2),
+      'core peak RSS growth MiB': core.peakRssGrowthMiB.toFixed(0),
+      [`${baseline ? 'baseline' : 'TS path'} M blocks/s`]: (ts.blocks / ts.ms / 1000).toFixed(2),
+      [`${baseline ? 'baseline' : 'TS path'} peak RSS MiB`]: ts.peakRssGrowthMiB.toFixed(0),
+      ratio: `${(ts.ms / core.ms).toFixed(1)}x`,
+    });
+  }
+  const shaT0 = performance.now();
+  const sh = createHash('sha256');
+  for (let o = 0; o < 256 * MIB; o += 16 * MIB) sh.update(buf);
+  sh.digest();
+  const shaMs = performance.now() - shaT0;
+  console.log(`\n256 MiB streamed image: chunk + encode every block + SHA-256 (node:crypto) in one pass; TS path = ${baseline ? `baseline ${baselinePath}` : 'this build'} cutBlocks + encodeZclOta/encodeImageBlockTransfer per block + createSha256`);
+  console.table(streamRows);
+  console.log(`SHA-256 alone over 256 MiB: ${shaMs.toFixed(0)} ms (the floor of any pass that hashes inline)`);
+  rows.push(...streamRows.map((r) => ({ metric: `256 MiB stream ${r.case} (core, SHA-256 inline)`, value: `${r['core M blocks/s']} M blocks/s, peak RSS +${r['core peak RSS growth MiB']} MiB, ${r.ratio} the ${baseline ? 'baseline' : 'TS path'}` })));
   const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./ota-memory.mjs', import.meta.url))], { encoding: 'utf8' });
   if (child.status === 0) rows.push(...JSON.parse(child.stdout.trim().split('\n').pop()));
   else rows.push({ metric: '256 MiB assembly', value: `failed: ${child.stderr.slice(0, 200)}` });

@@ -36,6 +36,7 @@ export { init } from './wasm/core.js';
 export {
   decodePayload,
   encodePayload,
+  encodePayloads,
   LazyPayload,
   type DecodedPayload,
   type PayloadContext,
@@ -45,6 +46,7 @@ export {
 export {
   decodeDlmsData,
   encodeDlmsData,
+  encodeDlmsDataBatch,
   looksLikeDateTime,
   DLMS_TYPE_TAGS,
   type DlmsData,
@@ -144,6 +146,8 @@ export {
   decodeBoostLogResponse,
   encodeBoostLog,
   encodeBoostLogResponse,
+  encodeBoostLogResponses,
+  buildBoostLogReadRequests,
   selectBoostPeriods,
   type BoostColumn,
   type BoostColumnType,

@@ -30,7 +30,8 @@
 // spec lists, range_descriptor) live in payload/dlmsRequests.ts.
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { gbcsSecondsToDate, toGbcsSeconds } from '../gbcsTime.js';
-import { encodeAccessRequest, encodeAccessResponse, getSpec, invokeIdFor } from '../payload/build.js';
+import { accessRequest, accessResponse, encodeAccessRequest, encodeAccessResponse, getSpec, invokeIdFor } from '../payload/build.js';
+import { encodePayloads } from '../payload/index.js';
 import { encodeDlmsData, type DlmsData, type DlmsDataType } from '../payload/dlmsData.js';
 import type { DlmsRequestSpec } from '../payload/dlms.js';
 import { apduLists, obisBytes, obisText, rangeFromNode, responseLists, specOf, walkApdu, type DecodedRange, type Fail } from '../payload/dlmsRequests.js';
@@ -386,6 +387,14 @@ export function buildBoostLogReadRequest(req: BoostLogReadRequest): Uint8Array {
   return encodeAccessRequest(invokeIdFor(req.originatorCounter), [boostLogSpec(req.from, req.to, req.layout)], [{ type: 'null' }]);
 }
 
+/**
+ * Many boost-log read requests in few WASM calls (issue 17): the bytes buildBoostLogReadRequest
+ * gives per request, as views over one buffer per batch of up to 8192.
+ */
+export function buildBoostLogReadRequests(reqs: readonly BoostLogReadRequest[]): Uint8Array[] {
+  return encodePayloads(reqs.map((r) => accessRequest(invokeIdFor(r.originatorCounter), [boostLogSpec(r.from, r.to, r.layout)], [{ type: 'null' }])));
+}
+
 /** Decodes a request built by buildBoostLogReadRequest (device-simulator side). */
 export function decodeBoostLogReadRequest(content: Uint8Array, layoutIn?: Partial<BoostLogLayout>, contentOffset = 0): DecodedRange & { invokeId: number } {
   const layout = resolveLayout(layoutIn);
@@ -431,4 +440,12 @@ export function decodeBoostLogResponse(content: Uint8Array, layoutIn?: Partial<B
 /** Encodes that access-response (device simulators); decodeBoostLogResponse reverses it. */
 export function encodeBoostLogResponse(originatorCounter: bigint | number, log: BoostLog | readonly BoostPeriod[], layout?: Partial<BoostLogLayout>): Uint8Array {
   return encodeAccessResponse(invokeIdFor(originatorCounter), [logData(log, resolveLayout(layout))], [{ kind: 'get', result: 0 }]);
+}
+
+/**
+ * Many ECS61c read responses in few WASM calls (device simulators, fixtures): the bytes
+ * encodeBoostLogResponse gives per item, as views over one buffer per batch.
+ */
+export function encodeBoostLogResponses(items: readonly { readonly originatorCounter: bigint | number; readonly log: BoostLog | readonly BoostPeriod[]; readonly layout?: Partial<BoostLogLayout> }[]): Uint8Array[] {
+  return encodePayloads(items.map((it) => accessResponse(invokeIdFor(it.originatorCounter), [logData(it.log, resolveLayout(it.layout))], [{ kind: 'get', result: 0 }])));
 }

@@ -33,12 +33,14 @@ import type { FileHandle } from 'node:fs/promises';
 import { requireNodeBuiltin } from '../platform.js';
 import { GbcsDecodeError } from '../errors.js';
 import { checkOtaInteger } from './blocks.js';
+import { encodeImageBlockResponses, type BlockResponseItem } from './blockStream.js';
 import { parseOtaHeader, OTA_HEADER_FIXED_LENGTH } from './image.js';
 import {
   ZCL_OTA_STATUS,
   ZCL_OTA_COMMANDS,
   ZCL_UNSUP_CLUSTER_COMMAND,
   decodeZclOta,
+  decodeZclOtaBatch,
   encodeZclOta,
   zigbeeUtcTime,
   type ImageId,
@@ -283,23 +285,64 @@ export class BlockServer {
       f = decodeZclOta(frame);
     } catch (e) {
       if (!(e instanceof GbcsDecodeError)) throw e;
-      const h = zclHeaderOf(frame);
-      if (!h || !h.clusterSpecific || h.toClient) return undefined;
-      return encodeZclOta(
-        { command: 'default-response', commandId: h.commandId, status: MALFORMED },
-        { sequence: h.sequence, ...(h.manufacturerSpecificCode !== undefined && { manufacturerSpecificCode: h.manufacturerSpecificCode }) },
-      );
+      return this.malformed(frame);
     }
-    let reply: ZclOtaCommand | undefined;
-    try {
-      reply = await this.reply(f);
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      reply = { command: 'default-response', commandId: frame[f.manufacturerSpecificCode !== undefined ? 4 : 2]!, status: MALFORMED };
-    }
+    const reply = await this.replyOrMalformed(f, frame);
     if (!reply) return undefined;
     const ms = reply.command === 'default-response' && f.manufacturerSpecificCode !== undefined ? { manufacturerSpecificCode: f.manufacturerSpecificCode } : {};
     return encodeZclOta(reply, { sequence: f.sequence, ...ms });
+  }
+
+  /**
+   * Answers many client frames (issue 17): they are decoded in one WASM call per 8192 and
+   * the Image Block Responses among the replies encoded in one more; other replies go
+   * through encodeZclOta. Result i is what `handle(frames[i])` gives (views over shared
+   * buffers); frames are not modified, and like `handle` this never throws on content.
+   */
+  async handleBatch(frames: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const decoded = decodeZclOtaBatch(frames);
+    const out: (Uint8Array | undefined)[] = new Array(frames.length).fill(undefined);
+    const blocks: BlockResponseItem[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < frames.length; i++) {
+      const f = decoded[i]!;
+      if (f instanceof GbcsDecodeError) {
+        out[i] = this.malformed(frames[i]!);
+        continue;
+      }
+      const reply = await this.replyOrMalformed(f, frames[i]!);
+      if (!reply) continue;
+      if (reply.command === 'image-block-response') {
+        blocks.push({ sequence: f.sequence, response: reply as BlockResponseItem['response'] });
+        at.push(i);
+        continue;
+      }
+      const ms = reply.command === 'default-response' && f.manufacturerSpecificCode !== undefined ? { manufacturerSpecificCode: f.manufacturerSpecificCode } : {};
+      out[i] = encodeZclOta(reply, { sequence: f.sequence, ...ms });
+    }
+    const encoded = encodeImageBlockResponses(blocks);
+    for (let k = 0; k < at.length; k++) out[at[k]!] = encoded[k];
+    return out;
+  }
+
+  /** The reply to a decoded frame; a request outside the ZigBee field ranges gets MALFORMED_COMMAND. */
+  private async replyOrMalformed(f: ZclOtaFrame, frame: Uint8Array): Promise<ZclOtaCommand | undefined> {
+    try {
+      return await this.reply(f);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return { command: 'default-response', commandId: frame[f.manufacturerSpecificCode !== undefined ? 4 : 2]!, status: MALFORMED };
+    }
+  }
+
+  /** Default Response MALFORMED_COMMAND to a client cluster frame that did not decode (else nothing). */
+  private malformed(frame: Uint8Array): Uint8Array | undefined {
+    const h = zclHeaderOf(frame);
+    if (!h || !h.clusterSpecific || h.toClient) return undefined;
+    return encodeZclOta(
+      { command: 'default-response', commandId: h.commandId, status: MALFORMED },
+      { sequence: h.sequence, ...(h.manufacturerSpecificCode !== undefined && { manufacturerSpecificCode: h.manufacturerSpecificCode }) },
+    );
   }
 
   /** Closes the source. */

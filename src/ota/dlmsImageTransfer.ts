@@ -3,6 +3,9 @@
 // (most significant bit first within each byte, as DLMS bit-strings are) is block n.
 import { toBytes, type BinaryInput } from '../bytes.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
+import { wasmCore } from '../wasm/core.js';
+import * as L from '../wasm/layout.js';
+import { decodeOtaRecords } from './otaRecords.js';
 import { decodeDlmsData, encodeDlmsData, type DlmsBitString, type DlmsData, type DlmsInteger, type DlmsList, type DlmsOctetString } from '../payload/dlmsData.js';
 
 /** DLMS interface class id of Image Transfer (IC 18). */
@@ -98,6 +101,40 @@ export function encodeImageBlockTransfer(v: ImageBlockTransfer): Uint8Array {
 export function decodeImageBlockTransfer(input: BinaryInput): ImageBlockTransfer {
   const items = list(decodeDlmsData(toBytes(input)), 'structure', 2, 0, 'structure {double-long-unsigned block number, octet-string data}');
   return { blockNumber: u32Of(items, 0, 2, 'double-long-unsigned (block number)'), data: octetsOf(items, 1, 2, 'octet-string (block data)') };
+}
+
+/**
+ * Decodes many image_block_transfer parameters in one WASM call per 8192 (issue 17: the
+ * device side receiving a run of blocks). Each result is what decodeImageBlockTransfer
+ * gives, or the GbcsDecodeError it throws: the core checks the exact GBCS shape
+ * `02 02 06 bn(4) 09 len data`; anything else goes through decodeImageBlockTransfer for
+ * its precise error (or value, for a valid but unusual encoding). `data` views the input.
+ */
+export function decodeImageBlockTransfers(inputs: readonly BinaryInput[]): (ImageBlockTransfer | GbcsDecodeError)[] {
+  const frames = inputs.map((x) => toBytes(x));
+  const core = wasmCore();
+  const out: (ImageBlockTransfer | GbcsDecodeError)[] = new Array(frames.length);
+  let i = 0;
+  while (i < frames.length) {
+    const j = decodeOtaRecords(core, frames, i, frames.length, L.OD_IC18_BLOCK);
+    const u32 = core.u32;
+    for (let k = i; k < j; k++) {
+      const w = core.recordWord + (k - i) * L.OTA_WORDS;
+      if (u32[w + L.OR_STATUS] === 0) {
+        const o = u32[w + L.OR_DATA]!;
+        out[k] = { blockNumber: u32[w + L.OR_FILE_OFFSET]!, data: frames[k]!.subarray(o, o + u32[w + L.OR_DATA_LEN]!) };
+        continue;
+      }
+      try {
+        out[k] = decodeImageBlockTransfer(frames[k]!);
+      } catch (e) {
+        if (!(e instanceof GbcsDecodeError)) throw e;
+        out[k] = e;
+      }
+    }
+    i = j;
+  }
+  return out;
 }
 
 /** Methods 3 image_verify and 4 image_activate: `0F 00` (integer 0). */

@@ -4,7 +4,7 @@ import { GbcsEncodeError } from '../errors.js';
 import { longInvokeId, type DlmsRequestSpec, type DlmsResult } from './dlms.js';
 import type { DlmsData } from './dlmsData.js';
 import type { GbzClearComponent } from './gbz.js';
-import { encodePayload } from './index.js';
+import { encodePayload, type DecodedPayload } from './index.js';
 import { DATA_ACCESS_RESULTS } from './names.js';
 import { decodeObis } from './obis.js';
 import { zclHeader, type ZclCommand } from './zcl.js';
@@ -27,13 +27,23 @@ export function getSpec(classId: number, obis: Uint8Array, attribute: number, se
   return selection ? { kind: 'get-with-selection', ...base, selector: selection.selector, selectorParameters: selection.parameters } : { kind: 'get', ...base };
 }
 
+/** The access-request payload object (for encodePayload / encodePayloads). */
+export function accessRequest(invokeId: number, specs: DlmsRequestSpec[], data: DlmsData[]): DecodedPayload {
+  return { format: 'DLMS', type: 'access-request', invokeId: longInvokeId(invokeId), specs, data };
+}
+
+/** The access-response payload object (for encodePayload / encodePayloads). */
+export function accessResponse(invokeId: number, data: DlmsData[], results: { kind: DlmsResult['kind']; result: number }[]): DecodedPayload {
+  const rs = results.map((r) => ({ ...r, resultName: DATA_ACCESS_RESULTS[r.result] ?? `reserved-${r.result}` }));
+  return { format: 'DLMS', type: 'access-response', invokeId: longInvokeId(invokeId), specs: [], data, results: rs };
+}
+
 export function encodeAccessRequest(invokeId: number, specs: DlmsRequestSpec[], data: DlmsData[]): Uint8Array {
-  return encodePayload({ format: 'DLMS', type: 'access-request', invokeId: longInvokeId(invokeId), specs, data });
+  return encodePayload(accessRequest(invokeId, specs, data));
 }
 
 export function encodeAccessResponse(invokeId: number, data: DlmsData[], results: { kind: DlmsResult['kind']; result: number }[]): Uint8Array {
-  const rs = results.map((r) => ({ ...r, resultName: DATA_ACCESS_RESULTS[r.result] ?? `reserved-${r.result}` }));
-  return encodePayload({ format: 'DLMS', type: 'access-response', invokeId: longInvokeId(invokeId), specs: [], data, results: rs });
+  return encodePayload(accessResponse(invokeId, data, results));
 }
 
 /** A single clear, last GBZ component payload (profile 0x0109, count 1). */

@@ -24,7 +24,8 @@ import { alertCodeName, cosemAttributeName, cosemClassName, cosemMethodName } fr
 import type { NodeIndex } from './nodes.js';
 import { ObisCode, encodeObis, type Obis } from './obis.js';
 import { DATA_ACCESS_RESULTS, SPEC_KINDS, type DlmsSpecKind } from './names.js';
-import { ByteWriter, minBerWidth } from './writer.js';
+import { minBerWidth } from './writer.js';
+import { encodeProgram, F_APDU_TAG, F_ATTRIBUTE, F_CLASS_ID, F_DATA_COUNT, F_DATETIME, F_INVOKE_ID, F_METHOD, F_PRESENCE, F_RESULT, F_RESULT_COUNT, F_SELECTOR, F_SPEC_CHOICE, F_SPEC_COUNT, type PayloadWriter } from './opWriter.js';
 
 /**
  * Long-Invoke-Id-And-Priority (Green Book bit usage; GBCS.md 3.2): b31 priority,
@@ -450,32 +451,35 @@ export function buildDlmsApdu(ix: NodeIndex, base = 0, budget?: Budget): DlmsApd
 
 const APDU_TAGS = { 'access-request': 0xd9, 'access-response': 0xda, 'data-notification': 0x0f } as const;
 
-function writeSpec(w: ByteWriter, s: DlmsRequestSpec): void {
+function writeSpec(w: PayloadWriter, s: DlmsRequestSpec): void {
   const choice = SPEC_KINDS.indexOf(s.kind) + 1;
   if (choice === 0) throw new GbcsEncodeError('DLMS spec', `unknown kind ${JSON.stringify(s.kind)}`);
-  w.u8(choice).u16be(s.classId);
+  w.u(choice, 1, F_SPEC_CHOICE).u(s.classId, 2, F_CLASS_ID);
   w.bytes(typeof s.obis === 'string' ? encodeObis(s.obis) : encodeObis(s.obis.text));
   const id = choice === 3 ? s.method : s.attribute;
   if (id === undefined) throw new GbcsEncodeError('DLMS spec', `${s.kind} needs ${choice === 3 ? 'method' : 'attribute'}`);
-  w.u8(id);
+  w.u(id, 1, choice === 3 ? F_METHOD : F_ATTRIBUTE);
   if (choice >= 4) {
     if (s.selector === undefined || !s.selectorParameters) throw new GbcsEncodeError('DLMS spec', `${s.kind} needs selector and selectorParameters`);
-    w.u8(s.selector);
+    w.u(s.selector, 1, F_SELECTOR);
     encodeInto(w, s.selectorParameters);
   }
 }
 
-export function encodeDlmsApdu(a: DlmsApdu): Uint8Array {
-  const w = new ByteWriter();
+/**
+ * Stages an APDU as a core encoder program (opWriter.ts): the core range-checks the
+ * invoke id, class ids, attributes and results and writes the counts.
+ */
+export function stageDlmsApdu(w: PayloadWriter, a: DlmsApdu): void {
   const tag = APDU_TAGS[a.type];
   if (tag === undefined) throw new GbcsEncodeError('DLMS APDU', `unknown type ${JSON.stringify((a as { type: unknown }).type)}`);
   const iv = typeof a.invokeId === 'number' ? a.invokeId : a.invokeId.value;
-  w.u8(tag).u32be(iv >>> 0);
-  if (a.dateTime) w.u8(12).bytes(encodeDateTime(a.dateTime));
-  else w.u8(0);
+  w.u(tag, 1, F_APDU_TAG).u(iv, 4, F_INVOKE_ID);
+  if (a.dateTime) w.u(12, 1, F_DATETIME).bytes(encodeDateTime(a.dateTime));
+  else w.u(0, 1, F_DATETIME);
   if (a.type === 'data-notification') {
     encodeInto(w, a.body);
-    return w.finish();
+    return;
   }
   const lw = (a.lengthWidths ?? {}) as { specs?: number; data?: number; results?: number };
   // Issue 10 item 2: the decoder refuses inconsistent counts, so the encoder never writes them.
@@ -487,21 +491,25 @@ export function encodeDlmsApdu(a: DlmsApdu): Uint8Array {
   if (a.type === 'access-response') {
     const present = a.specsPresent ?? a.specs.length > 0;
     if (!present && a.specs.length > 0) throw new GbcsEncodeError('DLMS access-response', 'specsPresent is false but echoed specs are given');
-    w.u8(present ? 1 : 0);
-    if (present) w.ber(a.specs.length, lw.specs);
+    w.u(present ? 1 : 0, 1, F_PRESENCE);
+    if (present) w.ber(a.specs.length, F_SPEC_COUNT, lw.specs);
   } else {
-    w.ber(a.specs.length, lw.specs);
+    w.ber(a.specs.length, F_SPEC_COUNT, lw.specs);
   }
   for (const s of a.specs) writeSpec(w, s);
-  w.ber(a.data.length, lw.data);
+  w.ber(a.data.length, F_DATA_COUNT, lw.data);
   for (const d of a.data) encodeInto(w, d);
   if (a.type === 'access-response') {
-    w.ber(a.results.length, lw.results);
+    w.ber(a.results.length, F_RESULT_COUNT, lw.results);
     for (const r of a.results) {
       const choice = SPEC_KINDS.indexOf(r.kind) + 1;
       if (choice < 1 || choice > 3) throw new GbcsEncodeError('DLMS result', `unknown kind ${JSON.stringify(r.kind)}`);
-      w.u8(choice).u8(r.result);
+      w.u(choice, 1, F_RESULT).u(r.result, 1, F_RESULT);
     }
   }
-  return w.finish();
+}
+
+/** Encodes an APDU through the WASM core (decode then encode gives the same bytes). */
+export function encodeDlmsApdu(a: DlmsApdu): Uint8Array {
+  return encodeProgram((w) => stageDlmsApdu(w, a));
 }

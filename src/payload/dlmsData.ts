@@ -35,7 +35,8 @@ import * as L from '../wasm/layout.js';
 import { Budget } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 import { ObisCode, type Obis } from './obis.js';
-import { ByteWriter, minBerWidth } from './writer.js';
+import { minBerWidth } from './writer.js';
+import { encodeProgram, encodePrograms, F_ARRAY_COUNT, F_BIT_COUNT, F_BOOLEAN, F_COMPACT_ARRAY, F_DLMS_DATA, F_ELEMENT_COUNT, F_OCTET_LENGTH, F_STRING_LENGTH, F_TYPE_DESCRIPTION, type PayloadWriter } from './opWriter.js';
 import { toJsonSafe } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
@@ -686,14 +687,12 @@ export function decodeDlmsData(bytes: Uint8Array, options: { offsetBase?: number
 }
 
 // ---- encoding ----
+// Staged as a core program (opWriter.ts, assembly/payloadEncode.ts; issue 17): the core
+// range-checks every integer against its type and writes every length; the structural
+// rules (row shapes, fixed sizes, string characters) are checked here while staging.
 
 function fail(d: DlmsData | DlmsTypeDescription, why: string): never {
   throw new GbcsEncodeError(`DLMS ${d.type}`, why);
-}
-
-function intRange(d: DlmsInteger, lo: number, hi: number): number {
-  if (!Number.isInteger(d.value) || d.value < lo || d.value > hi) fail(d, `value ${d.value} outside ${lo}..${hi}`);
-  return d.value;
 }
 
 function sized(d: DlmsData, bytes: Uint8Array | undefined, n: number): Uint8Array {
@@ -701,8 +700,11 @@ function sized(d: DlmsData, bytes: Uint8Array | undefined, n: number): Uint8Arra
   return bytes;
 }
 
-/** Writes the value of `d` without its tag (compact-array rows and after the tag). */
-function writeValue(w: ByteWriter, d: DlmsData, desc?: DlmsTypeDescription): void {
+const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+const utf8Encoder = new TextEncoder();
+
+/** Stages the value of `d` without its tag (compact-array rows and after the tag). */
+function writeValue(w: PayloadWriter, d: DlmsData, desc?: DlmsTypeDescription): void {
   if (desc && desc.type !== d.type) fail(d, `compact-array value does not match the type description (${desc.type})`);
   switch (d.type) {
     case 'null': return;
@@ -710,40 +712,30 @@ function writeValue(w: ByteWriter, d: DlmsData, desc?: DlmsTypeDescription): voi
       if (desc) {
         if (desc.type === 'array' && desc.count !== d.items.length) fail(d, `compact-array row needs ${desc.count} elements`);
         if (desc.type === 'structure' && desc.items.length !== d.items.length) fail(d, `compact-array row needs ${desc.items.length} fields`);
-        d.items.forEach((it, k) => writeValue(w, it, desc.type === 'array' ? desc.element : (desc as { items: DlmsTypeDescription[] }).items[k]));
+        for (let k = 0; k < d.items.length; k++) writeValue(w, d.items[k]!, desc.type === 'array' ? desc.element : (desc as { items: DlmsTypeDescription[] }).items[k]);
         return;
       }
-      w.ber(d.items.length, d.lengthWidth);
+      w.ber(d.items.length, F_ELEMENT_COUNT, d.lengthWidth);
       for (const it of d.items) encodeInto(w, it);
       return;
     }
-    case 'boolean': w.u8(d.raw ?? (d.value ? 1 : 0)); return;
+    case 'boolean': w.u(d.raw ?? (d.value ? 1 : 0), 1, F_BOOLEAN); return;
     case 'bit-string': {
       const need = (d.bitCount + 7) >> 3;
       if (d.bytes.length !== need) fail(d, `${d.bitCount} bits need ${need} bytes`);
-      w.ber(d.bitCount, d.lengthWidth).bytes(d.bytes);
+      w.ber(d.bitCount, F_BIT_COUNT, d.lengthWidth).bytes(d.bytes);
       return;
     }
-    case 'integer': w.u8(intRange(d, -128, 127)); return;
-    case 'unsigned': case 'enum': case 'bcd': w.u8(intRange(d, 0, 255)); return;
-    case 'long': w.u16be(intRange(d, -32768, 32767) & 0xffff); return;
-    case 'long-unsigned': w.u16be(intRange(d, 0, 0xffff)); return;
-    case 'double-long': w.u32be(intRange(d, -0x80000000, 0x7fffffff) >>> 0); return;
-    case 'double-long-unsigned': w.u32be(intRange(d, 0, 0xffffffff)); return;
-    case 'long64': case 'long64-unsigned': {
-      const b = new Uint8Array(8);
-      const dv = new DataView(b.buffer);
-      const v = BigInt(d.value);
-      if (d.type === 'long64') {
-        if (v < -(2n ** 63n) || v >= 2n ** 63n) fail(d, 'outside the signed 64-bit range');
-        dv.setBigInt64(0, v);
-      } else {
-        if (v < 0n || v >= 2n ** 64n) fail(d, 'outside the unsigned 64-bit range');
-        dv.setBigUint64(0, v);
-      }
-      w.bytes(b);
-      return;
-    }
+    case 'integer': w.s(num(d.value), 1, F_DLMS_DATA + 0x0f); return;
+    case 'unsigned': w.u(num(d.value), 1, F_DLMS_DATA + 0x11); return;
+    case 'enum': w.u(num(d.value), 1, F_DLMS_DATA + 0x16); return;
+    case 'bcd': w.u(num(d.value), 1, F_DLMS_DATA + 0x0d); return;
+    case 'long': w.s(num(d.value), 2, F_DLMS_DATA + 0x10); return;
+    case 'long-unsigned': w.u(num(d.value), 2, F_DLMS_DATA + 0x12); return;
+    case 'double-long': w.s(num(d.value), 4, F_DLMS_DATA + 0x05); return;
+    case 'double-long-unsigned': w.u(num(d.value), 4, F_DLMS_DATA + 0x06); return;
+    case 'long64': w.u64(d.value, F_DLMS_DATA + 0x14, true); return;
+    case 'long64-unsigned': w.u64(d.value, F_DLMS_DATA + 0x15); return;
     case 'float32': case 'float64': {
       const n = d.type === 'float32' ? 4 : 8;
       if (d.bytes) { w.bytes(sized(d, d.bytes, n)); return; }
@@ -753,10 +745,10 @@ function writeValue(w: ByteWriter, d: DlmsData, desc?: DlmsTypeDescription): voi
       w.bytes(b);
       return;
     }
-    case 'octet-string': w.ber(d.bytes.length, d.lengthWidth).bytes(d.bytes); return;
+    case 'octet-string': w.ber(d.bytes.length, F_OCTET_LENGTH, d.lengthWidth).bytes(d.bytes); return;
     case 'visible-string': case 'utf8-string': {
-      const bytes = d.bytes ?? (d.type === 'utf8-string' ? new TextEncoder().encode(d.value) : latin1Bytes(d));
-      w.ber(bytes.length, d.lengthWidth).bytes(bytes);
+      const bytes = d.bytes ?? (d.type === 'utf8-string' ? utf8Encoder.encode(d.value) : latin1Bytes(d));
+      w.ber(bytes.length, F_STRING_LENGTH, d.lengthWidth).bytes(bytes);
       return;
     }
     case 'date-time': w.bytes(sized(d, d.bytes, 12)); return;
@@ -765,10 +757,10 @@ function writeValue(w: ByteWriter, d: DlmsData, desc?: DlmsTypeDescription): voi
     case 'compact-array': {
       if (desc) fail(d, 'a compact-array cannot nest in a compact-array');
       writeTypeDescription(w, d.typeDescription, 0);
-      const rows = new ByteWriter();
-      for (const r of d.rows) writeValue(rows, r, d.typeDescription);
-      const body = rows.finish();
-      w.ber(body.length, d.lengthWidth).bytes(body);
+      // The core computes the contents length (and its width) from the rows written.
+      w.open(L.LK_BER, F_COMPACT_ARRAY, d.lengthWidth);
+      for (const r of d.rows) writeValue(w, r, d.typeDescription);
+      w.close();
       return;
     }
   }
@@ -784,32 +776,37 @@ function latin1Bytes(d: DlmsString): Uint8Array {
   return out;
 }
 
-function writeTypeDescription(w: ByteWriter, t: DlmsTypeDescription, depth: number): void {
+function writeTypeDescription(w: PayloadWriter, t: DlmsTypeDescription, depth: number): void {
   if (depth > L.MAX_DEPTH) fail(t, `type description nests deeper than ${L.MAX_DEPTH}`);
   const tag = DLMS_TYPE_TAGS[t.type];
   if (tag === undefined || (t.type as string) === 'compact-array') fail(t, 'not a compact-array element type');
-  w.u8(tag);
+  w.u(tag, 1, F_TYPE_DESCRIPTION);
   if (t.type === 'structure') {
-    w.ber(t.items.length, t.lengthWidth);
+    w.ber(t.items.length, F_TYPE_DESCRIPTION, t.lengthWidth);
     for (const it of t.items) writeTypeDescription(w, it, depth + 1);
   } else if (t.type === 'array') {
-    w.u16be(t.count);
+    w.u(t.count, 2, F_ARRAY_COUNT);
     writeTypeDescription(w, t.element, depth + 1);
   }
 }
 
-/** Appends the tagged encoding of `d`. */
-export function encodeInto(w: ByteWriter, d: DlmsData): void {
+/** Stages the tagged encoding of `d` (encoder program, see opWriter.ts). */
+export function encodeInto(w: PayloadWriter, d: DlmsData): void {
   const tag = DLMS_TYPE_TAGS[d.type];
   if (tag === undefined) throw new GbcsEncodeError('DLMS Data', `unknown type ${JSON.stringify((d as { type: unknown }).type)}`);
-  w.u8(tag);
+  w.u(tag, 1, F_DLMS_DATA + tag);
   writeValue(w, d);
 }
 
-/** Encodes one A-XDR Data value (tag included). */
+/** Encodes one A-XDR Data value (tag included) through the WASM core. */
 export function encodeDlmsData(d: DlmsData): Uint8Array {
-  const w = new ByteWriter();
-  encodeInto(w, d);
-  return w.finish();
+  return encodeProgram((w) => encodeInto(w, d));
 }
 
+/**
+ * Encodes many A-XDR Data values in few WASM calls (one per batch of up to 8192); the
+ * results are views over one buffer per batch. Same bytes as encodeDlmsData per value.
+ */
+export function encodeDlmsDataBatch(values: readonly DlmsData[]): Uint8Array[] {
+  return encodePrograms(values.length, (w, i) => encodeInto(w, values[i]!));
+}

@@ -13,8 +13,9 @@ import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { ZclHeaderNode, ZclReader, decodeZclIn, encodeZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
-import { ByteWriter } from './writer.js';
+import { ZclHeaderNode, ZclReader, decodeZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
+import * as L from '../wasm/layout.js';
+import { encodeProgram, F_GBZ_ADDITIONAL_HEADER, F_GBZ_ALERT_CODE, F_GBZ_ALERT_CONTENT, F_GBZ_ALERT_TIME, F_GBZ_CIPHERTEXT_LENGTH, F_GBZ_CLUSTER_ID, F_GBZ_COMPONENT, F_GBZ_COMPONENT_COUNT, F_GBZ_CONTROL, F_GBZ_FROM_DATETIME, F_GBZ_MESSAGE_CODE, F_GBZ_ORIGINATOR_COUNTER, F_GBZ_PROFILE, F_ZCL_COMMAND_ID, F_ZCL_FRAME_CONTROL, F_ZCL_SEQUENCE, type PayloadWriter } from './opWriter.js';
 import { JSON_FRESH } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
@@ -286,39 +287,45 @@ export function buildGbz(ix: NodeIndex, offsetBase = 0): GbzPayload {
   };
 }
 
-export function encodeGbz(g: GbzPayload): Uint8Array {
-  const w = new ByteWriter();
-  w.u16be(g.profileId ?? 0x0109).u8(g.componentCount ?? g.components.length);
+/**
+ * Stages a GBZ payload as a core encoder program (opWriter.ts): the core range-checks
+ * every header field and writes each component's length from the bytes staged.
+ */
+export function stageGbz(w: PayloadWriter, g: GbzPayload): void {
+  w.u(g.profileId ?? 0x0109, 2, F_GBZ_PROFILE).u(g.componentCount ?? g.components.length, 1, F_GBZ_COMPONENT_COUNT);
   if (g.alert) {
     const a = g.alert;
-    w.u16be(a.alertCode).u32be(a.time.seconds);
+    w.u(a.alertCode, 2, F_GBZ_ALERT_CODE).u(a.time.seconds, 4, F_GBZ_ALERT_TIME);
     const c = a.content;
     if (c.kind === 'future-dated') {
-      w.u8(0x0e).u16be(c.messageCode);
-      const cb = new Uint8Array(8);
-      new DataView(cb.buffer).setBigUint64(0, BigInt(c.originatorCounter));
-      w.bytes(cb).u16be(c.clusterId).u8(c.frameControl).u8(c.commandId);
+      w.u(0x0e, 1, F_GBZ_ALERT_CONTENT).u(c.messageCode, 2, F_GBZ_MESSAGE_CODE);
+      w.u64(c.originatorCounter, F_GBZ_ORIGINATOR_COUNTER);
+      w.u(c.clusterId, 2, F_GBZ_CLUSTER_ID).u(c.frameControl, 1, F_ZCL_FRAME_CONTROL).u(c.commandId, 1, F_ZCL_COMMAND_ID);
     } else if (c.kind === 'firmware-hash') {
       if (c.hash.length !== 32) throw new GbcsEncodeError('GBZ alert hash', 'must be 32 bytes');
-      w.u8(0x09).u8(0x20).bytes(c.hash);
+      w.u(0x09, 1, F_GBZ_ALERT_CONTENT).u(0x20, 1, F_GBZ_ALERT_CONTENT).bytes(c.hash);
     } else if (c.kind === 'code') {
-      w.u16be(c.code);
+      w.u(c.code, 2, F_GBZ_ALERT_CONTENT);
     }
   }
   for (const comp of g.components) {
-    const body = new ByteWriter();
-    if (comp.fromDateTime) body.u32be(comp.fromDateTime.seconds);
-    if (comp.encrypted) body.u8(comp.additionalHeader.control).u8(comp.additionalHeader.frameCounter);
-    body.u8(comp.zcl.frameControl).u8(comp.zcl.sequenceNumber).u8(comp.zcl.commandId);
-    if (comp.encrypted) body.u16be(comp.ciphertext.length).bytes(comp.ciphertext);
-    else body.bytes(encodeZclPayload(comp.command));
-    const bytes = body.finish();
-    if (bytes.length > 0xffff) throw new GbcsEncodeError('GBZ component', 'longer than 65535 bytes');
     // The flags are derived from the content so the two cannot disagree.
     const control = (comp.control & ~0x12) | (comp.fromDateTime ? 0x10 : 0) | (comp.encrypted ? 0x02 : 0);
-    w.u8(control).u16be(comp.clusterId).u16be(bytes.length).bytes(bytes);
+    w.u(control, 1, F_GBZ_CONTROL).u(comp.clusterId, 2, F_GBZ_CLUSTER_ID);
+    // The core writes the component length (u16, longer than 65535 is a GbcsEncodeError).
+    w.open(L.LK_U16BE, F_GBZ_COMPONENT);
+    if (comp.fromDateTime) w.u(comp.fromDateTime.seconds, 4, F_GBZ_FROM_DATETIME);
+    if (comp.encrypted) w.u(comp.additionalHeader.control, 1, F_GBZ_ADDITIONAL_HEADER).u(comp.additionalHeader.frameCounter, 1, F_GBZ_ADDITIONAL_HEADER);
+    w.u(comp.zcl.frameControl, 1, F_ZCL_FRAME_CONTROL).u(comp.zcl.sequenceNumber, 1, F_ZCL_SEQUENCE).u(comp.zcl.commandId, 1, F_ZCL_COMMAND_ID);
+    if (comp.encrypted) w.u(comp.ciphertext.length, 2, F_GBZ_CIPHERTEXT_LENGTH).bytes(comp.ciphertext);
+    else stageZclPayload(w, comp.command);
+    w.close();
   }
-  return w.finish();
+}
+
+/** Encodes a GBZ payload through the WASM core (decode then encode gives the same bytes). */
+export function encodeGbz(g: GbzPayload): Uint8Array {
+  return encodeProgram((w) => stageGbz(w, g));
 }
 
 // toJSON() of these nodes returns a new plain object each call (json.ts converts it in place).

@@ -5,10 +5,11 @@ import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import type { Cra, PayloadFormat } from '../types.js';
 import * as L from '../wasm/layout.js';
 import { buildAsn1, encodeDer, type Asn1Payload } from './asn1.js';
-import { buildDlmsApdu, buildResult, buildSpec, encodeDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
+import { buildDlmsApdu, buildResult, buildSpec, encodeDlmsApdu, stageDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
 import { buildDlmsData, type DlmsData } from './dlmsData.js';
-import { buildGbz, buildGbzComponent, encodeGbz, type GbzComponent, type GbzPayload } from './gbz.js';
+import { buildGbz, buildGbzComponent, encodeGbz, stageGbz, type GbzComponent, type GbzPayload } from './gbz.js';
 import { toJsonSafe } from './json.js';
+import { encodePrograms } from './opWriter.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import type { Asn1Node } from './asn1.js';
 import type { DlmsRequestSpec, DlmsResult } from './dlms.js';
@@ -69,6 +70,23 @@ export function encodePayload(p: DecodedPayload): Uint8Array {
     case 'ASN.1': return encodeDer(p.root);
     default: throw new GbcsEncodeError('payload', `unknown format ${JSON.stringify((p as { format: unknown }).format)}`);
   }
+}
+
+/**
+ * Encodes many payloads in few WASM calls (issue 17): DLMS and GBZ payloads are staged as
+ * core encoder programs, up to 8192 per call; ASN.1 (DER, TypeScript) is copied in. The
+ * results are views over one buffer per batch, each the bytes encodePayload gives.
+ */
+export function encodePayloads(payloads: readonly DecodedPayload[]): Uint8Array[] {
+  return encodePrograms(payloads.length, (w, i) => {
+    const p = payloads[i]!;
+    switch (p.format) {
+      case 'DLMS': stageDlmsApdu(w, p); return;
+      case 'GBZ': stageGbz(w, p); return;
+      case 'ASN.1': w.bytes(encodeDer(p.root)); return;
+      default: throw new GbcsEncodeError('payload', `unknown format ${JSON.stringify((p as { format: unknown }).format)} (payload ${i})`);
+    }
+  });
 }
 
 /** Kind of a decoded payload. */

@@ -36,7 +36,7 @@ import { toHex } from '../bytes.js';
 import { Budget } from './limits.js';
 import { ZCL_ATTRIBUTES, ZCL_CLUSTERS, ZCL_STATUS, secondsSince2000, zclCommandName } from './names.js';
 import { FIELD_BYTES, FIELD_I32, FIELD_STR, FIELD_UINT, ZCL_FIELD_WIDTH, zclCommandSpec, type ZclCommandSpec, type ZclFieldSpec, type ZclFieldType, type ZclLayoutItem, type ZclRepeatSpec } from './zclCommands.js';
-import { ByteWriter } from './writer.js';
+import { encodeProgram, F_ZCL_ATTRIBUTE_ID, F_ZCL_COMMAND_ID, F_ZCL_DATA_TYPE, F_ZCL_STATUS, F_ZCL_STRING_LENGTH, type PayloadWriter } from './opWriter.js';
 import { JSON_FRESH } from './json.js';
 
 /**
@@ -826,14 +826,14 @@ export function decodeZclIn(r: ZclReader, start: number, end: number, clusterId:
 
 // ---- encoding ----
 
-function writeValue(w: ByteWriter, v: ZclValue, what: string): void {
+function writeValue(w: PayloadWriter, v: ZclValue, what: string): void {
   if (!(v.raw instanceof Uint8Array)) throw new GbcsEncodeError(what, 'ZCL values are encoded from `raw` (their exact bytes)');
   w.bytes(v.raw);
 }
 
 const latin1Bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
-function writeFields(w: ByteWriter, fields: readonly ZclFieldValue[], what: string): void {
+function writeFields(w: PayloadWriter, fields: readonly ZclFieldValue[], what: string): void {
   for (const f of fields) {
     const at = `${what}.${f.name}`;
     if (f.type === 'repeat') {
@@ -843,10 +843,10 @@ function writeFields(w: ByteWriter, fields: readonly ZclFieldValue[], what: stri
     const v = f.value as unknown;
     switch (f.type) {
       case 'str': {
-        if (v === null) { w.u8(0xff); break; }
+        if (v === null) { w.u(0xff, 1, F_ZCL_STRING_LENGTH); break; }
         const bytes = typeof v === 'string' ? latin1Bytes(v) : v;
         if (!(bytes instanceof Uint8Array) || bytes.length > 0xfe) throw new GbcsEncodeError(at, 'a ZCL string of at most 254 bytes (Uint8Array or text)');
-        w.u8(bytes.length).bytes(bytes);
+        w.u(bytes.length, 1, F_ZCL_STRING_LENGTH).bytes(bytes);
         break;
       }
       case 'zdate': case 'bytes':
@@ -854,53 +854,46 @@ function writeFields(w: ByteWriter, fields: readonly ZclFieldValue[], what: stri
         w.bytes(v);
         break;
       default: {
-        const width = ZCL_FIELD_WIDTH[f.type];
+        // The core checks the range for the type's width and signedness (field named).
         if (typeof v !== 'number' || !Number.isInteger(v)) throw new GbcsEncodeError(at, `an integer (${f.type})`);
-        const signed = f.type === 'i32';
-        const lo = signed ? -(2 ** 31) : 0;
-        const hi = signed ? 2 ** 31 - 1 : 2 ** (8 * width) - 1;
-        if (v < lo || v > hi) throw new GbcsEncodeError(at, `${f.type} in ${lo}..${hi}, got ${v}`);
-        let x = v < 0 ? v + 2 ** 32 : v;
-        for (let i = 0; i < width; i++) {
-          w.u8(x % 256);
-          x = Math.floor(x / 256);
-        }
+        const width = ZCL_FIELD_WIDTH[f.type];
+        if (f.type === 'i32') w.sle(v, width, w.named(at));
+        else w.ule(v, width, w.named(at));
       }
     }
   }
 }
 
-/** Encodes a ZCL payload (after the ZCL header). */
-export function encodeZclPayload(c: ZclCommand): Uint8Array {
-  const w = new ByteWriter();
+/** Stages a ZCL payload (after the ZCL header) as a core encoder program (opWriter.ts). */
+export function stageZclPayload(w: PayloadWriter, c: ZclCommand): void {
   switch (c.command) {
     case 'read-attributes':
-      for (const a of c.attributes) w.u16le(a.id);
+      for (const a of c.attributes) w.ule(a.id, 2, F_ZCL_ATTRIBUTE_ID);
       break;
     case 'read-attributes-response':
       for (const a of c.records) {
-        w.u16le(a.id).u8(a.status);
+        w.ule(a.id, 2, F_ZCL_ATTRIBUTE_ID).u(a.status, 1, F_ZCL_STATUS);
         if (a.status === 0) {
           if (!a.value) throw new GbcsEncodeError('ZCL read record', `attribute 0x${a.id.toString(16)} with SUCCESS needs a value`);
-          w.u8(a.value.dataType);
+          w.u(a.value.dataType, 1, F_ZCL_DATA_TYPE);
           writeValue(w, a.value, `ZCL attribute 0x${a.id.toString(16)}`);
         }
       }
       break;
     case 'write-attributes': case 'write-attributes-undivided': case 'write-attributes-no-response':
       for (const a of c.records) {
-        w.u16le(a.id).u8(a.value.dataType);
+        w.ule(a.id, 2, F_ZCL_ATTRIBUTE_ID).u(a.value.dataType, 1, F_ZCL_DATA_TYPE);
         writeValue(w, a.value, `ZCL attribute 0x${a.id.toString(16)}`);
       }
       break;
     case 'write-attributes-response':
       for (const s of c.records) {
-        w.u8(s.status);
-        if (s.id !== undefined) w.u16le(s.id);
+        w.u(s.status, 1, F_ZCL_STATUS);
+        if (s.id !== undefined) w.ule(s.id, 2, F_ZCL_ATTRIBUTE_ID);
       }
       break;
     case 'default-response':
-      w.u8(c.commandId).u8(c.status);
+      w.u(c.commandId, 1, F_ZCL_COMMAND_ID).u(c.status, 1, F_ZCL_STATUS);
       break;
     case 'cluster-specific':
       writeFields(w, c.fields, `zcl.${c.clusterKey}.${c.key}`);
@@ -909,7 +902,11 @@ export function encodeZclPayload(c: ZclCommand): Uint8Array {
       w.bytes(c.payload);
       break;
   }
-  return w.finish();
+}
+
+/** Encodes a ZCL payload (after the ZCL header) through the WASM core. */
+export function encodeZclPayload(c: ZclCommand): Uint8Array {
+  return encodeProgram((w) => stageZclPayload(w, c));
 }
 
 /** Field values of a cluster-specific command by field name: numbers, text or bytes for str, bytes for zdate/bytes, arrays of entries for repeats. */

@@ -33,6 +33,11 @@ interface CoreExports {
   blockRunNeeded(): number;
   encodeBlockResponses(first: number, count: number): number;
   blockResponseErrorIndex(): number;
+  encodePayloads(start: number, end: number, max: number): number;
+  payloadEncErrorOp(): number;
+  payloadEncErrorField(): number;
+  payloadEncNext(): number;
+  decodeOtaFrames(count: number, mode: number): number;
 }
 
 export class WasmCore {

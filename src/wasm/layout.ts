@@ -221,3 +221,82 @@ export const BR_IMAGE_TYPE = 9;
 export const BR_FILE_VERSION = 10;
 export const ENC_FIELD_STATUS = 18;
 export const ENC_FIELD_PERIOD = 19;
+
+// ---- Payload encoder programs (assembly/payloadEncode.ts, src/payload/opWriter.ts; issue 17) ----
+// The TypeScript encoders of DLMS Data/APDUs and GBZ/ZCL payloads stage a program of
+// PO_BYTES-byte ops in the input region (from offset 0); the core executes it, checking
+// every integer's range and every length, and writes the payloads back to back into the
+// output region ((offset, length) pairs in the batch table). Op layout (u32 words):
+//   w0 = op | field << 8 | width << 16 | reqWidth << 24     (field: caller's id, echoed on error)
+//   PO_RAW: w1 = byte count; the bytes follow the op inline, padded to PO_BYTES
+//   integer / length ops: f64 value in bytes 8..15 (so range checks see the caller's number)
+export const PO_BYTES = 16;
+export const PO_END = 0; // end of one payload
+export const PO_RAW = 1; // inline bytes
+export const PO_UBE = 2; // unsigned, `width` bytes (1..6), big-endian
+export const PO_SBE = 3; // signed two's complement, width 1..6, big-endian
+export const PO_ULE = 4; // unsigned, little-endian
+export const PO_SLE = 5; // signed, little-endian
+export const PO_BER = 6; // A-XDR/BER length or count < 2^32; reqWidth = recorded total width (0 = minimal)
+export const PO_OPEN = 7; // opens a length slot (width = LK_*, reqWidth as PO_BER) for the bytes up to PO_CLOSE
+export const PO_CLOSE = 8;
+export const LK_BER = 0; // the slot holds an A-XDR/BER length (never narrower than needed)
+export const LK_U16BE = 1; // the slot holds a big-endian u16 (GBZ component length); longer is a range error
+/** Nesting of PO_OPEN slots (compact-array rows, GBZ components). */
+export const PO_MAX_OPEN = 8;
+export const E_ENC_PROGRAM = 144; // malformed program (glue bug): unknown op, unbalanced PO_OPEN/PO_CLOSE
+
+// ---- ZigBee OTA cluster command index (assembly/otaDecode.ts, src/ota/zclOta.ts; issue 17) ----
+// One record of OTA_WORDS u32 per frame in the record region (frames described by
+// (offset, length) pairs in the batch table, like decodeBatch). Little-endian fields are
+// stored as values; the IEEE address and block data as offsets into the frame.
+export const OTA_WORDS = 32;
+export const OR_STATUS = 0; // 0 = ok, else E_ZCL_* below
+export const OR_ERR_OFFSET = 1;
+export const OR_ERR_WHAT = 2; // OW_* id of the field expected (truncation)
+export const OR_FRAME_CONTROL = 3;
+export const OR_MS_CODE = 4; // manufacturer code of a manufacturer-specific frame (ORP_MS)
+export const OR_SEQUENCE = 5;
+export const OR_COMMAND = 6; // command id (0x0B with frame type 00: the global Default Response)
+export const OR_PRESENT = 7; // ORP_* bits
+export const OR_FIELD_CONTROL = 8;
+export const OR_MANUFACTURER = 9;
+export const OR_IMAGE_TYPE = 10;
+export const OR_FILE_VERSION = 11;
+export const OR_FILE_OFFSET = 12;
+export const OR_MAX_DATA_SIZE = 13;
+export const OR_IEEE = 14; // offset of the 8-byte IEEE address (little-endian on the wire)
+export const OR_PERIOD = 15; // minimum block period (ORP_PERIOD)
+export const OR_PAGE_SIZE = 16;
+export const OR_RESPONSE_SPACING = 17;
+export const OR_CMD_STATUS = 18; // status field of the command
+export const OR_HW_VERSION = 19;
+export const OR_IMAGE_SIZE = 20;
+export const OR_TIME1 = 21; // current time
+export const OR_TIME2 = 22; // request time / upgrade time
+export const OR_DATA = 23; // offset of the block data
+export const OR_DATA_LEN = 24;
+export const OR_END = 25; // offset after the last field (trailing bytes follow)
+export const OR_PAYLOAD_TYPE = 26;
+export const OR_QUERY_JITTER = 27;
+export const OR_STACK_VERSION = 28;
+export const OR_ANSWERED = 29; // command id a Default Response answers
+export const OR_LENGTH = 30;
+export const OR_MODE = 31;
+export const ORP_MS = 1;
+export const ORP_PERIOD = 2; // minimum block period present
+export const ORP_PERIOD_QUIRK = 4; // field control bit 1 set but the period absent (tolerated)
+
+// Decoder statuses (texts in src/ota/zclOta.ts).
+export const E_ZCL_OTA_TRUNCATED = 150;
+export const E_ZCL_FRAME_TYPE = 151;
+export const E_ZCL_GLOBAL_COMMAND = 152;
+export const E_ZCL_OTA_COMMAND = 153;
+export const E_ZCL_DIRECTION = 154;
+export const E_ZCL_OTA_PAYLOAD_TYPE = 155;
+// IC 18 image_block_transfer batch (OD_IC18_BLOCK): 02 02 06 bn(4) 09 len data, exactly.
+export const E_IC18_BLOCK_SHAPE = 156;
+
+/** Decode modes of decodeOtaFrames(). */
+export const OD_ZCL = 1;
+export const OD_IC18_BLOCK = 2;
