@@ -9,6 +9,7 @@
 // the same redis-server with a decoder that does nothing (reads, atomic commits, XADDs).
 // Set PIPELINE_BENCH_FRAMES / PIPELINE_BENCH_BIG to change the run sizes.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,7 @@ async function startRedis() {
   });
   child.stdout.resume();
   return {
+    pid: child.pid,
     url: `redis://127.0.0.1:${port}`,
     async close() {
       await new Promise((r) => {
@@ -102,23 +104,47 @@ async function runCase(r, url, { consumers, keys, n, pool, memory = false, extra
 async function perSecond(n, pool, fn) {
   for (let i = 0; i < Math.min(n, 2000); i++) await fn(pool[i % pool.length]); // warm-up
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) await fn(pool[i % pool.length]);
-  return Math.round((n * 1000) / (performance.now() - t0));
+  const c = process.cpuUsage(c0);
+  return { fps: Math.round((n * 1000) / (performance.now() - t0)), cpuUs: (c.user + c.system) / n };
+}
+
+/** CPU time (ms) a process has used so far (Linux /proc; undefined elsewhere). */
+function cpuMsOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in ticks of 10 ms
+  } catch {
+    return undefined;
+  }
 }
 
 /** Frames/s of the Pipeline loop against Redis with a decoder that does no work (the transport's bound). */
-async function redisOnly(r, url, n, pool) {
+async function redisOnly(r, url, n, pool, serverPid) {
   await r.flushall();
   await fill(r, n, pool);
-  const result = { kind: 'result', json: '{}' };
-  const decoder = { decode: async (frames) => frames.map(() => result), close: async () => {} };
+  // No decode: a constant result, with the frame's digest as the real step gives it (the commit's repeat marking works the same).
+  const decoder = { decode: async (frames) => frames.map((f) => ({ kind: 'result', json: '{}', digest: createHash('sha1').update(f).digest('hex') })), close: async () => {} };
   const transport = new RedisStreamsTransport({ url, group: 'g', consumer: 'null' });
-  const p = new Pipeline({ transport, decoder, input: 'in', output: 'out', deadLetter: 'dead', batchSize: 500, gbtPartitions: 0, idleExitMs: 300 });
-  const t0 = performance.now();
-  const m = await p.run();
-  const ms = performance.now() - t0 - 300;
+  const p = new Pipeline({ transport, decoder, input: 'in', output: 'out', deadLetter: 'dead', batchSize: 500, gbtPartitions: 0, idleExitMs: 300, blockMs: 100 });
+  const s0 = cpuMsOf(serverPid);
+  const c0 = process.cpuUsage();
+  const running = p.run();
+  // Clocked as runCase: from the first result to the last (not to the idle exit).
+  let t0;
+  for (;;) {
+    const done = (await r.xlen('out')) + (await r.xlen('dead'));
+    if (done > 0 && t0 === undefined) t0 = performance.now();
+    if (done >= n) break;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  const ms = performance.now() - t0;
+  await running;
+  const c = process.cpuUsage(c0);
+  const s1 = cpuMsOf(serverPid);
   await transport.close();
-  return Math.round((m.frames * 1000) / ms);
+  return { fps: Math.round((n * 1000) / ms), clientCpuUs: (c.user + c.system) / n, serverCpuUs: s0 === undefined || s1 === undefined ? undefined : ((s1 - s0) * 1000) / n };
 }
 
 export async function run() {
@@ -142,9 +168,10 @@ export async function run() {
     // What bounds it: each part alone, same run.
     const m = Math.min(N, 20_000);
     const step = await perSecond(m, plain, (b) => decodeForPipeline(b));
-    const redis = await redisOnly(r, server.url, N, plain);
-    console.log(`  bound: decode step alone (this thread, no Redis: decode, payload tree, typed view, SHA-1 digest, JSON text) ${step} frames/s; Redis alone (the same Pipeline loop and commits, no-op decoder) ${redis} frames/s`);
-    console.log(`  end to end / decode step alone (1 consumer): ${(rows[0] / step).toFixed(2)}; end to end / Redis alone: ${(rows[0] / redis).toFixed(2)}`);
+    const redis = await redisOnly(r, server.url, N, plain, server.pid);
+    console.log(`  bound: decode step alone (this thread, no Redis: decode, payload tree, typed view, SHA-1 digest, JSON text) ${step.fps} frames/s, ${step.cpuUs.toFixed(1)} us CPU a frame`);
+    console.log(`         Redis alone (the same Pipeline loop and commits, no-op decoder) ${redis.fps} frames/s, CPU a frame: client ${redis.clientCpuUs.toFixed(1)} us + redis-server ${redis.serverCpuUs === undefined ? '?' : redis.serverCpuUs.toFixed(1)} us`);
+    console.log(`  end to end / decode step alone (1 consumer): ${(rows[0] / step.fps).toFixed(2)}; end to end / Redis alone: ${(rows[0] / redis.fps).toFixed(2)}`);
     if (BIG > 0) {
       const res = await runCase(r, server.url, { consumers: 1, keys: false, n: BIG, pool: plain, memory: true });
       const [first, ...rest] = res.rss;

@@ -1,5 +1,7 @@
 // Every reader of `-` streams and every writer honours backpressure (issue 10 item 3), and
 // `gbcs decode --workers N` prints what the single-thread path prints (issue 12 item 5).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +122,31 @@ describe.skipIf(!existsSync(CLI_BIN))('decode --workers (built CLI)', () => {
     expect(two.stdout).toBe(one.stdout);
     expect(two.stderr).toBe(one.stderr);
   });
+
+  it('--json --workers 2 into a slow reader: stdin is taken only as fast as the output drains', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, 'decode', '--json', '--workers', '2', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const total = 20_000;
+    let sent = 0;
+    let got = 0;
+    let maxAhead = 0;
+    child.stdout!.on('data', (c: Buffer) => {
+      for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) got++;
+      child.stdout!.pause();
+      setTimeout(() => child.stdout!.resume(), 4);
+    });
+    for (let i = 0; i < total; i++) {
+      if (!child.stdin!.write(`${frames[i % frames.length]}\n`)) await once(child.stdin!, 'drain');
+      sent++;
+      maxAhead = Math.max(maxAhead, sent - got);
+    }
+    child.stdin!.end();
+    expect(await exit).toBe(0);
+    expect(got).toBe(total);
+    // Bounded by the pool's queue (4 batches of <= 128 lines per worker), the output chunk and
+    // the two OS pipes, not by the input size.
+    expect(maxAhead).toBeLessThan(4000);
+  }, 60_000);
 
   it('with --keys, workers verify with their own key stores', () => {
     const sec = readFixtures('security.hex').map((f) => f.hex);

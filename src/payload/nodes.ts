@@ -6,6 +6,8 @@ import * as L from '../wasm/layout.js';
 // Node words as module constants: a namespace read (`L.N_START`) per access was a quarter
 // of the tree builders' time (issue 12 profile).
 const { NODE_WORDS, N_KIND, N_START, N_VALUE, N_END, N_NEXT, N_AUX } = L;
+// Scratch stack for deepest(): node trees nest at most MAX_DEPTH (plus the APDU and list nodes) deep.
+const DEPTH_STACK = new Int32Array(2 * L.MAX_DEPTH + 8);
 
 /** A walked payload: its bytes and the node words (a view of WASM memory or a copy). */
 export class NodeIndex {
@@ -64,7 +66,8 @@ export class NodeIndex {
    */
   deepest(tagBits: number): number {
     const w = this.w;
-    const ends: number[] = [];
+    // Ends of the open subtrees.
+    const ends = DEPTH_STACK;
     let sp = 0, max = 0;
     for (let i = 0, p = this.base; i < this.count; i++, p += NODE_WORDS) {
       while (sp > 0 && ends[sp - 1]! <= i) sp--;

@@ -183,10 +183,14 @@ export class Pipeline {
     let nextClaim = Date.now() + this.#claimIdle / 2;
     let nextPartitions = 0;
     let lastWork = Date.now();
+    // The commit of the batch before (at most one in flight): the next batch is read and
+    // decoded while Redis applies it, and committed only after it (order kept).
+    let committing: Promise<void> = Promise.resolve();
     try {
       while (!this.#stopped) {
         const now = Date.now();
         if (now >= nextClaim) {
+          await committing;
           nextClaim = now + this.#claimIdle / 2;
           for (;;) {
             const got = await this.#t.claim(o.input, this.#claimIdle, this.#batch);
@@ -199,22 +203,29 @@ export class Pipeline {
         const entries = await this.#t.read(o.input, this.#batch, this.#partitions.some((p) => p.owned) ? Math.min(200, o.blockMs ?? 1000) : (o.blockMs ?? 1000));
         if (entries.length) {
           lastWork = Date.now();
-          await this.#processInput(entries);
+          const results = await this.#prepare(entries);
+          await committing;
+          committing = this.#commit(results);
+          committing.catch(() => {}); // awaited (and thrown) at the next batch or the end
         }
         if (this.#partitions.length && Date.now() >= nextPartitions) {
+          await committing;
           nextPartitions = Date.now() + 200;
           if (await this.#servePartitions()) lastWork = Date.now();
         }
         if (Date.now() >= nextMetrics) {
+          await committing;
           nextMetrics = Date.now() + period;
           await this.#refreshMetrics();
           o.onMetrics?.(this.metrics());
         }
         if (o.idleExitMs !== undefined && Date.now() - lastWork >= o.idleExitMs) {
+          await committing;
           if (this.#partitions.length) await this.#servePartitions();
           if (await this.#drained()) break;
         }
       }
+      await committing;
     } finally {
       for (const p of this.#partitions) if (p.owned) await this.#t.release(p.lease).catch(() => {});
     }
@@ -246,6 +257,11 @@ export class Pipeline {
   }
 
   async #processInput(entries: InputEntry[]): Promise<void> {
+    await this.#commit(await this.#prepare(entries));
+  }
+
+  /** Decodes a batch of input entries into the results to commit (one per entry, in order). */
+  async #prepare(entries: InputEntry[]): Promise<ResultEntry[]> {
     const o = this.options;
     const withFrame = entries.filter((e) => e.frame !== undefined);
     const outcomes = await this.#decoder.decode(withFrame.map((e) => e.frame!));
@@ -260,7 +276,7 @@ export class Pipeline {
       const r = outcomes[k++]!;
       results.push(this.#result(e.id, base, r, e.frame));
     }
-    await this.#commit(results);
+    return results;
   }
 
   #result(source: string, base: { ack: string[]; from: string }, r: DecodeOutcome, field: Uint8Array): ResultEntry {

@@ -191,8 +191,8 @@ async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: stri
 }
 
 /** Stdin lines per pool input (--workers with --json alone), and text bytes at most (a longer line goes alone). */
-const TASK_LINES = 256;
-const TASK_TEXT = 256 * 1024;
+const TASK_LINES = 128;
+const TASK_TEXT = 128 * 1024;
 
 /**
  * `--json --workers N`: batches of stdin lines go to the pool as one input each (decodeTask.ts
