@@ -20,25 +20,37 @@ export async function loadBaseline() {
  * Runs `cases` (name, input form, fn(lib) or undefined when the build lacks the API) for the
  * current build and the baseline in one tinybench run; prints one table.
  */
-export async function runPaired(title, cases, { units, bytes, baseline, time = 700 }) {
-  const bench = new Bench({ time, warmupTime: 150 });
+export async function runPaired(title, cases, { units, bytes, baseline, time = 700, rounds = 3 }) {
+  // The machine is shared: a load change during a run moves whole stretches of it. So the
+  // cases run in `rounds` short tinybench runs, one after another (each case once per round,
+  // so every row samples the whole span), and each row reports its median round.
   const tasks = [];
+  const fns = [];
   for (const c of cases) {
     const fn = c.make(current);
     if (!fn) continue;
-    bench.add(`${c.name} [${c.input}]`, fn);
+    fns.push([`${c.name} [${c.input}]`, fn]);
     const bfn = baseline && c.paired !== false ? c.make(baseline.lib) : undefined;
-    if (bfn) bench.add(`baseline: ${c.name} [${c.input}]`, bfn);
+    if (bfn) fns.push([`baseline: ${c.name} [${c.input}]`, bfn]);
     tasks.push({ c, hasBase: Boolean(bfn) });
   }
-  await bench.run();
-  const res = new Map(bench.tasks.map((t) => [t.name, t.result]));
+  const samples = new Map(fns.map(([name]) => [name, []]));
+  for (let r = 0; r < rounds; r++) {
+    const bench = new Bench({ time: time / rounds, iterations: Math.ceil(64 / rounds), warmupTime: r === 0 ? 150 : 30 });
+    for (const [name, fn] of fns) bench.add(name, fn);
+    await bench.run();
+    for (const t of bench.tasks) {
+      if (t.result.state !== 'completed') throw new Error(`${t.name}: ${t.result.state} ${t.result.error ?? ''}`);
+      samples.get(t.name).push(t.result);
+    }
+  }
   const rate = (name) => {
-    const r = res.get(name);
-    if (!r || r.state !== 'completed') throw new Error(`${name}: ${r?.state}`);
+    const rs = [...samples.get(name)].sort((a, b) => a.period - b.period);
+    const r = rs[rs.length >> 1];
     return { perSec: (1000 / r.period) * units, rme: r.latency.rme };
   };
   console.log(`\n## ${title}`);
+  console.log(`(median of ${rounds} rounds; ±% is that round's)`);
   console.log('| case | input | msg/s | ns/msg | MB/s | ±% | baseline msg/s | x baseline |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   const rows = [];

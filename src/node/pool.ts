@@ -107,6 +107,20 @@ const FIRST_BATCH = 8;
 /** Workers that die before ever starting, in a row, after which the pool is failed. */
 const MAX_START_FAILURES = 3;
 
+/** The per-frame results of a packed reply (see poolWorker pack): slices of one string. */
+function unpack(m: WireReply): WireReply['out'] {
+  const text = m.text!;
+  const ends = m.ends!;
+  const out: WireReply['out'] = new Array(ends.length);
+  let start = 0;
+  for (let k = 0; k < ends.length; k++) {
+    out[k] = { value: text.slice(start, ends[k]) };
+    start = ends[k]!;
+  }
+  if (m.errors) for (const [k, error] of m.errors) out[k] = { error };
+  return out;
+}
+
 const failAll = (job: Job, error: WireError) => job.done(job.frames.map(() => ({ error })));
 
 class Dispatcher {
@@ -148,7 +162,7 @@ class Dispatcher {
         const per = m.ms / Math.max(1, job.frames.length);
         this.#msPerFrame = this.#msPerFrame === 0 ? per : this.#msPerFrame * 0.8 + per * 0.2;
         if (slot.inflight.size === 0) worker.unref();
-        job.done(m.out);
+        job.done(m.text === undefined ? m.out : unpack(m));
         this.#pump();
       }
     });

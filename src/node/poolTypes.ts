@@ -55,4 +55,9 @@ export interface WireReply {
   readonly out: ({ value: unknown; error?: undefined } | { error: WireError; value?: undefined })[];
   /** Milliseconds the worker spent on the batch (sizes the next batches). */
   readonly ms: number;
+  /** Packed form when every value is a string: `out` is empty, value k is `text[ends[k-1], ends[k])`. */
+  readonly text?: string;
+  readonly ends?: Uint32Array;
+  /** Slots of the packed form that failed. */
+  readonly errors?: [number, WireError][];
 }
