@@ -3,8 +3,9 @@
 // (ZCL Image Block Response or IC 18 image_block_transfer) and the image hashed with
 // SHA-256 (node:crypto), in one pass. Prints {blocks, ms, peakRssGrowthMiB, sha256} as
 // JSON on the last line. One configuration per process, so peak RSS is this pass's own.
-//   node bench/ota-stream.mjs <core|ts> <zcl|ic18> <blockSize> [dist/index.js of the TS path]
-// `core`: this build's encodeBlockMessages(source, { sha256: true }) (batches copied out).
+//   node bench/ota-stream.mjs <core|core-reuse|ts> <zcl|ic18> <blockSize> [dist/index.js of the TS path]
+// `core`: this build's encodeBlockMessages(source, { sha256: true }) (batches copied out);
+// `core-reuse`: the same with `reuse: true` (each batch a view, consumed before the next).
 // `ts`: the TypeScript path of the given build (default this one): per chunk cutBlocks +
 // encodeZclOta / encodeImageBlockTransfer per block + createSha256().update(chunk); with
 // GBCS_BENCH_BASELINE that is the code as it was when the issue was filed.
@@ -35,9 +36,9 @@ let blocks = 0;
 let bytes = 0;
 let digest;
 const t0 = performance.now();
-if (mode === 'core') {
+if (mode === 'core' || mode === 'core-reuse') {
   let n = 0;
-  for await (const b of lib.encodeBlockMessages(source(), { format, blockSize, imageId: id, sha256: true })) {
+  for await (const b of lib.encodeBlockMessages(source(), { format, blockSize, imageId: id, sha256: true, reuse: mode === 'core-reuse' })) {
     blocks += b.count;
     bytes += b.bytes.length;
     if (b.sha256) digest = b.sha256;

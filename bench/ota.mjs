@@ -102,8 +102,9 @@ export async function run() {
   const streamRows = [];
   for (const [format, size] of [['zcl', 64], ['zcl', 255], ['ic18', 64], ['ic18', 1024]]) {
     const core = stream('core', format, size);
+    const reuse = stream('core-reuse', format, size);
     const ts = stream('ts', format, size, baselinePath);
-    if (core.sha256 !== ts.sha256 || core.bytes !== ts.bytes) throw new Error(`ota-stream ${format} ${size}: outputs differ`);
+    if (core.sha256 !== ts.sha256 || core.bytes !== ts.bytes || reuse.bytes !== ts.bytes) throw new Error(`ota-stream ${format} ${size}: outputs differ`);
     streamRows.push({
       case: `${format === 'zcl' ? 'ZCL' : 'IC 18'} ${size} B`,
       blocks: core.blocks,
@@ -112,6 +113,9 @@ export async function run() {
       [`${baseline ? 'baseline' : 'TS path'} M blocks/s`]: (ts.blocks / ts.ms / 1000).toFixed(2),
       [`${baseline ? 'baseline' : 'TS path'} peak RSS MiB`]: ts.peakRssGrowthMiB.toFixed(0),
       ratio: `${(ts.ms / core.ms).toFixed(1)}x`,
+      'zero-copy M blocks/s': (reuse.blocks / reuse.ms / 1000).toFixed(2),
+      'zero-copy peak RSS MiB': reuse.peakRssGrowthMiB.toFixed(0),
+      'zero-copy ratio': `${(ts.ms / reuse.ms).toFixed(1)}x`,
     });
   }
   const shaT0 = performance.now();
@@ -122,7 +126,7 @@ export async function run() {
   console.log(`\n256 MiB streamed image: chunk + encode every block + SHA-256 (node:crypto) in one pass; TS path = ${baseline ? `baseline ${baselinePath}` : 'this build'} cutBlocks + encodeZclOta/encodeImageBlockTransfer per block + createSha256`);
   console.table(streamRows);
   console.log(`SHA-256 alone over 256 MiB: ${shaMs.toFixed(0)} ms (the floor of any pass that hashes inline)`);
-  rows.push(...streamRows.map((r) => ({ metric: `256 MiB stream ${r.case} (core, SHA-256 inline)`, value: `${r['core M blocks/s']} M blocks/s, peak RSS +${r['core peak RSS growth MiB']} MiB, ${r.ratio} the ${baseline ? 'baseline' : 'TS path'}` })));
+  rows.push(...streamRows.map((r) => ({ metric: `256 MiB stream ${r.case} (core, SHA-256 inline)`, value: `${r['core M blocks/s']} M blocks/s, peak RSS +${r['core peak RSS growth MiB']} MiB, ${r.ratio} the ${baseline ? 'baseline' : 'TS path'}; zero-copy ${r['zero-copy ratio']}, +${r['zero-copy peak RSS MiB']} MiB` })));
   const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./ota-memory.mjs', import.meta.url))], { encoding: 'utf8' });
   if (child.status === 0) rows.push(...JSON.parse(child.stdout.trim().split('\n').pop()));
   else rows.push({ metric: '256 MiB assembly', value: `failed: ${child.stderr.slice(0, 200)}` });

@@ -31,7 +31,8 @@
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { gbcsSecondsToDate, toGbcsSeconds } from '../gbcsTime.js';
 import { accessRequest, accessResponse, encodeAccessRequest, encodeAccessResponse, getSpec, invokeIdFor } from '../payload/build.js';
-import { encodePayloads } from '../payload/index.js';
+import { stagePayload } from '../payload/index.js';
+import { encodePrograms } from '../payload/opWriter.js';
 import { encodeDlmsData, type DlmsData, type DlmsDataType } from '../payload/dlmsData.js';
 import type { DlmsRequestSpec } from '../payload/dlms.js';
 import { apduLists, obisBytes, obisText, rangeFromNode, responseLists, specOf, walkApdu, type DecodedRange, type Fail } from '../payload/dlmsRequests.js';
@@ -159,12 +160,13 @@ function readColumn(b: Uint8Array, v: number, type: BoostColumnType): number {
   }
 }
 
-function writeColumn(v: number, type: BoostColumnType, field: string): DlmsData {
+function writeColumn(v: number, type: BoostColumnType, entry: number, col: BoostColumn): DlmsData {
   const t = COLUMN_TYPES[type];
   const bits = t.size * 8;
   const lo = t.signed ? -(2 ** (bits - 1)) : 0;
   const hi = t.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new GbcsEncodeError(field, `${v} does not fit ${type}`);
+  // The field name is built only on error (it was a string per cell: most of the builder's time).
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new GbcsEncodeError(`entries[${entry}].${col.role === 'extra' ? (col.name ?? 'extra') : col.role}`, `${v} does not fit ${type}`);
   return type === 'boolean' ? (v > 1 ? { type: 'boolean', value: true, raw: v } : { type: 'boolean', value: v === 1 }) : ({ type: t.dlms, value: v } as DlmsData);
 }
 
@@ -290,7 +292,7 @@ function logData(log: BoostLog | readonly BoostPeriod[], layout: BoostLogLayout)
     let x = 0;
     const items = layout.columns.map((col) => {
       const v = col.role === 'start' ? e.start : col.role === 'end' ? e.end : e.extras![x++]!;
-      return writeColumn(v, col.type, `entries[${i}].${col.role === 'extra' ? (col.name ?? 'extra') : col.role}`);
+      return writeColumn(v, col.type, i, col);
     });
     return { type: 'structure', items };
   });
@@ -392,7 +394,11 @@ export function buildBoostLogReadRequest(req: BoostLogReadRequest): Uint8Array {
  * gives per request, as views over one buffer per batch of up to 8192.
  */
 export function buildBoostLogReadRequests(reqs: readonly BoostLogReadRequest[]): Uint8Array[] {
-  return encodePayloads(reqs.map((r) => accessRequest(invokeIdFor(r.originatorCounter), [boostLogSpec(r.from, r.to, r.layout)], [{ type: 'null' }])));
+  // Each tree is built and staged in turn (not all built first: 1000s of live trees cost GC time).
+  return encodePrograms(reqs.length, (w, i) => {
+    const r = reqs[i]!;
+    stagePayload(w, accessRequest(invokeIdFor(r.originatorCounter), [boostLogSpec(r.from, r.to, r.layout)], [{ type: 'null' }]));
+  });
 }
 
 /** Decodes a request built by buildBoostLogReadRequest (device-simulator side). */
@@ -447,5 +453,8 @@ export function encodeBoostLogResponse(originatorCounter: bigint | number, log: 
  * encodeBoostLogResponse gives per item, as views over one buffer per batch.
  */
 export function encodeBoostLogResponses(items: readonly { readonly originatorCounter: bigint | number; readonly log: BoostLog | readonly BoostPeriod[]; readonly layout?: Partial<BoostLogLayout> }[]): Uint8Array[] {
-  return encodePayloads(items.map((it) => accessResponse(invokeIdFor(it.originatorCounter), [logData(it.log, resolveLayout(it.layout))], [{ kind: 'get', result: 0 }])));
+  return encodePrograms(items.length, (w, i) => {
+    const it = items[i]!;
+    stagePayload(w, accessResponse(invokeIdFor(it.originatorCounter), [logData(it.log, resolveLayout(it.layout))], [{ kind: 'get', result: 0 }]));
+  });
 }

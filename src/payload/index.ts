@@ -9,7 +9,7 @@ import { buildDlmsApdu, buildResult, buildSpec, encodeDlmsApdu, stageDlmsApdu, t
 import { buildDlmsData, type DlmsData } from './dlmsData.js';
 import { buildGbz, buildGbzComponent, encodeGbz, stageGbz, type GbzComponent, type GbzPayload } from './gbz.js';
 import { toJsonSafe } from './json.js';
-import { encodePrograms } from './opWriter.js';
+import { encodePrograms, type PayloadWriter } from './opWriter.js';
 import { NodeIndex, walkNodes } from './nodes.js';
 import type { Asn1Node } from './asn1.js';
 import type { DlmsRequestSpec, DlmsResult } from './dlms.js';
@@ -78,15 +78,17 @@ export function encodePayload(p: DecodedPayload): Uint8Array {
  * results are views over one buffer per batch, each the bytes encodePayload gives.
  */
 export function encodePayloads(payloads: readonly DecodedPayload[]): Uint8Array[] {
-  return encodePrograms(payloads.length, (w, i) => {
-    const p = payloads[i]!;
-    switch (p.format) {
-      case 'DLMS': stageDlmsApdu(w, p); return;
-      case 'GBZ': stageGbz(w, p); return;
-      case 'ASN.1': w.bytes(encodeDer(p.root)); return;
-      default: throw new GbcsEncodeError('payload', `unknown format ${JSON.stringify((p as { format: unknown }).format)} (payload ${i})`);
-    }
-  });
+  return encodePrograms(payloads.length, (w, i) => stagePayload(w, payloads[i]!, i));
+}
+
+/** Stages one payload as a core encoder program (for batch builders that make trees one at a time). */
+export function stagePayload(w: PayloadWriter, p: DecodedPayload, index = 0): void {
+  switch (p.format) {
+    case 'DLMS': stageDlmsApdu(w, p); return;
+    case 'GBZ': stageGbz(w, p); return;
+    case 'ASN.1': w.bytes(encodeDer(p.root)); return;
+    default: throw new GbcsEncodeError('payload', `unknown format ${JSON.stringify((p as { format: unknown }).format)} (payload ${index})`);
+  }
 }
 
 /** Kind of a decoded payload. */
