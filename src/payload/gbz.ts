@@ -13,7 +13,7 @@ import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { ZclHeaderNode, ZclReader, decodeZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
+import { ZclHeaderNode, ZclReader, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import * as L from '../wasm/layout.js';
 import { encodeProgram, F_GBZ_ADDITIONAL_HEADER, F_GBZ_ALERT_CODE, F_GBZ_ALERT_CONTENT, F_GBZ_ALERT_TIME, F_GBZ_CIPHERTEXT_LENGTH, F_GBZ_CLUSTER_ID, F_GBZ_COMPONENT, F_GBZ_COMPONENT_COUNT, F_GBZ_CONTROL, F_GBZ_FROM_DATETIME, F_GBZ_MESSAGE_CODE, F_GBZ_ORIGINATOR_COUNTER, F_GBZ_PROFILE, F_ZCL_COMMAND_ID, F_ZCL_FRAME_CONTROL, F_ZCL_SEQUENCE, type PayloadWriter } from './opWriter.js';
 import { JSON_FRESH } from './json.js';
@@ -174,24 +174,31 @@ function componentJson(c: GbzClearComponentNode | GbzEncryptedComponentNode): Re
   };
 }
 
-/** A clear GBZ component: the ZCL command decoded. */
-export class GbzClearComponentNode implements GbzClearComponent {
-  readonly encrypted = false as const;
+/**
+ * Fields shared by both component kinds: the header bytes are read from the payload, and
+ * the ZCL header and from-date-time nodes are made on first read (cached).
+ */
+abstract class GbzComponentNodeBase {
   #b: Uint8Array;
-  #p: number;
+  /** Position of the ZCL header in the payload bytes. */
+  #h: number;
+  #base: number;
+  #zcl: ZclHeaderNode | undefined;
+  #from: GbzTimeNode | undefined;
   constructor(
     readonly control: number,
     readonly clusterId: number,
-    readonly fromDateTime: GbzTimeNode | undefined,
-    readonly zcl: ZclHeaderNode,
     readonly offset: number,
     readonly length: number,
-    readonly command: ZclCommand,
     b: Uint8Array,
-    p: number,
+    h: number,
+    base: number,
   ) {
     this.#b = b;
-    this.#p = p;
+    this.#h = h;
+    this.#base = base;
+    this.#zcl = undefined;
+    this.#from = undefined;
   }
   get lastComponent(): boolean {
     return (this.control & 0x01) !== 0;
@@ -199,9 +206,44 @@ export class GbzClearComponentNode implements GbzClearComponent {
   get clusterName(): string | undefined {
     return cn(this.clusterId);
   }
+  /** Present when control bit 4 is set (it follows the length field). */
+  get fromDateTime(): GbzTimeNode | undefined {
+    if ((this.control & 0x10) === 0) return undefined;
+    const q = this.offset - this.#base + 5;
+    return (this.#from ??= new GbzTimeNode(u32(this.#b, q), this.#base + q));
+  }
+  get zcl(): ZclHeaderNode {
+    const b = this.#b;
+    const h = this.#h;
+    return (this.#zcl ??= new ZclHeaderNode(this.clusterId, b[h]!, b[h + 1]!, b[h + 2]!, this.#base + h));
+  }
+  protected get bytes(): Uint8Array { return this.#b; }
+  protected get zclAt(): number { return this.#h; }
+  protected get base(): number { return this.#base; }
+}
+
+/** A clear GBZ component: the ZCL command, checked at decode and built on first read. */
+export class GbzClearComponentNode extends GbzComponentNodeBase implements GbzClearComponent {
+  readonly encrypted = false as const;
+  #command: ZclCommand | undefined;
+  constructor(control: number, clusterId: number, offset: number, length: number, b: Uint8Array, h: number, base: number) {
+    super(control, clusterId, offset, length, b, h, base);
+    this.#command = undefined;
+  }
+  /**
+   * The decoded ZCL command, built on first read (cached). The decode that made this node
+   * already checked the payload (scanZclIn: same errors and Budget), so this cannot fail.
+   */
+  get command(): ZclCommand {
+    if (this.#command !== undefined) return this.#command;
+    const b = this.bytes;
+    const h = this.zclAt;
+    const end = this.offset - this.base + this.length;
+    return (this.#command = decodeZclIn(new ZclReader(b, this.base, new Budget()), h + 3, end, this.clusterId, b[h]!, b[h + 2]!));
+  }
   /** The clear ZCL payload (after the ZCL header), a view of the payload bytes. */
   get payload(): Uint8Array {
-    return this.#b.subarray(this.#p, this.#p + (this.command.length ?? 0));
+    return this.bytes.subarray(this.zclAt + 3, this.offset - this.base + this.length);
   }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
@@ -213,26 +255,24 @@ export class GbzClearComponentNode implements GbzClearComponent {
 }
 
 /** An encrypted GBZ component: the blob, and `decrypted` once openPayload has run. */
-export class GbzEncryptedComponentNode implements GbzEncryptedComponent {
+export class GbzEncryptedComponentNode extends GbzComponentNodeBase implements GbzEncryptedComponent {
   readonly encrypted = true as const;
   /** Set by openPayload (security module); absent until then. */
   declare decrypted?: DecryptedContent<ZclCommand>;
-  constructor(
-    readonly control: number,
-    readonly clusterId: number,
-    readonly fromDateTime: GbzTimeNode | undefined,
-    readonly zcl: ZclHeaderNode,
-    readonly offset: number,
-    readonly length: number,
-    readonly additionalHeader: { readonly control: number; readonly frameCounter: number; readonly offset?: number; readonly length?: number },
-    /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
-    readonly ciphertext: Uint8Array,
-  ) {}
-  get lastComponent(): boolean {
-    return (this.control & 0x01) !== 0;
+  #ah: { readonly control: number; readonly frameCounter: number; readonly offset: number; readonly length: number } | undefined;
+  constructor(control: number, clusterId: number, offset: number, length: number, b: Uint8Array, h: number, base: number) {
+    super(control, clusterId, offset, length, b, h, base);
+    this.#ah = undefined;
   }
-  get clusterName(): string | undefined {
-    return cn(this.clusterId);
+  /** Additional header control and frame counter (the 2 bytes before the ZCL header). */
+  get additionalHeader(): { readonly control: number; readonly frameCounter: number; readonly offset: number; readonly length: number } {
+    const b = this.bytes;
+    const q = this.zclAt - 2;
+    return (this.#ah ??= { control: b[q]!, frameCounter: b[q + 1]!, offset: this.base + q, length: 2 });
+  }
+  /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
+  get ciphertext(): Uint8Array {
+    return this.bytes.subarray(this.zclAt + 5, this.offset - this.base + this.length);
   }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
@@ -244,7 +284,11 @@ export class GbzEncryptedComponentNode implements GbzEncryptedComponent {
   }
 }
 
-/** Builds component node `c`; offsets are `offsetBase` + payload positions. */
+/**
+ * Builds component node `c`; offsets are `offsetBase` + payload positions. A clear
+ * component's ZCL payload is checked here (scanZclIn: Budget, truncation, data types,
+ * trailing bytes, errors at their offsets) and its command built on first read.
+ */
 export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, reader?: ZclReader): GbzComponent {
   const b = ix.bytes;
   const r = reader ?? new ZclReader(b, offsetBase, new Budget());
@@ -253,21 +297,10 @@ export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, 
   const clusterId = ix.aux(c);
   const end = ix.end(c);
   r.budget.take(3, offsetBase + s);
-  let q = s + 5;
-  let fromDateTime: GbzTimeNode | undefined;
-  if (control & 0x10) {
-    fromDateTime = new GbzTimeNode(u32(b, q), offsetBase + q);
-    q += 4;
-  }
   const h = ix.value(c);
-  const fc = b[h]!;
-  const cmd = b[h + 2]!;
-  const zcl = new ZclHeaderNode(clusterId, fc, b[h + 1]!, cmd, offsetBase + h);
-  if (control & 0x02) {
-    return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]!, offset: offsetBase + q, length: 2 }, b.subarray(h + 5, end));
-  }
-  const command = decodeZclIn(r, h + 3, end, clusterId, fc, cmd);
-  return new GbzClearComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, command, b, h + 3);
+  if (control & 0x02) return new GbzEncryptedComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
+  scanZclIn(r, h + 3, end, clusterId, b[h]!, b[h + 2]!);
+  return new GbzClearComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
 }
 
 /** Builds the GBZ payload tree from its walked node index (one Budget for the whole payload). */
