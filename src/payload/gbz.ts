@@ -7,7 +7,7 @@
 // Nodes are fixed-shape class instances with `offset` (in the frame: offsetBase + position
 // in the payload) and `length`; names and ISO times are getters computed on first read.
 // One Budget (limits.ts) bounds the nodes of a whole GBZ decode (zcl.ts counts its nodes).
-import { GbcsEncodeError } from '../errors.js';
+import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
 import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
@@ -139,12 +139,15 @@ class GbzAlertNode implements GbzAlert {
 }
 
 function buildAlert(ix: NodeIndex, a: number, base: number): GbzAlertNode {
-  const b = ix.bytes;
-  const s = ix.start(a);
-  const v = ix.value(a);
-  const end = ix.end(a);
-  const alertCode = ix.aux(a);
+  return alertAt(ix.bytes, ix.start(a), base);
+}
+
+/** The alert header at payload position `s` (code, time, content; checked by the walk). */
+function alertAt(b: Uint8Array, s: number, base: number): GbzAlertNode {
+  const v = s + 6;
+  const alertCode = u16(b, s);
   let content: GbzAlertContent = { kind: 'none', offset: base + v, length: 0 };
+  let end = v;
   if (alertCode === 0x8f66 || alertCode === 0x8f67) {
     const mc = u16(b, v + 1);
     content = {
@@ -158,10 +161,13 @@ function buildAlert(ix: NodeIndex, a: number, base: number): GbzAlertNode {
       offset: base + v,
       length: 15,
     };
+    end = v + 15;
   } else if (alertCode === 0x8f72 || alertCode === 0x8f1c) {
     content = { kind: 'firmware-hash', hash: b.subarray(v + 2, v + 34), offset: base + v, length: 34 };
+    end = v + 34;
   } else if (alertCode === 0x81a0) {
     content = { kind: 'code', code: u16(b, v), offset: base + v, length: 2 };
+    end = v + 2;
   }
   return new GbzAlertNode(alertCode, new GbzTimeNode(u32(b, s + 2), base + s + 2), content, base + s, end - s);
 }
@@ -317,6 +323,106 @@ export function buildGbz(ix: NodeIndex, offsetBase = 0): GbzPayload {
   return {
     format: 'GBZ', type: 'gbz', profileId: u16(b, 0), componentCount: ix.aux(0), alert, components,
     offset: offsetBase + ix.start(0), length: ix.end(0) - ix.start(0),
+  };
+}
+
+// ---- full decode straight from the bytes (issue 12 item 2) ----
+//
+// Decision: a full GBZ decode does not walk in WASM. The GBZ envelope is a flat list of
+// length-prefixed components (at most 255), so walkGbzJs below does the checks of
+// assembly/gbz.ts (walkGbz) in TypeScript, in the same order with the same error codes and
+// offsets (test/gbz-walk.test.ts compares both on mutated RTDS payloads), before anything is
+// built; copying the payload into WASM memory and reading the node words back cost more than
+// the walk. The lazy path (`payload.get(i)`) still reads the WASM node index.
+
+const fail = (status: number, at: number): never => {
+  throw GbcsDecodeError.fromStatus(status, at);
+};
+/** Payload positions of the components the last walkGbzJs found (one scratch array). */
+const COMPONENTS = new Int32Array(256);
+
+/** Checks the GBZ framing of `b` (walkGbz in assembly/gbz.ts); returns the component count. */
+function walkGbzJs(b: Uint8Array, alert: boolean, base: number): number {
+  const end = b.length;
+  if (end < 3) fail(L.E_TRUNCATED, base + end);
+  if (u16(b, 0) !== 0x0109) fail(L.E_GBZ_PROFILE, base);
+  let count = b[2]!;
+  let q = 3;
+  if (alert) {
+    if (end - q < 6) fail(L.E_TRUNCATED, base + end);
+    const code = u16(b, q);
+    q += 6;
+    if (code === 0x8f66 || code === 0x8f67) {
+      if (q >= end) fail(L.E_TRUNCATED, base + q);
+      if (b[q] !== 0x0e) fail(L.E_GBZ_ALERT_CONTENT, base + q);
+      if (end - q < 15) fail(L.E_TRUNCATED, base + end);
+      q += 15;
+      count = 0;
+    } else if (code === 0x8f72 || code === 0x8f1c) {
+      if (end - q < 2) fail(L.E_TRUNCATED, base + end);
+      if (b[q] !== 0x09 || b[q + 1] !== 0x20) fail(L.E_GBZ_ALERT_CONTENT, base + q);
+      if (end - q < 34) fail(L.E_TRUNCATED, base + end);
+      q += 34;
+      count = 0;
+    } else if (code === 0x81a0) {
+      if (end - q < 2) fail(L.E_TRUNCATED, base + end);
+      q += 2;
+      count = 0;
+    }
+  }
+  for (let i = 0; i < count; i++) {
+    const p = q;
+    COMPONENTS[i] = p;
+    if (end - p < 5) fail(L.E_TRUNCATED, base + end);
+    const ctl = b[p]!;
+    const len = u16(b, p + 3);
+    q = p + 5;
+    if (end - q < len) fail(L.E_TRUNCATED, base + end);
+    const cEnd = q + len;
+    if (ctl & 0x10) q += 4;
+    if (ctl & 0x02) q += 2;
+    if (q + 3 > cEnd) fail(L.E_GBZ_COMPONENT_LENGTH, base + p + 3);
+    q += 3;
+    if (ctl & 0x02) {
+      if (cEnd - q < 2) fail(L.E_GBZ_CIPHERED_LENGTH, base + q);
+      const clen = u16(b, q);
+      if (clen < 17 || q + 2 + clen !== cEnd) fail(L.E_GBZ_CIPHERED_LENGTH, base + q);
+    }
+    q = cEnd;
+  }
+  if (q !== end) fail(L.E_PAYLOAD_TRAILING, base + q);
+  return count;
+}
+
+/**
+ * Decodes a whole GBZ payload `b` (a frame's content; `alert` for alert frames) to its tree:
+ * the framing checked first (walkGbzJs), then every clear ZCL payload checked against one
+ * Budget (scanZclIn); commands, names and times are built on first read.
+ */
+export function decodeGbzBytes(b: Uint8Array, alert: boolean, offsetBase = 0): GbzPayload {
+  const count = walkGbzJs(b, alert, offsetBase);
+  const reader = new ZclReader(b, offsetBase, new Budget());
+  const budget = reader.budget;
+  let a: GbzAlert | undefined;
+  if (alert) a = alertAt(b, 3, offsetBase);
+  const components = new Array<GbzComponent>(count);
+  for (let i = 0; i < count; i++) {
+    const s = COMPONENTS[i]!;
+    const control = b[s]!;
+    const clusterId = u16(b, s + 1);
+    const end = s + 5 + u16(b, s + 3);
+    budget.take(3, offsetBase + s);
+    const h = s + 5 + (control & 0x10 ? 4 : 0) + (control & 0x02 ? 2 : 0);
+    if (control & 0x02) {
+      components[i] = new GbzEncryptedComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
+    } else {
+      scanZclIn(reader, h + 3, end, clusterId, b[h]!, b[h + 2]!);
+      components[i] = new GbzClearComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
+    }
+  }
+  return {
+    format: 'GBZ', type: 'gbz', profileId: 0x0109, componentCount: b[2]!, alert: a, components,
+    offset: offsetBase, length: b.length,
   };
 }
 
