@@ -732,7 +732,12 @@ function scanField(r: ZclReader, s: ZclFieldSpec): void {
 
 function scanItems(r: ZclReader, items: readonly ZclLayoutItem[], lo: number, depth: number): void {
   r.budget.take(items.length, r.base + r.p);
-  for (const it of items) {
+  scanItemsFrom(r, items, 0, lo, depth);
+}
+
+function scanItemsFrom(r: ZclReader, items: readonly ZclLayoutItem[], from: number, lo: number, depth: number): void {
+  for (let k = from; k < items.length; k++) {
+    const it = items[k]!;
     switch (it.kind) {
       case 'field':
         scanField(r, it);
@@ -789,6 +794,25 @@ function scanEntry(r: ZclReader, it: ZclRepeatSpec, depth: number): void {
   scanTop = lo;
 }
 
+/** The cluster-specific part of scanZclIn: a payload that does not fit its layout is not an error. */
+function scanCluster(r: ZclReader, spec: ZclCommandSpec, start: number, end: number, at0: number): void {
+  scanTop = 0;
+  try {
+    if (!spec.lookups) {
+      // No value is read back: the leading fixed-width fields at once (the take scanItems makes first).
+      r.budget.take(spec.layout.length, at0);
+      if (end - start < spec.prefixWidth) return; // a misfit
+      r.p = start + spec.prefixWidth;
+      scanItemsFrom(r, spec.layout, spec.prefix, 0, 1);
+    } else scanItems(r, spec.layout, 0, 1);
+    if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${spec.name} payload`);
+  } catch (e) {
+    if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
+  } finally {
+    scanTop = 0;
+  }
+}
+
 /**
  * Checks the ZCL payload `r.b[start, end)` as decodeZclIn would decode it (same Budget
  * takes, same errors and offsets; a cluster-specific payload that does not fit its layout
@@ -811,15 +835,7 @@ export function scanZclIn(r: ZclReader, start: number, end: number, clusterId: n
       budget.take(spec.layout.length, at0);
       return;
     }
-    scanTop = 0;
-    try {
-      scanItems(r, spec.layout, 0, 1);
-      if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${spec.name} payload`);
-    } catch (e) {
-      if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
-    } finally {
-      scanTop = 0;
-    }
+    scanCluster(r, spec, start, end, at0);
     return;
   }
   let what: string;
