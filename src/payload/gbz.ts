@@ -401,8 +401,23 @@ function walkGbzJs(b: Uint8Array, alert: boolean, base: number): number {
  */
 export function decodeGbzBytes(b: Uint8Array, alert: boolean, offsetBase = 0): GbzPayload {
   const count = walkGbzJs(b, alert, offsetBase);
-  const reader = new ZclReader(b, offsetBase, new Budget());
+  // One scan reader for every decode (scans run to the end synchronously; the caller's
+  // bytes are let go when the decode ends).
+  const reader = SCAN;
+  reader.b = b;
+  reader.base = offsetBase;
   const budget = reader.budget;
+  budget.nodes = 0;
+  try {
+    return gbzTree(b, alert, offsetBase, count, reader, budget);
+  } finally {
+    reader.b = NO_BYTES;
+  }
+}
+const NO_BYTES = new Uint8Array(0);
+const SCAN = new ZclReader(NO_BYTES, 0, new Budget());
+
+function gbzTree(b: Uint8Array, alert: boolean, offsetBase: number, count: number, reader: ZclReader, budget: Budget): GbzPayload {
   let a: GbzAlert | undefined;
   if (alert) a = alertAt(b, 3, offsetBase);
   const components = new Array<GbzComponent>(count);

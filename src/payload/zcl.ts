@@ -217,7 +217,7 @@ export class ZclReader {
   p: number;
   end: number;
   start: number;
-  constructor(readonly b: Uint8Array, readonly base: number, readonly budget: Budget, start = 0, end = b.length) {
+  constructor(public b: Uint8Array, public base: number, readonly budget: Budget, start = 0, end = b.length) {
     this.p = start;
     this.start = start;
     this.end = end;
