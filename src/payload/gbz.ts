@@ -13,10 +13,10 @@ import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { ZclHeaderNode, ZclReader, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
+import { ZclHeaderNode, ZclReader, jclose, jm, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import * as L from '../wasm/layout.js';
 import { encodeProgram, F_GBZ_ADDITIONAL_HEADER, F_GBZ_ALERT_CODE, F_GBZ_ALERT_CONTENT, F_GBZ_ALERT_TIME, F_GBZ_CIPHERTEXT_LENGTH, F_GBZ_CLUSTER_ID, F_GBZ_COMPONENT, F_GBZ_COMPONENT_COUNT, F_GBZ_CONTROL, F_GBZ_FROM_DATETIME, F_GBZ_MESSAGE_CODE, F_GBZ_ORIGINATOR_COUNTER, F_GBZ_PROFILE, F_ZCL_COMMAND_ID, F_ZCL_FRAME_CONTROL, F_ZCL_SEQUENCE, type PayloadWriter } from './opWriter.js';
-import { JSON_FRESH } from './json.js';
+import { JSON_FRESH, JSON_WRITE, type JsonWriter } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 /** A GBZ time: seconds since 2000-01-01 and the same as ISO text. */
@@ -37,6 +37,15 @@ export class GbzTimeNode implements GbzTime {
   }
   get iso(): string {
     return (this.#iso ??= secondsSince2000(this.seconds));
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('seconds'); w.num(this.seconds);
+    w.key('iso'); w.str(this.iso);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     return { seconds: this.seconds, iso: this.iso, offset: this.offset, length: this.length };
@@ -133,6 +142,17 @@ class GbzAlertNode implements GbzAlert {
   get alertName(): string | undefined {
     return ALERT_CODES[this.alertCode] ?? alertCodeName(this.alertCode);
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('alertCode'); w.num(this.alertCode);
+    jm(w, 'alertName', this.alertName);
+    w.key('time'); w.value(this.time);
+    w.key('content'); w.value(this.content);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
+  }
   toJSON(): Record<string, unknown> {
     return { alertCode: this.alertCode, alertName: this.alertName, time: this.time, content: this.content, offset: this.offset, length: this.length };
   }
@@ -178,6 +198,17 @@ function componentJson(c: GbzClearComponentNode | GbzEncryptedComponentNode): Re
     control: c.control, lastComponent: c.lastComponent, clusterId: c.clusterId, clusterName: c.clusterName,
     fromDateTime: c.fromDateTime, zcl: c.zcl, offset: c.offset, length: c.length,
   };
+}
+
+function componentMembers(w: JsonWriter, c: GbzClearComponentNode | GbzEncryptedComponentNode): void {
+  w.key('control'); w.num(c.control);
+  w.key('lastComponent'); w.raw(c.lastComponent ? 'true' : 'false');
+  w.key('clusterId'); w.num(c.clusterId);
+  jm(w, 'clusterName', c.clusterName);
+  jm(w, 'fromDateTime', c.fromDateTime);
+  w.key('zcl'); w.value(c.zcl);
+  jm(w, 'offset', c.offset);
+  jm(w, 'length', c.length);
 }
 
 /**
@@ -251,6 +282,15 @@ export class GbzClearComponentNode extends GbzComponentNodeBase implements GbzCl
   get payload(): Uint8Array {
     return this.bytes.subarray(this.zclAt + 3, this.offset - this.base + this.length);
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    componentMembers(w, this);
+    w.key('encrypted'); w.raw('false');
+    w.key('payload'); w.hex(this.bytes, this.zclAt + 3, this.offset - this.base + this.length);
+    w.key('command'); w.value(this.command);
+    jclose(w, at);
+  }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
     o.encrypted = false;
@@ -279,6 +319,16 @@ export class GbzEncryptedComponentNode extends GbzComponentNodeBase implements G
   /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
   get ciphertext(): Uint8Array {
     return this.bytes.subarray(this.zclAt + 5, this.offset - this.base + this.length);
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    componentMembers(w, this);
+    w.key('encrypted'); w.raw('true');
+    w.key('additionalHeader'); w.value(this.additionalHeader);
+    w.key('ciphertext'); w.hex(this.bytes, this.zclAt + 5, this.offset - this.base + this.length);
+    jm(w, 'decrypted', this.decrypted);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
