@@ -8,6 +8,7 @@
 // strings made while the tree is built).
 import { toHex } from '../bytes.js';
 import { obisInfo, type ObisInfo } from './obisNames.js';
+import { JSON_WRITE, type JsonWriter } from './json.js';
 
 /** A DLMS OBIS code as text and bytes. */
 export interface Obis {
@@ -59,6 +60,26 @@ export class ObisCode implements Obis {
   }
   toString(): string {
     return this.text;
+  }
+  /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol): no groups array, hex from the bytes. */
+  [JSON_WRITE](w: JsonWriter): void {
+    const b = this.#b, o = this.#o;
+    const text = this.text;
+    w.raw('{"text":');
+    w.str(text);
+    w.raw(',"groups":[');
+    for (let i = 0; i < 6; i++) {
+      if (i > 0) w.byte(44);
+      w.num(b[o + i]!);
+    }
+    w.raw('],"hex":');
+    w.hex(b, o, o + 6);
+    const info = obisInfo(text);
+    if (info) {
+      if (info.name !== undefined) (w.key('name'), w.str(info.name));
+      if (info.status !== undefined) (w.key('nameStatus'), w.str(info.status));
+    }
+    w.byte(125);
   }
   toJSON(): Obis {
     const info = obisInfo(this.text);
