@@ -62,6 +62,9 @@ export const DLMS_TYPE_TAGS: Readonly<Record<DlmsDataType, number>> = {
 const TYPE_BY_TAG: DlmsDataType[] = Array.from({ length: 0x1c }, () => 'null' as DlmsDataType);
 for (const [k, v] of Object.entries(DLMS_TYPE_TAGS)) TYPE_BY_TAG[v] = k as DlmsDataType;
 
+/** `{"type":"<name>"` per type: the head of every node's JSON (JSON_WRITE). */
+const TYPE_HEAD = Object.fromEntries(Object.keys(DLMS_TYPE_TAGS).map((t) => [t, `{"type":"${t}"`])) as Record<DlmsDataType, string>;
+
 export type DlmsIntegerType = 'double-long' | 'double-long-unsigned' | 'integer' | 'long' | 'unsigned' | 'long-unsigned' | 'enum' | 'bcd';
 
 /** Position of a decoded node (absent on hand-built values). */
@@ -463,8 +466,7 @@ export class DlmsNode implements DlmsLocated {
    */
   [JSON_WRITE](w: JsonWriter): void {
     const t = this.type;
-    w.raw('{"type":');
-    w.str(t);
+    w.raw(TYPE_HEAD[t]);
     const b = this.#s.b, v = this.#v;
     if (t === 'array' || t === 'structure' || t === 'compact-array') {
       let list: DlmsData[];
@@ -547,11 +549,7 @@ export class DlmsNode implements DlmsLocated {
     }
     const lw = this.lengthWidth;
     if (lw !== undefined) (w.key('lengthWidth'), w.num(lw));
-    w.key('offset');
-    w.num(this.offset);
-    w.key('length');
-    w.num(this.length);
-    w.byte(125);
+    w.offsetLength(this.offset, this.length);
   }
 
   /** The JSON-safe shape (what toJsonSafe and JSON.stringify give), children included. */

@@ -23,6 +23,10 @@ export interface Obis {
   readonly nameStatus?: ObisInfo['status'] | undefined;
 }
 
+/** JSON text of OBIS codes written, by their 48-bit value (bounded: cleared when full). */
+const JSON_CACHE = new Map<number, Uint8Array>();
+const JSON_CACHE_MAX = 4096;
+
 /** A decoded OBIS code: a view of 6 payload bytes with lazily made strings. */
 export class ObisCode implements Obis {
   readonly #b: Uint8Array;
@@ -63,6 +67,18 @@ export class ObisCode implements Obis {
   }
   /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol): no groups array, hex from the bytes. */
   [JSON_WRITE](w: JsonWriter): void {
+    const b = this.#b, o = this.#o;
+    // The text depends on the 6 bytes only: written once per code, then copied.
+    const key = ((b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!) * 0x1000000 + ((b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!);
+    const hit = JSON_CACHE.get(key);
+    if (hit !== undefined) return w.bytes(hit);
+    const start = w.pos;
+    this.#write(w);
+    if (JSON_CACHE.size >= JSON_CACHE_MAX) JSON_CACHE.clear();
+    JSON_CACHE.set(key, w.buf.slice(start, w.pos));
+  }
+
+  #write(w: JsonWriter): void {
     const b = this.#b, o = this.#o;
     const text = this.text;
     w.raw('{"text":');
