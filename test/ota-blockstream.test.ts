@@ -82,6 +82,15 @@ describe('encodeBlockMessages: ZCL Image Block Responses', () => {
     expect(last.fileOffset).toBe(image.length - 64);
     expect(toHex(last.data)).toBe(toHex(image.subarray(-64)));
     expect(Buffer.compare(image, copy)).toBe(0);
+    // Copied batches (native uninitialised memory under Node) are plain, their own memory,
+    // and every message of the first batch still holds its block after the pass.
+    expect(batches[0]!.bytes.constructor).toBe(Uint8Array);
+    expect(new Set(batches.map((b) => b.bytes.buffer)).size).toBe(batches.length);
+    for (let i = 0; i < batches[0]!.count; i++) {
+      const c = decodeZclOta(blockMessage(batches[0]!, i)).command as { fileOffset: number; data: Uint8Array };
+      expect(c.fileOffset).toBe(i * 64);
+      expect(toHex(c.data)).toBe(toHex(image.subarray(i * 64, i * 64 + 64)));
+    }
   });
 
   it('zero-copy batches (reuse) hold the same bytes while the batch is current', async () => {

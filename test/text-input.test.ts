@@ -85,6 +85,41 @@ describe('text input', async () => {
       }
     });
 
+    it(`${name}: hex vs base64 near the 10% line follows the character rule (seeded)`, () => {
+      // The rule as documented: of the first 64 characters, fewer than 1 in 10 outside
+      // 0-9a-fA-F is hex with a typo (hex-input at the first bad one), else base64. The
+      // native path decides from the decoded bytes: this pins it to the character rule.
+      const HEXC = '0123456789abcdefABCDEF';
+      const OTHER = 'ghijklmnopqrstuvwyzGHIJKLMNOPQRSTUVWYZ+/-_'; // no x: `0x` is a prefix
+      const rnd = prng(1217);
+      const pick = (a: string) => a[Math.floor(rnd() * a.length)]!;
+      let asHex = 0;
+      let asB64 = 0;
+      for (let t = 0; t < 3000; t++) {
+        let len = 60 + Math.floor(rnd() * 40);
+        if ((len & 3) === 1) len++;
+        const nonHex = 4 + Math.floor(rnd() * 6); // 4..9 among the first 64
+        const chars = Array.from({ length: len }, () => (rnd() < 0.5 ? pick(HEXC) : pick(OTHER)));
+        for (let i = 0; i < Math.min(64, len); i++) chars[i] = pick(HEXC);
+        for (let k = 0; k < nonHex; k++) chars[Math.floor(rnd() * Math.min(64, len))] = pick(OTHER);
+        if (rnd() < 0.5) chars[Math.floor(rnd() * 2)] = pick(OTHER); // first pair not hex: the native base64 branch
+        if ((len & 3) !== 0 && rnd() < 0.5) for (let p = len & 3; p < 4; p++) chars.push('=');
+        const text = chars.join('');
+        const sample = text.slice(0, 64);
+        const bad = [...sample].filter((c) => !HEXC.includes(c)).length;
+        if (bad * 10 < sample.length) {
+          asHex++;
+          const at = [...text].findIndex((c) => !HEXC.includes(c));
+          expect(codeAt(() => lib.toBytes(text))).toBe(`hex-input@${at}`);
+        } else {
+          asB64++;
+          expect(toHex(lib.toBytes(text))).toBe(toHex(Buffer.from(text, 'base64')));
+        }
+      }
+      expect(asHex).toBeGreaterThan(300);
+      expect(asB64).toBeGreaterThan(300);
+    });
+
     it(`${name}: a long line with separators decodes in one pass`, () => {
       // 8 MB of hex with separators takes the scan path (speed is measured by npm run bench).
       const unit = 'dd 00 11 22 33 44 55 66 77 88 99 aa bb cc ee ff ';

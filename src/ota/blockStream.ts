@@ -15,6 +15,7 @@
 // requests echoes each request's sequence instead: BlockServer); the frame control byte is
 // 0x19 as encodeZclOta writes for this command; block numbers (IC 18) start at
 // `firstBlockNumber`, 0 by default as GBCS.md 5.7 numbers them.
+import { copyOf } from '../bytes.js';
 import { GbcsEncodeError } from '../errors.js';
 import { wasmCore } from '../wasm/core.js';
 import * as L from '../wasm/layout.js';
@@ -130,7 +131,7 @@ export async function* encodeBlockMessages(source: ByteSource, options: BlockMes
       const t = core.tableWord;
       const end = u32[t + 2 * (r - 1)]! + u32[t + 2 * (r - 1) + 1]!;
       // One run per batch when reusing (the run is sized to fit the output region).
-      parts.push(options.reuse && done + r === count && parts.length === 0 ? core.u8.subarray(core.outputPtr, core.outputPtr + end) : core.u8.slice(core.outputPtr, core.outputPtr + end));
+      parts.push(options.reuse && done + r === count && parts.length === 0 ? core.u8.subarray(core.outputPtr, core.outputPtr + end) : copyOf(core.u8, core.outputPtr, core.outputPtr + end));
       for (let k = 0; k < r; k++) offsets[done + k] = base + u32[t + 2 * k]!;
       base += end;
       done += r;
@@ -244,7 +245,7 @@ export function encodeImageBlockResponses(items: readonly BlockResponseItem[]): 
       const t = core.tableWord;
       const w32 = core.u32;
       const end = w32[t + 2 * (r - 1)]! + w32[t + 2 * (r - 1) + 1]!;
-      const chunk = core.u8.slice(core.outputPtr, core.outputPtr + end);
+      const chunk = copyOf(core.u8, core.outputPtr, core.outputPtr + end);
       for (let k = 0; k < r; k++) out[i + done + k] = chunk.subarray(w32[t + 2 * k]!, w32[t + 2 * k]! + w32[t + 2 * k + 1]!);
       done += r;
     }
