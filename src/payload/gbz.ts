@@ -7,13 +7,13 @@
 // Nodes are fixed-shape class instances with `offset` (in the frame: offsetBase + position
 // in the payload) and `length`; names and ISO times are getters computed on first read.
 // One Budget (limits.ts) bounds the nodes of a whole GBZ decode (zcl.ts counts its nodes).
-import { GbcsEncodeError } from '../errors.js';
+import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
 import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { ZclHeaderNode, ZclReader, decodeZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
+import { ZclHeaderNode, ZclReader, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import * as L from '../wasm/layout.js';
 import { encodeProgram, F_GBZ_ADDITIONAL_HEADER, F_GBZ_ALERT_CODE, F_GBZ_ALERT_CONTENT, F_GBZ_ALERT_TIME, F_GBZ_CIPHERTEXT_LENGTH, F_GBZ_CLUSTER_ID, F_GBZ_COMPONENT, F_GBZ_COMPONENT_COUNT, F_GBZ_CONTROL, F_GBZ_FROM_DATETIME, F_GBZ_MESSAGE_CODE, F_GBZ_ORIGINATOR_COUNTER, F_GBZ_PROFILE, F_ZCL_COMMAND_ID, F_ZCL_FRAME_CONTROL, F_ZCL_SEQUENCE, type PayloadWriter } from './opWriter.js';
 import { JSON_FRESH } from './json.js';
@@ -139,12 +139,15 @@ class GbzAlertNode implements GbzAlert {
 }
 
 function buildAlert(ix: NodeIndex, a: number, base: number): GbzAlertNode {
-  const b = ix.bytes;
-  const s = ix.start(a);
-  const v = ix.value(a);
-  const end = ix.end(a);
-  const alertCode = ix.aux(a);
+  return alertAt(ix.bytes, ix.start(a), base);
+}
+
+/** The alert header at payload position `s` (code, time, content; checked by the walk). */
+function alertAt(b: Uint8Array, s: number, base: number): GbzAlertNode {
+  const v = s + 6;
+  const alertCode = u16(b, s);
   let content: GbzAlertContent = { kind: 'none', offset: base + v, length: 0 };
+  let end = v;
   if (alertCode === 0x8f66 || alertCode === 0x8f67) {
     const mc = u16(b, v + 1);
     content = {
@@ -158,10 +161,13 @@ function buildAlert(ix: NodeIndex, a: number, base: number): GbzAlertNode {
       offset: base + v,
       length: 15,
     };
+    end = v + 15;
   } else if (alertCode === 0x8f72 || alertCode === 0x8f1c) {
     content = { kind: 'firmware-hash', hash: b.subarray(v + 2, v + 34), offset: base + v, length: 34 };
+    end = v + 34;
   } else if (alertCode === 0x81a0) {
     content = { kind: 'code', code: u16(b, v), offset: base + v, length: 2 };
+    end = v + 2;
   }
   return new GbzAlertNode(alertCode, new GbzTimeNode(u32(b, s + 2), base + s + 2), content, base + s, end - s);
 }
@@ -174,24 +180,31 @@ function componentJson(c: GbzClearComponentNode | GbzEncryptedComponentNode): Re
   };
 }
 
-/** A clear GBZ component: the ZCL command decoded. */
-export class GbzClearComponentNode implements GbzClearComponent {
-  readonly encrypted = false as const;
+/**
+ * Fields shared by both component kinds: the header bytes are read from the payload, and
+ * the ZCL header and from-date-time nodes are made on first read (cached).
+ */
+abstract class GbzComponentNodeBase {
   #b: Uint8Array;
-  #p: number;
+  /** Position of the ZCL header in the payload bytes. */
+  #h: number;
+  #base: number;
+  #zcl: ZclHeaderNode | undefined;
+  #from: GbzTimeNode | undefined;
   constructor(
     readonly control: number,
     readonly clusterId: number,
-    readonly fromDateTime: GbzTimeNode | undefined,
-    readonly zcl: ZclHeaderNode,
     readonly offset: number,
     readonly length: number,
-    readonly command: ZclCommand,
     b: Uint8Array,
-    p: number,
+    h: number,
+    base: number,
   ) {
     this.#b = b;
-    this.#p = p;
+    this.#h = h;
+    this.#base = base;
+    this.#zcl = undefined;
+    this.#from = undefined;
   }
   get lastComponent(): boolean {
     return (this.control & 0x01) !== 0;
@@ -199,9 +212,44 @@ export class GbzClearComponentNode implements GbzClearComponent {
   get clusterName(): string | undefined {
     return cn(this.clusterId);
   }
+  /** Present when control bit 4 is set (it follows the length field). */
+  get fromDateTime(): GbzTimeNode | undefined {
+    if ((this.control & 0x10) === 0) return undefined;
+    const q = this.offset - this.#base + 5;
+    return (this.#from ??= new GbzTimeNode(u32(this.#b, q), this.#base + q));
+  }
+  get zcl(): ZclHeaderNode {
+    const b = this.#b;
+    const h = this.#h;
+    return (this.#zcl ??= new ZclHeaderNode(this.clusterId, b[h]!, b[h + 1]!, b[h + 2]!, this.#base + h));
+  }
+  protected get bytes(): Uint8Array { return this.#b; }
+  protected get zclAt(): number { return this.#h; }
+  protected get base(): number { return this.#base; }
+}
+
+/** A clear GBZ component: the ZCL command, checked at decode and built on first read. */
+export class GbzClearComponentNode extends GbzComponentNodeBase implements GbzClearComponent {
+  readonly encrypted = false as const;
+  #command: ZclCommand | undefined;
+  constructor(control: number, clusterId: number, offset: number, length: number, b: Uint8Array, h: number, base: number) {
+    super(control, clusterId, offset, length, b, h, base);
+    this.#command = undefined;
+  }
+  /**
+   * The decoded ZCL command, built on first read (cached). The decode that made this node
+   * already checked the payload (scanZclIn: same errors and Budget), so this cannot fail.
+   */
+  get command(): ZclCommand {
+    if (this.#command !== undefined) return this.#command;
+    const b = this.bytes;
+    const h = this.zclAt;
+    const end = this.offset - this.base + this.length;
+    return (this.#command = decodeZclIn(new ZclReader(b, this.base, new Budget()), h + 3, end, this.clusterId, b[h]!, b[h + 2]!));
+  }
   /** The clear ZCL payload (after the ZCL header), a view of the payload bytes. */
   get payload(): Uint8Array {
-    return this.#b.subarray(this.#p, this.#p + (this.command.length ?? 0));
+    return this.bytes.subarray(this.zclAt + 3, this.offset - this.base + this.length);
   }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
@@ -213,26 +261,24 @@ export class GbzClearComponentNode implements GbzClearComponent {
 }
 
 /** An encrypted GBZ component: the blob, and `decrypted` once openPayload has run. */
-export class GbzEncryptedComponentNode implements GbzEncryptedComponent {
+export class GbzEncryptedComponentNode extends GbzComponentNodeBase implements GbzEncryptedComponent {
   readonly encrypted = true as const;
   /** Set by openPayload (security module); absent until then. */
   declare decrypted?: DecryptedContent<ZclCommand>;
-  constructor(
-    readonly control: number,
-    readonly clusterId: number,
-    readonly fromDateTime: GbzTimeNode | undefined,
-    readonly zcl: ZclHeaderNode,
-    readonly offset: number,
-    readonly length: number,
-    readonly additionalHeader: { readonly control: number; readonly frameCounter: number; readonly offset?: number; readonly length?: number },
-    /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
-    readonly ciphertext: Uint8Array,
-  ) {}
-  get lastComponent(): boolean {
-    return (this.control & 0x01) !== 0;
+  #ah: { readonly control: number; readonly frameCounter: number; readonly offset: number; readonly length: number } | undefined;
+  constructor(control: number, clusterId: number, offset: number, length: number, b: Uint8Array, h: number, base: number) {
+    super(control, clusterId, offset, length, b, h, base);
+    this.#ah = undefined;
   }
-  get clusterName(): string | undefined {
-    return cn(this.clusterId);
+  /** Additional header control and frame counter (the 2 bytes before the ZCL header). */
+  get additionalHeader(): { readonly control: number; readonly frameCounter: number; readonly offset: number; readonly length: number } {
+    const b = this.bytes;
+    const q = this.zclAt - 2;
+    return (this.#ah ??= { control: b[q]!, frameCounter: b[q + 1]!, offset: this.base + q, length: 2 });
+  }
+  /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
+  get ciphertext(): Uint8Array {
+    return this.bytes.subarray(this.zclAt + 5, this.offset - this.base + this.length);
   }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
@@ -244,7 +290,11 @@ export class GbzEncryptedComponentNode implements GbzEncryptedComponent {
   }
 }
 
-/** Builds component node `c`; offsets are `offsetBase` + payload positions. */
+/**
+ * Builds component node `c`; offsets are `offsetBase` + payload positions. A clear
+ * component's ZCL payload is checked here (scanZclIn: Budget, truncation, data types,
+ * trailing bytes, errors at their offsets) and its command built on first read.
+ */
 export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, reader?: ZclReader): GbzComponent {
   const b = ix.bytes;
   const r = reader ?? new ZclReader(b, offsetBase, new Budget());
@@ -253,21 +303,10 @@ export function buildGbzComponent(ix: NodeIndex, c: number, offsetBase: number, 
   const clusterId = ix.aux(c);
   const end = ix.end(c);
   r.budget.take(3, offsetBase + s);
-  let q = s + 5;
-  let fromDateTime: GbzTimeNode | undefined;
-  if (control & 0x10) {
-    fromDateTime = new GbzTimeNode(u32(b, q), offsetBase + q);
-    q += 4;
-  }
   const h = ix.value(c);
-  const fc = b[h]!;
-  const cmd = b[h + 2]!;
-  const zcl = new ZclHeaderNode(clusterId, fc, b[h + 1]!, cmd, offsetBase + h);
-  if (control & 0x02) {
-    return new GbzEncryptedComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, { control: b[q]!, frameCounter: b[q + 1]!, offset: offsetBase + q, length: 2 }, b.subarray(h + 5, end));
-  }
-  const command = decodeZclIn(r, h + 3, end, clusterId, fc, cmd);
-  return new GbzClearComponentNode(control, clusterId, fromDateTime, zcl, offsetBase + s, end - s, command, b, h + 3);
+  if (control & 0x02) return new GbzEncryptedComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
+  scanZclIn(r, h + 3, end, clusterId, b[h]!, b[h + 2]!);
+  return new GbzClearComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
 }
 
 /** Builds the GBZ payload tree from its walked node index (one Budget for the whole payload). */
@@ -284,6 +323,106 @@ export function buildGbz(ix: NodeIndex, offsetBase = 0): GbzPayload {
   return {
     format: 'GBZ', type: 'gbz', profileId: u16(b, 0), componentCount: ix.aux(0), alert, components,
     offset: offsetBase + ix.start(0), length: ix.end(0) - ix.start(0),
+  };
+}
+
+// ---- full decode straight from the bytes (issue 12 item 2) ----
+//
+// Decision: a full GBZ decode does not walk in WASM. The GBZ envelope is a flat list of
+// length-prefixed components (at most 255), so walkGbzJs below does the checks of
+// assembly/gbz.ts (walkGbz) in TypeScript, in the same order with the same error codes and
+// offsets (test/gbz-walk.test.ts compares both on mutated RTDS payloads), before anything is
+// built; copying the payload into WASM memory and reading the node words back cost more than
+// the walk. The lazy path (`payload.get(i)`) still reads the WASM node index.
+
+const fail = (status: number, at: number): never => {
+  throw GbcsDecodeError.fromStatus(status, at);
+};
+/** Payload positions of the components the last walkGbzJs found (one scratch array). */
+const COMPONENTS = new Int32Array(256);
+
+/** Checks the GBZ framing of `b` (walkGbz in assembly/gbz.ts); returns the component count. */
+function walkGbzJs(b: Uint8Array, alert: boolean, base: number): number {
+  const end = b.length;
+  if (end < 3) fail(L.E_TRUNCATED, base + end);
+  if (u16(b, 0) !== 0x0109) fail(L.E_GBZ_PROFILE, base);
+  let count = b[2]!;
+  let q = 3;
+  if (alert) {
+    if (end - q < 6) fail(L.E_TRUNCATED, base + end);
+    const code = u16(b, q);
+    q += 6;
+    if (code === 0x8f66 || code === 0x8f67) {
+      if (q >= end) fail(L.E_TRUNCATED, base + q);
+      if (b[q] !== 0x0e) fail(L.E_GBZ_ALERT_CONTENT, base + q);
+      if (end - q < 15) fail(L.E_TRUNCATED, base + end);
+      q += 15;
+      count = 0;
+    } else if (code === 0x8f72 || code === 0x8f1c) {
+      if (end - q < 2) fail(L.E_TRUNCATED, base + end);
+      if (b[q] !== 0x09 || b[q + 1] !== 0x20) fail(L.E_GBZ_ALERT_CONTENT, base + q);
+      if (end - q < 34) fail(L.E_TRUNCATED, base + end);
+      q += 34;
+      count = 0;
+    } else if (code === 0x81a0) {
+      if (end - q < 2) fail(L.E_TRUNCATED, base + end);
+      q += 2;
+      count = 0;
+    }
+  }
+  for (let i = 0; i < count; i++) {
+    const p = q;
+    COMPONENTS[i] = p;
+    if (end - p < 5) fail(L.E_TRUNCATED, base + end);
+    const ctl = b[p]!;
+    const len = u16(b, p + 3);
+    q = p + 5;
+    if (end - q < len) fail(L.E_TRUNCATED, base + end);
+    const cEnd = q + len;
+    if (ctl & 0x10) q += 4;
+    if (ctl & 0x02) q += 2;
+    if (q + 3 > cEnd) fail(L.E_GBZ_COMPONENT_LENGTH, base + p + 3);
+    q += 3;
+    if (ctl & 0x02) {
+      if (cEnd - q < 2) fail(L.E_GBZ_CIPHERED_LENGTH, base + q);
+      const clen = u16(b, q);
+      if (clen < 17 || q + 2 + clen !== cEnd) fail(L.E_GBZ_CIPHERED_LENGTH, base + q);
+    }
+    q = cEnd;
+  }
+  if (q !== end) fail(L.E_PAYLOAD_TRAILING, base + q);
+  return count;
+}
+
+/**
+ * Decodes a whole GBZ payload `b` (a frame's content; `alert` for alert frames) to its tree:
+ * the framing checked first (walkGbzJs), then every clear ZCL payload checked against one
+ * Budget (scanZclIn); commands, names and times are built on first read.
+ */
+export function decodeGbzBytes(b: Uint8Array, alert: boolean, offsetBase = 0): GbzPayload {
+  const count = walkGbzJs(b, alert, offsetBase);
+  const reader = new ZclReader(b, offsetBase, new Budget());
+  const budget = reader.budget;
+  let a: GbzAlert | undefined;
+  if (alert) a = alertAt(b, 3, offsetBase);
+  const components = new Array<GbzComponent>(count);
+  for (let i = 0; i < count; i++) {
+    const s = COMPONENTS[i]!;
+    const control = b[s]!;
+    const clusterId = u16(b, s + 1);
+    const end = s + 5 + u16(b, s + 3);
+    budget.take(3, offsetBase + s);
+    const h = s + 5 + (control & 0x10 ? 4 : 0) + (control & 0x02 ? 2 : 0);
+    if (control & 0x02) {
+      components[i] = new GbzEncryptedComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
+    } else {
+      scanZclIn(reader, h + 3, end, clusterId, b[h]!, b[h + 2]!);
+      components[i] = new GbzClearComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
+    }
+  }
+  return {
+    format: 'GBZ', type: 'gbz', profileId: 0x0109, componentCount: b[2]!, alert: a, components,
+    offset: offsetBase, length: b.length,
   };
 }
 

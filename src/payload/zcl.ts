@@ -566,7 +566,8 @@ function readField(r: ZclReader, s: ZclFieldSpec): ZclField {
       n = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
       break;
     case FIELD_STR: {
-      const l = r.u8(`${s.label} length`);
+      if (p >= r.end) r.need(1, `${s.label} length`);
+      const l = b[r.p++]!;
       if (l === 0xff) {
         n = -1;
         break;
@@ -634,6 +635,236 @@ function readEntry(r: ZclReader, it: ZclRepeatSpec, depth: number): ZclEntry {
   const fields: ZclField[] = [];
   readItems(r, it.fields, fields, depth);
   return new ZclEntry(fields, r.base + start, r.p - start);
+}
+
+// ---- validating scan (issue 12 item 2): the same checks, counts and errors, nothing built ----
+//
+// Decision: a full GBZ decode checks every clear ZCL payload at decode time with scanZclIn
+// (the Budget errors of issue 10, truncations, unknown data types, trailing bytes, with the
+// same codes and offsets as decodeZclIn, which it mirrors step by step) but builds nothing;
+// the command itself is built on first read of `component.command` (decodeZclIn again, which
+// then cannot fail: the scan took the whole payload's nodes against one Budget).
+
+// Field values read so far by a scan, for counts and switches (scope: one entry).
+const SCAN_NAMES: string[] = [];
+const SCAN_VALS: number[] = [];
+let scanTop = 0;
+
+function scanValueAt(lo: number, name: string, at: number, base: number): number {
+  for (let i = scanTop - 1; i >= lo; i--) if (SCAN_NAMES[i] === name) return SCAN_VALS[i]!;
+  throw new GbcsDecodeError('zcl-layout', base + at, `field ${name} before its use (zclCommands.ts)`);
+}
+function scanPush(name: string, v: number): void {
+  SCAN_NAMES[scanTop] = name;
+  SCAN_VALS[scanTop++] = v;
+}
+
+/** readValue without building: advances r.p, counts and checks the same way. */
+function scanValue(r: ZclReader, type: number, depth: number): void {
+  const budget = r.budget;
+  budget.depth(depth, r.base + r.p);
+  const size = zclSize(type);
+  if (size === -2) throw new GbcsDecodeError('zcl-data-type', r.base + r.p - 1, 'a ZCL data type (Cluster Library table 2-10)', `0x${type.toString(16)}`);
+  if (size >= 0) {
+    r.need(size, `ZCL ${TYPE_NAMES[type] ?? type} value`);
+    r.p += size;
+  } else if (type === 0x41 || type === 0x42 || type === 0x43 || type === 0x44) {
+    const long = type >= 0x43;
+    const len = long ? r.u16('ZCL string length') : r.u8('ZCL string length');
+    if (len !== (long ? 0xffff : 0xff)) {
+      r.need(len, 'ZCL string');
+      r.p += len;
+    }
+  } else {
+    let et: number;
+    let n: number;
+    if (type === 0x4c) {
+      et = -1;
+      n = r.u16('ZCL structure count');
+    } else {
+      et = r.u8('ZCL array element type');
+      n = r.u16('ZCL array count');
+      if (zclSize(et) === -2) throw new GbcsDecodeError('zcl-data-type', r.base + r.p - 3, 'a ZCL data type (Cluster Library table 2-10)', `0x${et.toString(16)}`);
+    }
+    if (n === 0xffff) n = 0;
+    const at = r.base + r.p;
+    budget.take(n, at);
+    const least = type === 0x4c ? 1 : minWidth(et);
+    if (n * least > r.end - r.p) throw new GbcsDecodeError('truncated', r.base + r.end, `${n} ZCL elements of at least ${least} bytes each`);
+    if (!(et >= 0 && least === 0)) for (let i = 0; i < n; i++) scanValue(r, et >= 0 ? et : r.u8('ZCL element type'), depth + 1);
+  }
+}
+
+function scanField(r: ZclReader, s: ZclFieldSpec): void {
+  const p = r.p;
+  const b = r.b;
+  let n = 0;
+  let len = s.width;
+  switch (s.code) {
+    case FIELD_UINT:
+      r.need(len, s.label);
+      n = len === 1 ? b[p]! : len === 2 ? b[p]! | (b[p + 1]! << 8) : len === 4 ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : uintLE(b, p, len);
+      break;
+    case FIELD_I32:
+      r.need(4, s.label);
+      n = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+      break;
+    case FIELD_STR: {
+      if (p >= r.end) r.need(1, `${s.label} length`);
+      const l = b[r.p++]!;
+      n = -1; // fieldValueAt reads str fields as -1
+      if (l === 0xff) break;
+      r.need(l, s.label);
+      len = l + 1;
+      break;
+    }
+    case FIELD_BYTES:
+      len = r.end - p;
+      n = NaN; // a bytes value read as a count (no layout does)
+      break;
+    default: // zdate
+      r.need(len, s.label);
+      n = NaN;
+  }
+  r.p = p + len;
+  scanPush(s.name, n);
+}
+
+function scanItems(r: ZclReader, items: readonly ZclLayoutItem[], lo: number, depth: number): void {
+  r.budget.take(items.length, r.base + r.p);
+  for (const it of items) {
+    switch (it.kind) {
+      case 'field':
+        scanField(r, it);
+        break;
+      case 'repeat': {
+        r.budget.depth(depth + 1, r.base + r.p);
+        if (it.count.from === 'to-end') {
+          const left = r.end - r.p;
+          const m = it.fixed > 0 ? Math.floor(left / it.fixed) : -1;
+          const total = m * (1 + it.fields.length);
+          // Fixed-width entries filling the rest exactly: their takes at once when they fit the Budget.
+          if (m >= 0 && m * it.fixed === left && r.budget.nodes + total <= r.budget.maxNodes) {
+            r.budget.nodes += total;
+            r.p = r.end;
+          } else while (r.p < r.end) scanEntry(r, it, depth + 1);
+        } else {
+          let n = scanValueAt(lo, it.count.field, r.p, r.base);
+          if (it.count.from === 'low-nibble') n &= 0x0f;
+          if (n * it.minEntry > r.end - r.p) throw new GbcsDecodeError('truncated', r.base + r.end, `${n} ${it.label} entries of ${it.minEntry} bytes`);
+          const budget = r.budget;
+          budget.take(n, r.base + r.p);
+          if (!(n >= 0 && n <= 0xffffffff)) throw new RangeError('Invalid array length');
+          // Fixed-width entries (all fit: checked above): their takes at once when they fit the Budget.
+          const total = n * (1 + it.fields.length);
+          if (it.fixed > 0 && budget.nodes + total <= budget.maxNodes) {
+            budget.nodes += total;
+            r.p += n * it.fixed;
+          } else for (let i = 0; i < n; i++) scanEntry(r, it, depth + 1);
+        }
+        scanPush(it.name, -1);
+        break;
+      }
+      case 'switch': {
+        const v = scanValueAt(lo, it.on, r.p, r.base);
+        const chosen = it.cases[v];
+        if (chosen) scanItems(r, chosen, lo, depth);
+        else {
+          r.budget.take(1, r.base + r.p);
+          scanField(r, it.rest);
+        }
+        break;
+      }
+      case 'optional':
+        if (r.p < r.end) scanItems(r, it.fields, lo, depth);
+        break;
+    }
+  }
+}
+
+function scanEntry(r: ZclReader, it: ZclRepeatSpec, depth: number): void {
+  r.budget.take(1, r.base + r.p);
+  const lo = scanTop;
+  scanItems(r, it.fields, lo, depth);
+  scanTop = lo;
+}
+
+/**
+ * Checks the ZCL payload `r.b[start, end)` as decodeZclIn would decode it (same Budget
+ * takes, same errors and offsets; a cluster-specific payload that does not fit its layout
+ * is not an error, as there) without building anything.
+ */
+export function scanZclIn(r: ZclReader, start: number, end: number, clusterId: number, frameControl: number, commandId: number): void {
+  r.p = start;
+  r.start = start;
+  r.end = end;
+  const budget = r.budget;
+  const len = end - start;
+  const at0 = r.base + start;
+  budget.take(1, at0);
+  if ((frameControl & 0x04) !== 0) return;
+  if ((frameControl & 0x03) !== 0) {
+    const spec = zclCommandSpec(clusterId, frameControl, commandId);
+    if (!spec) return;
+    // All fixed-width fields: the one take readItems makes first; a misfit is not an error.
+    if (spec.fixed >= 0) {
+      budget.take(spec.layout.length, at0);
+      return;
+    }
+    scanTop = 0;
+    try {
+      scanItems(r, spec.layout, 0, 1);
+      if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${spec.name} payload`);
+    } catch (e) {
+      if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
+    } finally {
+      scanTop = 0;
+    }
+    return;
+  }
+  let what: string;
+  switch (commandId) {
+    case 0x00:
+      if (len & 1) r.need(len + 1, 'attribute id');
+      budget.take(len >> 1, at0);
+      r.p = end;
+      what = 'read-attributes';
+      break;
+    case 0x01:
+      while (r.p < end) {
+        budget.take(2, r.base + r.p);
+        r.u16('attribute id');
+        const status = r.u8('attribute status');
+        if (status === 0) scanValue(r, r.u8('attribute data type'), 1);
+      }
+      what = 'read-attributes-response';
+      break;
+    case 0x02: case 0x03: case 0x05:
+      while (r.p < end) {
+        budget.take(2, r.base + r.p);
+        r.u16('attribute id');
+        scanValue(r, r.u8('attribute data type'), 1);
+      }
+      what = WRITE_KINDS[commandId]!;
+      break;
+    case 0x04:
+      if (len === 1) r.u8('status');
+      else while (r.p < end) {
+        budget.take(1, r.base + r.p);
+        r.u8('status');
+        r.u16('attribute id');
+      }
+      what = 'write-attributes-response';
+      break;
+    case 0x0b:
+      r.u8('command id');
+      r.u8('status');
+      what = 'default-response';
+      break;
+    default:
+      return;
+  }
+  if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${what} payload`);
 }
 
 // ---- Default Response: the command it answers ----

@@ -77,6 +77,8 @@ export interface ZclRepeatSpec {
   readonly fields: readonly ZclLayoutItem[];
   /** Smallest wire size of one entry (computed from `fields`). */
   readonly minEntry: number;
+  /** Wire size of every entry when `fields` are all fixed-width fields (no str/bytes/repeat/switch/optional), else -1. */
+  readonly fixed: number;
 }
 export interface ZclSwitchSpec {
   readonly kind: 'switch';
@@ -106,6 +108,8 @@ export interface ZclCommandSpec {
   /** Snake-case command name, e.g. 'credit_adjustment'. */
   readonly key: string;
   readonly layout: readonly ZclLayoutItem[];
+  /** Wire size of the payload when `layout` is all fixed-width fields, else -1 (fixedWidth). */
+  readonly fixed: number;
   readonly status: 'VERIFIED' | 'UNCONFIRMED';
   readonly decision?: string;
 }
@@ -150,7 +154,7 @@ function node<T extends ZclLayoutItem>(p: Partial<Record<string, unknown>> & { k
     kind: p.kind, name: p.name ?? '', label: p.label ?? '', type: p.type ?? 'bytes', values: p.values, text: p.text ?? false, lookup: p.lookup,
     width: ZCL_FIELD_WIDTH[(p.type ?? 'bytes') as ZclFieldType], code: FIELD_CODES[(p.type ?? 'bytes') as ZclFieldType],
     count: p.count, fields: p.fields ?? [], minEntry: p.minEntry ?? 0, on: p.on ?? '', cases: p.cases ?? {}, otherwise: p.otherwise ?? '',
-    rest: p.rest,
+    rest: p.rest, fixed: p.fixed ?? -1,
   } as unknown as T;
 }
 const f = (label: string, type: ZclFieldType, opts: { name?: string; values?: Record<number, string>; text?: boolean; lookup?: (v: number) => string | undefined } = {}): ZclFieldSpec =>
@@ -158,13 +162,22 @@ const f = (label: string, type: ZclFieldType, opts: { name?: string; values?: Re
 /** Event ID: a GBCS alert/event code (NAMES.md 2.6), named through the shared alert table. */
 const eventId = () => f('Event ID', 'u16', { lookup: alertCodeName });
 const text = (label: string, name?: string) => f(label, 'str', { text: true, ...(name ? { name } : {}) });
+/** Wire size of `items` when all are fixed-width fields (uint, i32, zdate), else -1. */
+export function fixedWidth(items: readonly Item[]): number {
+  let n = 0;
+  for (const it of items) {
+    if (it.kind !== 'field' || it.type === 'str' || it.type === 'bytes') return -1;
+    n += it.width;
+  }
+  return n;
+}
 function minSize(items: readonly Item[]): number {
   let n = 0;
   for (const it of items) if (it.kind === 'field') n += ZCL_FIELD_WIDTH[it.type];
   return n;
 }
 const repeat = (label: string, count: ZclRepeatSpec['count'], fields: Item[], name?: string): ZclRepeatSpec =>
-  node<ZclRepeatSpec>({ kind: 'repeat', name: name ?? snakeName(label), label, count, fields, minEntry: Math.max(1, minSize(fields)) });
+  node<ZclRepeatSpec>({ kind: 'repeat', name: name ?? snakeName(label), label, count, fields, minEntry: Math.max(1, minSize(fields)), fixed: fixedWidth(fields) });
 const optional = (fields: Item[]): ZclOptionalSpec => node<ZclOptionalSpec>({ kind: 'optional', fields });
 const choose = (on: string, otherwise: string, cases: Record<number, Item[]>): ZclSwitchSpec =>
   node<ZclSwitchSpec>({ kind: 'switch', on, otherwise, cases, rest: node<ZclFieldSpec>({ kind: 'field', name: otherwise, label: otherwise, type: 'bytes' }) });
@@ -418,7 +431,7 @@ export const ZCL_COMMAND_SPECS: ReadonlyMap<number, ZclCommandSpec> = (() => {
     for (const [direction, defs] of [[0, c2s], [1, s2c]] as const) {
       for (const [commandId, name, layout, status, decision] of defs) {
         m.set((clusterId << 16) | (direction << 8) | commandId, {
-          clusterId, clusterKey, direction, commandId, name, key: snakeName(name), layout,
+          clusterId, clusterKey, direction, commandId, name, key: snakeName(name), layout, fixed: fixedWidth(layout),
           status: status ?? 'VERIFIED', decision,
         });
       }
