@@ -3,7 +3,7 @@
 // JSON.stringify of the JSON-safe form (toJsonSafe), byte for byte, on every RTDS frame
 // (whole records: envelope, payload tree, typed view; and opened trees with the RTDS
 // keystore), on the project's fixtures, and on hand-made values that hit every branch.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeFrame, openFrame } from '../src/index.js';
 import { folderKeyStore } from '../src/node.js';
 import type { GbcsFrame } from '../src/frame.js';
@@ -13,6 +13,11 @@ import { typedViewJson } from '../src/useCases/registry.js';
 import { GbcsDecodeError } from '../src/errors.js';
 import { readFixtures } from './fixtures.js';
 import { HAVE_RTDS, RTDS_KEYSTORE, rtdsFiles } from './rtds.js';
+import { DlmsNode, decodeDlmsData } from '../src/payload/dlmsData.js';
+import { Asn1Node, decodeDer } from '../src/payload/asn1.js';
+import { derGeneralizedTime, derNull, derOctetString, derPrimitive, derSequence } from '../src/payload/derBuild.js';
+import { ObisCode } from '../src/payload/obis.js';
+import { fromHex } from '../src/bytes.js';
 
 const written = (f: (w: JsonWriter) => void): string => {
   const w = new JsonWriter(64); // small on purpose: every record makes the buffer grow
@@ -120,6 +125,96 @@ describe('JsonWriter', () => {
       if (o.decryption.encrypted) opened++;
     }
     expect(opened).toBeGreaterThan(10);
+  });
+});
+
+/** Every object reachable from `v` through own properties and the node getters the JSON shows. */
+function* nodesOf(v: unknown, seen = new Set<unknown>()): Generator<object> {
+  if (v === null || typeof v !== 'object' || seen.has(v) || v instanceof Uint8Array) return;
+  seen.add(v);
+  yield v;
+  if (Array.isArray(v)) {
+    for (const x of v) yield* nodesOf(x, seen);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  // Named members only (a node's private walk state holds views of WASM memory).
+  for (const k of ['items', 'rows', 'children', 'obis', 'body', 'specs', 'data', 'results', 'invokeId', 'root', 'components', 'alert', 'selectorParameters', 'decrypted']) yield* nodesOf(o[k], seen);
+}
+
+/** Each node class with a [JSON_WRITE] method, checked node by node against JSON.stringify(toJsonSafe(node)). */
+function checkNodes(tree: unknown, counts: Map<string, number>): void {
+  for (const n of nodesOf(tree)) {
+    const wr = (n as { [JSON_WRITE]?: (w: JsonWriter) => void })[JSON_WRITE];
+    if (typeof wr !== 'function') continue;
+    const name = n.constructor.name;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    expect(written((w) => wr.call(n, w)), name).toBe(JSON.stringify(toJsonSafe(n)));
+  }
+}
+
+// Hand-made A-XDR structure holding every DLMS data type (and the values the RTDS corpus
+// lacks: floats incl. NaN, long64, utf8, bcd, non-minimal lengths, compact-array, a
+// 120-byte octet string and a 50-character visible string past the native-copy thresholds).
+const ALL_DLMS_TYPES =
+  '021a0003ff0301040ac04005fffffffe06ffffffff0978' + Array.from({ length: 120 }, (_, i) => ((i * 7) & 255).toString(16).padStart(2, '0')).join('') +
+  '0a036162630a32' + '78'.repeat(50) + '0c02c3a90d120f8010800011ff12123414800000000000000115ffffffffffffffff1605173fc00000187ff8000000000000' +
+  '1907ee010fff090000008000ff1a07ee010fff1b090000ff01810211011102130202111206010002030004020312000109060000010000ff1102';
+
+describe('[JSON_WRITE] of the DLMS and DER node classes (issue 12 item 5): each equals JSON.stringify(toJsonSafe(node))', () => {
+  it('DlmsNode on every data type, ObisCode, hand-built and decoded Asn1Node', () => {
+    const counts = new Map<string, number>();
+    const tree = decodeDlmsData(fromHex(ALL_DLMS_TYPES), { offsetBase: 9 });
+    checkNodes(tree, counts);
+    expect(written((w) => w.value(tree))).toBe(JSON.stringify(toJsonSafe(tree)));
+    expect(counts.get('DlmsNode')).toBeGreaterThan(30);
+    const obis = new ObisCode(fromHex('00005e2c0200'), 0);
+    for (let r = 0; r < 2; r++) expect(written((w) => w.value(obis)), 'cached on the second write').toBe(JSON.stringify(obis.toJSON()));
+    const unknownObis = new ObisCode(fromHex('0102030405ff'), 0);
+    expect(written((w) => w.value(unknownObis))).toBe(JSON.stringify(unknownObis.toJSON()));
+    const built = derSequence(derOctetString(new Uint8Array(200).fill(0xa5)), derNull(), derGeneralizedTime('99991231235959Z'), derPrimitive(0x01, Uint8Array.of(0xff)),
+      derPrimitive(0x03, Uint8Array.of(0x01, 0xaa)), derPrimitive(0x06, fromHex('2a8648ce3d040302')), derPrimitive(0x17, new TextEncoder().encode('300115090000Z')));
+    checkNodes(built, counts);
+    // High-tag-number identifier, non-minimal length, INTEGER, UTF8String, PrintableString, context tag.
+    const der = decodeDer(fromHex('30 1c 9f1f 01 00 04 81 01 aa 02 02 ff 01 0c 02 c3a9 13 02 4142 80 01 05 a0 03 01 01 00'.replace(/ /g, '')));
+    checkNodes(der, counts);
+    expect(counts.get('Asn1Node')).toBeGreaterThan(15);
+  });
+
+  it.skipIf(!HAVE_RTDS)('every node of every RTDS payload tree', () => {
+    const counts = new Map<string, number>();
+    for (const f of rtdsFiles()) {
+      const frame = decodeFrame(f.bytes);
+      if (frame.kind === 'gbt' || frame.payloadFormat === 'unknown' || !frame.payload) continue;
+      let tree;
+      try {
+        tree = frame.payload.decoded;
+      } catch (e) {
+        if (e instanceof GbcsDecodeError) continue;
+        throw e;
+      }
+      checkNodes(tree, counts);
+    }
+    for (const c of ['DlmsNode', 'DlmsApduNode', 'InvokeId', 'DlmsSpecNode', 'DlmsResultNode', 'ObisCode', 'Asn1Node']) expect(counts.get(c) ?? 0, c).toBeGreaterThan(10);
+  });
+
+  it('writes the same bytes without a global Buffer (browsers: JS loops instead of hexSlice/latin1Write)', async () => {
+    const values: unknown[] = [new Uint8Array(300).map((_, i) => i), 'x'.repeat(100), `${'y'.repeat(60)}"é\n`, 'é'.repeat(50), decodeDlmsData(fromHex(ALL_DLMS_TYPES))];
+    const nodeText = values.map((v) => written((w) => w.value(v)));
+    vi.resetModules();
+    vi.stubGlobal('Buffer', undefined);
+    let fresh: typeof import('../src/payload/json.js');
+    try {
+      fresh = await import('../src/payload/json.js');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    values.forEach((v, k) => {
+      const w = new fresh.JsonWriter(64);
+      w.value(v);
+      expect(w.text()).toBe(nodeText[k]);
+      expect(w.text()).toBe(JSON.stringify(toJsonSafe(v)));
+    });
   });
 });
 

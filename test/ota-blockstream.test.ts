@@ -93,6 +93,25 @@ describe('encodeBlockMessages: ZCL Image Block Responses', () => {
     }
   });
 
+  it('the SHA-256 of an uneven chunked source equals node:crypto one-shot, copied or zero-copy (seeded)', async () => {
+    const rnd = prng(1704);
+    const image = new Uint8Array(3 << 20).map(() => Math.floor(rnd() * 256));
+    const want = createHash('sha256').update(image).digest('hex');
+    async function* uneven() {
+      for (let o = 0; o < image.length; ) {
+        const n = Math.min(image.length - o, 1 + Math.floor(rnd() * 300_000));
+        yield image.slice(o, o + n);
+        o += n;
+      }
+    }
+    for (const reuse of [false, true]) {
+      const { batches, messages } = await collect(uneven(), { format: 'ic18', blockSize: 1024, sha256: true, reuse });
+      expect(toHex(batches.at(-1)!.sha256!)).toBe(want);
+      expect(batches.filter((b) => b.sha256).length).toBe(1);
+      if (!reuse) expect(messages).toHaveLength(image.length / 1024);
+    }
+  });
+
   it('zero-copy batches (reuse) hold the same bytes while the batch is current', async () => {
     const image = SAMPLE.length > 0 ? new Uint8Array(1 << 20).map((_, i) => SAMPLE[i % SAMPLE.length]!) : SAMPLE;
     const copied = (await collect(image, { format: 'zcl', blockSize: 64, imageId: ID })).batches.map((b) => toHex(b.bytes));

@@ -31,6 +31,7 @@ import { asn1StructureFor, valueName, type Asn1Field } from './asn1Schemas.js';
 import { Budget, type DecodeLimits } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 import { ByteWriter, minBerWidth } from './writer.js';
+import { JSON_WRITE, type JsonWriter } from './json.js';
 
 export type Asn1Class = 'universal' | 'application' | 'context' | 'private';
 
@@ -61,6 +62,8 @@ const UNIVERSAL: Readonly<Record<number, string>> = {
   12: 'UTF8String', 16: 'SEQUENCE', 17: 'SET', 19: 'PrintableString', 20: 'T61String', 22: 'IA5String', 23: 'UTCTime',
   24: 'GeneralizedTime', 26: 'VisibleString', 30: 'BMPString',
 };
+/** `,"tagClass":"..."` per class (JSON_WRITE). */
+const TAG_CLASS_JSON: readonly string[] = CLASSES.map((c) => `,"tagClass":"${c}"`);
 /** OID names for X.509 content (RFC 5280, RFC 5480, X.520). */
 export const OID_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.45': 'x500UniqueIdentifier',
@@ -355,6 +358,86 @@ export class Asn1Node {
   /** Node's util.inspect / console.log shows the JSON view (not the source bytes and schema). */
   [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
     return this.toJSON();
+  }
+
+  /**
+   * Writes JSON.stringify(toJSON()) straight into a JsonWriter (json.ts JSON_WRITE protocol,
+   * issue 12 item 5): children written in place, contents hex from the decoded bytes, no
+   * JSON-safe copy. Keep in step with toJSON() (test/json-writer.test.ts compares the two
+   * on every RTDS frame).
+   */
+  [JSON_WRITE](w: JsonWriter): void {
+    const tag = this.tag;
+    w.raw('{"tag":');
+    w.num(tag);
+    w.raw(TAG_CLASS_JSON[tag >> 6]!);
+    w.raw((tag & 0x20) !== 0 ? ',"constructed":true,"tagNumber":' : ',"constructed":false,"tagNumber":');
+    w.num(this.tagNumber);
+    w.key('typeName');
+    w.str(this.typeName);
+    const f = this.field;
+    if (f !== undefined) {
+      if (f.name !== undefined) (w.key('name'), w.str(f.name));
+    }
+    w.key('offset');
+    w.num(this.offset);
+    w.key('length');
+    w.num(this.length);
+    if (f !== undefined && f.raw !== undefined) (w.key('raw'), w.str(f.raw));
+    const kids = this.children;
+    if (kids !== undefined) {
+      w.raw(',"children":[');
+      for (let k = 0; k < kids.length; k++) {
+        if (k > 0) w.byte(44);
+        const c = kids[k] as unknown;
+        if (c instanceof Asn1Node) c[JSON_WRITE](w);
+        else if (c === undefined) w.raw('null');
+        else w.value(c);
+      }
+      w.byte(93);
+    }
+    const defs = this.defaults;
+    if (defs !== undefined) (w.key('defaults'), w.value(defs));
+    const v = this.value;
+    if (v !== undefined) (w.key('value'), w.hex(v));
+    const int = this.integer;
+    if (int !== undefined) {
+      w.raw(',"integer":"');
+      w.raw(int.toString());
+      w.byte(34);
+    }
+    const vn = this.valueName;
+    if (vn !== undefined) (w.key('valueName'), w.str(vn));
+    if (tag === 0x01) w.raw(v![0] !== 0 ? ',"boolean":true' : ',"boolean":false');
+    if (tag === 0x06) {
+      const oid = this._interpreted() as string;
+      w.key('oid');
+      w.str(oid);
+      const on = OID_NAMES[oid];
+      if (on !== undefined) (w.key('oidName'), w.str(on));
+    }
+    const text = this.text;
+    if (text !== undefined) (w.key('text'), w.str(text));
+    const time = this.time;
+    if (time !== undefined) (w.key('time'), w.str(time));
+    if (tag === 0x18 && text === '99991231235959Z') w.raw(',"special":"cancel"');
+    const bs = this.bitString;
+    if (bs !== undefined) {
+      w.raw(',"bitString":{"unusedBits":');
+      w.num(bs.unusedBits);
+      w.key('bytes');
+      w.hex(bs.bytes);
+      w.byte(125);
+    }
+    const bits = this.bits;
+    if (bits !== undefined) (w.key('bits'), w.value(bits));
+    const cert = this.certificate;
+    if (cert !== undefined) (w.key('certificate'), w.value(cert));
+    const id = this.identifier;
+    if (id !== undefined) (w.key('identifier'), w.hex(id));
+    const lw = this.lengthWidth;
+    if (lw !== undefined) (w.key('lengthWidth'), w.num(lw));
+    w.byte(125);
   }
 
   /** Plain JSON view: the structural fields and every interpretation that applies. */

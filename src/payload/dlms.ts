@@ -18,6 +18,7 @@
 import { decodeDateTime, encodeDateTime, type GbcsDateTime } from '../dateTime.js';
 import { GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
+import { JSON_WRITE, type JsonWriter } from './json.js';
 import type { Budget } from './limits.js';
 import { buildNode, buildRoot, DlmsBuild, encodeInto, type DlmsData } from './dlmsData.js';
 import { alertCodeName, cosemAttributeName, cosemClassName, cosemMethodName } from './dlmsNames.js';
@@ -48,6 +49,18 @@ class InvokeId implements LongInvokeId {
   get confirmed(): boolean { return (this.value & 0x40000000) !== 0; }
   get breakOnError(): boolean { return (this.value & 0x20000000) !== 0; }
   get selfDescriptive(): boolean { return (this.value & 0x10000000) !== 0; }
+  /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const v = this.value;
+    w.raw('{"value":');
+    w.num(v);
+    w.raw(',"invokeId":');
+    w.num(v & 0xffffff);
+    w.raw((v & 0x80000000) !== 0 ? ',"highPriority":true' : ',"highPriority":false');
+    w.raw((v & 0x40000000) !== 0 ? ',"confirmed":true' : ',"confirmed":false');
+    w.raw((v & 0x20000000) !== 0 ? ',"breakOnError":true' : ',"breakOnError":false');
+    w.raw((v & 0x10000000) !== 0 ? ',"selfDescriptive":true}' : ',"selfDescriptive":false}');
+  }
   toJSON(): LongInvokeId {
     return { value: this.value, invokeId: this.invokeId, highPriority: this.highPriority, confirmed: this.confirmed, breakOnError: this.breakOnError, selfDescriptive: this.selfDescriptive };
   }
@@ -117,6 +130,39 @@ export class DlmsSpecNode implements DlmsRequestSpec {
   get methodName(): string | undefined {
     return this.method === undefined ? undefined : cosemMethodName(this.classId, this.method);
   }
+  /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol). */
+  [JSON_WRITE](w: JsonWriter): void {
+    w.raw('{"kind":');
+    w.str(this.kind);
+    w.key('classId');
+    w.num(this.classId);
+    const cn = this.className;
+    if (cn) (w.key('className'), w.str(cn));
+    w.key('obis');
+    w.value(this.obis);
+    if (this.attribute !== undefined) {
+      w.key('attribute');
+      w.num(this.attribute);
+      const an = this.attributeName;
+      if (an) (w.key('attributeName'), w.str(an));
+    }
+    if (this.method !== undefined) {
+      w.key('method');
+      w.num(this.method);
+      const mn = this.methodName;
+      if (mn) (w.key('methodName'), w.str(mn));
+    }
+    if (this.selector !== undefined) {
+      w.key('selector');
+      w.num(this.selector);
+      if (this.selectorParameters !== undefined) (w.key('selectorParameters'), w.value(this.selectorParameters));
+    }
+    w.key('offset');
+    w.num(this.offset);
+    w.key('length');
+    w.num(this.length);
+    w.byte(125);
+  }
   toJSON(): Record<string, unknown> {
     const o: Record<string, unknown> = { kind: this.kind, classId: this.classId };
     const cn = this.className;
@@ -155,6 +201,20 @@ class DlmsResultNode implements DlmsResult {
   constructor(readonly kind: 'get' | 'set' | 'action', readonly result: number, readonly offset: number, readonly length: number) {}
   get resultName(): string {
     return DATA_ACCESS_RESULTS[this.result] ?? `reserved-${this.result}`;
+  }
+  /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol). */
+  [JSON_WRITE](w: JsonWriter): void {
+    w.raw('{"kind":');
+    w.str(this.kind);
+    w.key('result');
+    w.num(this.result);
+    w.key('resultName');
+    w.str(this.resultName);
+    w.key('offset');
+    w.num(this.offset);
+    w.key('length');
+    w.num(this.length);
+    w.byte(125);
   }
   toJSON(): DlmsResult {
     return { kind: this.kind, result: this.result, resultName: this.resultName, offset: this.offset, length: this.length };
@@ -284,6 +344,37 @@ class DlmsApduNode {
     return (this.#alert ??= alertContent(this.alertCode, this.body!));
   }
 
+  /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol): no copy of the tree. */
+  [JSON_WRITE](w: JsonWriter): void {
+    w.raw('{"format":"DLMS","invokeId":');
+    w.value(this.invokeId);
+    if (this.#dt >= 0) (w.key('dateTime'), w.value(this.dateTime));
+    w.key('type');
+    w.str(this.type);
+    if (this.type === 'data-notification') {
+      if (this.body !== undefined) (w.key('body'), w.value(this.body));
+      if (this.alertCode !== undefined) {
+        w.key('alertCode');
+        w.num(this.alertCode);
+        const n = this.alertName;
+        if (n) (w.key('alertName'), w.str(n));
+        const a = this.alert;
+        if (a && a.kind !== 'none') (w.key('alert'), writeAlert(w, a));
+      }
+    } else {
+      if (this.specs !== undefined) (w.key('specs'), w.value(this.specs));
+      if (this.type === 'access-response' && this.specsPresent !== undefined) (w.key('specsPresent'), w.raw(this.specsPresent ? 'true' : 'false'));
+      if (this.data !== undefined) (w.key('data'), w.value(this.data));
+      if (this.type === 'access-response' && this.results !== undefined) (w.key('results'), w.value(this.results));
+      if (this.lengthWidths) (w.key('lengthWidths'), w.value(this.lengthWidths));
+    }
+    w.key('offset');
+    w.num(this.offset);
+    w.key('length');
+    w.num(this.length);
+    w.byte(125);
+  }
+
   toJSON(): Record<string, unknown> {
     const o: Record<string, unknown> = { format: 'DLMS', invokeId: this.invokeId };
     if (this.#dt >= 0) o.dateTime = this.dateTime;
@@ -308,6 +399,26 @@ class DlmsApduNode {
     o.length = this.length;
     return o;
   }
+}
+
+/** Writes JSON.stringify(toJsonSafe(alertJson(a))) (keep in step with alertJson). */
+function writeAlert(w: JsonWriter, a: DlmsAlertContent): void {
+  if (a.kind !== 'future-dated') return w.value(a);
+  w.raw('{"kind":"future-dated","messageCode":');
+  w.num(a.messageCode);
+  if (a.useCase) (w.key('useCase'), w.str(a.useCase));
+  w.raw(',"originatorCounter":"');
+  w.raw(a.originatorCounter.toString());
+  w.raw('","classId":');
+  w.num(a.classId);
+  if (a.className) (w.key('className'), w.str(a.className));
+  w.key('obis');
+  w.value(a.obis);
+  w.key('attribute');
+  w.num(a.attribute);
+  if (a.attributeName) (w.key('attributeName'), w.str(a.attributeName));
+  if (a.methodName) (w.key('methodName'), w.str(a.methodName));
+  w.byte(125);
 }
 
 function alertJson(a: DlmsAlertContent): Record<string, unknown> {

@@ -37,7 +37,7 @@ import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 import { ObisCode, type Obis } from './obis.js';
 import { minBerWidth } from './writer.js';
 import { encodeProgram, encodePrograms, F_ARRAY_COUNT, F_BIT_COUNT, F_BOOLEAN, F_COMPACT_ARRAY, F_DLMS_DATA, F_ELEMENT_COUNT, F_OCTET_LENGTH, F_STRING_LENGTH, F_TYPE_DESCRIPTION, type PayloadWriter } from './opWriter.js';
-import { toJsonSafe } from './json.js';
+import { JSON_WRITE, toJsonSafe, type JsonWriter } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 /** Most tree nodes one input byte can produce (documented bound; see the header). */
@@ -61,6 +61,9 @@ export const DLMS_TYPE_TAGS: Readonly<Record<DlmsDataType, number>> = {
 // refuses never reach it).
 const TYPE_BY_TAG: DlmsDataType[] = Array.from({ length: 0x1c }, () => 'null' as DlmsDataType);
 for (const [k, v] of Object.entries(DLMS_TYPE_TAGS)) TYPE_BY_TAG[v] = k as DlmsDataType;
+
+/** `{"type":"<name>"` per type: the head of every node's JSON (JSON_WRITE). */
+const TYPE_HEAD = Object.fromEntries(Object.keys(DLMS_TYPE_TAGS).map((t) => [t, `{"type":"${t}"`])) as Record<DlmsDataType, string>;
 
 export type DlmsIntegerType = 'double-long' | 'double-long-unsigned' | 'integer' | 'long' | 'unsigned' | 'long-unsigned' | 'enum' | 'bcd';
 
@@ -453,6 +456,100 @@ export class DlmsNode implements DlmsLocated {
   /** Node's util.inspect / console.log shows the JSON view (elements included, built on first read). */
   [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
     return this.toJsonSafe();
+  }
+
+  /**
+   * Writes JSON.stringify(toJsonSafe()) straight into a JsonWriter (json.ts JSON_WRITE
+   * protocol, issue 12 item 5): members read from the node and its lazily built children,
+   * hex written from the payload bytes, no JSON-safe copy. Keep in step with toJsonSafe()
+   * (test/json-writer.test.ts compares the two on every RTDS frame).
+   */
+  [JSON_WRITE](w: JsonWriter): void {
+    const t = this.type;
+    w.raw(TYPE_HEAD[t]);
+    const b = this.#s.b, v = this.#v;
+    if (t === 'array' || t === 'structure' || t === 'compact-array') {
+      let list: DlmsData[];
+      if (t === 'compact-array') {
+        w.key('typeDescription');
+        w.value(this.typeDescription);
+        list = (this.#kids as DlmsData[] | undefined) ?? this.#children();
+        w.raw(',"rows":[');
+      } else {
+        list = (this.#kids as DlmsData[] | undefined) ?? this.#children();
+        w.raw(',"items":[');
+      }
+      for (let k = 0; k < list.length; k++) {
+        if (k > 0) w.byte(44);
+        const x = list[k] as unknown;
+        if (x instanceof DlmsNode) x[JSON_WRITE](w);
+        else if (x === undefined) w.raw('null');
+        else w.value(x);
+      }
+      w.byte(93);
+      if (t === 'structure' && (this.#f & F_PROTECTED) !== 0) w.raw(',"protectedAttributes":true');
+    } else if (t === 'octet-string') {
+      w.key('bytes');
+      w.hex(b, v, v + this.#n);
+      const view = this.#f & V_MASK;
+      if (view === V_DATETIME) {
+        w.key('dateTime');
+        w.value(this.dateTime);
+      } else if (view === V_OBIS) {
+        w.key('obis');
+        (this.obis as ObisCode)[JSON_WRITE](w);
+      } else if (view === V_DATE) {
+        w.key('date');
+        w.value(this.date);
+      } else if (view === V_TIME) {
+        w.key('time');
+        w.value(this.time);
+      }
+      if (this.encrypted) w.raw(',"encrypted":true');
+      const d = this.decrypted;
+      if (d) {
+        w.key('decrypted');
+        w.value(d);
+      }
+    } else if (t === 'bit-string') {
+      w.key('bitCount');
+      w.num(this.#n);
+      w.key('bytes');
+      w.hex(b, v, v + ((this.#n + 7) >> 3));
+      w.key('bits');
+      w.str(this.bits!);
+    } else if (t === 'date-time') {
+      w.key('dateTime');
+      w.value(this.dateTime);
+      w.key('bytes');
+      w.hex(b, v, v + 12);
+    } else if (t === 'date') {
+      w.key('date');
+      w.value(this.date);
+      w.key('bytes');
+      w.hex(b, v, v + 5);
+    } else if (t === 'time') {
+      w.key('time');
+      w.value(this.time);
+      w.key('bytes');
+      w.hex(b, v, v + 4);
+    } else if (t !== 'null') {
+      w.key('value');
+      const val = this.value;
+      if (typeof val === 'number') w.num(val);
+      else w.value(val);
+      if (t === 'boolean') {
+        const r = this.raw;
+        if (r !== undefined) (w.key('raw'), w.num(r));
+      } else if (t === 'float32' || t === 'float64' || t === 'visible-string' || t === 'utf8-string') {
+        const by = this.bytes!;
+        w.key('bytes');
+        w.hex(by);
+      }
+    }
+    const lw = this.lengthWidth;
+    if (lw !== undefined) (w.key('lengthWidth'), w.num(lw));
+    w.offsetLength(this.offset, this.length);
   }
 
   /** The JSON-safe shape (what toJsonSafe and JSON.stringify give), children included. */

@@ -88,6 +88,28 @@ for (let i = 0; i < 256; i++) {
 }
 const encoder = /* @__PURE__ */ new TextEncoder();
 
+// Decision (issue 12 item 5): long hex and long ASCII strings go through Node's native
+// Buffer methods when a global Buffer exists (feature-detected, no `node:` import, as in
+// bytes.ts): `hexSlice` + `latin1Write` cost a fixed ~100-150 ns per call but a fraction
+// of a nanosecond per byte, so they win past the thresholds below (measured with
+// bench/parallel.mjs --cli); short ones and browsers take the JS loops. Both methods accept
+// any Uint8Array as `this`.
+interface NativeProto {
+  hexSlice(this: Uint8Array, start: number, end: number): string;
+  latin1Write(this: Uint8Array, s: string, offset: number): number;
+}
+const NATIVE_PROTO: NativeProto | undefined = (() => {
+  const B = (globalThis as { Buffer?: { prototype?: Partial<NativeProto> } }).Buffer;
+  const p = B?.prototype;
+  return p && typeof p.hexSlice === 'function' && typeof p.latin1Write === 'function' ? (p as NativeProto) : undefined;
+})();
+/** Bytes from which hex is written natively. */
+const NATIVE_HEX_AT = 96;
+/** Characters from which an ASCII string is copied natively. */
+const NATIVE_STR_AT = 40;
+/** A character JSON.stringify escapes, or one that is not ASCII (UTF-8 needs more than one byte). */
+const NOT_PLAIN = /[\u0000-\u001f"\\\u007f-\uffff]/;
+
 /**
  * A JSON text writer over one growing byte buffer (UTF-8): what `gbcs decode --json`, the
  * pipeline and the pool's frameRecord print, in one pass over the decoded tree. `value(v)`
@@ -142,6 +164,16 @@ export class JsonWriter {
   /** A JSON string (quoted, escaped as JSON.stringify does; UTF-8). */
   str(s: string): void {
     const n = s.length;
+    if (n >= NATIVE_STR_AT && NATIVE_PROTO !== undefined) {
+      if (NOT_PLAIN.test(s)) return this.#strSlow(s);
+      this.reserve(n + 2);
+      const b = this.buf;
+      b[this.pos] = 34;
+      NATIVE_PROTO.latin1Write.call(b, s, this.pos + 1);
+      b[this.pos + n + 1] = 34;
+      this.pos += n + 2;
+      return;
+    }
     this.reserve(n + 2);
     const b = this.buf;
     let p = this.pos;
@@ -193,6 +225,13 @@ export class JsonWriter {
     const b = this.buf;
     let p = this.pos;
     b[p++] = 34;
+    if (n >= NATIVE_HEX_AT && NATIVE_PROTO !== undefined) {
+      NATIVE_PROTO.latin1Write.call(b, NATIVE_PROTO.hexSlice.call(bytes, start, end), p);
+      p += 2 * n;
+      b[p++] = 34;
+      this.pos = p;
+      return;
+    }
     for (let i = start; i < end; i++) {
       const x = bytes[i]! << 1;
       b[p++] = HEX_CODES[x]!;
@@ -303,6 +342,28 @@ export class JsonWriter {
       else this.value(x);
     }
     this.byte(125);
+  }
+
+  /** `,"offset":<offset>,"length":<length>}`: the tail every located tree node ends with. */
+  offsetLength(offset: number, length: number): void {
+    this.raw(',"offset":');
+    this.num(offset);
+    this.raw(',"length":');
+    this.num(length);
+    this.byte(125);
+  }
+
+  /** Bytes written as is (already JSON text: a cached fragment). */
+  bytes(u: Uint8Array): void {
+    const n = u.length;
+    this.reserve(n);
+    if (n >= 64) this.buf.set(u, this.pos);
+    else {
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = u[i]!;
+    }
+    this.pos += n;
   }
 
   /** `,"key":` (key ASCII, no escapes), to append a member to an object already open. */

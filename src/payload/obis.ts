@@ -8,6 +8,7 @@
 // strings made while the tree is built).
 import { toHex } from '../bytes.js';
 import { obisInfo, type ObisInfo } from './obisNames.js';
+import { JSON_WRITE, type JsonWriter } from './json.js';
 
 /** A DLMS OBIS code as text and bytes. */
 export interface Obis {
@@ -21,6 +22,10 @@ export interface Obis {
   /** VERIFIED / UNCONFIRMED status and source of `name`. */
   readonly nameStatus?: ObisInfo['status'] | undefined;
 }
+
+/** JSON text of OBIS codes written, by their 48-bit value (bounded: cleared when full). */
+const JSON_CACHE = new Map<number, Uint8Array>();
+const JSON_CACHE_MAX = 4096;
 
 /** A decoded OBIS code: a view of 6 payload bytes with lazily made strings. */
 export class ObisCode implements Obis {
@@ -59,6 +64,38 @@ export class ObisCode implements Obis {
   }
   toString(): string {
     return this.text;
+  }
+  /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol): no groups array, hex from the bytes. */
+  [JSON_WRITE](w: JsonWriter): void {
+    const b = this.#b, o = this.#o;
+    // The text depends on the 6 bytes only: written once per code, then copied.
+    const key = ((b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!) * 0x1000000 + ((b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!);
+    const hit = JSON_CACHE.get(key);
+    if (hit !== undefined) return w.bytes(hit);
+    const start = w.pos;
+    this.#write(w);
+    if (JSON_CACHE.size >= JSON_CACHE_MAX) JSON_CACHE.clear();
+    JSON_CACHE.set(key, w.buf.slice(start, w.pos));
+  }
+
+  #write(w: JsonWriter): void {
+    const b = this.#b, o = this.#o;
+    const text = this.text;
+    w.raw('{"text":');
+    w.str(text);
+    w.raw(',"groups":[');
+    for (let i = 0; i < 6; i++) {
+      if (i > 0) w.byte(44);
+      w.num(b[o + i]!);
+    }
+    w.raw('],"hex":');
+    w.hex(b, o, o + 6);
+    const info = obisInfo(text);
+    if (info) {
+      if (info.name !== undefined) (w.key('name'), w.str(info.name));
+      if (info.status !== undefined) (w.key('nameStatus'), w.str(info.status));
+    }
+    w.byte(125);
   }
   toJSON(): Obis {
     const info = obisInfo(this.text);
