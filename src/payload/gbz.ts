@@ -468,27 +468,89 @@ const NO_BYTES = new Uint8Array(0);
 const SCAN = new ZclReader(NO_BYTES, 0, new Budget());
 
 function gbzTree(b: Uint8Array, alert: boolean, offsetBase: number, count: number, reader: ZclReader, budget: Budget): GbzPayload {
-  let a: GbzAlert | undefined;
-  if (alert) a = alertAt(b, 3, offsetBase);
-  const components = new Array<GbzComponent>(count);
   for (let i = 0; i < count; i++) {
     const s = COMPONENTS[i]!;
     const control = b[s]!;
-    const clusterId = u16(b, s + 1);
-    const end = s + 5 + u16(b, s + 3);
     budget.take(3, offsetBase + s);
-    const h = s + 5 + (control & 0x10 ? 4 : 0) + (control & 0x02 ? 2 : 0);
-    if (control & 0x02) {
-      components[i] = new GbzEncryptedComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
-    } else {
-      scanZclIn(reader, h + 3, end, clusterId, b[h]!, b[h + 2]!);
-      components[i] = new GbzClearComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
-    }
+    if (control & 0x02) continue;
+    const h = s + 5 + (control & 0x10 ? 4 : 0);
+    scanZclIn(reader, h + 3, s + 5 + u16(b, s + 3), u16(b, s + 1), b[h]!, b[h + 2]!);
   }
-  return {
-    format: 'GBZ', type: 'gbz', profileId: 0x0109, componentCount: b[2]!, alert: a, components,
-    offset: offsetBase, length: b.length,
-  };
+  return new GbzPayloadNode(b, alert, count, offsetBase);
+}
+
+/**
+ * A GBZ payload decoded from its bytes (decodeGbzBytes): checked whole at decode; the alert
+ * and the component nodes are built on first read (cached).
+ */
+class GbzPayloadNode implements GbzPayload {
+  readonly format = 'GBZ' as const;
+  readonly type = 'gbz' as const;
+  readonly profileId = 0x0109;
+  readonly componentCount: number;
+  readonly offset: number;
+  readonly length: number;
+  #b: Uint8Array;
+  #isAlert: boolean;
+  #count: number;
+  #alert: GbzAlertNode | undefined;
+  #components: GbzComponent[] | undefined;
+  constructor(b: Uint8Array, isAlert: boolean, count: number, offsetBase: number) {
+    this.componentCount = b[2]!;
+    this.offset = offsetBase;
+    this.length = b.length;
+    this.#b = b;
+    this.#isAlert = isAlert;
+    this.#count = count;
+    this.#alert = undefined;
+    this.#components = undefined;
+  }
+  /** The alert header (alert frames only). */
+  get alert(): GbzAlert | undefined {
+    if (!this.#isAlert) return undefined;
+    return (this.#alert ??= alertAt(this.#b, 3, this.offset));
+  }
+  /** The components in wire order (built on first read; the decode checked them). */
+  get components(): GbzComponent[] {
+    if (this.#components !== undefined) return this.#components;
+    const b = this.#b;
+    const base = this.offset;
+    const n = this.#count;
+    const out = new Array<GbzComponent>(n);
+    // After the 3-byte header (and the 6-byte alert header: alerts whose content replaces
+    // the components have none).
+    let s = this.#isAlert ? 9 : 3;
+    for (let i = 0; i < n; i++) {
+      const control = b[s]!;
+      const clusterId = u16(b, s + 1);
+      const end = s + 5 + u16(b, s + 3);
+      const h = s + 5 + (control & 0x10 ? 4 : 0) + (control & 0x02 ? 2 : 0);
+      out[i] = control & 0x02
+        ? new GbzEncryptedComponentNode(control, clusterId, base + s, end - s, b, h, base)
+        : new GbzClearComponentNode(control, clusterId, base + s, end - s, b, h, base);
+      s = end;
+    }
+    return (this.#components = out);
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      format: this.format, type: this.type, profileId: this.profileId, componentCount: this.componentCount, alert: this.alert,
+      components: this.components, offset: this.offset, length: this.length,
+    };
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('format'); w.str(this.format);
+    w.key('type'); w.str(this.type);
+    w.key('profileId'); w.num(this.profileId);
+    w.key('componentCount'); w.num(this.componentCount);
+    jm(w, 'alert', this.alert);
+    w.key('components'); w.value(this.components);
+    w.key('offset'); w.num(this.offset);
+    w.key('length'); w.num(this.length);
+    jclose(w, at);
+  }
 }
 
 /**
@@ -534,6 +596,7 @@ export function encodeGbz(g: GbzPayload): Uint8Array {
 
 // toJSON() of these nodes returns a new plain object each call (json.ts converts it in place).
 markFresh(GbzTimeNode);
+markFresh(GbzPayloadNode);
 markFresh(GbzAlertNode);
 markFresh(GbzClearComponentNode);
 markFresh(GbzEncryptedComponentNode);
