@@ -13,10 +13,10 @@ import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { ZclHeaderNode, ZclReader, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
+import { ZclHeaderNode, ZclReader, jclose, jm, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import * as L from '../wasm/layout.js';
 import { encodeProgram, F_GBZ_ADDITIONAL_HEADER, F_GBZ_ALERT_CODE, F_GBZ_ALERT_CONTENT, F_GBZ_ALERT_TIME, F_GBZ_CIPHERTEXT_LENGTH, F_GBZ_CLUSTER_ID, F_GBZ_COMPONENT, F_GBZ_COMPONENT_COUNT, F_GBZ_CONTROL, F_GBZ_FROM_DATETIME, F_GBZ_MESSAGE_CODE, F_GBZ_ORIGINATOR_COUNTER, F_GBZ_PROFILE, F_ZCL_COMMAND_ID, F_ZCL_FRAME_CONTROL, F_ZCL_SEQUENCE, type PayloadWriter } from './opWriter.js';
-import { JSON_FRESH } from './json.js';
+import { JSON_FRESH, JSON_WRITE, type JsonWriter } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 /** A GBZ time: seconds since 2000-01-01 and the same as ISO text. */
@@ -37,6 +37,15 @@ export class GbzTimeNode implements GbzTime {
   }
   get iso(): string {
     return (this.#iso ??= secondsSince2000(this.seconds));
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('seconds'); w.num(this.seconds);
+    w.key('iso'); w.str(this.iso);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     return { seconds: this.seconds, iso: this.iso, offset: this.offset, length: this.length };
@@ -133,6 +142,17 @@ class GbzAlertNode implements GbzAlert {
   get alertName(): string | undefined {
     return ALERT_CODES[this.alertCode] ?? alertCodeName(this.alertCode);
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('alertCode'); w.num(this.alertCode);
+    jm(w, 'alertName', this.alertName);
+    w.key('time'); w.value(this.time);
+    w.key('content'); w.value(this.content);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
+  }
   toJSON(): Record<string, unknown> {
     return { alertCode: this.alertCode, alertName: this.alertName, time: this.time, content: this.content, offset: this.offset, length: this.length };
   }
@@ -178,6 +198,17 @@ function componentJson(c: GbzClearComponentNode | GbzEncryptedComponentNode): Re
     control: c.control, lastComponent: c.lastComponent, clusterId: c.clusterId, clusterName: c.clusterName,
     fromDateTime: c.fromDateTime, zcl: c.zcl, offset: c.offset, length: c.length,
   };
+}
+
+function componentMembers(w: JsonWriter, c: GbzClearComponentNode | GbzEncryptedComponentNode): void {
+  w.key('control'); w.num(c.control);
+  w.key('lastComponent'); w.raw(c.lastComponent ? 'true' : 'false');
+  w.key('clusterId'); w.num(c.clusterId);
+  jm(w, 'clusterName', c.clusterName);
+  jm(w, 'fromDateTime', c.fromDateTime);
+  w.key('zcl'); w.value(c.zcl);
+  jm(w, 'offset', c.offset);
+  jm(w, 'length', c.length);
 }
 
 /**
@@ -251,6 +282,15 @@ export class GbzClearComponentNode extends GbzComponentNodeBase implements GbzCl
   get payload(): Uint8Array {
     return this.bytes.subarray(this.zclAt + 3, this.offset - this.base + this.length);
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    componentMembers(w, this);
+    w.key('encrypted'); w.raw('false');
+    w.key('payload'); w.hex(this.bytes, this.zclAt + 3, this.offset - this.base + this.length);
+    w.key('command'); w.value(this.command);
+    jclose(w, at);
+  }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
     o.encrypted = false;
@@ -279,6 +319,16 @@ export class GbzEncryptedComponentNode extends GbzComponentNodeBase implements G
   /** `31 ‖ invocation counter(4) ‖ ciphertext ‖ tag(12)`, a view of the payload bytes. */
   get ciphertext(): Uint8Array {
     return this.bytes.subarray(this.zclAt + 5, this.offset - this.base + this.length);
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    componentMembers(w, this);
+    w.key('encrypted'); w.raw('true');
+    w.key('additionalHeader'); w.value(this.additionalHeader);
+    w.key('ciphertext'); w.hex(this.bytes, this.zclAt + 5, this.offset - this.base + this.length);
+    jm(w, 'decrypted', this.decrypted);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     const o = componentJson(this);
@@ -401,29 +451,106 @@ function walkGbzJs(b: Uint8Array, alert: boolean, base: number): number {
  */
 export function decodeGbzBytes(b: Uint8Array, alert: boolean, offsetBase = 0): GbzPayload {
   const count = walkGbzJs(b, alert, offsetBase);
-  const reader = new ZclReader(b, offsetBase, new Budget());
+  // One scan reader for every decode (scans run to the end synchronously; the caller's
+  // bytes are let go when the decode ends).
+  const reader = SCAN;
+  reader.b = b;
+  reader.base = offsetBase;
   const budget = reader.budget;
-  let a: GbzAlert | undefined;
-  if (alert) a = alertAt(b, 3, offsetBase);
-  const components = new Array<GbzComponent>(count);
+  budget.nodes = 0;
+  try {
+    return gbzTree(b, alert, offsetBase, count, reader, budget);
+  } finally {
+    reader.b = NO_BYTES;
+  }
+}
+const NO_BYTES = new Uint8Array(0);
+const SCAN = new ZclReader(NO_BYTES, 0, new Budget());
+
+function gbzTree(b: Uint8Array, alert: boolean, offsetBase: number, count: number, reader: ZclReader, budget: Budget): GbzPayload {
   for (let i = 0; i < count; i++) {
     const s = COMPONENTS[i]!;
     const control = b[s]!;
-    const clusterId = u16(b, s + 1);
-    const end = s + 5 + u16(b, s + 3);
     budget.take(3, offsetBase + s);
-    const h = s + 5 + (control & 0x10 ? 4 : 0) + (control & 0x02 ? 2 : 0);
-    if (control & 0x02) {
-      components[i] = new GbzEncryptedComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
-    } else {
-      scanZclIn(reader, h + 3, end, clusterId, b[h]!, b[h + 2]!);
-      components[i] = new GbzClearComponentNode(control, clusterId, offsetBase + s, end - s, b, h, offsetBase);
-    }
+    if (control & 0x02) continue;
+    const h = s + 5 + (control & 0x10 ? 4 : 0);
+    scanZclIn(reader, h + 3, s + 5 + u16(b, s + 3), u16(b, s + 1), b[h]!, b[h + 2]!);
   }
-  return {
-    format: 'GBZ', type: 'gbz', profileId: 0x0109, componentCount: b[2]!, alert: a, components,
-    offset: offsetBase, length: b.length,
-  };
+  return new GbzPayloadNode(b, alert, count, offsetBase);
+}
+
+/**
+ * A GBZ payload decoded from its bytes (decodeGbzBytes): checked whole at decode; the alert
+ * and the component nodes are built on first read (cached).
+ */
+class GbzPayloadNode implements GbzPayload {
+  readonly format = 'GBZ' as const;
+  readonly type = 'gbz' as const;
+  readonly profileId = 0x0109;
+  readonly componentCount: number;
+  readonly offset: number;
+  readonly length: number;
+  #b: Uint8Array;
+  #isAlert: boolean;
+  #count: number;
+  #alert: GbzAlertNode | undefined;
+  #components: GbzComponent[] | undefined;
+  constructor(b: Uint8Array, isAlert: boolean, count: number, offsetBase: number) {
+    this.componentCount = b[2]!;
+    this.offset = offsetBase;
+    this.length = b.length;
+    this.#b = b;
+    this.#isAlert = isAlert;
+    this.#count = count;
+    this.#alert = undefined;
+    this.#components = undefined;
+  }
+  /** The alert header (alert frames only). */
+  get alert(): GbzAlert | undefined {
+    if (!this.#isAlert) return undefined;
+    return (this.#alert ??= alertAt(this.#b, 3, this.offset));
+  }
+  /** The components in wire order (built on first read; the decode checked them). */
+  get components(): GbzComponent[] {
+    if (this.#components !== undefined) return this.#components;
+    const b = this.#b;
+    const base = this.offset;
+    const n = this.#count;
+    const out = new Array<GbzComponent>(n);
+    // After the 3-byte header (and the 6-byte alert header: alerts whose content replaces
+    // the components have none).
+    let s = this.#isAlert ? 9 : 3;
+    for (let i = 0; i < n; i++) {
+      const control = b[s]!;
+      const clusterId = u16(b, s + 1);
+      const end = s + 5 + u16(b, s + 3);
+      const h = s + 5 + (control & 0x10 ? 4 : 0) + (control & 0x02 ? 2 : 0);
+      out[i] = control & 0x02
+        ? new GbzEncryptedComponentNode(control, clusterId, base + s, end - s, b, h, base)
+        : new GbzClearComponentNode(control, clusterId, base + s, end - s, b, h, base);
+      s = end;
+    }
+    return (this.#components = out);
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      format: this.format, type: this.type, profileId: this.profileId, componentCount: this.componentCount, alert: this.alert,
+      components: this.components, offset: this.offset, length: this.length,
+    };
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('format'); w.str(this.format);
+    w.key('type'); w.str(this.type);
+    w.key('profileId'); w.num(this.profileId);
+    w.key('componentCount'); w.num(this.componentCount);
+    jm(w, 'alert', this.alert);
+    w.key('components'); w.value(this.components);
+    w.key('offset'); w.num(this.offset);
+    w.key('length'); w.num(this.length);
+    jclose(w, at);
+  }
 }
 
 /**
@@ -469,6 +596,7 @@ export function encodeGbz(g: GbzPayload): Uint8Array {
 
 // toJSON() of these nodes returns a new plain object each call (json.ts converts it in place).
 markFresh(GbzTimeNode);
+markFresh(GbzPayloadNode);
 markFresh(GbzAlertNode);
 markFresh(GbzClearComponentNode);
 markFresh(GbzEncryptedComponentNode);

@@ -37,7 +37,21 @@ import { Budget } from './limits.js';
 import { ZCL_ATTRIBUTES, ZCL_CLUSTERS, ZCL_STATUS, secondsSince2000, zclCommandName } from './names.js';
 import { FIELD_BYTES, FIELD_I32, FIELD_STR, FIELD_UINT, ZCL_FIELD_WIDTH, zclCommandSpec, type ZclCommandSpec, type ZclFieldSpec, type ZclFieldType, type ZclLayoutItem, type ZclRepeatSpec } from './zclCommands.js';
 import { encodeProgram, F_ZCL_ATTRIBUTE_ID, F_ZCL_COMMAND_ID, F_ZCL_DATA_TYPE, F_ZCL_STATUS, F_ZCL_STRING_LENGTH, type PayloadWriter } from './opWriter.js';
-import { JSON_FRESH } from './json.js';
+import { JSON_FRESH, JSON_WRITE, type JsonWriter } from './json.js';
+
+/** `,"k":` and `x` unless `x` is undefined (a member of a node written by JSON_WRITE). */
+export function jm(w: JsonWriter, k: string, x: unknown): void {
+  if (x === undefined) return;
+  w.key(k);
+  if (typeof x === 'number') w.num(x);
+  else if (typeof x === 'string') w.str(x);
+  else w.value(x);
+}
+/** Closes a node whose members were written from `at`: the first member's comma becomes `{`. */
+export function jclose(w: JsonWriter, at: number): void {
+  w.buf[at] = 123;
+  w.byte(125);
+}
 
 /**
  * Upper bound of JS objects the ZCL decoder builds per payload byte (checked by
@@ -93,6 +107,21 @@ export class ZclHeaderNode implements ZclHeader {
   }
   get commandName(): string | undefined {
     return zclCommandName(this.clusterId, this.frameControl, this.commandId);
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('frameControl'); w.num(this.frameControl);
+    w.key('frameType'); w.str(this.frameType);
+    w.key('manufacturerSpecific'); w.raw(this.manufacturerSpecific ? 'true' : 'false');
+    w.key('direction'); w.str(this.direction);
+    w.key('disableDefaultResponse'); w.raw(this.disableDefaultResponse ? 'true' : 'false');
+    w.key('sequenceNumber'); w.num(this.sequenceNumber);
+    w.key('commandId'); w.num(this.commandId);
+    jm(w, 'commandName', this.commandName);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     return {
@@ -217,7 +246,7 @@ export class ZclReader {
   p: number;
   end: number;
   start: number;
-  constructor(readonly b: Uint8Array, readonly base: number, readonly budget: Budget, start = 0, end = b.length) {
+  constructor(public b: Uint8Array, public base: number, readonly budget: Budget, start = 0, end = b.length) {
     this.p = start;
     this.start = start;
     this.end = end;
@@ -311,6 +340,18 @@ export class ZclValueNode implements ZclValue {
     if (signed && (b[p + size - 1]! & 0x80) !== 0) n -= 1n << BigInt(8 * size);
     return n;
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('dataType'); w.num(this.dataType);
+    w.key('dataTypeName'); w.str(this.dataTypeName);
+    jm(w, 'value', this.value);
+    jm(w, 'iso', this.iso);
+    w.key('raw'); w.hex(this.#b, this.#p, this.#p + this.length);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
+  }
   toJSON(): Record<string, unknown> {
     return { dataType: this.dataType, dataTypeName: this.dataTypeName, value: this.value, iso: this.iso, raw: this.raw, offset: this.offset, length: this.length };
   }
@@ -382,6 +423,20 @@ export class ZclAttributeRecord implements ZclReadRecord {
   get statusName(): string {
     return this.status < 0 ? '' : statusName(this.status);
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('id'); w.num(this.id);
+    jm(w, 'name', this.name);
+    if (this.status >= 0) {
+      w.key('status'); w.num(this.status);
+      w.key('statusName'); w.str(this.statusName);
+    }
+    jm(w, 'value', this.value);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
+  }
   toJSON(): Record<string, unknown> {
     return {
       id: this.id, name: this.name, status: this.status < 0 ? undefined : this.status, statusName: this.status < 0 ? undefined : this.statusName,
@@ -397,6 +452,17 @@ export class ZclStatusNode implements ZclStatusRecord {
   }
   get statusName(): string {
     return statusName(this.status);
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('status'); w.num(this.status);
+    w.key('statusName'); w.str(this.statusName);
+    jm(w, 'id', this.id);
+    jm(w, 'name', this.name);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     return { status: this.status, statusName: this.statusName, id: this.id, name: this.name, offset: this.offset, length: this.length };
@@ -483,6 +549,26 @@ export class ZclField implements ZclFieldValue {
     }
     return undefined;
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('name'); w.str(this.name);
+    w.key('type'); w.str(this.type);
+    const t = this.type;
+    const v = this.value;
+    w.key('value');
+    if (v === null) w.raw('null');
+    else if (typeof v === 'number') w.num(v);
+    else w.hex(v);
+    if (t === 'repeat') jm(w, 'entries', this.entries);
+    else if (t === 'str') jm(w, 'text', this.text);
+    else if (t === 'utc') jm(w, 'iso', this.iso);
+    else if (t === 'zdate') jm(w, 'date', this.date);
+    jm(w, 'valueName', this.valueName);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
+  }
   /** JSON: name, type, value and the readings that apply (text, iso, date, valueName, entries), offset, length. */
   toJSON(): Record<string, unknown> {
     const o: Record<string, unknown> = { name: this.name, type: this.type, value: this.value };
@@ -506,6 +592,14 @@ export class ZclEntry implements ZclEntryValue {
   field(name: string): ZclField | undefined {
     for (const f of this.fields) if (f.name === name) return f;
     return undefined;
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('fields'); w.value(this.fields);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
@@ -536,6 +630,18 @@ export class ZclClusterCommand {
   field(name: string): ZclField | undefined {
     for (const f of this.fields) if (f.name === name) return f;
     return undefined;
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('command'); w.str(this.command);
+    w.key('name'); w.str(this.name);
+    w.key('key'); w.str(this.key);
+    w.key('clusterKey'); w.str(this.clusterKey);
+    w.key('fields'); w.value(this.fields);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
@@ -732,7 +838,12 @@ function scanField(r: ZclReader, s: ZclFieldSpec): void {
 
 function scanItems(r: ZclReader, items: readonly ZclLayoutItem[], lo: number, depth: number): void {
   r.budget.take(items.length, r.base + r.p);
-  for (const it of items) {
+  scanItemsFrom(r, items, 0, lo, depth);
+}
+
+function scanItemsFrom(r: ZclReader, items: readonly ZclLayoutItem[], from: number, lo: number, depth: number): void {
+  for (let k = from; k < items.length; k++) {
+    const it = items[k]!;
     switch (it.kind) {
       case 'field':
         scanField(r, it);
@@ -789,6 +900,25 @@ function scanEntry(r: ZclReader, it: ZclRepeatSpec, depth: number): void {
   scanTop = lo;
 }
 
+/** The cluster-specific part of scanZclIn: a payload that does not fit its layout is not an error. */
+function scanCluster(r: ZclReader, spec: ZclCommandSpec, start: number, end: number, at0: number): void {
+  scanTop = 0;
+  try {
+    if (!spec.lookups) {
+      // No value is read back: the leading fixed-width fields at once (the take scanItems makes first).
+      r.budget.take(spec.layout.length, at0);
+      if (end - start < spec.prefixWidth) return; // a misfit
+      r.p = start + spec.prefixWidth;
+      scanItemsFrom(r, spec.layout, spec.prefix, 0, 1);
+    } else scanItems(r, spec.layout, 0, 1);
+    if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${spec.name} payload`);
+  } catch (e) {
+    if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
+  } finally {
+    scanTop = 0;
+  }
+}
+
 /**
  * Checks the ZCL payload `r.b[start, end)` as decodeZclIn would decode it (same Budget
  * takes, same errors and offsets; a cluster-specific payload that does not fit its layout
@@ -811,15 +941,7 @@ export function scanZclIn(r: ZclReader, start: number, end: number, clusterId: n
       budget.take(spec.layout.length, at0);
       return;
     }
-    scanTop = 0;
-    try {
-      scanItems(r, spec.layout, 0, 1);
-      if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${spec.name} payload`);
-    } catch (e) {
-      if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
-    } finally {
-      scanTop = 0;
-    }
+    scanCluster(r, spec, start, end, at0);
     return;
   }
   let what: string;
@@ -895,6 +1017,18 @@ export class ZclDefaultResponse {
   get answersCommand(): string | undefined {
     return answeredCommandName(this.clusterId, this.frameControl, this.commandId);
   }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('command'); w.str(this.command);
+    w.key('commandId'); w.num(this.commandId);
+    jm(w, 'answersCommand', this.answersCommand);
+    w.key('status'); w.num(this.status);
+    w.key('statusName'); w.str(this.statusName);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
+  }
   /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
     return { command: this.command, commandId: this.commandId, answersCommand: this.answersCommand, status: this.status, statusName: this.statusName, offset: this.offset, length: this.length };
@@ -912,6 +1046,15 @@ class ZclGlobalList {
   /** Read Attributes: the attribute ids read (the same records). */
   get attributes(): ZclAttributeRecord[] {
     return this.records as ZclAttributeRecord[];
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('command'); w.str(this.command);
+    w.key(this.command === 'read-attributes' ? 'attributes' : 'records'); w.value(this.records);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     const list = this.command === 'read-attributes' ? 'attributes' : 'records';
@@ -945,6 +1088,17 @@ class ZclOther {
   /** The payload bytes (after the ZCL header). */
   get payload(): Uint8Array {
     return this.#b.subarray(this.#p, this.#p + this.length);
+  }
+  /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
+  [JSON_WRITE](w: JsonWriter): void {
+    const at = w.pos;
+    w.key('command'); w.str(this.command);
+    jm(w, 'name', this.name);
+    w.key('payload'); w.hex(this.#b, this.#p, this.#p + this.length);
+    jm(w, 'layoutError', this.layoutError);
+    jm(w, 'offset', this.offset);
+    jm(w, 'length', this.length);
+    jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
     return { command: this.command, name: this.name, payload: this.payload, layoutError: this.layoutError, offset: this.offset, length: this.length };

@@ -110,6 +110,11 @@ export interface ZclCommandSpec {
   readonly layout: readonly ZclLayoutItem[];
   /** Wire size of the payload when `layout` is all fixed-width fields, else -1 (fixedWidth). */
   readonly fixed: number;
+  /** Leading fixed-width fields of `layout` and their wire size (the scan steps over them at once). */
+  readonly prefix: number;
+  readonly prefixWidth: number;
+  /** Whether any count or switch of the layout reads an earlier field's value. */
+  readonly lookups: boolean;
   readonly status: 'VERIFIED' | 'UNCONFIRMED';
   readonly decision?: string;
 }
@@ -170,6 +175,25 @@ export function fixedWidth(items: readonly Item[]): number {
     n += it.width;
   }
   return n;
+}
+/** Leading fixed-width fields of `items`: [count, wire size]. */
+function fixedPrefix(items: readonly Item[]): [number, number] {
+  let n = 0, w = 0;
+  for (const it of items) {
+    if (it.kind !== 'field' || it.type === 'str' || it.type === 'bytes') break;
+    n++;
+    w += it.width;
+  }
+  return [n, w];
+}
+/** Whether a count or switch in `items` (at any depth) reads a field's value. */
+function hasLookups(items: readonly Item[]): boolean {
+  for (const it of items) {
+    if (it.kind === 'switch') return true;
+    if (it.kind === 'repeat' && (it.count.from !== 'to-end' || hasLookups(it.fields))) return true;
+    if (it.kind === 'optional' && hasLookups(it.fields)) return true;
+  }
+  return false;
 }
 function minSize(items: readonly Item[]): number {
   let n = 0;
@@ -430,8 +454,10 @@ export const ZCL_COMMAND_SPECS: ReadonlyMap<number, ZclCommandSpec> = (() => {
   for (const [clusterId, clusterKey, c2s, s2c] of CLUSTERS) {
     for (const [direction, defs] of [[0, c2s], [1, s2c]] as const) {
       for (const [commandId, name, layout, status, decision] of defs) {
+        const [prefix, prefixWidth] = fixedPrefix(layout);
         m.set((clusterId << 16) | (direction << 8) | commandId, {
           clusterId, clusterKey, direction, commandId, name, key: snakeName(name), layout, fixed: fixedWidth(layout),
+          prefix, prefixWidth, lookups: hasLookups(layout),
           status: status ?? 'VERIFIED', decision,
         });
       }
