@@ -123,18 +123,25 @@ export async function run() {
   const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
   const cliBase = baseline ? join(dirname(resolve(baseline.path)), 'cli', 'main.js') : undefined;
   const cb = new Bench({ iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
-  if (cliBase && existsSync(cliBase)) cb.add('baseline: gbcs decode --json - (hex text lines, one thread)', () => runCli(cliBase, ['decode', '--json', '-'], lines));
-  cb.add('gbcs decode --json - (hex text lines, one thread)', () => runCli(cli, ['decode', '--json', '-'], lines));
-  cb.add('gbcs decode --json --workers 2 - (hex text lines)', () => runCli(cli, ['decode', '--json', '--workers', '2', '-'], lines));
+  const cliRows = [];
+  if (cliBase && existsSync(cliBase)) cliRows.push({ name: 'baseline: gbcs decode --json - (hex text lines, one thread)', cli: cliBase, args: ['decode', '--json', '-'] });
+  cliRows.push({ name: 'gbcs decode --json - (hex text lines, one thread)', cli, args: ['decode', '--json', '-'] });
+  cliRows.push({ name: 'gbcs decode --json --workers 2 - (hex text lines)', cli, args: ['decode', '--json', '--workers', '2', '-'] });
+  for (const row of cliRows) cb.add(row.name, () => runCli(row.cli, row.args, lines));
   await cb.run();
-  const bytesOut = (await runCliOut(cli, ['decode', '--json', '-'], lines)) / nLines;
+  // JSON bytes per line of each build (the record grew: names and offsets on every node), so
+  // MB/s of JSON written is printed beside lines/s.
+  for (const row of cliRows) row.bytesPerLine = (await runCliOut(row.cli, row.args, lines)) / nLines;
+  const bytesOut = cliRows[cliRows.length - 1].bytesPerLine;
   console.log(`\n## CLI lines/s (${nLines.toLocaleString('en')} hex text lines per run = ${name} x ${reps}, process start included, stdout to /dev/null; ${Math.round(bytesOut).toLocaleString('en')} bytes of JSON per line)`);
-  console.log(`| case | lines/s | ratio to ${cliBase ? 'baseline' : 'first'} | ±% |\n|---|---:|---:|---:|`);
+  console.log(`| case | lines/s | ratio to ${cliBase ? 'baseline' : 'first'} | JSON bytes/line | MB/s of JSON | MB/s ratio | ±% |\n|---|---:|---:|---:|---:|---:|---:|`);
   const c0 = 1000 / cb.tasks[0].result.period;
-  for (const t of cb.tasks) {
+  const mb0 = c0 * nLines * cliRows[0].bytesPerLine / 1e6;
+  cb.tasks.forEach((t, k) => {
     const r = t.result;
-    console.log(`| ${t.name} | ${Math.round((1000 / r.period) * nLines).toLocaleString('en')} | ${(1000 / r.period / c0).toFixed(2)}x | ${r.latency.rme.toFixed(1)} |`);
-  }
+    const mb = (1000 / r.period) * nLines * cliRows[k].bytesPerLine / 1e6;
+    console.log(`| ${t.name} | ${Math.round((1000 / r.period) * nLines).toLocaleString('en')} | ${(1000 / r.period / c0).toFixed(2)}x | ${Math.round(cliRows[k].bytesPerLine).toLocaleString('en')} | ${mb.toFixed(1)} | ${(mb / mb0).toFixed(2)}x | ${r.latency.rme.toFixed(1)} |`);
+  });
   if (sink === -1) console.log(sink);
 }
 

@@ -87,12 +87,21 @@ const WRITE_AT = 64 * 1024;
 class ChunkedBytes {
   readonly w = new JsonWriter(WRITE_AT + 64 * 1024);
   readonly #free: Uint8Array[] = [];
+  /** Chunks written whose buffer the stream has not given back yet. */
+  #out = 0;
   constructor(readonly out: Output) {}
-  send(): Promise<void> | undefined {
-    if (this.w.pos === 0) return undefined;
+  async send(): Promise<void> {
+    if (this.w.pos === 0) return;
+    // The stream gives a buffer back (write callback) on a later tick than its 'drain':
+    // without this wait nearly every chunk took a new zeroed buffer (3,128 of 3,918 chunks
+    // for 52,800 RTDS lines: 400 MB allocated, and the GC work it brings).
+    if (this.#free.length === 0 && this.#out > 0) await this.out.written();
+    if (this.w.pos === 0) return; // sent by another caller meanwhile (the pool path's timer)
     const full = this.w.buf;
     const chunk = this.w.take(this.#free.pop());
+    this.#out++;
     return this.out.writeBytes(chunk, () => {
+      this.#out--;
       if (this.#free.length < 2) this.#free.push(full);
     });
   }
