@@ -276,7 +276,16 @@ export class GbzClearComponentNode extends GbzComponentNodeBase implements GbzCl
     const b = this.bytes;
     const h = this.zclAt;
     const end = this.offset - this.base + this.length;
-    return (this.#command = decodeZclIn(new ZclReader(b, this.base, new Budget()), h + 3, end, this.clusterId, b[h]!, b[h + 2]!));
+    // The scan reader serves (decodes run to the end synchronously and never nest).
+    const r = SCAN;
+    r.b = b;
+    r.base = this.base;
+    r.budget.nodes = 0;
+    try {
+      return (this.#command = decodeZclIn(r, h + 3, end, this.clusterId, b[h]!, b[h + 2]!));
+    } finally {
+      r.b = NO_BYTES;
+    }
   }
   /** The clear ZCL payload (after the ZCL header), a view of the payload bytes. */
   get payload(): Uint8Array {
