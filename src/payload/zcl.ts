@@ -979,6 +979,7 @@ export function scanZclIn(r: ZclReader, start: number, end: number, clusterId: n
       what = 'write-attributes-response';
       break;
     case 0x0b:
+      if (len === 2) return; // command id and status: nothing else to check
       r.u8('command id');
       r.u8('status');
       what = 'default-response';

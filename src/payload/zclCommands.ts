@@ -468,5 +468,17 @@ export const ZCL_COMMAND_SPECS: ReadonlyMap<number, ZclCommandSpec> = (() => {
 
 /** The layout of a cluster-specific command (undefined when GBCS does not use it). */
 export function zclCommandSpec(clusterId: number, frameControl: number, commandId: number): ZclCommandSpec | undefined {
+  const c = clusterId - 0x0700;
+  // The smart-energy clusters 0x0700-0x070F (nearly every GBZ component) from a flat table.
+  if (c >= 0 && c < 16) return SE_SPECS[(c << 9) | ((frameControl & 0x08) << 5) | commandId];
   return ZCL_COMMAND_SPECS.get((clusterId << 16) | ((frameControl & 0x08) << 5) | commandId);
 }
+/** ZCL_COMMAND_SPECS of clusters 0x0700-0x070F by `(cluster - 0x0700) << 9 | direction << 8 | commandId`. */
+const SE_SPECS: (ZclCommandSpec | undefined)[] = (() => {
+  const t = new Array<ZclCommandSpec | undefined>(16 << 9).fill(undefined);
+  for (const [k, spec] of ZCL_COMMAND_SPECS) {
+    const c = (k >>> 16) - 0x0700;
+    if (c >= 0 && c < 16) t[(c << 9) | (k & 0x1ff)] = spec;
+  }
+  return t;
+})();
