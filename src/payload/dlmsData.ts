@@ -494,7 +494,7 @@ export class DlmsNode implements DlmsLocated {
       const view = this.#f & V_MASK;
       if (view === V_DATETIME) {
         w.key('dateTime');
-        w.value(this.dateTime);
+        writeDateTime(w, this.dateTime!);
       } else if (view === V_OBIS) {
         w.key('obis');
         (this.obis as ObisCode)[JSON_WRITE](w);
@@ -520,7 +520,7 @@ export class DlmsNode implements DlmsLocated {
       w.str(this.bits!);
     } else if (t === 'date-time') {
       w.key('dateTime');
-      w.value(this.dateTime);
+      writeDateTime(w, this.dateTime!);
       w.key('bytes');
       w.hex(b, v, v + 12);
     } else if (t === 'date') {
@@ -602,6 +602,42 @@ export class DlmsNode implements DlmsLocated {
     o.length = this.length;
     return o;
   }
+}
+
+const numOrNull = (w: JsonWriter, v: number | null): void => (v === null ? w.raw('null') : w.num(v));
+
+/**
+ * Writes JSON.stringify(dt) for a decodeDateTime() result (what a DlmsNode caches): its
+ * members in decodeDateTime's fixed order (keep in step with dateTime.ts; the differential
+ * test compares every RTDS tree), without the generic per-key walk.
+ */
+function writeDateTime(w: JsonWriter, dt: GbcsDateTime): void {
+  const d = dt as GbcsDateTime & { special?: string; iso?: string };
+  w.raw('{"year":');
+  numOrNull(w, d.year);
+  w.raw(',"month":');
+  numOrNull(w, d.month);
+  w.raw(',"dayOfMonth":');
+  numOrNull(w, d.dayOfMonth);
+  w.raw(',"dayOfWeek":');
+  numOrNull(w, d.dayOfWeek);
+  w.raw(',"hour":');
+  numOrNull(w, d.hour);
+  w.raw(',"minute":');
+  numOrNull(w, d.minute);
+  w.raw(',"second":');
+  numOrNull(w, d.second);
+  w.raw(',"hundredths":');
+  numOrNull(w, d.hundredths);
+  w.raw(',"deviation":');
+  numOrNull(w, d.deviation);
+  w.raw(',"clockStatus":');
+  numOrNull(w, d.clockStatus);
+  w.raw(',"hex":');
+  w.str(d.hex);
+  if (d.special !== undefined) (w.key('special'), w.str(d.special));
+  if (d.iso !== undefined) (w.key('iso'), w.str(d.iso));
+  w.byte(125);
 }
 
 /**
