@@ -41,7 +41,11 @@ describe('issue 12.2 full GBZ decode: scanZclIn agrees with decodeZclIn', () => 
       const maxNodes = rnd() < 0.5 ? 4 + Math.floor(rnd() * 60) : 65536;
       const maxDepth = rnd() < 0.3 ? 1 + Math.floor(rnd() * 3) : 32;
       const start = 2, end = 2 + len;
-      const built = outcome((r) => void decodeZclIn(r, start, end, cluster, fc, cmd), b, maxNodes, maxDepth);
+      const built = outcome((r) => {
+        const c = decodeZclIn(r, start, end, cluster, fc, cmd);
+        // Fields read on first access: they exist and cover the payload the decode said fits.
+        if (c.command === 'cluster-specific') expect(c.fields.reduce((n, f) => n + (f.length ?? 0), 0)).toBe(end - start);
+      }, b, maxNodes, maxDepth);
       const scanned = outcome((r) => scanZclIn(r, start, end, cluster, fc, cmd), b, maxNodes, maxDepth);
       expect(scanned).toEqual(built);
       if (built.code === 'too-many-nodes' || built.code === 'too-deep') kinds.budget++;

@@ -613,10 +613,24 @@ export class ZclClusterCommand {
   #spec: ZclCommandSpec;
   #b: Uint8Array;
   #p: number;
-  constructor(spec: ZclCommandSpec, b: Uint8Array, p: number, readonly fields: ZclField[], readonly offset: number, readonly length: number) {
+  #base: number;
+  #fields: ZclField[] | null;
+  constructor(spec: ZclCommandSpec, b: Uint8Array, p: number, fields: ZclField[] | null, readonly offset: number, readonly length: number, base = offset - p) {
     this.#spec = spec;
     this.#b = b;
     this.#p = p;
+    this.#base = base;
+    this.#fields = fields;
+  }
+  /**
+   * The fields in wire order, read from the payload on first read (cached): the decode
+   * checked that the payload fits the layout and took its nodes from the Budget.
+   */
+  get fields(): ZclField[] {
+    if (this.#fields !== null) return this.#fields;
+    const out: ZclField[] = [];
+    readItems(new ZclReader(this.#b, this.#base, new Budget(), this.#p, this.#p + this.length), this.#spec.layout, out, 1);
+    return (this.#fields = out);
   }
   get name(): string { return this.#spec.name; }
   get key(): string { return this.#spec.key; }
@@ -901,19 +915,20 @@ function scanEntry(r: ZclReader, it: ZclRepeatSpec, depth: number): void {
 }
 
 /** The cluster-specific part of scanZclIn: a payload that does not fit its layout is not an error. */
-function scanCluster(r: ZclReader, spec: ZclCommandSpec, start: number, end: number, at0: number): void {
+function scanCluster(r: ZclReader, spec: ZclCommandSpec, start: number, end: number, at0: number): boolean {
   scanTop = 0;
   try {
     if (!spec.lookups) {
       // No value is read back: the leading fixed-width fields at once (the take scanItems makes first).
       r.budget.take(spec.layout.length, at0);
-      if (end - start < spec.prefixWidth) return; // a misfit
+      if (end - start < spec.prefixWidth) return true; // a misfit
       r.p = start + spec.prefixWidth;
       scanItemsFrom(r, spec.layout, spec.prefix, 0, 1);
     } else scanItems(r, spec.layout, 0, 1);
-    if (r.p !== end) throw new GbcsDecodeError('payload-trailing-bytes', r.base + r.p, `end of the ZCL ${spec.name} payload`);
+    return r.p !== end;
   } catch (e) {
     if (!(e instanceof GbcsDecodeError) || (e.code !== 'truncated' && e.code !== 'payload-trailing-bytes')) throw e;
+    return true;
   } finally {
     scanTop = 0;
   }
@@ -1138,6 +1153,13 @@ export function decodeZclIn(r: ZclReader, start: number, end: number, clusterId:
   if ((frameControl & 0x03) !== 0) {
     const spec = zclCommandSpec(clusterId, frameControl, commandId);
     if (!spec) return new ZclOther(zclCommandName(clusterId, frameControl, commandId), b, start, at0, len);
+    // Checked (and counted) by the scan; the fields are read on first access. A payload that
+    // does not fit its layout is read again below, from the same Budget count, for its error.
+    const n0 = budget.nodes;
+    const misfit = spec.fixed >= 0 ? (budget.take(spec.layout.length, at0), len !== spec.fixed) : scanCluster(r, spec, start, end, at0);
+    if (!misfit) return new ZclClusterCommand(spec, b, start, null, at0, len, r.base);
+    budget.nodes = n0;
+    r.p = start;
     const fields: ZclField[] = [];
     try {
       readItems(r, spec.layout, fields, 1);
