@@ -9,7 +9,7 @@ import { stringifyJsonSafe } from '../src/payload/json.js';
 import { walkNodes } from '../src/payload/nodes.js';
 import * as L from '../src/wasm/layout.js';
 import { prng } from './prng.js';
-import { HAVE_RTDS, RTDS_SKIP_REASON, rtdsFiles } from './rtds.js';
+import { HAVE_RTDS, rtdsFiles } from './rtds.js';
 
 function viaWasm(b: Uint8Array, alert: boolean, base: number): string {
   try {
@@ -61,4 +61,4 @@ describe.skipIf(!HAVE_RTDS)('issue 12.2 GBZ full decode: the TypeScript walk agr
     // The mutations reach the walk's errors and the ZCL checks.
     for (const code of ['truncated', 'gbz-profile', 'payload-trailing-bytes', 'gbz-component-length']) expect(seen.errors).toContain(code);
   });
-}, RTDS_SKIP_REASON);
+});
