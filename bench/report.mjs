@@ -24,3 +24,19 @@ export async function runCases(title, cases, { units, bytes, unitName = 'msg', t
   }
   return rows;
 }
+
+/**
+ * The table of a paired run (this build vs the baseline build, same rows): `rows` are
+ * { name, input, a: { perSec, rme }, b?: { perSec } } with perSec in items/s.
+ */
+export function printPairedTable(heading, note, rows, { units, bytes }) {
+  console.log(`\n## ${heading}`);
+  if (note) console.log(note);
+  console.log('| case | input | msg/s | ns/msg | MB/s | ±% | baseline msg/s | x baseline |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const { name, input, a, b } of rows) {
+    const mb = bytes ? ((a.perSec / units) * bytes) / 1e6 : undefined;
+    console.log(`| ${name} | ${input} | ${Math.round(a.perSec).toLocaleString('en')} | ${(1e9 / a.perSec).toFixed(0)} | ${mb?.toFixed(1) ?? '-'} | ${a.rme.toFixed(1)} | ${b ? Math.round(b.perSec).toLocaleString('en') : '-'} | ${b ? `${(a.perSec / b.perSec).toFixed(2)}x` : '-'} |`);
+  }
+  return rows.map(({ name, input, a, b }) => ({ name, input, perSec: a.perSec, base: b?.perSec }));
+}

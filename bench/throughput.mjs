@@ -10,6 +10,7 @@ import { Bench } from 'tinybench';
 import * as current from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
 import { plainWalk } from './plainWalker.mjs';
+import { printPairedTable } from './report.mjs';
 
 export async function loadBaseline() {
   const b = process.env.GBCS_BENCH_BASELINE;
@@ -49,20 +50,10 @@ export async function runPaired(title, cases, { units, bytes, baseline, time = 7
     const r = rs[rs.length >> 1];
     return { perSec: (1000 / r.period) * units, rme: r.latency.rme };
   };
-  console.log(`\n## ${title}`);
-  console.log(`(median of ${rounds} rounds; ±% is that round's)`);
-  console.log('| case | input | msg/s | ns/msg | MB/s | ±% | baseline msg/s | x baseline |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  const rows = [];
-  for (const { c, hasBase } of tasks) {
+  return printPairedTable(title, `(median of ${rounds} rounds; ±% is that round's)`, tasks.map(({ c, hasBase }) => {
     const k = `${c.name} [${c.input}]`;
-    const a = rate(k);
-    const b = hasBase ? rate(`baseline: ${k}`) : undefined;
-    const mb = bytes ? ((a.perSec / units) * bytes) / 1e6 : undefined;
-    console.log(`| ${c.name} | ${c.input} | ${Math.round(a.perSec).toLocaleString('en')} | ${(1e9 / a.perSec).toFixed(0)} | ${mb?.toFixed(1) ?? '-'} | ${a.rme.toFixed(1)} | ${b ? Math.round(b.perSec).toLocaleString('en') : '-'} | ${b ? `${(a.perSec / b.perSec).toFixed(2)}x` : '-'} |`);
-    rows.push({ name: c.name, input: c.input, perSec: a.perSec, base: b?.perSec });
-  }
-  return rows;
+    return { name: c.name, input: c.input, a: rate(k), b: hasBase ? rate(`baseline: ${k}`) : undefined };
+  }), { units, bytes });
 }
 
 export async function run() {

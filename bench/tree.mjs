@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import * as current from '../dist/index.js';
 import { corpusBytes, loadCorpus } from './corpus.mjs';
+import { printPairedTable } from './report.mjs';
 import { loadBaseline } from './throughput.mjs';
 
 /**
@@ -45,19 +46,12 @@ async function runPaired(title, cases, { units, bytes, baseline, time = 700 }) {
     if (!r) throw new Error(`${name}: no completed round`);
     return { perSec: (1000 / r.period) * units, rme: r.latency.rme };
   };
-  console.log(`\n## ${title} (best of ${ROUNDS} interleaved rounds per side)`);
-  console.log('| case | input | msg/s | ns/msg | MB/s | ±% | baseline msg/s | x baseline |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  const rows = [];
-  for (const t of tasks) {
-    const { c } = t;
-    const a = rate(t.best, c.name);
-    const b = t.bfn ? rate(t.bestBase, `baseline ${c.name}`) : undefined;
-    const mb = bytes ? ((a.perSec / units) * bytes) / 1e6 : undefined;
-    console.log(`| ${c.name} | ${c.input} | ${Math.round(a.perSec).toLocaleString('en')} | ${(1e9 / a.perSec).toFixed(0)} | ${mb?.toFixed(1) ?? '-'} | ${a.rme.toFixed(1)} | ${b ? Math.round(b.perSec).toLocaleString('en') : '-'} | ${b ? `${(a.perSec / b.perSec).toFixed(2)}x` : '-'} |`);
-    rows.push({ name: c.name, input: c.input, perSec: a.perSec, base: b?.perSec });
-  }
-  return rows;
+  return printPairedTable(`${title} (best of ${ROUNDS} interleaved rounds per side)`, '', tasks.map((t) => ({
+    name: t.c.name,
+    input: t.c.input,
+    a: rate(t.best, t.c.name),
+    b: t.bfn ? rate(t.bestBase, `baseline ${t.c.name}`) : undefined,
+  })), { units, bytes });
 }
 
 export async function run() {

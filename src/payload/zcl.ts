@@ -357,7 +357,12 @@ export class ZclValueNode implements ZclValue {
   }
 }
 
-function readValue(r: ZclReader, type: number, depth: number): ZclValueNode {
+/**
+ * One ZCL attribute value (Cluster Library 2.6.2): checks, counts against the Budget and
+ * advances r.p; with `build` it also returns the node (the scan passes false and builds
+ * nothing, so both paths share every check, code and offset).
+ */
+function walkValue(r: ZclReader, type: number, depth: number, build: boolean): ZclValueNode | null {
   const budget = r.budget;
   budget.depth(depth, r.base + r.p);
   const start = r.p;
@@ -391,17 +396,24 @@ function readValue(r: ZclReader, type: number, depth: number): ZclValueNode {
     budget.take(n, at);
     const least = type === 0x4c ? 1 : minWidth(et);
     if (n * least > r.end - r.p) throw new GbcsDecodeError('truncated', r.base + r.end, `${n} ZCL elements of at least ${least} bytes each`);
-    items = new Array<ZclValueNode>(n);
     if (et >= 0 && least === 0) {
       // Zero-width elements: one shared node (same offset, length 0) for all of them.
-      const shared = n > 0 ? new ZclValueNode(et, r.b, r.p, r.base + r.p, 0, null) : undefined;
-      for (let i = 0; i < n; i++) items[i] = shared!;
+      if (build) {
+        items = new Array<ZclValueNode>(n);
+        const shared = n > 0 ? new ZclValueNode(et, r.b, r.p, r.base + r.p, 0, null) : undefined;
+        for (let i = 0; i < n; i++) items[i] = shared!;
+      }
+    } else if (build) {
+      items = new Array<ZclValueNode>(n);
+      for (let i = 0; i < n; i++) items[i] = walkValue(r, et >= 0 ? et : r.u8('ZCL element type'), depth + 1, true)!;
     } else {
-      for (let i = 0; i < n; i++) items[i] = readValue(r, et >= 0 ? et : r.u8('ZCL element type'), depth + 1);
+      for (let i = 0; i < n; i++) walkValue(r, et >= 0 ? et : r.u8('ZCL element type'), depth + 1, false);
     }
   }
-  return new ZclValueNode(type, r.b, start, r.base + start, r.p - start, items);
+  return build ? new ZclValueNode(type, r.b, start, r.base + start, r.p - start, items) : null;
 }
+
+const readValue = (r: ZclReader, type: number, depth: number): ZclValueNode => walkValue(r, type, depth, true)!;
 
 const statusName = (s: number) => ZCL_STATUS[s] ?? `0x${s.toString(16).padStart(2, '0')}`;
 
@@ -780,40 +792,9 @@ function scanPush(name: string, v: number): void {
 }
 
 /** readValue without building: advances r.p, counts and checks the same way. */
-function scanValue(r: ZclReader, type: number, depth: number): void {
-  const budget = r.budget;
-  budget.depth(depth, r.base + r.p);
-  const size = zclSize(type);
-  if (size === -2) throw new GbcsDecodeError('zcl-data-type', r.base + r.p - 1, 'a ZCL data type (Cluster Library table 2-10)', `0x${type.toString(16)}`);
-  if (size >= 0) {
-    r.need(size, `ZCL ${TYPE_NAMES[type] ?? type} value`);
-    r.p += size;
-  } else if (type === 0x41 || type === 0x42 || type === 0x43 || type === 0x44) {
-    const long = type >= 0x43;
-    const len = long ? r.u16('ZCL string length') : r.u8('ZCL string length');
-    if (len !== (long ? 0xffff : 0xff)) {
-      r.need(len, 'ZCL string');
-      r.p += len;
-    }
-  } else {
-    let et: number;
-    let n: number;
-    if (type === 0x4c) {
-      et = -1;
-      n = r.u16('ZCL structure count');
-    } else {
-      et = r.u8('ZCL array element type');
-      n = r.u16('ZCL array count');
-      if (zclSize(et) === -2) throw new GbcsDecodeError('zcl-data-type', r.base + r.p - 3, 'a ZCL data type (Cluster Library table 2-10)', `0x${et.toString(16)}`);
-    }
-    if (n === 0xffff) n = 0;
-    const at = r.base + r.p;
-    budget.take(n, at);
-    const least = type === 0x4c ? 1 : minWidth(et);
-    if (n * least > r.end - r.p) throw new GbcsDecodeError('truncated', r.base + r.end, `${n} ZCL elements of at least ${least} bytes each`);
-    if (!(et >= 0 && least === 0)) for (let i = 0; i < n; i++) scanValue(r, et >= 0 ? et : r.u8('ZCL element type'), depth + 1);
-  }
-}
+const scanValue = (r: ZclReader, type: number, depth: number): void => {
+  walkValue(r, type, depth, false);
+};
 
 function scanField(r: ZclReader, s: ZclFieldSpec): void {
   const p = r.p;
