@@ -125,7 +125,8 @@ describe.skipIf(!existsSync(CLI_BIN))('decode --workers (built CLI)', () => {
 
   it('--json --workers 2 into a slow reader: stdin is taken only as fast as the output drains', async () => {
     const child = spawn(process.execPath, [CLI_BIN, 'decode', '--json', '--workers', '2', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // 'close', not 'exit': the child may exit while its last lines still sit in the pipe we read slowly.
+    const exit = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
     const total = 20_000;
     let sent = 0;
     let got = 0;

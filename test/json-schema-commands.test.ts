@@ -212,7 +212,7 @@ describe('--json output of every command validates against its schema (real inpu
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code, stderr).toBe(0);
       const recs = expectValid(stderr, 'pipe');
       expect(recs[0]).toMatchObject({ event: 'connected' });

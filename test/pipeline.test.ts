@@ -67,7 +67,7 @@ function pipe(url: string, name: string, extra: string[] = []): ChildProcess {
 function exited(c: ChildProcess): Promise<{ code: number | null; stderr: string }> {
   let stderr = '';
   c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve) => c.on('exit', (code) => resolve({ code, stderr })));
+  return new Promise((resolve) => c.on('close', (code) => resolve({ code, stderr })));
 }
 
 async function until(cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
