@@ -34,6 +34,8 @@ import { GbcsEncodeError } from '../errors.js';
 import * as L from '../wasm/layout.js';
 import { Budget } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
+
+const { NODE_WORDS, N_KIND, N_START, N_VALUE, N_END, N_NEXT, N_AUX } = L;
 import { ObisCode, type Obis } from './obis.js';
 import { minBerWidth } from './writer.js';
 import { encodeProgram, encodePrograms, F_ARRAY_COUNT, F_BIT_COUNT, F_BOOLEAN, F_COMPACT_ARRAY, F_DLMS_DATA, F_ELEMENT_COUNT, F_OCTET_LENGTH, F_STRING_LENGTH, F_TYPE_DESCRIPTION, type PayloadWriter } from './opWriter.js';
@@ -319,19 +321,21 @@ export class DlmsNode implements DlmsLocated {
   #children(): DlmsData[] {
     const s = this.#s;
     const ix = s.index();
+    const w = ix.w, base = ix.base;
     const i = this.#i;
+    const stop = w[base + i * NODE_WORDS + N_NEXT]!;
     let out: DlmsData[];
     if (this.type === 'compact-array') {
       out = [];
-      const stop = ix.next(i);
-      for (let r = ix.next(i + 1); r < stop; r = ix.next(r)) out.push(makeNode(s, ix, r, true) as unknown as DlmsData);
+      for (let r = w[base + (i + 1) * NODE_WORDS + N_NEXT]!; r < stop; r = w[base + r * NODE_WORDS + N_NEXT]!) {
+        out.push(makeAt(s, w, base + r * NODE_WORDS, r, true) as unknown as DlmsData);
+      }
     } else {
       out = new Array(this.#n);
       const untagged = (this.#f & F_UNTAGGED) !== 0;
-      const stop = ix.next(i);
       let k = 0;
       osHint = false;
-      for (let ch = i + 1; ch < stop; ch = ix.next(ch)) out[k++] = makeNode(s, ix, ch, untagged) as unknown as DlmsData;
+      for (let ch = i + 1; ch < stop; ch = w[base + ch * NODE_WORDS + N_NEXT]!) out[k++] = makeAt(s, w, base + ch * NODE_WORDS, ch, untagged) as unknown as DlmsData;
       if (osHint && this.type === 'structure') markStructure(this, out);
     }
     return (this.#kids = out);
@@ -669,33 +673,43 @@ let osHint = false;
 
 /** Node i (NC_DLMS_DATA, or NC_DLMS_CA_VALUE when `untagged`) without its elements (built on first read). */
 function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): DlmsNode {
-  const start = ix.start(i);
-  const tag = ix.tag(i);
-  const v = ix.value(i);
-  const length = ix.end(i) - start;
-  let n = 0;
+  return makeAt(s, ix.w, ix.base + i * NODE_WORDS, i, untagged);
+}
+
+/**
+ * Node i, whose words start at `w[p]`: the node words read straight from the index (no
+ * accessor call per word; issue 12 item 2, bulk child creation).
+ */
+function makeAt(s: WalkSource, w: Int32Array, p: number, i: number, untagged: boolean): DlmsNode {
+  const tag = w[p + N_KIND]! & 0xff;
+  const start = w[p + N_START]!;
+  const length = w[p + N_END]! - start;
+  // Fixed-size values (most nodes): no count, no length field.
+  if (tag > 0x13 || (tag > 0x0c && tag !== 0x13) || tag === 0x03 || tag === 0x05 || tag === 0x06 || tag === 0x00) {
+    return new DlmsNode(TYPE_BY_TAG[tag]!, s.base + start, length, s, i, w[p + N_VALUE]!, 0, undefined, untagged ? F_UNTAGGED : 0);
+  }
+  const v = w[p + N_VALUE]!;
+  const n = w[p + N_AUX]! >>> 0;
   let lw: number | undefined;
   let f = untagged ? F_UNTAGGED : 0;
   // Width of the length/count field (the bytes between tag and value), kept when non-minimal.
   if (tag === 0x01 || tag === 0x02) {
-    n = ix.aux(i);
     if (!untagged) {
-      const w = v - start - 1;
-      if (w !== minBerWidth(n)) lw = w;
+      const lwid = v - start - 1;
+      if (lwid !== minBerWidth(n)) lw = lwid;
     }
-  } else if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) {
-    n = ix.aux(i);
-    const w = untagged ? v - start : v - start - 1;
-    if (w !== minBerWidth(n)) lw = w;
+  } else if (tag === 0x13) {
+    const lenField = v - w[p + NODE_WORDS + N_END]!;
+    if (lenField !== minBerWidth(n)) lw = lenField;
+  } else {
+    // 04 bit-string, 09 octet-string, 0A visible-string, 0C utf8-string
+    const lwid = untagged ? v - start : v - start - 1;
+    if (lwid !== minBerWidth(n)) lw = lwid;
     if (tag === 0x09) {
       if (n === 12) {
         if (looksLikeDateTime(s.b, v)) f |= V_DATETIME;
       } else if ((n >= 4 && n <= 6) || n >= 17) osHint = true;
     }
-  } else if (tag === 0x13) {
-    n = ix.aux(i);
-    const lenField = v - ix.end(i + 1);
-    if (lenField !== minBerWidth(n)) lw = lenField;
   }
   return new DlmsNode(TYPE_BY_TAG[tag]!, s.base + start, length, s, i, v, n, lw, f);
 }
