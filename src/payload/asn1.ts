@@ -400,9 +400,9 @@ export class Asn1Node {
     const tag = this.tag;
     w.frag(DER_HEAD[tag] ?? derHead(tag));
     const f = this.field;
-    if (f !== undefined && f.name !== undefined) (w.frag(J_NAME), w.str(f.name));
+    if (f !== undefined && f.name !== undefined) (w.frag(J_NAME), w.name(f.name));
     w.offsetLengthOpen(this.offset, this.length);
-    if (f !== undefined && f.raw !== undefined) (w.frag(J_RAW), w.str(f.raw));
+    if (f !== undefined && f.raw !== undefined) (w.frag(J_RAW), w.name(f.raw));
     if ((tag & 0x20) !== 0) {
       const kids = this.children!;
       w.frag(J_CHILDREN);
@@ -430,7 +430,7 @@ export class Asn1Node {
         w.byte(34);
         if (f !== undefined && f.values !== undefined) {
           const vn = this.valueName;
-          if (vn !== undefined) (w.frag(J_VALUE_NAME), w.str(vn));
+          if (vn !== undefined) (w.frag(J_VALUE_NAME), w.name(vn));
         }
       }
       switch (tag) {
@@ -440,9 +440,9 @@ export class Asn1Node {
         case 0x06: {
           const oid = this._interpreted() as string;
           w.frag(J_OID);
-          w.str(oid);
+          w.name(oid);
           const on = OID_NAMES[oid];
-          if (on !== undefined) (w.frag(J_OID_NAME), w.str(on));
+          if (on !== undefined) (w.frag(J_OID_NAME), w.name(on));
           break;
         }
         case 0x0c: case 0x13: case 0x14: case 0x16: case 0x1a:

@@ -148,6 +148,13 @@ const NATIVE_PROTO: NativeProto | undefined = (() => {
   const p = B?.prototype;
   return p && typeof p.hexSlice === 'function' && typeof p.latin1Write === 'function' ? (p as NativeProto) : undefined;
 })();
+/** Fragments up to this many bytes are copied by a loop, longer ones by set(). */
+const FRAG_LOOP_MAX = 10;
+/** Names from this many characters are copied from NAME_CACHE (shorter: a loop is as fast). */
+const NAME_CACHE_FROM = 8;
+/** Quoted JSON bytes per name (JsonWriter.name); cleared when full (names come from bounded tables). */
+const NAME_CACHE = new Map<string, Uint8Array>();
+const NAME_CACHE_MAX = 4096;
 /** Bytes from which hex is written natively. */
 const NATIVE_HEX_AT = 96;
 /** Characters from which an ASCII string is copied natively. */
@@ -185,8 +192,34 @@ export class JsonWriter {
     let p = this.pos;
     if (p + n > this.buf.length) this.reserve(n);
     const b = this.buf;
+    // A copy loop costs ~2 ns a byte here, set() a flat ~15 ns (measured, Node 20).
+    if (n > FRAG_LOOP_MAX) {
+      b.set(t, p);
+      this.pos = p + n;
+      return;
+    }
     for (let i = 0; i < n; i++) b[p++] = t[i]!;
     this.pos = p;
+  }
+
+  /**
+   * A JSON string from a bounded vocabulary (names from the tables: class, attribute, field,
+   * cluster, command, value names): its quoted bytes are kept once per name and copied, not
+   * checked and written a character at a time. Any string is correct here; text from the
+   * payload (values, free text) goes to str() so the cache holds names only.
+   */
+  name(s: string): void {
+    if (s.length < NAME_CACHE_FROM) return this.str(s);
+    let t = NAME_CACHE.get(s);
+    if (t === undefined) {
+      const at = this.pos;
+      this.str(s);
+      t = this.buf.slice(at, this.pos);
+      if (NAME_CACHE.size >= NAME_CACHE_MAX) NAME_CACHE.clear();
+      NAME_CACHE.set(s, t);
+      return;
+    }
+    this.frag(t);
   }
 
   /** A fragment then a number: `,"key":` and its value in one call. */

@@ -47,6 +47,18 @@ export function jm(w: JsonWriter, k: string, x: unknown): void {
   else if (typeof x === 'string') w.str(x);
   else w.value(x);
 }
+/** `,"k":` and the name `x` (JsonWriter.name: a bounded vocabulary) unless `x` is undefined. */
+export function jn(w: JsonWriter, k: string, x: string | undefined): void {
+  if (x === undefined) return;
+  w.key(k);
+  w.name(x);
+}
+/** `,"offset":o,"length":l` (each unless undefined). */
+export function jOffLen(w: JsonWriter, o: number | undefined, l: number | undefined): void {
+  if (o !== undefined && l !== undefined) return w.offsetLengthOpen(o, l);
+  jm(w, 'offset', o);
+  jm(w, 'length', l);
+}
 /** Closes a node whose members were written from `at`: the first member's comma becomes `{`. */
 export function jclose(w: JsonWriter, at: number): void {
   w.buf[at] = 123;
@@ -112,15 +124,14 @@ export class ZclHeaderNode implements ZclHeader {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('frameControl'); w.num(this.frameControl);
-    w.key('frameType'); w.str(this.frameType);
+    w.key('frameType'); w.name(this.frameType);
     w.key('manufacturerSpecific'); w.raw(this.manufacturerSpecific ? 'true' : 'false');
-    w.key('direction'); w.str(this.direction);
+    w.key('direction'); w.name(this.direction);
     w.key('disableDefaultResponse'); w.raw(this.disableDefaultResponse ? 'true' : 'false');
     w.key('sequenceNumber'); w.num(this.sequenceNumber);
     w.key('commandId'); w.num(this.commandId);
-    jm(w, 'commandName', this.commandName);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jn(w, 'commandName', this.commandName);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -344,12 +355,11 @@ export class ZclValueNode implements ZclValue {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('dataType'); w.num(this.dataType);
-    w.key('dataTypeName'); w.str(this.dataTypeName);
+    w.key('dataTypeName'); w.name(this.dataTypeName);
     jm(w, 'value', this.value);
     jm(w, 'iso', this.iso);
     w.key('raw'); w.hex(this.#b, this.#p, this.#p + this.length);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -439,14 +449,13 @@ export class ZclAttributeRecord implements ZclReadRecord {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('id'); w.num(this.id);
-    jm(w, 'name', this.name);
+    jn(w, 'name', this.name);
     if (this.status >= 0) {
       w.key('status'); w.num(this.status);
-      w.key('statusName'); w.str(this.statusName);
+      w.key('statusName'); w.name(this.statusName);
     }
     jm(w, 'value', this.value);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -469,11 +478,10 @@ export class ZclStatusNode implements ZclStatusRecord {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('status'); w.num(this.status);
-    w.key('statusName'); w.str(this.statusName);
+    w.key('statusName'); w.name(this.statusName);
     jm(w, 'id', this.id);
-    jm(w, 'name', this.name);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jn(w, 'name', this.name);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -564,8 +572,8 @@ export class ZclField implements ZclFieldValue {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('name'); w.str(this.name);
-    w.key('type'); w.str(this.type);
+    w.key('name'); w.name(this.name);
+    w.key('type'); w.name(this.type);
     const t = this.type;
     const v = this.value;
     w.key('value');
@@ -576,9 +584,8 @@ export class ZclField implements ZclFieldValue {
     else if (t === 'str') jm(w, 'text', this.text);
     else if (t === 'utc') jm(w, 'iso', this.iso);
     else if (t === 'zdate') jm(w, 'date', this.date);
-    jm(w, 'valueName', this.valueName);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jn(w, 'valueName', this.valueName);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   /** JSON: name, type, value and the readings that apply (text, iso, date, valueName, entries), offset, length. */
@@ -609,8 +616,7 @@ export class ZclEntry implements ZclEntryValue {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('fields'); w.value(this.fields);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   /** Plain-data form for JSON.stringify. */
@@ -660,13 +666,12 @@ export class ZclClusterCommand {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('command'); w.str(this.command);
-    w.key('name'); w.str(this.name);
-    w.key('key'); w.str(this.key);
-    w.key('clusterKey'); w.str(this.clusterKey);
+    w.key('command'); w.name(this.command);
+    w.key('name'); w.name(this.name);
+    w.key('key'); w.name(this.key);
+    w.key('clusterKey'); w.name(this.clusterKey);
     w.key('fields'); w.value(this.fields);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   /** Plain-data form for JSON.stringify. */
@@ -1017,13 +1022,12 @@ export class ZclDefaultResponse {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('command'); w.str(this.command);
+    w.key('command'); w.name(this.command);
     w.key('commandId'); w.num(this.commandId);
     jm(w, 'answersCommand', this.answersCommand);
     w.key('status'); w.num(this.status);
-    w.key('statusName'); w.str(this.statusName);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    w.key('statusName'); w.name(this.statusName);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   /** Plain-data form for JSON.stringify. */
@@ -1047,10 +1051,9 @@ class ZclGlobalList {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('command'); w.str(this.command);
+    w.key('command'); w.name(this.command);
     w.key(this.command === 'read-attributes' ? 'attributes' : 'records'); w.value(this.records);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -1089,12 +1092,11 @@ class ZclOther {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('command'); w.str(this.command);
-    jm(w, 'name', this.name);
+    w.key('command'); w.name(this.command);
+    jn(w, 'name', this.name);
     w.key('payload'); w.hex(this.#b, this.#p, this.#p + this.length);
     jm(w, 'layoutError', this.layoutError);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
