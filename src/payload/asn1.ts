@@ -30,6 +30,8 @@ import * as L from '../wasm/layout.js';
 import { asn1StructureFor, valueName, type Asn1Field } from './asn1Schemas.js';
 import { Budget, type DecodeLimits } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
+
+const { NODE_WORDS, N_KIND, N_START, N_VALUE, N_END, N_NEXT, N_AUX } = L;
 import { ByteWriter, minBerWidth } from './writer.js';
 import { JSON_WRITE, jsonFragment, type JsonWriter } from './json.js';
 
@@ -594,29 +596,36 @@ export interface Asn1Payload {
 
 /** Node i without its children (built on first read); `field` is the schema component it matched. */
 function makeNode(w: WalkSource, ix: NodeIndex, i: number, field: Asn1Field | undefined): Asn1Node {
-  const start = ix.start(i);
-  const v = ix.value(i);
-  return new Asn1Node(ix.tag(i), ix.aux(i), w.base + start, ix.end(i) - v, v - start, undefined, field, w.b, start, w, i);
+  return makeAt(w, ix.w, ix.base + i * NODE_WORDS, i, field);
+}
+
+/** Node i, whose words start at `words[p]` (read straight from the index, no accessor per word). */
+function makeAt(w: WalkSource, words: Int32Array, p: number, i: number, field: Asn1Field | undefined): Asn1Node {
+  const start = words[p + N_START]!;
+  const v = words[p + N_VALUE]!;
+  return new Asn1Node(words[p + N_KIND]! & 0xff, words[p + N_AUX]! >>> 0, w.base + start, words[p + N_END]! - v, v - start, undefined, field, w.b, start, w, i);
 }
 
 /** The children of decoded node `n` (node i of its walk), each named from n's schema component. */
 function childrenOf(n: Asn1Node, w: WalkSource, i: number): Asn1Node[] {
   const ix = w.index();
+  const words = ix.w, base = ix.base;
   const field = n.field;
   const children: Asn1Node[] = [];
-  const stop = ix.next(i);
+  const stop = words[base + i * NODE_WORDS + N_NEXT]!;
   const item = field?.of;
   const fs = item ? undefined : field?.raw === undefined ? field?.fields : undefined;
   let k = 0;
-  for (let c = i + 1; c < stop; c = ix.next(c)) {
+  for (let c = i + 1; c < stop; c = words[base + c * NODE_WORDS + N_NEXT]!) {
+    const p = base + c * NODE_WORDS;
     let cf = item;
     if (fs) {
-      const t = ix.tag(c);
+      const t = words[p + N_KIND]! & 0xff;
       // OPTIONAL / DEFAULT components carry their tag: skip those the element is not.
       while (k < fs.length && fs[k]!.tag !== undefined && fs[k]!.tag !== t) k++;
       cf = fs[k++];
     }
-    children.push(makeNode(w, ix, c, cf));
+    children.push(makeAt(w, words, p, c, cf));
   }
   return children;
 }
