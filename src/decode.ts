@@ -181,6 +181,9 @@ function endBatch(): void {
  * the slot after the chunk; the chunk's records (from `core.recordWord`) and, with
  * `columns` 1, its columns (from `core.columnWord`) stay in WASM memory until the next batch.
  */
+/** Frames of the last chunk that failed (unusable inputs walk as empty frames, so they count). */
+let chunkFailed = 0;
+
 function walkChunk(core: WasmCore, frames: Uint8Array[], i: number, columns: number): number {
   // Only a chunk's first frame can be larger than the region: grow it then.
   const reserved = core.reserve(frames[i]!.length);
@@ -208,6 +211,7 @@ function walkChunk(core: WasmCore, frames: Uint8Array[], i: number, columns: num
   const count = j - i;
   const failed = core.run(() => core.exports.decodeBatch(count, columns));
   if (failed === E_TRAP && core.trapped) throw GbcsDecodeError.fromStatus(failed, 0, core.lastTrap);
+  chunkFailed = failed;
   return j;
 }
 
@@ -407,12 +411,10 @@ export function scanFrames(inputs: Iterable<BinaryInput>, visit: (frame: FrameCu
   try {
     for (let i = 0; i < n; ) {
       const j = walkChunk(core, frames, i, 1);
+      failed += chunkFailed;
       for (let k = i, at = core.columnWord; k < j; k++, at++) {
-        // Read per frame: a decodeFrame in the visitor may have grown (and re-viewed) memory.
-        const i32 = core.i32;
-        const pre = errors === undefined ? undefined : errors[k];
-        if (pre !== undefined || i32[at] !== 0) failed++;
-        cursor.load(k, frames[k]!, i32, at, pre);
+        // core.i32 read per frame: a decodeFrame in the visitor may have grown (and re-viewed) memory.
+        cursor.load(k, frames[k]!, core.i32, at, errors === undefined ? undefined : errors[k]);
         visit(cursor);
       }
       i = j;
