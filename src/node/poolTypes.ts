@@ -60,4 +60,10 @@ export interface WireReply {
   readonly ends?: Uint32Array;
   /** Slots of the packed form that failed. */
   readonly errors?: [number, WireError][];
+  /**
+   * Byte form (the default task): value k is the UTF-8 text `bytes[ends[k-1], ends[k])`, the
+   * buffer transferred, not copied. Values not listed in `nonAscii` are ASCII (read as Latin-1).
+   */
+  readonly bytes?: ArrayBuffer;
+  readonly nonAscii?: number[];
 }
