@@ -77,6 +77,12 @@ export interface DecodePool {
   map<T = unknown>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined>;
   /** All results of `inputs`, in order. */
   decode<T = unknown>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): Promise<PoolResult<T>[]>;
+  /**
+   * Gives back the buffer of a result that is done with (e.g. the `bytes` of a task that
+   * moves its output, once written), for the workers to carry results in again. Optional:
+   * without it each result is a new buffer. The caller must not touch it after.
+   */
+  recycle(buffer: ArrayBuffer): void;
   /** Waits for outstanding work, then stops the workers. */
   close(): Promise<void>;
 }
@@ -108,13 +114,13 @@ const FIRST_BATCH = 8;
 const MAX_START_FAILURES = 3;
 
 /** The per-frame results of a packed reply (see poolWorker pack and defaultBatch): slices of one string. */
-function unpack(m: WireReply): WireReply['out'] {
+function unpack(m: WireReply, recycle: (b: ArrayBuffer) => void): WireReply['out'] {
   const ends = m.ends!;
   let text: string;
   let buf: Buffer | undefined;
   if (m.bytes !== undefined) {
     // UTF-8 records: the ASCII ones (nearly all) are slices of one Latin-1 string of the batch.
-    buf = Buffer.from(m.bytes);
+    buf = Buffer.from(m.bytes, 0, ends.length === 0 ? 0 : ends[ends.length - 1]);
     text = buf.toString('latin1');
   } else text = m.text!;
   const out: WireReply['out'] = new Array(ends.length);
@@ -125,6 +131,7 @@ function unpack(m: WireReply): WireReply['out'] {
   }
   if (m.nonAscii) for (const k of m.nonAscii) out[k] = { value: buf!.toString('utf8', k === 0 ? 0 : ends[k - 1]!, ends[k]!) };
   if (m.errors) for (const [k, error] of m.errors) out[k] = { error };
+  if (m.bytes !== undefined) recycle(m.bytes); // the strings are copies: the buffer can carry the next batch
   return out;
 }
 
@@ -141,6 +148,13 @@ class Dispatcher {
   #nextId = 0;
   /** Worker milliseconds per frame, moving average over replies (0 until the first). */
   #msPerFrame = 0;
+  /** Result buffers given back, sent to workers with the next batches. */
+  readonly #spares: ArrayBuffer[] = [];
+
+  /** Keeps a result buffer for a worker to fill again (at most two per worker are kept). */
+  readonly recycle = (b: ArrayBuffer): void => {
+    if (b.byteLength > 0 && this.#spares.length < 2 * this.size) this.#spares.push(b);
+  };
 
   constructor(
     readonly size: number,
@@ -169,7 +183,7 @@ class Dispatcher {
         const per = m.ms / Math.max(1, job.frames.length);
         this.#msPerFrame = this.#msPerFrame === 0 ? per : this.#msPerFrame * 0.8 + per * 0.2;
         if (slot.inflight.size === 0) worker.unref();
-        job.done(m.text === undefined && m.bytes === undefined ? m.out : unpack(m));
+        job.done(m.text === undefined && m.bytes === undefined ? m.out : unpack(m, this.recycle));
         this.#pump();
       }
     });
@@ -265,8 +279,9 @@ class Dispatcher {
       }
       best.inflight.set(job.id, job);
       best.worker.ref();
-      const msg: WireBatch = { id: job.id, indices: Int32Array.from(job.indices), attempt: job.attempt, buffer, offsets };
-      best.worker.postMessage(msg, [buffer]);
+      const spares = this.#spares.length > 0 ? this.#spares.splice(0, 2) : undefined;
+      const msg: WireBatch = { id: job.id, indices: Int32Array.from(job.indices), attempt: job.attempt, buffer, offsets, spares };
+      best.worker.postMessage(msg, spares ? [buffer, ...spares] : [buffer]);
     }
     if (this.queue.length === 0 && this.#idleWaiters.length > 0 && [...this.slots].every((s) => s.inflight.size === 0)) {
       for (const w of this.#idleWaiters.splice(0)) w();
@@ -441,6 +456,7 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
       for await (const run of runs<T>(inputs)) for (const r of run) out.push(r);
       return out;
     },
+    recycle: dispatcher.recycle,
     close: () => dispatcher.close(),
   };
 }

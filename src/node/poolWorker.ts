@@ -12,7 +12,7 @@ import type { KeyStore } from '../security/keyStore.js';
 import { isAscii } from 'node:buffer';
 import { JsonWriter } from '../payload/json.js';
 import { appendFrameRecord } from './poolTask.js';
-import type { PoolTaskContext, PoolTaskHandler, PoolWorkerData, WireBatch, WireReply, WireError } from './poolTypes.js';
+import { TRANSFER, type PoolTaskContext, type PoolTaskHandler, type PoolWorkerData, type WireBatch, type WireReply, type WireError } from './poolTypes.js';
 
 const data = workerData as PoolWorkerData;
 const port = parentPort!;
@@ -20,6 +20,16 @@ const port = parentPort!;
 function wireError(e: unknown): WireError {
   if (e instanceof GbcsDecodeError) return { code: e.code, offset: e.offset, expected: e.expected, message: e.message };
   return { code: 'handler-error', offset: 0, expected: 'a handler that returns', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Result buffers the calling thread gave back (pool.recycle), largest needs first served. */
+const spares: ArrayBuffer[] = [];
+const MAX_SPARES = 4;
+
+/** A buffer of at least `min` bytes: a spare, or a new one with room to grow. */
+function takeBuffer(min: number): ArrayBuffer {
+  for (let i = spares.length - 1; i >= 0; i--) if (spares[i]!.byteLength >= min) return spares.splice(i, 1)[0]!;
+  return new ArrayBuffer(Math.max(64 * 1024, min + (min >> 2)));
 }
 
 /** The default task's batch writer: every record of a batch, one after another. */
@@ -45,7 +55,8 @@ async function defaultBatch(b: WireBatch, keyStore: KeyStore | undefined, acb: s
     }
     ends[k] = w.pos;
   }
-  const bytes = w.buf.slice(0, w.pos).buffer;
+  const bytes = takeBuffer(w.pos);
+  new Uint8Array(bytes, 0, w.pos).set(w.buf.subarray(0, w.pos));
   return { reply: { id: b.id, out: [], ms: performance.now() - started, bytes, ends, errors, nonAscii }, transfer: [bytes] };
 }
 
@@ -77,7 +88,7 @@ async function start(): Promise<void> {
   if (data.module !== undefined) {
     const url = /^[a-z]+:/i.test(data.module) ? data.module : pathToFileURL(data.module).href;
     const mod = (await import(url)) as { default?: PoolTaskHandler; createHandler?: (ctx: PoolTaskContext) => PoolTaskHandler | Promise<PoolTaskHandler> };
-    const ctx: PoolTaskContext = { keyStore, acb: data.acb, options: data.options };
+    const ctx: PoolTaskContext = { keyStore, acb: data.acb, options: data.options, buffer: takeBuffer };
     handler = mod.createHandler ? await mod.createHandler(ctx) : mod.default!;
     if (typeof handler !== 'function') throw new Error(`pool module ${data.module} exports neither createHandler() nor a default handler`);
   }
@@ -99,21 +110,26 @@ async function start(): Promise<void> {
       }
       const bytes = new Uint8Array(b.buffer);
       const out: WireReply['out'] = [];
+      let transfer: ArrayBuffer[] | undefined;
       for (let i = 0; i < b.offsets.length - 1; i++) {
         const frame = bytes.subarray(b.offsets[i]!, b.offsets[i + 1]!);
         try {
           const v = handler!(frame, { attempt: b.attempt, index: b.indices[i]! });
           // A synchronous handler's value is taken as is (no microtask hop per frame).
-          out.push({ value: v instanceof Promise ? await v : v });
+          const value: unknown = v instanceof Promise ? await v : v;
+          const moved = typeof value === 'object' && value !== null ? (value as { [TRANSFER]?: ArrayBuffer[] })[TRANSFER] : undefined;
+          if (moved) (transfer ??= []).push(...moved);
+          out.push({ value });
         } catch (e) {
           out.push({ error: wireError(e) });
         }
       }
-      port.postMessage(pack(b.id, out, performance.now() - started));
+      port.postMessage(pack(b.id, out, performance.now() - started), transfer ?? []);
     }
     running = false;
   };
   port.on('message', (b: WireBatch) => {
+    if (b.spares) for (const sp of b.spares) if (spares.length < MAX_SPARES) spares.push(sp);
     queue.push(b);
     if (!running) void drain();
   });
