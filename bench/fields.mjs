@@ -4,13 +4,17 @@
 // frame.fieldList() and compiled filter. Every row decodes the frames from bytes first.
 // Then "offsets not read" (issue 13 item 1): full decode, and full decode + typed view,
 // paired with GBCS_BENCH_BASELINE (a build without typed-view spans) in the same run.
+// Last, where one line of `gbcs decode --json -` goes on one thread (issue 12 item 5), in
+// process: hex text lines through the CLI's per-line work, part by part.
 // Run: npm run build && GBCS_BENCH_BASELINE=/tmp/base12/dist/index.js node bench/fields.mjs
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { compileFilter, decodeFrame, fromHex, readTypedView } from '../dist/index.js';
+import { compileFilter, decodeFrame, decodeFrames, fromHex, readTypedView } from '../dist/index.js';
 import { renderFrame } from '../dist/cli/render.js';
+import { writeFrameJson } from '../dist/cli/frameJson.js';
+import { JsonWriter } from '../dist/payload/json.js';
 import { loadBaseline, runPaired } from './throughput.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,8 +67,50 @@ export async function run() {
   console.log(`ratios: --json / --fields = ${(ns['decode --json'] / ns['decode --fields (3 fields, tsv)']).toFixed(2)}x (above 1: --fields is faster); ` +
     `--json / --fields --filter = ${(ns['decode --json'] / ns['decode --fields --filter']).toFixed(2)}x; --json / --hexdump = ${(ns['decode --json'] / ns['decode --hexdump']).toFixed(2)}x`);
   await offsetsNotRead(frames);
+  await cliPerLine(frames);
   if (sink === 0.5) console.log(sink);
   return rows;
+}
+
+/**
+ * Issue 12 item 5: where the time of one line of `gbcs decode --json -` (one thread) goes,
+ * in process (no process start, no stdin/stdout): the corpus as hex text lines through what
+ * the CLI does per line (decodeFrames over a batch of lines, then the record written as
+ * bytes by cli/frameJson.ts writeFrameJson), each row adding one part to the one above.
+ * The CLI lines/s rows (bench/parallel.mjs) add start-up, line splitting and the writes.
+ */
+async function cliPerLine(frames) {
+  const lines = frames.map((f) => Buffer.from(f).toString('hex'));
+  const w = new JsonWriter(1 << 20);
+  let sink = 0;
+  const each = (f) => () => {
+    for (const fr of decodeFrames(lines)) {
+      w.pos = 0;
+      f(fr);
+      sink += w.pos;
+    }
+  };
+  const parts = [
+    ['decodeFrames (hex text lines, one WASM batch)', each((fr) => (sink += fr.messageCode))],
+    ['+ envelope members (frame.writeJsonMembers)', each((fr) => fr.writeJsonMembers(w))],
+    ['+ payload tree built and written (JsonWriter.value(payload.decoded))', each((fr) => {
+      fr.writeJsonMembers(w);
+      if (fr.payloadFormat !== 'unknown') w.value(fr.payload.decoded);
+    })],
+    ['+ typed view = the whole record (writeFrameJson)', each((fr) => writeFrameJson(w, fr))],
+  ];
+  const bench = new Bench({ time: 1000, warmupTime: 200 });
+  for (const [name, fn] of parts) bench.add(name, fn);
+  await bench.run();
+  console.log(`\n## gbcs decode --json -, one thread: per line in process (${lines.length} RTDS hex text lines; each row adds one part)`);
+  console.log('| case | us/line | part us/line | part share | ±% |\n|---|---:|---:|---:|---:|');
+  const us = bench.tasks.map((t) => ((t.result.latency?.mean ?? t.result.mean) * 1000) / lines.length);
+  const whole = us[us.length - 1];
+  bench.tasks.forEach((t, k) => {
+    const part = k === 0 ? us[0] : us[k] - us[k - 1];
+    console.log(`| ${t.name} | ${us[k].toFixed(2)} | ${part.toFixed(2)} | ${((100 * part) / whole).toFixed(0)}% | ${(t.result.latency?.rme ?? t.result.rme).toFixed(1)} |`);
+  });
+  if (sink === 0.5) console.log(sink);
 }
 
 /**

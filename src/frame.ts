@@ -7,6 +7,32 @@ import { messageCodeInfo, type MessageCodeInfo } from './messageCodes.js';
 import * as L from './wasm/layout.js';
 import { LazyPayload } from './payload/index.js';
 import { JSON_WRITE, type JsonWriter } from './payload/json.js';
+import {
+  J_CONTENT,
+  J_CONTENT_LENGTH,
+  J_COUNTER,
+  J_DATETIME,
+  J_FORMAT,
+  J_INVOCATION_COUNTER,
+  J_LENGTH,
+  J_MAC,
+  J_NULL,
+  J_OI,
+  J_OI_10,
+  J_OI_18,
+  J_OI_2,
+  J_OI_26,
+  J_OI_ORIG_COUNTER,
+  J_OI_RP_COUNTER,
+  J_ORIGINATOR,
+  J_RECIPIENT,
+  J_SECURITY_HEADER,
+  J_SIGNATURE,
+  KIND_CRA_JSON,
+  codeJson,
+  writeDateTimeJson,
+  writeU64,
+} from './envelopeJson.js';
 import type { FieldOccurrence } from './fields/dissect.js';
 import { FieldCache } from './fields/frameFields.js';
 import { CRA_NAMES, type Cra, type FrameKind, type PayloadFormat, type SignatureState } from './types.js';
@@ -333,34 +359,72 @@ export class GbcsFrame implements FrameInit {
   /**
    * Writes the members of toJSON() (each preceded by a comma, no braces) straight into a
    * JsonWriter: the same text as JSON.stringify(toJSON()) without its braces and with a
-   * leading comma (a test compares the two on every RTDS frame). Keep the two in step.
+   * leading comma (tests compare the two on every RTDS frame and on seeded random
+   * envelopes: test/envelope-json.test.ts). Keep the two in step.
    */
   writeJsonMembers(w: JsonWriter): void {
-    const info = this.messageInfo;
-    const oi = this.otherInformation;
-    const dt = this.dateTime;
+    // Straight from the bytes and the envelope index (issue 12 item 5): constant fragments,
+    // one cached fragment per known message code, hex and decimal digits written in place;
+    // no strings, bigints or header objects made (the getters stay lazy for the caller).
+    const b = this.bytes;
     const l = this.layout;
-    w.key('kind');
-    w.str(this.kind);
-    w.key('cra');
-    w.str(this.cra);
-    w.key('messageCode');
-    w.num(this.messageCode);
-    w.key('messageCodeHex');
-    w.str(this.messageCode.toString(16).toUpperCase().padStart(4, '0'));
-    w.key('useCase');
-    w.value(info?.useCase ?? null);
-    w.key('messageName');
-    w.value(info?.name ?? null);
-    w.key('originator');
-    w.str(this.originator);
-    w.key('recipient');
-    w.str(this.recipient);
-    w.key('originatorCounter');
-    w.raw(`"${this.originatorCounter.toString()}"`);
-    w.key('dateTime');
-    w.value(dt ? (dt.special ?? dt.iso ?? dt.hex) : null);
-    w.key('otherInformation');
+    w.bytes(KIND_CRA_JSON[this.kind][this.craFlag]!);
+    w.bytes(codeJson(this.messageCode));
+    w.bytes(J_ORIGINATOR);
+    w.hex(b, l.originator, l.originator + 8);
+    w.bytes(J_RECIPIENT);
+    w.hex(b, l.recipient, l.recipient + 8);
+    w.bytes(J_COUNTER);
+    writeU64(w, b, l.counter);
+    w.bytes(J_DATETIME);
+    if (l.dateTime < 0) w.bytes(J_NULL);
+    else writeDateTimeJson(w, b, l.dateTime);
+    w.bytes(J_OI);
+    const oi = l.otherInformation;
+    const oiLen = l.otherInformationLength;
+    if (oiLen === 2) w.bytes(J_OI_2);
+    else if (oiLen === 10 || oiLen === 18 || oiLen === 26) {
+      w.bytes(oiLen === 10 ? J_OI_10 : oiLen === 18 ? J_OI_18 : J_OI_26);
+      w.hex(b, oi + 2, oi + 10);
+      if (oiLen > 10) {
+        w.bytes(J_OI_RP_COUNTER);
+        writeU64(w, b, oi + 10);
+        if (oiLen === 26) {
+          w.bytes(J_OI_ORIG_COUNTER);
+          writeU64(w, b, oi + 18);
+        }
+      }
+      w.byte(125);
+    } else this.#writeOtherInformation(w);
+    w.bytes(J_FORMAT[this.payloadFormat]!);
+    w.num(this.contentOffset);
+    w.bytes(J_CONTENT_LENGTH);
+    const gbt = this.kind === 'gbt';
+    w.num(gbt ? 0 : l.contentLength);
+    w.bytes(J_CONTENT);
+    if (l.content < 0) w.hex(b, 0, 0);
+    else w.hex(b, l.content, l.content + l.contentLength);
+    w.bytes(J_SIGNATURE);
+    if (this.signatureState === 'present') w.hex(b, l.signature + 1, l.signature + 65);
+    else w.str(this.signatureState);
+    w.bytes(J_MAC);
+    if (l.mac >= 0) w.hex(b, l.mac, l.mac + 12);
+    else w.bytes(J_NULL);
+    if (this.kind !== 'general-signing') {
+      w.bytes(J_SECURITY_HEADER);
+      w.num(this.#sc);
+      w.bytes(J_INVOCATION_COUNTER);
+      w.num(this.#ic);
+      w.byte(125);
+    }
+    if (gbt) (w.key('gbt'), w.value(this.gbt));
+    w.bytes(J_LENGTH);
+    w.num(b.length);
+  }
+
+  /** `otherInformation` of a length no fast path of writeJsonMembers takes (certificate, unrecognised). */
+  #writeOtherInformation(w: JsonWriter): void {
+    const oi = this.otherInformation;
     w.raw('{"variant":');
     w.str(oi.variant);
     if (oi.supplementaryRemotePartyId !== undefined) (w.key('supplementaryRemotePartyId'), w.str(oi.supplementaryRemotePartyId));
@@ -369,26 +433,6 @@ export class GbcsFrame implements FrameInit {
     if (oi.certificate !== undefined) (w.key('certificate'), w.hex(oi.certificate));
     if (oi.extra !== undefined) (w.key('extra'), w.hex(oi.extra));
     w.byte(125);
-    w.key('payloadFormat');
-    w.str(this.payloadFormat);
-    w.key('contentOffset');
-    w.num(this.contentOffset);
-    w.key('contentLength');
-    w.num(this.kind === 'gbt' ? 0 : l.contentLength);
-    w.key('content');
-    w.hex(this.content);
-    w.key('signature');
-    if (this.signatureState === 'present') w.hex(this.bytes, l.signature + 1, l.signature + 65);
-    else w.str(this.signatureState);
-    w.key('mac');
-    if (l.mac >= 0) w.hex(this.bytes, l.mac, l.mac + 12);
-    else w.raw('null');
-    const sh = this.securityHeader;
-    if (sh) (w.key('securityHeader'), w.value(sh));
-    const gbt = this.gbt;
-    if (gbt) (w.key('gbt'), w.value(gbt));
-    w.key('length');
-    w.num(this.bytes.length);
   }
 
   /** Writes JSON.stringify(toJSON()) into a JsonWriter (json.ts JSON_WRITE protocol). */

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isGroup, type CommandNode } from '../src/cli/args.js';
-import { COMMANDS } from '../src/cli/main.js';
+import { COMMANDS } from '../src/cli/commands/index.js';
+import { COMMAND_NAMES, loadCommand } from '../src/cli/main.js';
 import { CLI_BIN, runCli, spawnCli } from './cliHarness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gbcs-conv-'));
@@ -44,6 +45,11 @@ describe('CLI conventions', () => {
   it('--version prints the package version', async () => {
     const r = await runCli(['--version']);
     expect(r).toMatchObject({ status: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('main.ts loads each command alone (start-up), the same commands in the same order as the help table', async () => {
+    expect(COMMAND_NAMES).toEqual(Object.keys(COMMANDS));
+    for (const n of COMMAND_NAMES) expect(await loadCommand(n), n).toBe(COMMANDS[n]);
   });
 
   it('every command and subcommand has help listing each of its options with its text', async () => {

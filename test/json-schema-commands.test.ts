@@ -13,7 +13,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isGroup, type CommandNode } from '../src/cli/args.js';
 import { JSON_SCHEMA_VERSION } from '../src/cli/jsonRecord.js';
-import { COMMANDS } from '../src/cli/main.js';
+import { COMMANDS } from '../src/cli/commands/index.js';
 import { CLI_BIN, runCli } from './cliHarness.js';
 import { HAVE_RTDS, RTDS_KEYSTORE, rtdsFiles } from './rtds.js';
 import { startRedis } from './redisServer.js';

@@ -19,7 +19,7 @@ import { GbcsDecodeError } from '../errors.js';
 import { transferring, type PoolTaskContext, type PoolTaskHandler } from '../node/poolTypes.js';
 import { JsonWriter } from '../payload/json.js';
 import type { Rendered } from './render.js';
-import type { RenderMode } from './fieldsOutput.js';
+import type { RenderMode } from './renderMode.js';
 
 /** The output mode (--json, --fields, --filter, --hexdump), structured-cloned to each worker. */
 export type DecodeTaskOptions = RenderMode & {
@@ -118,11 +118,13 @@ export function decodeChunk(
 export async function createHandler(ctx: PoolTaskContext): Promise<PoolTaskHandler> {
   const mode = ctx.options as DecodeTaskOptions;
   const sec = ctx.keyStore ? { keyStore: ctx.keyStore, ...(ctx.acb ? { acb: ctx.acb } : {}) } : undefined;
-  const { renderFrame, writeFrameJson } = await import('./render.js');
   if (mode.stdinChunks) {
+    // --json alone: only the record writer is loaded (no text layout, fields or security code).
+    const { writeFrameJson } = await import('./frameJson.js');
     const w = new JsonWriter(2 * 1024 * 1024);
     const maxLine = mode.maxLine!;
     return (run): ChunkResult => decodeChunk(w, writeFrameJson, run, maxLine, ctx.buffer);
   }
+  const { renderFrame } = await import('./render.js');
   return (bytes): Promise<Rendered> => renderFrame(decodeFrame(bytes), mode, sec);
 }

@@ -2,25 +2,11 @@
 // (issue 13): the options read into one serialisable RenderMode (the decode pool's
 // workers get it structured-cloned), and the row writers.
 import { compileFilter, fieldCatalogue, FilterSyntaxError, isFieldName, valueJson, valueText, type FieldOccurrence, type FrameFilter, type Occurrence } from '../fields/index.js';
+import type { FieldsOutput, RenderMode } from './renderMode.js';
 import { didYouMean } from './args.js';
 import { UsageError } from './io.js';
 
-/** --fields output: the names, the row format, tshark's -E aggregator and occurrence. */
-export interface FieldsOutput {
-  readonly names: readonly string[];
-  readonly format: 'tsv' | 'csv' | 'ndjson';
-  readonly aggregator: string;
-  readonly occurrence: Occurrence;
-}
-
-/** How `gbcs decode` prints a frame (plain data: it crosses to the pool's workers). */
-export interface RenderMode {
-  readonly json: boolean;
-  readonly hexdump?: boolean;
-  readonly fields?: FieldsOutput;
-  /** --filter expression (compiled once per process, filters.get). */
-  readonly filter?: string;
-}
+export { errorLines, isRows, type FieldsOutput, type RenderMode } from './renderMode.js';
 
 const compiled = new Map<string, FrameFilter>();
 /** The compiled filter of an expression (cached: one compile per process and expression). */
@@ -109,8 +95,3 @@ export function renderModeOf(values: {
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
   };
 }
-
-/** True when frames print one line each (JSON, field rows): no blank line between frames. */
-export const isRows = (m: RenderMode): boolean => m.json || m.fields !== undefined;
-/** True when a decode error also prints a JSON error line (--json, --fields ndjson). */
-export const errorLines = (m: RenderMode): boolean => m.json || m.fields?.format === 'ndjson';

@@ -20,30 +20,31 @@ import {
   statusSoFar,
   type Io,
 } from './io.js';
-import { decodeCommand } from './commands/decode.js';
-import { fieldsCommand } from './commands/fields.js';
-import { demoCommand } from './commands/demo.js';
-import { gbtCommand } from './commands/gbt.js';
-import { otaCommand } from './commands/ota.js';
-import { signCommand } from './commands/sign.js';
-import { fwCommand } from './commands/fw.js';
-import { benchCommand } from './commands/bench.js';
-import { duisCommand } from './commands/duis.js';
-import { pipeCommand } from './commands/pipe.js';
-
-/** Every command by name, in help order. */
-export const COMMANDS: Readonly<Record<string, CommandNode>> = {
-  decode: decodeCommand,
-  fields: fieldsCommand,
-  demo: demoCommand,
-  sign: signCommand,
-  ota: otaCommand,
-  fw: fwCommand,
-  gbt: gbtCommand,
-  bench: benchCommand,
-  duis: duisCommand,
-  pipe: pipeCommand,
+/**
+ * Every command by name, in help order, loaded on first use: a run imports only the module
+ * of its own command (start-up of `gbcs decode` is most of a short run). The table of
+ * loaded commands is ./commands/index.ts (help, tests).
+ */
+const LOADERS: Readonly<Record<string, () => Promise<CommandNode>>> = {
+  decode: async () => (await import('./commands/decode.js')).decodeCommand,
+  fields: async () => (await import('./commands/fields.js')).fieldsCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  sign: async () => (await import('./commands/sign.js')).signCommand,
+  ota: async () => (await import('./commands/ota.js')).otaCommand,
+  fw: async () => (await import('./commands/fw.js')).fwCommand,
+  gbt: async () => (await import('./commands/gbt.js')).gbtCommand,
+  bench: async () => (await import('./commands/bench.js')).benchCommand,
+  duis: async () => (await import('./commands/duis.js')).duisCommand,
+  pipe: async () => (await import('./commands/pipe.js')).pipeCommand,
 };
+
+/** The command names, in help order. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(LOADERS);
+
+/** The command `name` (one of COMMAND_NAMES), its module loaded. */
+export function loadCommand(name: string): Promise<CommandNode> {
+  return LOADERS[name]!();
+}
 
 /** The package version (package.json beside dist/ and src/). */
 export function version(): string {
@@ -53,7 +54,8 @@ export function version(): string {
 const EXIT_HELP = `exit status: 0 ok, 1 usage error, 2 malformed input, 3 a check failed (signature, MAC,
 plan, package, image), 4 a key cannot be used, 5 the output cannot be written.`;
 
-function help(io: Io, out: NodeJS.WritableStream): void {
+async function help(out: NodeJS.WritableStream): Promise<void> {
+  const { COMMANDS } = await import('./commands/index.js');
   out.write('usage: gbcs <command> [options]\n       gbcs --version\n\ncommands:\n');
   for (const [n, c] of Object.entries(COMMANDS)) out.write(`  ${n.padEnd(10)} ${c.summary}\n`);
   out.write(`\n\`gbcs <command> --help\` shows the options of one command.\n${EXIT_HELP}\n`);
@@ -69,16 +71,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   if (name === undefined || isHelp(name) || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return main([topic, '--help'], io);
-    help(io, name === undefined ? io.stderr : io.stdout);
+    if (topic !== undefined && Object.hasOwn(LOADERS, topic)) return main([topic, '--help'], io);
+    await help(name === undefined ? io.stderr : io.stdout);
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   let path = 'gbcs';
   let args = argv;
+  let top: CommandNode | undefined;
   try {
     if (name.startsWith('-')) throw new UsageError(`unknown option ${name}; give a command first (gbcs --help)`);
-    if (!Object.hasOwn(COMMANDS, name)) throw unknownName('command', name, Object.keys(COMMANDS));
-    let node: CommandNode = COMMANDS[name]!;
+    if (!Object.hasOwn(LOADERS, name)) throw unknownName('command', name, [...COMMAND_NAMES]);
+    let node: CommandNode = (top = await loadCommand(name));
     path = `gbcs ${name}`;
     args = rest;
     while (isGroup(node)) {
@@ -101,15 +104,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await node.run(inv, io);
   } catch (e) {
-    return reportError(io, path, e, argv);
+    return reportError(io, path, e, top);
   }
 }
 
 /** Maps an error to its exit status with one line on stderr; anything else is an internal error. */
-function reportError(io: Io, path: string, e: unknown, argv: string[]): number {
+function reportError(io: Io, path: string, e: unknown, top: CommandNode | undefined): number {
   if (e instanceof UsageError) {
     let node: CommandNode | undefined;
-    for (const [i, w] of path.split(' ').slice(1).entries()) node = i === 0 ? COMMANDS[w] : node && isGroup(node) ? node.subcommands[w] : undefined;
+    for (const [i, w] of path.split(' ').slice(1).entries()) node = i === 0 ? top : node && isGroup(node) ? node.subcommands[w] : undefined;
     io.stderr.write(`${path}: ${e.message}\n${node ? `${usageLine(path, node)}\n` : ''}(\`${path} --help\` for more)\n`);
     return EXIT_USAGE;
   }
@@ -129,7 +132,6 @@ function reportError(io: Io, path: string, e: unknown, argv: string[]): number {
     io.stderr.write(`${path}: ${e.message}\n`);
     return EXIT_OUTPUT;
   }
-  void argv;
   throw e;
 }
 

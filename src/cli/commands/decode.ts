@@ -3,17 +3,24 @@
 // decoded in WASM batches or on a worker pool with --workers, written with backpressure).
 import { fileURLToPath } from 'node:url';
 import { decodeFrame, decodeFrames } from '../../decode.js';
-import { duisGbcsPayloads, readDuis } from '../../duis/read.js';
 import { GbcsDecodeError } from '../../errors.js';
 import { createDecodePool, type PoolError } from '../../node/pool.js';
-import { JSON_SCHEMA_VERSION, renderFrame, writeFrameJson, type Rendered } from '../render.js';
+import type { Rendered } from '../render.js';
+import { writeFrameJson } from '../frameJson.js';
+import { JSON_SCHEMA_VERSION } from '../jsonRecord.js';
 import { JsonWriter } from '../../payload/json.js';
 import { decodeStdinRuns } from '../decodeWorkers.js';
-import { securityContext, type SecurityContext } from '../security.js';
+import type { SecurityContext } from '../security.js';
 import { command } from '../args.js';
 import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
 import { lineTooLong } from '../../stream.js';
-import { errorLines, fieldsHeader, isRows, renderModeOf, type RenderMode } from '../fieldsOutput.js';
+import { errorLines, isRows, type RenderMode } from '../renderMode.js';
+
+// Start-up (issue 12 item 5): `decode --json` alone imports only the decoder and the JSON
+// record writer; the text layout, --fields/--filter, --keys and DUIS code load when asked for.
+const renderFrame: typeof import('../render.js').renderFrame = async (...a) => (await import('../render.js')).renderFrame(...a);
+/** Options that need no --fields/--filter/--hexdump code (the mode is `{ json }`). */
+const PLAIN_OPTIONS = new Set(['json', 'keys', 'acb', 'workers', 'max-line']);
 
 /** Lines decoded per WASM batch on the single-thread path. */
 const BATCH = 256;
@@ -201,6 +208,7 @@ async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: stri
 
 /** `gbcs decode @file.xml`: the GBCS payloads of a DUIS message, one after another (JSON: one line each). */
 async function decodeDuis(xml: string, mode: RenderMode, sec: SecurityContext | undefined, failed: { any: boolean; keyUnusable?: boolean }, io: Io): Promise<number> {
+  const { duisGbcsPayloads, readDuis } = await import('../../duis/read.js');
   const payloads = duisGbcsPayloads(readDuis(xml));
   if (payloads.length === 0) {
     io.stderr.write('gbcs decode: the DUIS file holds no GBCSPayload (gbcs duis inspect shows its content)\n');
@@ -246,9 +254,10 @@ export const decodeCommand = command({
   gbcs decode - --filter 'gbcs.envelope.use_case == "ECS52" && dlms.result != 0' --json < frames.log
 field names: gbcs fields (--json for kinds and descriptions)`,
   async run({ values, positionals }, io: Io): Promise<number> {
-    const mode = renderModeOf(values);
+    const fo = Object.keys(values).every((k) => PLAIN_OPTIONS.has(k)) ? undefined : await import('../fieldsOutput.js');
+    const mode: RenderMode = fo ? fo.renderModeOf(values) : { json: values.json === true };
     // --keys: verify signature and MAC and decrypt encrypted content with that key folder.
-    const sec = securityContext(values.keys, values.acb);
+    const sec = values.keys === undefined && values.acb === undefined ? undefined : (await import('../security.js')).securityContext(values.keys, values.acb);
     if (positionals.length !== 1) throw new UsageError('give exactly one frame source');
     const maxLine = maxLineOption(values['max-line']);
     const w = values.workers;
@@ -262,14 +271,14 @@ field names: gbcs fields (--json for kinds and descriptions)`,
       const input = await readInput(src, io);
       const failed: { any: boolean; keyUnusable?: boolean } = { any: false };
       // A DUIS file (@file.xml): decode every GBCS payload inside it.
-      if (mode.fields && values.header) io.stdout.write(fieldsHeader(mode.fields));
+      if (mode.fields && values.header) io.stdout.write(fo!.fieldsHeader(mode.fields));
       if (input.text !== undefined && /^\uFEFF?\s*</.test(input.text)) return decodeDuis(input.text, mode, sec, failed, io);
       const r = await renderFrame(decodeFrame(input.bytes ?? input.text), mode, sec);
       await out.write(r.text);
       await out.flush();
       return finalStatus({ status: EXIT_OK, failed: r.failed, keyUnusable: r.keyUnusable });
     }
-    if (mode.fields && values.header) await out.write(fieldsHeader(mode.fields));
+    if (mode.fields && values.header) await out.write(fo!.fieldsHeader(mode.fields));
     try {
       if (workers > 0 && plainJson(mode, sec)) await decodeStdinRuns(io, out, mode, workers, maxLine, (e, line) => emitError(io, out, mode, e, line, st));
       else if (workers > 0) await decodeStdinPool(io, out, mode, values.keys, sec, workers, maxLine, st);
