@@ -33,9 +33,13 @@ let rec: usize = 0;
 
 function clearRecord(): void {
   // Every optional offset starts as NONE; scalars are overwritten when present.
-  // Eight 16-byte stores (REC_WORDS = 32 words): cheaper than a memory.fill call.
+  // Eight 16-byte stores (REC_WORDS = 32 words), unrolled: cheaper than a memory.fill
+  // call or a loop (measured: the batch kernel 1.5 ns/frame faster than the loop).
+  if (REC_WORDS != 32) ERROR('clearRecord writes 32 words: update it with REC_WORDS');
   const ones = i32x4.splat(-1);
-  for (let i: usize = 0; i < (<usize>REC_WORDS << 2); i += 16) v128.store(rec + i, ones);
+  const r = rec;
+  v128.store(r, ones, 0); v128.store(r, ones, 16); v128.store(r, ones, 32); v128.store(r, ones, 48);
+  v128.store(r, ones, 64); v128.store(r, ones, 80); v128.store(r, ones, 96); v128.store(r, ones, 112);
   put(R_STATUS, 0);
   put(R_ERR_OFFSET, 0);
   put(R_SIG_STATE, SIG_ABSENT);
@@ -43,7 +47,7 @@ function clearRecord(): void {
 }
 
 /** `08` ‖ 8-byte system title; returns the position after it or -1. */
-function systemTitle(p: usize, end: usize, word: i32): i32 {
+@inline function systemTitle(p: usize, end: usize, word: i32): i32 {
   if (p >= end) return fail(E_TRUNCATED, p);
   if (u8At(p) != 8) return fail(E_SYSTEM_TITLE_LENGTH, p);
   if (!has(p + 1, 8, end)) return fail(E_TRUNCATED, end);
@@ -52,7 +56,7 @@ function systemTitle(p: usize, end: usize, word: i32): i32 {
 }
 
 /** `09` ‖ CRA ‖ counter(8). */
-function transactionId(p: usize, end: usize): i32 {
+@inline function transactionId(p: usize, end: usize): i32 {
   if (p >= end) return fail(E_TRUNCATED, p);
   if (u8At(p) != 9) return fail(E_TRANSACTION_ID_LENGTH, p);
   if (!has(p + 1, 9, end)) return fail(E_TRUNCATED, end);
@@ -64,7 +68,7 @@ function transactionId(p: usize, end: usize): i32 {
 }
 
 /** `00` or `0C` ‖ 12-byte DLMS date-time. */
-function dateTime(p: usize, end: usize): i32 {
+@inline function dateTime(p: usize, end: usize): i32 {
   if (p >= end) return fail(E_TRUNCATED, p);
   const n = u8At(p);
   if (n == 0) return <i32>(p + 1 - base);
@@ -75,7 +79,7 @@ function dateTime(p: usize, end: usize): i32 {
 }
 
 /** BER length ‖ message code(2) ‖ supplementary fields. */
-function otherInformation(p: usize, end: usize): i32 {
+@inline function otherInformation(p: usize, end: usize): i32 {
   const len = berLength(p, end);
   if (len < 0) return -1;
   const v = p + <usize>lenWidth;
@@ -88,7 +92,7 @@ function otherInformation(p: usize, end: usize): i32 {
   return <i32>(v + <usize>len - base);
 }
 
-function payloadFormat(p: usize, len: usize): u32 {
+@inline function payloadFormat(p: usize, len: usize): u32 {
   if (len == 0) return F_UNKNOWN;
   const b0 = u8At(p);
   if (b0 == 0xd9 || b0 == 0xda || b0 == 0x0f) return F_DLMS;
@@ -101,7 +105,7 @@ function payloadFormat(p: usize, len: usize): u32 {
  * false (bare DF frame) the signature field may be absent: a DUIS pre-command.
  * Returns the absolute end position, or 0 on error.
  */
-function generalSigning(p: usize, limit: usize, needSignature: bool): usize {
+@inline function generalSigning(p: usize, limit: usize, needSignature: bool): usize {
   if (p >= limit) { fail(E_TRUNCATED, p); return 0; }
   if (u8At(p) != 0xdf) { fail(E_SIGNING_TAG, p); return 0; }
   putOff(R_GS, p);
@@ -145,8 +149,11 @@ function generalSigning(p: usize, limit: usize, needSignature: bool): usize {
 /** DD 00×6 ‖ length ‖ SC ‖ IC ‖ general-signing ‖ MAC(12). */
 function macHeaderFrame(end: usize): usize {
   if (!has(base, 7, end)) { fail(E_TRUNCATED, end); return 0; }
-  for (let i: usize = 1; i < 7; i++) {
-    if (u8At(base + i) != 0) { fail(E_MAC_HEADER_EMPTY_FIELD, base + i); return 0; }
+  // Bytes 1..6 zero: two loads instead of six; the loop only finds the offending byte.
+  if ((load<u32>(base + 1) | <u32>load<u16>(base + 5)) != 0) {
+    for (let i: usize = 1; i < 7; i++) {
+      if (u8At(base + i) != 0) { fail(E_MAC_HEADER_EMPTY_FIELD, base + i); return 0; }
+    }
   }
   const lp = base + 7;
   const len = berLength(lp, end);

@@ -1,13 +1,17 @@
 // WASM entry points. The TypeScript glue copies frames into the input region, calls
 // one of these, and reads u32 records from the output region through cached views.
-import { REC_WORDS } from '../src/wasm/layout';
-import { MAX_BATCH, growInput, inputBase, inputCap, recordBase, tableBase } from './memory';
+import {
+  REC_WORDS, R_STATUS, R_ERR_OFFSET, R_KIND, R_CRA, R_MESSAGE_CODE, R_FORMAT, R_ORIGINATOR, R_RECIPIENT, R_COUNTER, R_CONTENT, R_CONTENT_LEN,
+  C_STATUS, C_ERR_OFFSET, C_KIND, C_CRA, C_MESSAGE_CODE, C_FORMAT, C_ORIGINATOR, C_RECIPIENT, C_COUNTER, C_CONTENT, C_CONTENT_LEN,
+} from '../src/wasm/layout';
+import { MAX_BATCH, columnBase, growInput, inputBase, inputCap, recordBase, tableBase } from './memory';
 import { decodeEnvelope } from './envelope';
 
 export function inputPtr(): usize { return inputBase; }
 export function inputCapacity(): usize { return inputCap; }
 export function tablePtr(): usize { return tableBase; }
 export function recordPtr(): usize { return recordBase; }
+export function columnPtr(): usize { return columnBase; }
 export function maxBatch(): i32 { return MAX_BATCH; }
 
 /** Ensures the input region holds `len` bytes; may move it (re-read inputPtr()). */
@@ -23,7 +27,8 @@ export function decodeOne(len: usize): i32 {
 
 /**
  * Decodes `count` frames described by (offset, length) pairs in the table region;
- * record i describes frame i. Returns the number of frames that failed.
+ * record i describes frame i, and slot i of the batch columns (layout.ts C_*) holds the
+ * words the cursor and columnar readers use. Returns the number of frames that failed.
  */
 export function decodeBatch(count: i32): i32 {
   let failed = 0;
@@ -31,7 +36,21 @@ export function decodeBatch(count: i32): i32 {
     const t = tableBase + (<usize>i << 3);
     const off = <usize>load<u32>(t);
     const len = <usize>load<u32>(t, 4);
-    if (decodeEnvelope(inputBase + off, len, recordBase + (<usize>i * REC_WORDS << 2)) != 0) failed++;
+    const r = recordBase + (<usize>i * REC_WORDS << 2);
+    if (decodeEnvelope(inputBase + off, len, r) != 0) failed++;
+    // Constant offsets: column c of this slot is c * MAX_BATCH words after its column-0 word.
+    const c = columnBase + (<usize>i << 2);
+    store<u32>(c, load<u32>(r, R_STATUS << 2), C_STATUS * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_ERR_OFFSET << 2), C_ERR_OFFSET * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_KIND << 2), C_KIND * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_CRA << 2), C_CRA * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_MESSAGE_CODE << 2), C_MESSAGE_CODE * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_FORMAT << 2), C_FORMAT * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_ORIGINATOR << 2), C_ORIGINATOR * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_RECIPIENT << 2), C_RECIPIENT * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_COUNTER << 2), C_COUNTER * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_CONTENT << 2), C_CONTENT * MAX_BATCH << 2);
+    store<u32>(c, load<u32>(r, R_CONTENT_LEN << 2), C_CONTENT_LEN * MAX_BATCH << 2);
   }
   return failed;
 }

@@ -1,9 +1,9 @@
 // Fixed scratch regions, allocated once at start-up. With runtime `stub` nothing is
 // ever freed, so no function reachable from an exported decode entry may allocate.
-import { MAX_NODES, NODE_WORDS, REC_WORDS } from '../src/wasm/layout';
+import { C_WORDS, MAX_BATCH as LAYOUT_MAX_BATCH, MAX_NODES, NODE_WORDS, REC_WORDS } from '../src/wasm/layout';
 
-/** Frames per batch call; the TypeScript side splits larger batches. */
-export const MAX_BATCH: i32 = 8192;
+/** Frames per batch call (layout.ts MAX_BATCH); the TypeScript side splits larger batches. */
+export const MAX_BATCH: i32 = LAYOUT_MAX_BATCH;
 
 export let inputCap: usize = 4 << 20;
 export let inputBase: usize = heap.alloc(inputCap);
@@ -11,6 +11,8 @@ export let inputBase: usize = heap.alloc(inputCap);
 export const tableBase: usize = heap.alloc(<usize>MAX_BATCH * 8);
 /** Envelope index: REC_WORDS u32 per frame. */
 export const recordBase: usize = heap.alloc(<usize>MAX_BATCH * REC_WORDS * 4);
+/** Batch columns: C_WORDS columns of MAX_BATCH u32 (layout.ts C_*). */
+export const columnBase: usize = heap.alloc(<usize>MAX_BATCH * C_WORDS * 4);
 
 /**
  * Grows the input region to hold `len` bytes. Only the TypeScript glue calls this, and

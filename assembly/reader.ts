@@ -64,7 +64,7 @@ function definiteLength(p: usize, end: usize, maxOctets: u32, err: i32): i32 {
  * Reads a BER definite length at p (short form, or 81/82/83 long form). Returns the
  * length, or -1 with E_BER_LENGTH / E_TRUNCATED latched; sets `lenWidth`.
  */
-export function berLength(p: usize, end: usize): i32 {
+@inline export function berLength(p: usize, end: usize): i32 {
   return definiteLength(p, end, 3, E_BER_LENGTH);
 }
 

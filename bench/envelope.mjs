@@ -88,13 +88,22 @@ export async function run() {
     { units: frames.length, bytes },
   );
 
-  await runCases(
-    'Envelope decode, public API (bytes input): single, batch of objects, batch cursor, columnar batch',
+  const api = await runCases(
+    'Envelope decode, public API (bytes input): single, batch of objects, batch cursor, columnar batch, and the hand walk',
     [
       { name: 'decodeFrame() per frame', fn: () => { for (const f of frames) sink += decodeFrame(f).messageCode; } },
       { name: 'decodeFrames() batch', fn: () => { for (const f of decodeFrames(frames)) sink += f.messageCode ?? 0; } },
       { name: 'scanFrames() batch cursor, message code', fn: () => { scanFrames(frames, (c) => { sink += c.messageCode; }); } },
+      { name: 'scanFrames() batch cursor, code + CRA + title and counter offsets', fn: () => { scanFrames(frames, (c) => { sink += c.messageCode + c.craFlag + c.originatorOffset + c.recipientOffset + c.counterOffset; }); } },
       { name: 'decodeFrameBatch() columns, message code', fn: () => { const c = decodeFrameBatch(frames).messageCodes; for (let i = 0; i < c.length; i++) sink += c[i]; } },
+      {
+        name: 'decodeFrameBatch() columns, code + CRA + title and counter offsets',
+        fn: () => {
+          const b = decodeFrameBatch(frames);
+          const [m, c, o, r, n] = [b.messageCodes, b.craFlags, b.originatorOffsets, b.recipientOffsets, b.counterOffsets];
+          for (let i = 0; i < m.length; i++) sink += m[i] + c[i] + o[i] + r[i] + n[i];
+        },
+      },
       {
         name: 'decodeFrame() + read originator, counter, content',
         fn: () => {
@@ -104,9 +113,19 @@ export async function run() {
           }
         },
       },
+      { name: 'hand walk in plain JS (bench/plainWalker.mjs, no GBT), one call per frame', fn: () => { for (const f of plainFrames) sink += plainWalk(f, rec); } },
     ],
     { units: frames.length, bytes },
   );
+  {
+    // Issue 12 item 3, from this table's one run: per frame, each batch reader against
+    // decodeFrame (wants >= 2x for a cursor/columnar reader, >= 1x for decodeFrames) and
+    // against the hand walk (wants >= 0.5x: within 2x of it).
+    const single = api[0].perSec;
+    const walk = api[api.length - 1].perSec;
+    const parts = api.slice(1, 6).map((r) => `${r.name}: ${(r.perSec / single).toFixed(2)}x decodeFrame, ${(r.perSec / walk).toFixed(2)}x hand walk`);
+    console.log(`Batch per frame [bytes], same run (item 3 wants >= 2.00x decodeFrame for a cursor/columnar batch, >= 0.50x hand walk): ${parts.join('; ')}`);
+  }
   // Cross-check of the harness: the same case measured by Benchmark.js, which uses its own
   // sampling and statistics. The two should agree within noise (±15%). On a shared machine
   // the load changes between two measurements seconds apart (a 0.61 "disagreement" was

@@ -180,6 +180,22 @@ export async function run() {
     const mb = per * nLines * row.bytesPerLine / 1e6;
     console.log(`| ${row.name} | ${Math.round(per * nLines).toLocaleString('en')} | ${(per / c0).toFixed(2)}x | ${(period(oneK) / period(k)).toFixed(2)}x | ${Math.round(row.bytesPerLine).toLocaleString('en')} | ${mb.toFixed(1)} | ${(mb / mb0).toFixed(2)}x | ${spread(k).toFixed(1)} |`);
   });
+
+  // One thread: process start alone (empty stdin) and lines/s with it taken out (the steady
+  // state a longer input tends to; start-up is paid once per run). Issue 12 item 5.
+  const sb = new Bench({ iterations: 10, time: 0, warmupIterations: 2, warmupTime: 0 });
+  for (const row of cliRows) if (!row.args.includes('--workers')) sb.add(row.name, () => runCli(row.cli, row.args, ''));
+  await sb.run();
+  console.log(`\n## CLI start-up (empty stdin) and one-thread lines/s without it (${nLines.toLocaleString('en')} hex text lines per run, as above)`);
+  console.log(`| case | start-up ms | lines/s, start-up included | lines/s, start-up taken out | ratio to ${cliBase ? 'baseline' : 'first'} | ±% of start-up |\n|---|---:|---:|---:|---:|---:|`);
+  let steady0;
+  for (const t of sb.tasks) {
+    const whole = cb.tasks[cliRows.findIndex((r) => r.name === t.name)].result.period;
+    const start = t.result.period;
+    const steady = (nLines * 1000) / (whole - start);
+    steady0 ??= steady;
+    console.log(`| ${t.name} | ${start.toFixed(0)} | ${Math.round((nLines * 1000) / whole).toLocaleString('en')} | ${Math.round(steady).toLocaleString('en')} | ${(steady / steady0).toFixed(2)}x | ${t.result.latency.rme.toFixed(1)} |`);
+  }
   if (sink === -1) console.log(sink);
 }
 

@@ -56,6 +56,29 @@ export async function runPaired(title, cases, { units, bytes, baseline, time = 7
   }), { units, bytes });
 }
 
+/**
+ * Issue 12 item 3 in one line per input form, from the rows of one run: each batch reader
+ * per frame against decodeFrame() of this build (wants >= 2x for a cursor/columnar reader,
+ * and decodeFrames >= 1x), against decodeFrame() of the baseline build, and against the
+ * hand walk (wants >= 0.5x: within 2x of it; the walk takes bytes, so only for bytes).
+ */
+function printBatchRatios(rows, input) {
+  const at = (prefix) => rows.find((r) => r.name.startsWith(prefix) && r.input === input);
+  const single = at('decodeFrame() per frame');
+  if (!single) return;
+  const walk = input === 'bytes' ? rows.find((r) => r.name.startsWith('hand walk')) : undefined;
+  const parts = [];
+  for (const name of ['decodeFrames() batch', 'scanFrames() batch cursor, message code', 'scanFrames() batch cursor, code', 'decodeFrameBatch() columns, message code', 'decodeFrameBatch() columns, code']) {
+    const r = at(name);
+    if (!r) continue;
+    let p = `${r.name}: ${(r.perSec / single.perSec).toFixed(2)}x decodeFrame`;
+    if (single.base) p += `, ${(r.perSec / single.base).toFixed(2)}x baseline decodeFrame`;
+    if (walk) p += `, ${(r.perSec / walk.perSec).toFixed(2)}x hand walk`;
+    parts.push(p);
+  }
+  console.log(`Batch per frame vs single [${input}], same run (item 3 wants >= 2.00x decodeFrame for a cursor/columnar batch and >= 0.50x hand walk): ${parts.join('; ')}`);
+}
+
 export async function run() {
   const { name, frames } = loadCorpus();
   const baseline = await loadBaseline();
@@ -84,14 +107,26 @@ export async function run() {
 
   const plainFrames = frames.filter((f) => f[0] === 0xdf || f[1] === 0x00); // the JS walk has no GBT path
   const rec = new Int32Array(32);
-  await runPaired(
+  const env = await runPaired(
     'Envelope: batch vs single vs the minimal hand walk',
     [
       { name: 'hand walk in plain JS (bench/plainWalker.mjs, no GBT)', input: 'bytes', paired: false, make: () => () => { for (const f of plainFrames) sink += plainWalk(f, rec); } },
       { name: 'decodeFrame() per frame', input: 'bytes', make: (l) => () => { for (const f of frames) sink += l.decodeFrame(f).messageCode; } },
       { name: 'decodeFrames() batch', input: 'bytes', make: (l) => () => { for (const f of l.decodeFrames(frames)) sink += f.messageCode ?? 0; } },
       { name: 'scanFrames() batch cursor, message code', input: 'bytes', make: (l) => l.scanFrames && (() => { l.scanFrames(frames, (c) => { sink += c.messageCode; }); }) },
+      { name: 'scanFrames() batch cursor, code + CRA + title and counter offsets', input: 'bytes', make: (l) => l.scanFrames && (() => { l.scanFrames(frames, (c) => { sink += c.messageCode + c.craFlag + c.originatorOffset + c.recipientOffset + c.counterOffset; }); }) },
       { name: 'decodeFrameBatch() columns, message code', input: 'bytes', make: (l) => l.decodeFrameBatch && (() => { const c = l.decodeFrameBatch(frames).messageCodes; for (let i = 0; i < c.length; i++) sink += c[i]; }) },
+      {
+        name: 'decodeFrameBatch() columns, code + CRA + title and counter offsets',
+        input: 'bytes',
+        make: (l) =>
+          l.decodeFrameBatch &&
+          (() => {
+            const b = l.decodeFrameBatch(frames);
+            const [m, c, o, r, n] = [b.messageCodes, b.craFlags, b.originatorOffsets, b.recipientOffsets, b.counterOffsets];
+            for (let i = 0; i < m.length; i++) sink += m[i] + c[i] + o[i] + r[i] + n[i];
+          }),
+      },
       { name: 'decodeFrame() per frame', input: 'hex text', make: (l) => () => { for (const f of hex) sink += l.decodeFrame(f).messageCode; } },
       { name: 'scanFrames() batch cursor, message code', input: 'hex text', make: (l) => l.scanFrames && (() => { l.scanFrames(hex, (c) => { sink += c.messageCode; }); }) },
       { name: 'decodeFrameBatch() columns, message code', input: 'hex text', make: (l) => l.decodeFrameBatch && (() => { const c = l.decodeFrameBatch(hex).messageCodes; for (let i = 0; i < c.length; i++) sink += c[i]; }) },
@@ -100,6 +135,8 @@ export async function run() {
     ],
     opts,
   );
+  printBatchRatios(env, 'bytes');
+  printBatchRatios(env, 'hex text');
 
   const full = (l, f) => {
     const p = l.decodeFrame(f).payload;

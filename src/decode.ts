@@ -1,13 +1,14 @@
 // Frame decoding entry points: one frame per call, or many frames per WASM call
-// (`decodeFrames` gives objects, `scanFrames` a cursor with no object per frame).
+// (`decodeFrames` gives objects, `scanFrames` a cursor and `decodeFrameBatch` columns, with
+// no object per frame).
 import { toBytes, toHex, type BinaryInput } from './bytes.js';
 import { GbcsDecodeError } from './errors.js';
 import { CRA_NAMES, GbcsFrame, KIND_NAMES, type Cra, type FrameKind } from './frame.js';
 import { wasmCore, type WasmCore } from './wasm/core.js';
 import * as L from './wasm/layout.js';
 
-// Record words as module constants (a namespace read per field costs in a hot loop).
-const { E_TRAP, REC_WORDS, R_ERR_OFFSET, R_MESSAGE_CODE, R_CRA, R_KIND, R_ORIGINATOR, R_RECIPIENT, R_COUNTER, R_CONTENT, R_CONTENT_LEN } = L;
+// Layout words as module constants (a namespace read per field costs in a hot loop).
+const { E_TRAP, REC_WORDS, R_ERR_OFFSET, MAX_BATCH, C_WORDS, C_STATUS, C_ERR_OFFSET, C_KIND, C_CRA, C_MESSAGE_CODE, C_FORMAT, C_ORIGINATOR, C_RECIPIENT, C_COUNTER, C_CONTENT, C_CONTENT_LEN } = L;
 
 /**
  * The largest frame the decoders accept: 64 MiB. Decision: a GBCS length field is BER of at
@@ -38,24 +39,32 @@ export interface DecodeFrameOptions extends DecodeOptions {
  * Byte input is not copied: the frame's views share its memory, and it is never written,
  * unless `{ copy: true }` is given (then the frame survives the caller reusing its buffer).
  */
-export function decodeFrame(input: BinaryInput, options: DecodeFrameOptions = {}): GbcsFrame {
-  const converted = toBytes(input);
+export function decodeFrame(input: BinaryInput, options?: DecodeFrameOptions): GbcsFrame {
+  const converted = input instanceof Uint8Array ? input : toBytes(input);
   if (converted.length > MAX_FRAME_BYTES) throw tooLarge(converted.length);
-  const bytes = options.copy === true && typeof input !== 'string' ? converted.slice() : converted;
-  const core = wasmCore();
-  const reserved = core.reserve(bytes.length);
-  if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
-  core.u8.set(bytes, core.inputPtr);
-  const status = core.run(() => core.exports.decodeOne(bytes.length));
-  const w = core.recordWord;
-  if (status === E_TRAP) throw GbcsDecodeError.fromStatus(status, 0, core.lastTrap);
-  if (status !== 0) throw GbcsDecodeError.fromStatus(status, core.i32[w + R_ERR_OFFSET]!);
-  const frame = new GbcsFrame(bytes, core.i32, w);
+  if (options === undefined) return walkOne(converted);
+  const frame = walkOne(options.copy === true && typeof input !== 'string' ? converted.slice() : converted);
   if (options.strict === true) {
     const e = nonMinimalLength(frame);
     if (e) throw e;
   }
   return frame;
+}
+
+/** Walks `bytes` (at most MAX_FRAME_BYTES) with one WASM call; the frame, or throws its error. */
+function walkOne(bytes: Uint8Array): GbcsFrame {
+  const core = wasmCore();
+  const len = bytes.length;
+  if (len > core.inputCap || core.u8.length === 0) {
+    const reserved = core.reserve(len);
+    if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
+  }
+  core.u8.set(bytes, core.inputPtr);
+  const status = core.run(() => core.exports.decodeOne(len));
+  const w = core.recordWord;
+  if (status === 0) return new GbcsFrame(bytes, core.i32, w);
+  if (status === E_TRAP) throw GbcsDecodeError.fromStatus(status, 0, core.lastTrap);
+  throw GbcsDecodeError.fromStatus(status, core.i32[w + R_ERR_OFFSET]!);
 }
 
 /** Options of decodeFrame / decodeFrames. */
@@ -109,190 +118,239 @@ export function nonMinimalLength(frame: GbcsFrame): GbcsDecodeError | undefined 
 export type DecodeResult = GbcsFrame | GbcsDecodeError;
 
 const EMPTY = new Uint8Array(0);
+const EMPTY_I32 = new Int32Array(0);
 
-/** Normalises batch inputs; unusable ones leave an error in `errors` and an empty frame. */
-function collect(inputs: Iterable<BinaryInput>, errors: (GbcsDecodeError | undefined)[]): Uint8Array[] {
-  const frames: Uint8Array[] = [];
-  const one = (input: BinaryInput) => {
+/** Status of a slot whose input never reached the kernel (text error, too large) or failed strict decoding. */
+const PRE_ERROR = -1;
+
+/**
+ * Batch inputs as bytes, one slot per input: the caller's Uint8Arrays as they are (not
+ * copied), text converted; a slot whose input is unusable (not hex/base64, over
+ * MAX_FRAME_BYTES) holds an empty frame and its error in `errors` (with `frameIndex`).
+ */
+interface Slots {
+  readonly frames: Uint8Array[];
+  readonly errors: (GbcsDecodeError | undefined)[] | undefined;
+}
+
+function prepare(inputs: Iterable<BinaryInput>): Slots {
+  // A copy of the caller's list (never written to): conversions replace entries in ours.
+  const frames = (Array.isArray(inputs) ? inputs.slice() : Array.from(inputs)) as Uint8Array[];
+  let errors: (GbcsDecodeError | undefined)[] | undefined;
+  for (let i = 0; i < frames.length; i++) {
+    const input: BinaryInput = frames[i]!;
+    if (input instanceof Uint8Array && input.length <= MAX_FRAME_BYTES) continue;
     try {
       const b = toBytes(input);
       if (b.length > MAX_FRAME_BYTES) throw tooLarge(b.length);
-      frames.push(b);
+      frames[i] = b;
     } catch (e) {
       if (!(e instanceof GbcsDecodeError)) throw e;
-      e.frameIndex = frames.length;
-      errors[frames.length] = e;
-      frames.push(EMPTY);
+      e.frameIndex = i;
+      (errors ??= [])[i] = e;
+      frames[i] = EMPTY;
     }
-  };
-  if (Array.isArray(inputs)) for (let i = 0; i < inputs.length; i++) one(inputs[i] as BinaryInput);
-  else for (const input of inputs) one(input);
-  return frames;
+  }
+  return { frames, errors };
 }
 
 /**
- * Runs the WASM batch kernel over `frames` in chunks (up to `core.maxBatch` frames or the
- * input region's capacity), calling `take(first, count, core)` while chunk records are
- * in WASM memory at `core.recordWord`.
+ * Batches run one at a time: a scanFrames visitor may call decodeFrame (one frame, record
+ * 0 and the input region only) but not another batch (it would overwrite the columns and
+ * records being read). `beginBatch` / `endBatch` bracket a batch.
  */
 let inBatch = false;
 
-function runChunks(frames: Uint8Array[], take: (first: number, count: number, core: WasmCore) => void): void {
+function beginBatch(): WasmCore {
   if (inBatch) throw new Error('a batch decode was started inside a scanFrames visitor: collect the frames and decode them after the scan');
   inBatch = true;
-  try {
-    chunks(frames, take);
-  } finally {
-    inBatch = false;
-  }
+  return wasmCore();
 }
 
-function chunks(frames: Uint8Array[], take: (first: number, count: number, core: WasmCore) => void): void {
-  const core = wasmCore();
-  let i = 0;
-  while (i < frames.length) {
-    let bytes = frames[i]!.length;
-    let j = i + 1;
-    while (j < frames.length && j - i < core.maxBatch && bytes + frames[j]!.length <= core.inputCap) {
-      bytes += frames[j]!.length;
-      j++;
-    }
-    const reserved = core.reserve(bytes);
-    if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
-    const u8 = core.u8;
-    const u32 = core.u32;
-    const base = core.inputPtr;
-    let t = core.tableWord;
-    let off = 0;
-    for (let k = i; k < j; k++) {
-      const f = frames[k]!;
-      u8.set(f, base + off);
-      u32[t++] = off;
-      u32[t++] = f.length;
-      off += f.length;
-    }
-    const count = j - i;
-    const batch = core.run(() => core.exports.decodeBatch(count));
-    if (batch === E_TRAP) throw GbcsDecodeError.fromStatus(batch, 0, core.lastTrap);
-    take(i, count, core);
-    i = j;
+function endBatch(): void {
+  inBatch = false;
+}
+
+/**
+ * Walks the next chunk of `frames` from slot `i` with one WASM call: as many frames as fit
+ * in the input region and MAX_BATCH, copied in with their (offset, length) pairs. Returns
+ * the slot after the chunk; the chunk's records (from `core.recordWord`) and columns (from
+ * `core.columnWord`) stay in WASM memory until the next batch.
+ */
+function walkChunk(core: WasmCore, frames: Uint8Array[], i: number): number {
+  // Only a chunk's first frame can be larger than the region: grow it then.
+  const reserved = core.reserve(frames[i]!.length);
+  if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
+  const u8 = core.u8;
+  const u32 = core.u32;
+  const base = core.inputPtr;
+  const cap = core.inputCap;
+  const n = frames.length;
+  const stop = n - i < MAX_BATCH ? n : i + MAX_BATCH;
+  let t = core.tableWord;
+  let off = 0;
+  let j = i;
+  while (j < stop) {
+    const f = frames[j]!;
+    const len = f.length;
+    if (len > cap - off) break;
+    u8.set(f, base + off);
+    u32[t] = off;
+    u32[t + 1] = len;
+    t += 2;
+    off += len;
+    j++;
   }
+  const count = j - i;
+  const failed = core.run(() => core.exports.decodeBatch(count));
+  if (failed === E_TRAP && core.trapped) throw GbcsDecodeError.fromStatus(failed, 0, core.lastTrap);
+  return j;
 }
 
 /**
  * Decodes many frames with one WASM call per chunk (up to 8192 frames or the input
  * region's capacity). A malformed frame does not stop the batch: its slot holds the
  * GbcsDecodeError instead of a frame (text that is neither hex nor base64 and input over
- * MAX_FRAME_BYTES included).
+ * MAX_FRAME_BYTES included). Each frame is built from its record of the batch walk (the
+ * frames are not walked again).
  */
 export function decodeFrames(inputs: Iterable<BinaryInput>, options?: DecodeOptions): DecodeResult[] {
-  const strict = options?.strict === true;
-  const results: DecodeResult[] = [];
-  const errors: (GbcsDecodeError | undefined)[] = [];
-  const frames = collect(inputs, errors);
-  runChunks(frames, (first, count, core) => {
-    const i32 = core.i32;
-    for (let k = first, w = core.recordWord; k < first + count; k++, w += REC_WORDS) {
-      const pre = errors[k];
-      if (pre !== undefined) {
-        results.push(pre);
-        continue;
+  const strict = options !== undefined && options.strict === true;
+  const { frames, errors } = prepare(inputs);
+  const n = frames.length;
+  const results: DecodeResult[] = new Array<DecodeResult>(n);
+  const core = beginBatch();
+  try {
+    for (let i = 0; i < n; ) {
+      const j = walkChunk(core, frames, i);
+      const i32 = core.i32;
+      for (let k = i, w = core.recordWord; k < j; k++, w += REC_WORDS) {
+        const pre = errors === undefined ? undefined : errors[k];
+        if (pre !== undefined) {
+          results[k] = pre;
+          continue;
+        }
+        const status = i32[w]!;
+        if (status === 0) {
+          const f = new GbcsFrame(frames[k]!, i32, w);
+          const e = strict ? nonMinimalLength(f) : undefined;
+          if (e === undefined) results[k] = f;
+          else {
+            e.frameIndex = k;
+            results[k] = e;
+          }
+        } else {
+          results[k] = slotError(status, i32[w + R_ERR_OFFSET]!, k);
+        }
       }
-      const status = i32[w]!;
-      if (status === 0) {
-        const f = new GbcsFrame(frames[k]!, i32, w);
-        const e = strict ? nonMinimalLength(f) : undefined;
-        if (e) e.frameIndex = k;
-        results.push(e ?? f);
-      } else {
-        const e = GbcsDecodeError.fromStatus(status, i32[w + R_ERR_OFFSET]!);
-        e.frameIndex = k;
-        results.push(e);
-      }
+      i = j;
     }
-  });
+  } finally {
+    endBatch();
+  }
   return results;
+}
+
+/** The error of a slot from its status and offset words (`frameIndex` set). */
+function slotError(status: number, offset: number, index: number): GbcsDecodeError {
+  const e = GbcsDecodeError.fromStatus(status, offset);
+  e.frameIndex = index;
+  return e;
+}
+
+/**
+ * The frame of a slot that decoded, walked again from its bytes (one WASM call). Decision:
+ * the batch readers keep the batch columns only (44 bytes per frame instead of the
+ * 128-byte record), so the full record of a slot is made again when its object is wanted.
+ */
+function slotFrame(bytes: Uint8Array): GbcsFrame {
+  return walkOne(bytes);
 }
 
 /**
  * The frame a scanFrames visitor is looking at. One object per scan, moved from frame to
- * frame: read what you need inside the visitor (keep `index`, not the cursor).
+ * frame: read what you need inside the visitor (keep `index`, not the cursor). The values
+ * are read from the batch columns on access (nothing is copied per frame).
  */
 export class FrameCursor {
   /** Slot of the current frame in the input. */
   index = -1;
   /** Bytes of the current frame (the caller's, or decoded from text). */
   bytes: Uint8Array = EMPTY;
-  /** 0 when the frame decoded, else a WASM status (see `error`). */
-  status = 0;
-  /** Message code (0 for GBT segments). */
-  messageCode = 0;
-  /** CRA flag 1 (command), 2 (response), 3 (alert); 0 for GBT segments. */
-  craFlag = 0;
-  /** K_* kind code (1 general-ciphering, 2 general-signing, 3 GBT). */
-  kindCode = 0;
-  /** Offsets into `bytes` (-1 when absent) of the originator / recipient system titles, counter and content. */
-  originatorOffset = -1;
-  recipientOffset = -1;
-  counterOffset = -1;
-  contentOffset = -1;
-  contentLength = 0;
-  readonly #rec = new Int32Array(REC_WORDS);
-  #copied = false;
-  #i32: Int32Array = this.#rec;
-  #w = 0;
-  #error: GbcsDecodeError | undefined;
-
-  /**
-   * The whole record, copied out of WASM memory on first need. Only record 0 of a chunk can
-   * be overwritten during a visit (by a decodeFrame in the visitor), and only after that
-   * visit has started: the scalar columns are read in `load`, so only callers of
-   * `frame()`/`error` after such a nested decode need the copy, which scanFrames makes
-   * eagerly for record 0.
-   */
-  #record(): Int32Array {
-    if (!this.#copied) {
-      const r = this.#rec;
-      // Memory growth (a large decodeFrame in the visitor) detaches old views, never moves records.
-      const i32 = this.#i32.length === 0 ? wasmCore().i32 : this.#i32;
-      for (let k = 0, w = this.#w; k < REC_WORDS; k++) r[k] = i32[w + k]!;
-      this.#copied = true;
-    }
-    return this.#rec;
-  }
+  /** The columns (WASM memory) and this slot's word in column 0. */
+  #i32: Int32Array = EMPTY_I32;
+  #at = 0;
+  #pre: GbcsDecodeError | undefined = undefined;
+  #error: GbcsDecodeError | undefined = undefined;
 
   /** @internal */
-  load(index: number, bytes: Uint8Array, i32: Int32Array, w: number, pre: GbcsDecodeError | undefined, eager: boolean): void {
+  load(index: number, bytes: Uint8Array, i32: Int32Array, at: number, pre: GbcsDecodeError | undefined): void {
     this.index = index;
     this.bytes = bytes;
-    this.#error = pre;
-    this.#copied = false;
     this.#i32 = i32;
-    this.#w = w;
-    this.status = pre !== undefined ? -1 : i32[w]!;
-    this.messageCode = i32[w + R_MESSAGE_CODE]!;
-    this.craFlag = i32[w + R_CRA]!;
-    this.kindCode = i32[w + R_KIND]!;
-    this.originatorOffset = i32[w + R_ORIGINATOR]!;
-    this.recipientOffset = i32[w + R_RECIPIENT]!;
-    this.counterOffset = i32[w + R_COUNTER]!;
-    this.contentOffset = i32[w + R_CONTENT]!;
-    this.contentLength = i32[w + R_CONTENT_LEN]!;
-    if (eager) this.#record();
+    this.#at = at;
+    this.#pre = pre;
+    this.#error = pre;
   }
 
+  /** Column `column` of the current slot. */
+  #word(column: number): number {
+    let a = this.#i32;
+    // A decodeFrame in the visitor that grew WASM memory detached the view (columns stay put).
+    if (a.length === 0) a = this.#i32 = wasmCore().i32;
+    return a[this.#at + column * MAX_BATCH]!;
+  }
+
+  /** 0 when the frame decoded, else a WASM status, or -1 for a text/size error (see `error`). */
+  get status(): number {
+    return this.#pre !== undefined ? PRE_ERROR : this.#word(C_STATUS);
+  }
   get ok(): boolean {
     return this.status === 0;
+  }
+  /** Message code (0 for GBT segments). */
+  get messageCode(): number {
+    return this.#word(C_MESSAGE_CODE);
+  }
+  /** CRA flag 1 (command), 2 (response), 3 (alert); 0 for GBT segments. */
+  get craFlag(): number {
+    return this.#word(C_CRA);
+  }
+  /** K_* kind code (1 general-ciphering, 2 general-signing, 3 GBT). */
+  get kindCode(): number {
+    return this.#word(C_KIND);
+  }
+  /** F_* payload family code (0 unknown, 1 DLMS, 2 GBZ, 3 ASN.1). */
+  get formatCode(): number {
+    return this.#word(C_FORMAT);
+  }
+  /** Offset into `bytes` of the originator system title (-1 when absent). */
+  get originatorOffset(): number {
+    return this.#word(C_ORIGINATOR);
+  }
+  /** Offset of the recipient system title (-1 when absent). */
+  get recipientOffset(): number {
+    return this.#word(C_RECIPIENT);
+  }
+  /** Offset of the 8-byte originator counter (-1 when absent). */
+  get counterOffset(): number {
+    return this.#word(C_COUNTER);
+  }
+  /** Offset of the content (payload) (-1 when absent). */
+  get contentOffset(): number {
+    return this.#word(C_CONTENT);
+  }
+  /** Content length. */
+  get contentLength(): number {
+    return this.#word(C_CONTENT_LEN);
   }
 
   /** Why the current frame did not decode (with `frameIndex`), or undefined. */
   get error(): GbcsDecodeError | undefined {
-    if (this.status === 0) return undefined;
-    if (this.#error === undefined) {
-      this.#error = GbcsDecodeError.fromStatus(this.status, this.#record()[R_ERR_OFFSET]!);
-      this.#error.frameIndex = this.index;
-    }
-    return this.#error;
+    if (this.#error !== undefined) return this.#error;
+    const status = this.#word(C_STATUS);
+    if (status === 0) return undefined;
+    return (this.#error = slotError(status, this.#word(C_ERR_OFFSET), this.index));
   }
 
   get cra(): Cra | undefined {
@@ -317,18 +375,14 @@ export class FrameCursor {
   /** Originator counter as a bigint. */
   get originatorCounter(): bigint | undefined {
     const o = this.counterOffset;
-    if (o < 0) return undefined;
-    const b = this.bytes;
-    const hi = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-    const lo = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    return o < 0 ? undefined : counterAt(this.bytes, o);
   }
 
-  /** The current frame as a GbcsFrame (throws its error when it did not decode). */
+  /** The current frame as a GbcsFrame (walked again from `bytes`; throws its error when it did not decode). */
   frame(): GbcsFrame {
     const e = this.error;
     if (e !== undefined) throw e;
-    return new GbcsFrame(this.bytes, this.#record(), 0);
+    return slotFrame(this.bytes);
   }
 }
 
@@ -337,23 +391,31 @@ export class FrameCursor {
  * `visit` once per frame, in input order, with one reused FrameCursor (message code, CRA,
  * system titles, counter, content position; `frame()` when an object is wanted). Nothing
  * is allocated per frame. `decodeFrame` may be called inside `visit`; another batch call
- * (decodeFrames, scanFrames) may not (it throws). Returns the number of
+ * (decodeFrames, scanFrames, decodeFrameBatch) may not (it throws). Returns the number of
  * frames that failed.
  */
 export function scanFrames(inputs: Iterable<BinaryInput>, visit: (frame: FrameCursor) => void): number {
-  const errors: (GbcsDecodeError | undefined)[] = [];
-  const frames = collect(inputs, errors);
+  const { frames, errors } = prepare(inputs);
+  const n = frames.length;
   const cursor = new FrameCursor();
   let failed = 0;
-  runChunks(frames, (first, count, core) => {
-    for (let k = 0; k < count; k++) {
-      const i = first + k;
-      // Record 0 is where decodeFrame writes: copy it before the visitor can call one.
-      cursor.load(i, frames[i]!, core.i32, core.recordWord + k * REC_WORDS, errors[i], k === 0);
-      if (cursor.status !== 0) failed++;
-      visit(cursor);
+  const core = beginBatch();
+  try {
+    for (let i = 0; i < n; ) {
+      const j = walkChunk(core, frames, i);
+      for (let k = i, at = core.columnWord; k < j; k++, at++) {
+        // Read per frame: a decodeFrame in the visitor may have grown (and re-viewed) memory.
+        const i32 = core.i32;
+        const pre = errors === undefined ? undefined : errors[k];
+        if (pre !== undefined || i32[at] !== 0) failed++;
+        cursor.load(k, frames[k]!, i32, at, pre);
+        visit(cursor);
+      }
+      i = j;
     }
-  });
+  } finally {
+    endBatch();
+  }
   return failed;
 }
 
@@ -363,179 +425,162 @@ const counterAt = (b: Uint8Array, o: number): bigint => {
   return (BigInt(hi) << 32n) | BigInt(lo);
 };
 
-/** Status of a slot whose input never reached the kernel (text error, too large) or failed strict decoding. */
-const PRE_ERROR = -1;
-
 /**
- * A decoded batch as columns (issue 12 item 3): the envelope index of every frame, copied
- * out of WASM memory once per chunk (one typed-array copy, no object per frame). Read a
- * column (`messageCodes`, `craFlags`, ... : typed arrays indexed by input position, made
- * on first read) or one slot (`messageCode(i)`, `originator(i)`, ...); `frame(i)` builds
- * the GbcsFrame of a slot when an object is wanted. Holds the frames' bytes (the caller's
- * byte input, not copied).
- *
- * Decision: the index is copied, not read in place, although WASM memory keeps it until
- * the next decode: moving it out only when displaced needs to know whether the batch is
- * still alive, and a WeakRef keeps its target for the whole synchronous job (a loop of
- * batches then kept every batch and copied anyway: 2.5x slower than the copy, measured).
+ * A decoded batch as columns (issue 12 item 3): per frame the status, message code, CRA,
+ * kind, payload family and the offsets of the system titles, counter and content, copied
+ * out of WASM memory with one typed-array copy per column and chunk (no object and no read
+ * per frame). Read a column (`messageCodes`, `craFlags`, ... : Int32Array views indexed by
+ * input position) or one slot (`messageCode(i)`, `originator(i)`, ...); `frame(i)` builds
+ * the GbcsFrame of a slot when an object is wanted (walking its bytes again: the batch
+ * keeps 44 bytes of index per frame, not the whole record). Holds the frames' bytes (the
+ * caller's byte input, not copied).
  */
 export class FrameBatch {
   /** Frames in the batch (= inputs). */
   readonly length: number;
   readonly #bytes: Uint8Array[];
-  /** REC_WORDS words per slot from word `#base`. */
-  readonly #rec: Int32Array;
-  readonly #base: number;
+  /** C_WORDS columns of `length` words: column c of slot i at c * length + i. */
+  readonly #cols: Int32Array;
   readonly #errors: (GbcsDecodeError | undefined)[];
   #failed = -1;
-  readonly #columns = new Map<number, Int32Array>();
 
   /** @internal */
-  constructor(bytes: Uint8Array[], rec: Int32Array, base: number, errors: (GbcsDecodeError | undefined)[]) {
+  constructor(bytes: Uint8Array[], cols: Int32Array, errors: (GbcsDecodeError | undefined)[] | undefined) {
     this.length = bytes.length;
     this.#bytes = bytes;
-    this.#rec = rec;
-    this.#base = base;
-    this.#errors = errors;
+    this.#cols = cols;
+    this.#errors = errors ?? [];
   }
 
-  #r(): Int32Array {
-    return this.#rec;
-  }
+  #views: Int32Array[] | undefined;
 
-  /** Record word `word` of every slot as a column (cached). */
-  #column(word: number): Int32Array {
-    let c = this.#columns.get(word);
-    if (c === undefined) {
-      const rec = this.#r();
-      c = recordSpace(this.length);
-      for (let i = 0, w = this.#base + word; i < c.length; i++, w += REC_WORDS) c[i] = rec[w]!;
-      this.#columns.set(word, c);
-    }
-    return c;
+  /** Column `c` as a view (no copy; made on first read). */
+  #column(c: number): Int32Array {
+    const views = (this.#views ??= []);
+    return (views[c] ??= this.#cols.subarray(c * this.length, (c + 1) * this.length));
   }
 
   /** 0 where the frame decoded, a WASM E_* status where it did not, -1 for text/size/strict errors. */
   get statuses(): Int32Array {
-    return this.#column(0);
+    return this.#column(C_STATUS);
   }
   /** Message codes (0 for GBT segments; meaningless for failed slots). */
   get messageCodes(): Int32Array {
-    return this.#column(R_MESSAGE_CODE);
+    return this.#column(C_MESSAGE_CODE);
   }
   /** CRA flags: 1 command, 2 response, 3 alert (0 for GBT segments). */
   get craFlags(): Int32Array {
-    return this.#column(R_CRA);
+    return this.#column(C_CRA);
   }
   /** Kind codes: 1 general-ciphering, 2 general-signing, 3 GBT. */
   get kindCodes(): Int32Array {
-    return this.#column(R_KIND);
+    return this.#column(C_KIND);
+  }
+  /** Payload family codes: 0 unknown, 1 DLMS, 2 GBZ, 3 ASN.1. */
+  get formatCodes(): Int32Array {
+    return this.#column(C_FORMAT);
   }
   /** Offsets in each frame's bytes (-1 when absent) of the originator system title. */
   get originatorOffsets(): Int32Array {
-    return this.#column(R_ORIGINATOR);
+    return this.#column(C_ORIGINATOR);
   }
   /** Offsets of the recipient system title (-1 when absent). */
   get recipientOffsets(): Int32Array {
-    return this.#column(R_RECIPIENT);
+    return this.#column(C_RECIPIENT);
   }
   /** Offsets of the 8-byte originator counter (-1 when absent). */
   get counterOffsets(): Int32Array {
-    return this.#column(R_COUNTER);
+    return this.#column(C_COUNTER);
   }
   /** Offsets of the content (payload) (-1 when absent). */
   get contentOffsets(): Int32Array {
-    return this.#column(R_CONTENT);
+    return this.#column(C_CONTENT);
   }
   /** Content lengths. */
   get contentLengths(): Int32Array {
-    return this.#column(R_CONTENT_LEN);
+    return this.#column(C_CONTENT_LEN);
   }
 
   /** Number of slots that did not decode. */
   get failed(): number {
     if (this.#failed < 0) {
-      const rec = this.#r();
+      const cols = this.#cols;
       let n = 0;
-      for (let i = 0, w = this.#base; i < this.length; i++, w += REC_WORDS) if (rec[w] !== 0) n++;
+      for (let i = 0; i < this.length; i++) if (cols[i] !== 0) n++; // C_STATUS is column 0
       this.#failed = n;
     }
     return this.#failed;
   }
 
-  #word(i: number, word: number): number {
+  #word(i: number, column: number): number {
     if (!(i >= 0 && i < this.length)) throw new RangeError(`slot ${i} outside a batch of ${this.length}`);
-    return this.#r()[this.#base + i * REC_WORDS + word]!;
+    return this.#cols[column * this.length + i]!;
   }
 
   /** Whether slot `i` decoded. */
   ok(i: number): boolean {
-    return this.#word(i, 0) === 0;
+    return this.#word(i, C_STATUS) === 0;
   }
   /** Message code of slot `i` (0 for GBT segments). */
   messageCode(i: number): number {
-    return this.#word(i, R_MESSAGE_CODE);
+    return this.#word(i, C_MESSAGE_CODE);
   }
   /** CRA flag of slot `i`: 1 command, 2 response, 3 alert (0 for GBT segments). */
   craFlag(i: number): number {
-    return this.#word(i, R_CRA);
+    return this.#word(i, C_CRA);
   }
   /** CRA of slot `i` by name (undefined for GBT segments and failed slots). */
   cra(i: number): Cra | undefined {
-    return this.ok(i) ? CRA_NAMES[this.#word(i, R_CRA) - 1] : undefined;
+    return this.ok(i) ? CRA_NAMES[this.#word(i, C_CRA) - 1] : undefined;
   }
   /** Frame kind of slot `i` (undefined for a failed slot). */
   kind(i: number): FrameKind | undefined {
-    return this.ok(i) ? KIND_NAMES[this.#word(i, R_KIND)] : undefined;
+    return this.ok(i) ? KIND_NAMES[this.#word(i, C_KIND)] : undefined;
   }
   /** Bytes of slot `i` (the caller's, or decoded from text; empty for a text error). */
   bytes(i: number): Uint8Array {
-    this.#word(i, 0);
+    this.#word(i, C_STATUS);
     return this.#bytes[i]!;
   }
-  /** Offset of record word `word` of slot `i` when it decoded and has it, else -1. */
-  #at(i: number, word: number): number {
-    return this.ok(i) ? this.#word(i, word) : -1;
+  /** Offset in column `column` of slot `i` when it decoded and has it, else -1. */
+  #at(i: number, column: number): number {
+    return this.ok(i) ? this.#word(i, column) : -1;
   }
   /** Originator system title of slot `i`, 16 lower-case hex digits (undefined for GBT or a failed slot). */
   originator(i: number): string | undefined {
-    const o = this.#at(i, R_ORIGINATOR);
+    const o = this.#at(i, C_ORIGINATOR);
     return o < 0 ? undefined : toHex(this.#bytes[i]!, o, o + 8);
   }
   /** Recipient system title of slot `i`, 16 lower-case hex digits (undefined for GBT or a failed slot). */
   recipient(i: number): string | undefined {
-    const o = this.#at(i, R_RECIPIENT);
+    const o = this.#at(i, C_RECIPIENT);
     return o < 0 ? undefined : toHex(this.#bytes[i]!, o, o + 8);
   }
   /** Originator counter of slot `i` (undefined for GBT or a failed slot). */
   originatorCounter(i: number): bigint | undefined {
-    const o = this.#at(i, R_COUNTER);
+    const o = this.#at(i, C_COUNTER);
     return o < 0 ? undefined : counterAt(this.#bytes[i]!, o);
   }
   /** Content (payload) of slot `i`, a view of its bytes (undefined for GBT or a failed slot). */
   content(i: number): Uint8Array | undefined {
-    const o = this.#at(i, R_CONTENT);
-    return o < 0 ? undefined : this.#bytes[i]!.subarray(o, o + this.#word(i, R_CONTENT_LEN));
+    const o = this.#at(i, C_CONTENT);
+    return o < 0 ? undefined : this.#bytes[i]!.subarray(o, o + this.#word(i, C_CONTENT_LEN));
   }
 
   /** Why slot `i` did not decode (with `frameIndex`), or undefined. */
   error(i: number): GbcsDecodeError | undefined {
-    const status = this.#word(i, 0);
+    const status = this.#word(i, C_STATUS);
     if (status === 0) return undefined;
     let e = this.#errors[i];
-    if (e === undefined) {
-      e = GbcsDecodeError.fromStatus(status, this.#word(i, R_ERR_OFFSET));
-      e.frameIndex = i;
-      this.#errors[i] = e;
-    }
+    if (e === undefined) this.#errors[i] = e = slotError(status, this.#word(i, C_ERR_OFFSET), i);
     return e;
   }
 
-  /** Slot `i` as a GbcsFrame (a new object per call; throws its error when it did not decode). */
+  /** Slot `i` as a GbcsFrame (a new object per call, walked again from its bytes; throws its error when it did not decode). */
   frame(i: number): GbcsFrame {
     const e = this.error(i);
     if (e !== undefined) throw e;
-    return new GbcsFrame(this.#bytes[i]!, this.#r(), this.#base + i * REC_WORDS);
+    return slotFrame(this.#bytes[i]!);
   }
 
   /** Each slot as `decodeFrames` gives it: the frame, or its error. */
@@ -544,27 +589,27 @@ export class FrameBatch {
   }
 }
 
-/** Bytes of the slab small batches' indexes are carved from. */
-const RECORD_SLAB = 1 << 20;
-let recordSlab: ArrayBuffer | undefined;
-let recordSlabUsed = RECORD_SLAB;
+/** Bytes of the slab small batches' columns are carved from. */
+const COLUMN_SLAB = 1 << 20;
+let columnSlab: ArrayBuffer | undefined;
+let columnSlabUsed = COLUMN_SLAB;
 
 /**
- * `words` Int32 words for a batch index: a view carved from a 1 MiB slab (an index of
- * up to a quarter of it, ~2,000 frames), else its own array. One external allocation per
- * slab instead of one per batch (a loop of batches otherwise allocated 130 KiB of
- * ArrayBuffer per 1,000 frames, and V8 answers external memory with extra GC). A live batch
- * keeps its slab, as a Node Buffer keeps its pool.
+ * `words` Int32 words for a batch's columns: a view carved from a 1 MiB slab (up to a
+ * quarter of it, ~5,900 frames), else its own array. One external allocation per slab
+ * instead of one per batch (a loop of batches otherwise allocates an ArrayBuffer per
+ * batch, and V8 answers external memory with extra GC). A live batch keeps its slab, as a
+ * Node Buffer keeps its pool.
  */
-function recordSpace(words: number): Int32Array {
+function columnSpace(words: number): Int32Array {
   const bytes = words * 4;
-  if (bytes > RECORD_SLAB >> 2) return new Int32Array(words);
-  if (recordSlabUsed + bytes > RECORD_SLAB) {
-    recordSlab = new ArrayBuffer(RECORD_SLAB);
-    recordSlabUsed = 0;
+  if (bytes > COLUMN_SLAB >> 2) return new Int32Array(words);
+  if (columnSlabUsed + bytes > COLUMN_SLAB) {
+    columnSlab = new ArrayBuffer(COLUMN_SLAB);
+    columnSlabUsed = 0;
   }
-  const r = new Int32Array(recordSlab!, recordSlabUsed, words);
-  recordSlabUsed += bytes;
+  const r = new Int32Array(columnSlab!, columnSlabUsed, words);
+  columnSlabUsed += bytes;
   return r;
 }
 
@@ -582,26 +627,31 @@ function recordSpace(words: number): Int32Array {
  * ```
  */
 export function decodeFrameBatch(inputs: Iterable<BinaryInput>, options?: DecodeOptions): FrameBatch {
-  const errors: (GbcsDecodeError | undefined)[] = [];
-  const frames = collect(inputs, errors);
-  const r = recordSpace(frames.length * REC_WORDS);
-  const base = 0;
-  runChunks(frames, (first, count, core) => {
-    const w = core.recordWord;
-    r.set(core.i32.subarray(w, w + count * REC_WORDS), first * REC_WORDS);
-  });
-  const batch = new FrameBatch(frames, r, base, errors);
-  if (errors.length > 0) for (let i = 0; i < errors.length; i++) if (errors[i] !== undefined) r[base + i * REC_WORDS] = PRE_ERROR;
-  if (options?.strict === true) {
-    for (let i = 0; i < frames.length; i++) {
-      if (!batch.ok(i)) continue;
-      const e = nonMinimalLength(batch.frame(i));
-      if (e) {
-        e.frameIndex = i;
-        errors[i] = e;
-        r[base + i * REC_WORDS] = PRE_ERROR;
-      }
+  const { frames, errors } = prepare(inputs);
+  const n = frames.length;
+  const cols = columnSpace(n * C_WORDS);
+  const core = beginBatch();
+  try {
+    for (let i = 0; i < n; ) {
+      const j = walkChunk(core, frames, i);
+      const i32 = core.i32;
+      for (let c = 0, from = core.columnWord; c < C_WORDS; c++, from += MAX_BATCH) cols.set(i32.subarray(from, from + j - i), c * n + i);
+      i = j;
+    }
+  } finally {
+    endBatch();
+  }
+  if (errors !== undefined) for (let i = 0; i < errors.length; i++) if (errors[i] !== undefined) cols[C_STATUS * n + i] = PRE_ERROR;
+  if (options === undefined || options.strict !== true) return new FrameBatch(frames, cols, errors);
+  const errs = errors ?? [];
+  for (let i = 0; i < n; i++) {
+    if (cols[C_STATUS * n + i] !== 0) continue;
+    const e = nonMinimalLength(slotFrame(frames[i]!));
+    if (e) {
+      e.frameIndex = i;
+      errs[i] = e;
+      cols[C_STATUS * n + i] = PRE_ERROR;
     }
   }
-  return batch;
+  return new FrameBatch(frames, cols, errs);
 }

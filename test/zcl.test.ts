@@ -90,6 +90,18 @@ describe('ZCL cluster-specific commands (hand-made bytes)', () => {
     expect(c.field('credit_adjustment_value')!.label).toBe('Credit Adjustment Value');
   });
 
+  it('bitmap valueName: the names of the set bits in bit order, up to bit 31 (Get Snapshot cause, map32)', () => {
+    const cause = (v: number) => {
+      const b = new Uint8Array(13);
+      new DataView(b.buffer).setUint32(9, v, true);
+      return (decodeZclPayload(b, { clusterId: 0x0702, frameControl: 0x01, commandId: 0x06 }) as ZclClusterCommand).field('snapshot_cause')!.valueName;
+    };
+    expect(cause(0x80000403)).toBe('general, end of billing period, manually triggered from client');
+    expect(cause(0x000c0000)).toBe('top up addition, debt/credit addition');
+    expect(cause(0x80000000)).toBe('');
+    expect(cause(0)).toBe('');
+  });
+
   it('JSON of the tree gives names and values (lazy getters included)', () => {
     const j = toJsonSafe(decodeZclPayload(credit, hdr)) as { fields: Record<string, unknown>[] };
     expect(j).toMatchObject({ command: 'cluster-specific', name: 'Credit Adjustment', key: 'credit_adjustment' });

@@ -555,9 +555,13 @@ export class ZclField implements ZclFieldValue {
     if (!names) return undefined;
     if (t === 'enum8') return names[this.#n];
     if (t === 'map8' || t === 'map16' || t === 'map32') {
-      const set: string[] = [];
-      for (let bit = 0; bit < 32; bit++) if ((this.#n / 2 ** bit) & 1 && names[bit]) set.push(names[bit]!);
-      return set.join(', ');
+      // The set bits only (a bitmap is an integer below 2^32): no power or division per bit.
+      let out = '';
+      for (let m = this.#n >>> 0, bit = 0; m !== 0; m >>>= 1, bit++) {
+        const name = (m & 1) !== 0 ? names[bit] : undefined;
+        if (name) out = out === '' ? name : `${out}, ${name}`;
+      }
+      return out;
     }
     return undefined;
   }

@@ -12,6 +12,7 @@ interface CoreExports {
   inputCapacity(): number;
   tablePtr(): number;
   recordPtr(): number;
+  columnPtr(): number;
   maxBatch(): number;
   reserveInput(len: number): number;
   decodeOne(len: number): number;
@@ -54,6 +55,8 @@ export class WasmCore {
   /** Word index of record 0 in `u32`. */
   readonly recordWord: number;
   readonly tableWord: number;
+  /** Word index of batch column 0 (layout.ts C_*: column c of slot i at c * MAX_BATCH + i). */
+  readonly columnWord: number;
   readonly maxBatch: number;
   /** Word index of payload node 0 in `u32` / `i32`. */
   readonly nodeWord: number;
@@ -75,6 +78,7 @@ export class WasmCore {
     this.recordPtr = this.exports.recordPtr() >>> 0;
     this.recordWord = this.recordPtr >>> 2;
     this.tableWord = this.tablePtr >>> 2;
+    this.columnWord = (this.exports.columnPtr() >>> 0) >>> 2;
     this.maxBatch = this.exports.maxBatch();
     this.nodeWord = (this.exports.nodePtr() >>> 0) >>> 2;
     this.encDescWord = (this.exports.encDescPtr() >>> 0) >>> 2;

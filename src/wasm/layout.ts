@@ -42,6 +42,26 @@ export const R_GBT_APDU = 31; // offset of the E0 tag
 
 export const NONE = -1;
 
+/** Frames per batch call (decodeBatch, OTA and encoder batches); the TypeScript side splits larger batches. */
+export const MAX_BATCH = 8192;
+
+// Batch columns (decodeBatch, issue 12 item 3). Besides record i, the batch kernel writes
+// the words the cursor / columnar readers need into C_WORDS columns of MAX_BATCH slots
+// each: column c of slot i at word c * MAX_BATCH + i from columnPtr(). A chunk's column
+// is then one contiguous run, copied out with one typed-array copy (no per-frame reads).
+export const C_STATUS = 0; // = R_STATUS
+export const C_ERR_OFFSET = 1; // = R_ERR_OFFSET
+export const C_KIND = 2; // = R_KIND
+export const C_CRA = 3; // = R_CRA
+export const C_MESSAGE_CODE = 4; // = R_MESSAGE_CODE
+export const C_FORMAT = 5; // = R_FORMAT
+export const C_ORIGINATOR = 6; // = R_ORIGINATOR
+export const C_RECIPIENT = 7; // = R_RECIPIENT
+export const C_COUNTER = 8; // = R_COUNTER
+export const C_CONTENT = 9; // = R_CONTENT
+export const C_CONTENT_LEN = 10; // = R_CONTENT_LEN
+export const C_WORDS = 11;
+
 // Frame kinds.
 export const K_GENERAL_CIPHERING = 1;
 export const K_GENERAL_SIGNING = 2;
