@@ -190,7 +190,7 @@ export async function run() {
   console.log(`| case | start-up ms | lines/s, start-up included | lines/s, start-up taken out | ratio to ${cliBase ? 'baseline' : 'first'} | ±% of start-up |\n|---|---:|---:|---:|---:|---:|`);
   let steady0;
   for (const t of sb.tasks) {
-    const whole = cb.tasks[cliRows.findIndex((r) => r.name === t.name)].result.period;
+    const whole = period(cliRows.findIndex((r) => r.name === t.name));
     const start = t.result.period;
     const steady = (nLines * 1000) / (whole - start);
     steady0 ??= steady;
