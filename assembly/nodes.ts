@@ -19,7 +19,7 @@ export function resetNodes(p: usize): void {
 }
 
 /** Opens a node at absolute `start`; returns its index or -1 (error latched). */
-export function newNode(cls: u32, tag: u32, start: usize): i32 {
+@inline export function newNode(cls: u32, tag: u32, start: usize): i32 {
   if (nodeCount >= MAX_NODES) return fail(E_TOO_MANY_NODES, start);
   const i = nodeCount++;
   const rel = <u32>(start - payloadBase);

@@ -70,50 +70,38 @@ export async function run() {
     try { return decodeFrame(f).payloadFormat === 'ASN.1'; } catch { return false; }
   });
   const asn1Bytes = asn1Frames.reduce((n, f) => n + f.length, 0);
-  const readAll = (n) => {
-    let k = (n.name?.length ?? 0) + n.offset + n.length + (n.integer !== undefined ? 1 : 0) + (n.text?.length ?? 0) + (n.valueName?.length ?? 0);
-    if (n.certificate) k += n.certificate.subject.length;
-    if (n.children) for (const c of n.children) k += readAll(c);
-    return k;
-  };
-  const asn1Rows = (label, decode) => {
+  // One module instance of the reading tasks per build (see payloadRead.mjs).
+  const mine = await import('./payloadRead.mjs?lib=current');
+  const baseline = process.env.GBCS_BENCH_BASELINE;
+  const theirs = baseline ? await import('./payloadRead.mjs?lib=baseline') : undefined;
+  const jsonSize = {};
+  const asn1Rows = (label, decode, r) => {
     bench
-      .add(`${label}ASN.1 full decode (bytes; ${asn1Frames.length} DER payloads)`, () => {
-        for (const f of asn1Frames) sink += decode(f).payload.decoded.root.tag;
-      })
-      .add(`${label}ASN.1 full decode + read every field (names, values, certificates)`, () => {
-        for (const f of asn1Frames) sink += readAll(decode(f).payload.decoded.root);
-      });
+      .add(`${label}ASN.1 full decode (bytes; ${asn1Frames.length} DER payloads)`, r.asn1Full(decode, asn1Frames))
+      .add(`${label}ASN.1 full decode + read every field (names, values, certificates)`, r.asn1ReadAll(decode, asn1Frames));
   };
-  const dlmsRows = (label, decode) => {
+  const dlmsRows = (label, decode, r) => {
+    (jsonSize[label] ??= {}).DLMS = r.jsonBytes(decode, dlms);
     bench
-      .add(`${label}DLMS full decode (bytes; ${dlms.length} DLMS payloads)`, () => {
-        for (const f of dlms) sink += decode(f).payload.decoded.type.length;
-      })
-      .add(`${label}DLMS full decode + JSON (every value and name read)`, () => {
-        for (const f of dlms) sink += JSON.stringify(decode(f).payload.toJSON()).length;
-      });
+      .add(`${label}DLMS full decode (bytes; ${dlms.length} DLMS payloads)`, r.dlmsFull(decode, dlms))
+      .add(`${label}DLMS full decode + JSON (every value and name read)`, r.json(decode, dlms));
   };
   // GBZ rows (issue 11 items 3/7, issue 12): GBZ payloads only, input form bytes; the JSON row
   // reads every lazy name, text and time of the ZCL tree.
-  const gbzRows = (label, decode) => {
+  const gbzRows = (label, decode, r) => {
+    (jsonSize[label] ??= {}).GBZ = r.jsonBytes(decode, gbz);
     bench
-      .add(`${label}GBZ full decode (bytes; ${gbz.length} GBZ payloads)`, () => {
-        for (const f of gbz) sink += decode(f).payload.decoded.components.length;
-      })
-      .add(`${label}GBZ full decode + JSON (every value and name read)`, () => {
-        for (const f of gbz) sink += JSON.stringify(decode(f).payload.toJSON()).length;
-      });
+      .add(`${label}GBZ full decode (bytes; ${gbz.length} GBZ payloads)`, r.gbzFull(decode, gbz))
+      .add(`${label}GBZ full decode + JSON (every value and name read)`, r.json(decode, gbz));
   };
-  asn1Rows('', decodeFrame);
-  dlmsRows('', decodeFrame);
-  gbzRows('', decodeFrame);
-  const baseline = process.env.GBCS_BENCH_BASELINE;
+  asn1Rows('', decodeFrame, mine);
+  dlmsRows('', decodeFrame, mine);
+  gbzRows('', decodeFrame, mine);
   if (baseline) {
     const other = (await import(pathToFileURL(resolve(baseline)).href)).decodeFrame;
-    asn1Rows('baseline: ', other);
-    dlmsRows('baseline: ', other);
-    gbzRows('baseline: ', other);
+    asn1Rows('baseline: ', other, theirs);
+    dlmsRows('baseline: ', other, theirs);
+    gbzRows('baseline: ', other, theirs);
   }
   await bench.run();
   const rows = bench.tasks.map((t) => {
@@ -137,8 +125,17 @@ export async function run() {
       const after = ns[r.task.slice('baseline: '.length)];
       console.log(`${r.task.slice(10)}: baseline ${r.nsPerMsg} ns/msg, this build ${after} ns/msg: ${(r.nsPerMsg / after).toFixed(2)}x faster`);
     }
+    // The JSON rows write different amounts of text: this build's JSON carries every node's
+    // offset and length (issue 13) and GBZ commands decoded field by field (names, values,
+    // times; the baseline left most as an opaque hex payload).
+    for (const fmt of ['DLMS', 'GBZ']) {
+      const a = jsonSize[''][fmt], b = jsonSize['baseline: '][fmt];
+      const task = `${fmt} full decode + JSON (every value and name read)`;
+      const mbA = a / ns[task], mbB = b / ns[`baseline: ${task}`];
+      console.log(`${fmt} JSON text per payload: baseline ${Math.round(b)} B, this build ${Math.round(a)} B (${(a / b).toFixed(2)}x the text); JSON MB/s: baseline ${(mbB * 1000).toFixed(1)}, this build ${(mbA * 1000).toFixed(1)}: ${(mbA / mbB).toFixed(2)}x`);
+    }
   }
-  if (sink === 0.5) console.log(sink);
+  if (sink + mine.sinkValue() + (theirs?.sinkValue() ?? 0) === 0.5) console.log(sink);
   return rows;
 }
 

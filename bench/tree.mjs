@@ -65,58 +65,14 @@ export async function run() {
   });
   const dlms = of('DLMS'), gbz = of('GBZ'), asn1 = of('ASN.1');
   console.log(`\nTree corpus: ${name}, ${bytes} bytes (DLMS ${dlms.length}, GBZ ${gbz.length}, ASN.1 ${asn1.length} payloads)${baseline ? `; baseline ${baseline.path}` : ''}`);
-  let sink = 0;
-  // Full decode: the envelope and the whole payload tree (payload.decoded builds every node).
-  const full = (l, input) => () => {
-    for (const f of input) {
-      const p = l.decodeFrame(f).payload;
-      if (p && p.format !== 'unknown') sink += p.decoded.format.length;
-    }
-  };
-  // Full decode read through: every node of the tree reached (DLMS elements and compact-array
-  // rows, DER children, specs, results, GBZ components and their ZCL commands): what a
-  // consumer that walks the whole tree pays where nodes are built on first read. Values and
-  // strings are not read (JSON rows: bench/payload.mjs).
-  // Named reads per node kind (a generic keyed walk would measure megamorphic lookups).
-  // DLMS values narrowed on `type`, as consumers read them (src/fields/dissect.ts).
-  const visitData = (d) => {
-    const t = d.type;
-    const items = t === 'array' || t === 'structure' ? d.items : t === 'compact-array' ? d.rows : undefined;
-    let n = 1;
-    if (items) for (let k = 0; k < items.length; k++) n += visitData(items[k]);
-    return n;
-  };
-  const visitDer = (a) => {
-    let n = 1;
-    const c = a.children;
-    if (c) for (let k = 0; k < c.length; k++) n += visitDer(c[k]);
-    return n;
-  };
-  const visitList = (xs, f) => {
-    let n = 0;
-    if (xs) for (let k = 0; k < xs.length; k++) n += f(xs[k]);
-    return n;
-  };
-  const visitSpec = (s) => 1 + (s.selectorParameters ? visitData(s.selectorParameters) : 0);
-  const visitComponent = (c) => 1 + (c.command ? 1 : 0);
-  const visit = (p) => {
-    if (p.format === 'DLMS') return 1 + (p.body ? visitData(p.body) : visitList(p.specs, visitSpec) + visitList(p.data, visitData) + (p.results ? p.results.length : 0));
-    if (p.format === 'GBZ') return 1 + visitList(p.components, visitComponent);
-    return 1 + visitDer(p.root);
-  };
-  const every = (l, input) => () => {
-    for (const f of input) {
-      const p = l.decodeFrame(f).payload;
-      if (p && p.format !== 'unknown') sink += visit(p.decoded);
-    }
-  };
-  // Lazy one field: the number of top-level items and the first one, nothing else built.
-  const lazy = (l, input) => () => {
-    for (const f of input) {
-      const p = l.decodeFrame(f).payload;
-      if (p && p.format !== 'unknown' && p.length > 0) sink += p.get(0) ? 1 : 0;
-    }
-  };
+  // One module instance of the reading tasks per build (see treeVisit.mjs).
+  const tasks = (l) => (l === current ? mine : theirs);
+  const mine = await import('./treeVisit.mjs?lib=current');
+  const theirs = await import('./treeVisit.mjs?lib=baseline');
+  const full = (l, input) => tasks(l).full(l, input);
+  const every = (l, input) => tasks(l).every(l, input);
+  const everyJson = (l, input) => tasks(l).everyJson(l, input);
+  const lazy = (l, input) => tasks(l).lazy(l, input);
   const rows = await runPaired(
     'Full decode (envelope + whole payload tree) vs lazy one field',
     [
@@ -125,6 +81,7 @@ export async function run() {
       { name: 'full decode', input: 'base64 text', make: (l) => full(l, b64) },
       { name: 'full decode, every node reached (items/rows/children read)', input: 'bytes', make: (l) => every(l, frames) },
       { name: 'full decode, every node reached (items/rows/children read)', input: 'hex text', make: (l) => every(l, hex) },
+      { name: 'full decode, every node reached + JSON text (JSON.stringify(payload.toJSON()))', input: 'bytes', make: (l) => everyJson(l, frames) },
       { name: 'lazy one field (payload.length + get(0))', input: 'bytes', make: (l) => lazy(l, frames) },
       { name: 'lazy one field (payload.length + get(0))', input: 'hex text', make: (l) => lazy(l, hex) },
     ],
@@ -142,7 +99,7 @@ export async function run() {
     await runPaired(`Full decode, ${label} payloads only`, [{ name: `full decode, ${label} (${input.length} frames)`, input: 'bytes', make: (l) => full(l, input) }],
       { units: input.length, bytes: corpusBytes(input), baseline, time: 700 });
   }
-  if (sink === 0.5) console.log(sink);
+  if (mine.sinkValue() + theirs.sinkValue() === 0.5) console.log('sink');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -30,8 +30,10 @@ import * as L from '../wasm/layout.js';
 import { asn1StructureFor, valueName, type Asn1Field } from './asn1Schemas.js';
 import { Budget, type DecodeLimits } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
+
+const { NODE_WORDS, N_KIND, N_START, N_VALUE, N_END, N_NEXT, N_AUX } = L;
 import { ByteWriter, minBerWidth } from './writer.js';
-import { JSON_WRITE, type JsonWriter } from './json.js';
+import { JSON_WRITE, jsonFragment, type JsonWriter } from './json.js';
 
 export type Asn1Class = 'universal' | 'application' | 'context' | 'private';
 
@@ -64,6 +66,33 @@ const UNIVERSAL: Readonly<Record<number, string>> = {
 };
 /** `,"tagClass":"..."` per class (JSON_WRITE). */
 const TAG_CLASS_JSON: readonly string[] = CLASSES.map((c) => `,"tagClass":"${c}"`);
+const J_NAME = jsonFragment(',"name":');
+const J_RAW = jsonFragment(',"raw":');
+const J_CHILDREN = jsonFragment(',"children":[');
+const J_DEFAULTS = jsonFragment(',"defaults":');
+const J_CERTIFICATE = jsonFragment(',"certificate":');
+const J_VALUE = jsonFragment(',"value":');
+const J_INTEGER = jsonFragment(',"integer":"');
+const J_VALUE_NAME = jsonFragment(',"valueName":');
+const J_BOOLEAN_TRUE = jsonFragment(',"boolean":true');
+const J_BOOLEAN_FALSE = jsonFragment(',"boolean":false');
+const J_OID = jsonFragment(',"oid":');
+const J_OID_NAME = jsonFragment(',"oidName":');
+const J_TEXT = jsonFragment(',"text":');
+const J_TIME = jsonFragment(',"time":');
+const J_SPECIAL_CANCEL = jsonFragment(',"special":"cancel"');
+const J_BIT_STRING = jsonFragment(',"bitString":{"unusedBits":');
+const J_BYTES = jsonFragment(',"bytes":');
+const J_BITS = jsonFragment(',"bits":');
+const J_LENGTH_WIDTH = jsonFragment(',"lengthWidth":');
+/** JSON head per one-byte identifier (JSON_WRITE template): tag, tagClass, constructed, tagNumber, typeName. */
+const DER_HEAD: (Uint8Array | undefined)[] = new Array(256).fill(undefined);
+function derHead(tag: number): Uint8Array {
+  const tn = tag & 0x1f;
+  const c = tag >> 6;
+  const typeName = c === 0 ? (UNIVERSAL[tn] ?? `UNIVERSAL ${tn}`) : c === 2 ? `[${tn}]` : `${CLASSES[c]!.toUpperCase()} ${tn}`;
+  return (DER_HEAD[tag] = jsonFragment(`{"tag":${tag},"tagClass":"${CLASSES[c]}","constructed":${(tag & 0x20) !== 0},"tagNumber":${tn},"typeName":${JSON.stringify(typeName)}`));
+}
 /** OID names for X.509 content (RFC 5280, RFC 5480, X.520). */
 export const OID_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.45': 'x500UniqueIdentifier',
@@ -367,6 +396,92 @@ export class Asn1Node {
    * on every RTDS frame).
    */
   [JSON_WRITE](w: JsonWriter): void {
+    if (this._walk === undefined || (this.tag & 0x1f) === 0x1f) return this._writeGeneric(w);
+    // A decoded node, one identifier byte: the head is one template per identifier, then
+    // only the members its tag can have (the same members, in the same order, as toJSON).
+    const tag = this.tag;
+    w.frag(DER_HEAD[tag] ?? derHead(tag));
+    const f = this.field;
+    if (f !== undefined && f.name !== undefined) (w.frag(J_NAME), w.name(f.name));
+    w.offsetLengthOpen(this.offset, this.length);
+    if (f !== undefined && f.raw !== undefined) (w.frag(J_RAW), w.name(f.raw));
+    if ((tag & 0x20) !== 0) {
+      const kids = this.children!;
+      w.frag(J_CHILDREN);
+      for (let k = 0; k < kids.length; k++) {
+        if (k > 0) w.byte(44);
+        kids[k]![JSON_WRITE](w);
+      }
+      w.byte(93);
+      if (f !== undefined && f.fields !== undefined) {
+        const defs = this.defaults;
+        if (defs !== undefined) (w.frag(J_DEFAULTS), w.value(defs));
+      }
+      if (tag === 0x30 && kids.length === 3) {
+        const cert = this.certificate;
+        if (cert !== undefined) (w.frag(J_CERTIFICATE), w.value(cert));
+      }
+    } else {
+      const v = this._start + this.headerLength;
+      w.frag(J_VALUE);
+      w.hex(this._src, v, v + this.length);
+      const ut = this._universalOrImplicit();
+      if (ut === 2 || ut === 10) {
+        w.frag(J_INTEGER);
+        w.raw((this._interpreted() as bigint).toString());
+        w.byte(34);
+        if (f !== undefined && f.values !== undefined) {
+          const vn = this.valueName;
+          if (vn !== undefined) (w.frag(J_VALUE_NAME), w.name(vn));
+        }
+      }
+      switch (tag) {
+        case 0x01:
+          w.frag(this._src[v] !== 0 ? J_BOOLEAN_TRUE : J_BOOLEAN_FALSE);
+          break;
+        case 0x06: {
+          const oid = this._interpreted() as string;
+          w.frag(J_OID);
+          w.name(oid);
+          const on = OID_NAMES[oid];
+          if (on !== undefined) (w.frag(J_OID_NAME), w.name(on));
+          break;
+        }
+        case 0x0c: case 0x13: case 0x14: case 0x16: case 0x1a:
+          w.frag(J_TEXT);
+          w.str(this._interpreted() as string);
+          break;
+        case 0x17: case 0x18: {
+          const tv = this._interpreted() as TimeValue;
+          w.frag(J_TEXT);
+          w.str(tv.text);
+          if (tv.time !== undefined) (w.frag(J_TIME), w.str(tv.time));
+          if (tag === 0x18 && tv.text === '99991231235959Z') w.frag(J_SPECIAL_CANCEL);
+          break;
+        }
+        case 0x03: {
+          const bs = this.bitString!;
+          w.frag(J_BIT_STRING);
+          w.num(bs.unusedBits);
+          w.frag(J_BYTES);
+          w.hex(bs.bytes);
+          w.byte(125);
+          if (f !== undefined && f.bits !== undefined) {
+            const bits = this.bits;
+            if (bits !== undefined) (w.frag(J_BITS), w.value(bits));
+          }
+          break;
+        }
+      }
+    }
+    // One identifier byte: the length octets are headerLength - 1.
+    const lw = this.headerLength - 1;
+    if (lw !== minBerWidth(this.length)) w.fragNum(J_LENGTH_WIDTH, lw);
+    w.byte(125);
+  }
+
+  /** JSON_WRITE of hand-built nodes and high-tag-number identifiers: every getter, in toJSON's order. */
+  private _writeGeneric(w: JsonWriter): void {
     const tag = this.tag;
     w.raw('{"tag":');
     w.num(tag);
@@ -481,29 +596,36 @@ export interface Asn1Payload {
 
 /** Node i without its children (built on first read); `field` is the schema component it matched. */
 function makeNode(w: WalkSource, ix: NodeIndex, i: number, field: Asn1Field | undefined): Asn1Node {
-  const start = ix.start(i);
-  const v = ix.value(i);
-  return new Asn1Node(ix.tag(i), ix.aux(i), w.base + start, ix.end(i) - v, v - start, undefined, field, w.b, start, w, i);
+  return makeAt(w, ix.w, ix.base + i * NODE_WORDS, i, field);
+}
+
+/** Node i, whose words start at `words[p]` (read straight from the index, no accessor per word). */
+function makeAt(w: WalkSource, words: Int32Array, p: number, i: number, field: Asn1Field | undefined): Asn1Node {
+  const start = words[p + N_START]!;
+  const v = words[p + N_VALUE]!;
+  return new Asn1Node(words[p + N_KIND]! & 0xff, words[p + N_AUX]! >>> 0, w.base + start, words[p + N_END]! - v, v - start, undefined, field, w.b, start, w, i);
 }
 
 /** The children of decoded node `n` (node i of its walk), each named from n's schema component. */
 function childrenOf(n: Asn1Node, w: WalkSource, i: number): Asn1Node[] {
   const ix = w.index();
+  const words = ix.w, base = ix.base;
   const field = n.field;
   const children: Asn1Node[] = [];
-  const stop = ix.next(i);
+  const stop = words[base + i * NODE_WORDS + N_NEXT]!;
   const item = field?.of;
   const fs = item ? undefined : field?.raw === undefined ? field?.fields : undefined;
   let k = 0;
-  for (let c = i + 1; c < stop; c = ix.next(c)) {
+  for (let c = i + 1; c < stop; c = words[base + c * NODE_WORDS + N_NEXT]!) {
+    const p = base + c * NODE_WORDS;
     let cf = item;
     if (fs) {
-      const t = ix.tag(c);
+      const t = words[p + N_KIND]! & 0xff;
       // OPTIONAL / DEFAULT components carry their tag: skip those the element is not.
       while (k < fs.length && fs[k]!.tag !== undefined && fs[k]!.tag !== t) k++;
       cf = fs[k++];
     }
-    children.push(makeNode(w, ix, c, cf));
+    children.push(makeAt(w, words, p, c, cf));
   }
   return children;
 }

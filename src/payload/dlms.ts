@@ -137,20 +137,20 @@ export class DlmsSpecNode implements DlmsRequestSpec {
     w.key('classId');
     w.num(this.classId);
     const cn = this.className;
-    if (cn) (w.key('className'), w.str(cn));
+    if (cn) (w.key('className'), w.name(cn));
     w.key('obis');
     w.value(this.obis);
     if (this.attribute !== undefined) {
       w.key('attribute');
       w.num(this.attribute);
       const an = this.attributeName;
-      if (an) (w.key('attributeName'), w.str(an));
+      if (an) (w.key('attributeName'), w.name(an));
     }
     if (this.method !== undefined) {
       w.key('method');
       w.num(this.method);
       const mn = this.methodName;
-      if (mn) (w.key('methodName'), w.str(mn));
+      if (mn) (w.key('methodName'), w.name(mn));
     }
     if (this.selector !== undefined) {
       w.key('selector');
@@ -357,7 +357,7 @@ class DlmsApduNode {
         w.key('alertCode');
         w.num(this.alertCode);
         const n = this.alertName;
-        if (n) (w.key('alertName'), w.str(n));
+        if (n) (w.key('alertName'), w.name(n));
         const a = this.alert;
         if (a && a.kind !== 'none') (w.key('alert'), writeAlert(w, a));
       }
@@ -406,18 +406,18 @@ function writeAlert(w: JsonWriter, a: DlmsAlertContent): void {
   if (a.kind !== 'future-dated') return w.value(a);
   w.raw('{"kind":"future-dated","messageCode":');
   w.num(a.messageCode);
-  if (a.useCase) (w.key('useCase'), w.str(a.useCase));
+  if (a.useCase) (w.key('useCase'), w.name(a.useCase));
   w.raw(',"originatorCounter":"');
   w.raw(a.originatorCounter.toString());
   w.raw('","classId":');
   w.num(a.classId);
-  if (a.className) (w.key('className'), w.str(a.className));
+  if (a.className) (w.key('className'), w.name(a.className));
   w.key('obis');
   w.value(a.obis);
   w.key('attribute');
   w.num(a.attribute);
-  if (a.attributeName) (w.key('attributeName'), w.str(a.attributeName));
-  if (a.methodName) (w.key('methodName'), w.str(a.methodName));
+  if (a.attributeName) (w.key('attributeName'), w.name(a.attributeName));
+  if (a.methodName) (w.key('methodName'), w.name(a.methodName));
   w.byte(125);
 }
 

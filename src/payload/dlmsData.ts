@@ -34,10 +34,12 @@ import { GbcsEncodeError } from '../errors.js';
 import * as L from '../wasm/layout.js';
 import { Budget } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
+
+const { NODE_WORDS, N_KIND, N_START, N_VALUE, N_END, N_NEXT, N_AUX } = L;
 import { ObisCode, type Obis } from './obis.js';
 import { minBerWidth } from './writer.js';
 import { encodeProgram, encodePrograms, F_ARRAY_COUNT, F_BIT_COUNT, F_BOOLEAN, F_COMPACT_ARRAY, F_DLMS_DATA, F_ELEMENT_COUNT, F_OCTET_LENGTH, F_STRING_LENGTH, F_TYPE_DESCRIPTION, type PayloadWriter } from './opWriter.js';
-import { JSON_WRITE, toJsonSafe, type JsonWriter } from './json.js';
+import { JSON_WRITE, jsonFragment, toJsonSafe, type JsonWriter } from './json.js';
 import type { DecryptedContent } from './decrypted.js';
 
 /** Most tree nodes one input byte can produce (documented bound; see the header). */
@@ -62,8 +64,29 @@ export const DLMS_TYPE_TAGS: Readonly<Record<DlmsDataType, number>> = {
 const TYPE_BY_TAG: DlmsDataType[] = Array.from({ length: 0x1c }, () => 'null' as DlmsDataType);
 for (const [k, v] of Object.entries(DLMS_TYPE_TAGS)) TYPE_BY_TAG[v] = k as DlmsDataType;
 
-/** `{"type":"<name>"` per type: the head of every node's JSON (JSON_WRITE). */
-const TYPE_HEAD = Object.fromEntries(Object.keys(DLMS_TYPE_TAGS).map((t) => [t, `{"type":"${t}"`])) as Record<DlmsDataType, string>;
+/**
+ * The head of a node's JSON per tag (JSON_WRITE templates): `{"type":"<name>"` and the key of
+ * the member that always follows for that type (`,"value":`, `,"bytes":`, `,"items":[`, ...).
+ */
+const JSON_HEAD: Uint8Array[] = TYPE_BY_TAG.map((t, tag) => {
+  const next = tag === 0x01 || tag === 0x02 ? ',"items":[' : tag === 0x13 ? ',"typeDescription":' : tag === 0x09 ? ',"bytes":' : tag === 0x04 ? ',"bitCount":'
+    : tag === 0x19 ? ',"dateTime":' : tag === 0x1a ? ',"date":' : tag === 0x1b ? ',"time":' : tag === 0x00 ? '' : ',"value":';
+  return jsonFragment(`{"type":"${t}"${next}`);
+});
+const J_ROWS = jsonFragment(',"rows":[');
+const J_BYTES = jsonFragment(',"bytes":');
+const J_BITS = jsonFragment(',"bits":');
+const J_DATETIME = jsonFragment(',"dateTime":');
+const J_OBIS = jsonFragment(',"obis":');
+const J_DATE = jsonFragment(',"date":');
+const J_TIME = jsonFragment(',"time":');
+const J_RAW = jsonFragment(',"raw":');
+const J_LENGTH_WIDTH = jsonFragment(',"lengthWidth":');
+const J_PROTECTED = jsonFragment(',"protectedAttributes":true');
+const J_ENCRYPTED = jsonFragment(',"encrypted":true');
+const J_DECRYPTED = jsonFragment(',"decrypted":');
+const J_TRUE = jsonFragment('true');
+const J_FALSE = jsonFragment('false');
 
 export type DlmsIntegerType = 'double-long' | 'double-long-unsigned' | 'integer' | 'long' | 'unsigned' | 'long-unsigned' | 'enum' | 'bcd';
 
@@ -239,6 +262,8 @@ const V_MASK = 7;
 const F_UNTAGGED = 8;
 /** structure{protection-parameters, octet-string}: an IC 30 get_protected_attributes result. */
 const F_PROTECTED = 16;
+/** The type tag is kept in the flags from this bit up (a number per node is cheaper to switch on than the type name). */
+const F_TAG_SHIFT = 8;
 
 /**
  * One decoded DLMS Data value. The same fields in the same order for every type; the
@@ -319,19 +344,21 @@ export class DlmsNode implements DlmsLocated {
   #children(): DlmsData[] {
     const s = this.#s;
     const ix = s.index();
+    const w = ix.w, base = ix.base;
     const i = this.#i;
+    const stop = w[base + i * NODE_WORDS + N_NEXT]!;
     let out: DlmsData[];
     if (this.type === 'compact-array') {
       out = [];
-      const stop = ix.next(i);
-      for (let r = ix.next(i + 1); r < stop; r = ix.next(r)) out.push(makeNode(s, ix, r, true) as unknown as DlmsData);
+      for (let r = w[base + (i + 1) * NODE_WORDS + N_NEXT]!; r < stop; r = w[base + r * NODE_WORDS + N_NEXT]!) {
+        out.push(makeAt(s, w, base + r * NODE_WORDS, r, true) as unknown as DlmsData);
+      }
     } else {
       out = new Array(this.#n);
       const untagged = (this.#f & F_UNTAGGED) !== 0;
-      const stop = ix.next(i);
       let k = 0;
       osHint = false;
-      for (let ch = i + 1; ch < stop; ch = ix.next(ch)) out[k++] = makeNode(s, ix, ch, untagged) as unknown as DlmsData;
+      for (let ch = i + 1; ch < stop; ch = w[base + ch * NODE_WORDS + N_NEXT]!) out[k++] = makeAt(s, w, base + ch * NODE_WORDS, ch, untagged) as unknown as DlmsData;
       if (osHint && this.type === 'structure') markStructure(this, out);
     }
     return (this.#kids = out);
@@ -465,90 +492,108 @@ export class DlmsNode implements DlmsLocated {
    * (test/json-writer.test.ts compares the two on every RTDS frame).
    */
   [JSON_WRITE](w: JsonWriter): void {
-    const t = this.type;
-    w.raw(TYPE_HEAD[t]);
+    const f = this.#f;
+    const tag = f >>> F_TAG_SHIFT;
+    // One template per tag: `{"type":"<name>"` and the member that always follows.
+    w.frag(JSON_HEAD[tag]!);
     const b = this.#s.b, v = this.#v;
-    if (t === 'array' || t === 'structure' || t === 'compact-array') {
-      let list: DlmsData[];
-      if (t === 'compact-array') {
-        w.key('typeDescription');
-        w.value(this.typeDescription);
-        list = (this.#kids as DlmsData[] | undefined) ?? this.#children();
-        w.raw(',"rows":[');
-      } else {
-        list = (this.#kids as DlmsData[] | undefined) ?? this.#children();
-        w.raw(',"items":[');
+    switch (tag) {
+      case 0x01: case 0x02: case 0x13: {
+        let list: DlmsData[];
+        if (tag === 0x13) {
+          w.value(this.typeDescription);
+          list = (this.#kids as DlmsData[] | undefined) ?? this.#children();
+          w.frag(J_ROWS);
+        } else {
+          list = (this.#kids as DlmsData[] | undefined) ?? this.#children();
+        }
+        for (let k = 0; k < list.length; k++) {
+          if (k > 0) w.byte(44);
+          const x = list[k] as unknown;
+          if (x instanceof DlmsNode) x[JSON_WRITE](w);
+          else if (x === undefined) w.raw('null');
+          else w.value(x);
+        }
+        w.byte(93);
+        // (read again: building the elements may have marked the structure)
+        if (tag === 0x02 && (this.#f & F_PROTECTED) !== 0) w.frag(J_PROTECTED);
+        break;
       }
-      for (let k = 0; k < list.length; k++) {
-        if (k > 0) w.byte(44);
-        const x = list[k] as unknown;
-        if (x instanceof DlmsNode) x[JSON_WRITE](w);
-        else if (x === undefined) w.raw('null');
-        else w.value(x);
+      case 0x09: {
+        w.hex(b, v, v + this.#n);
+        const view = f & V_MASK;
+        if (view === V_DATETIME) {
+          w.frag(J_DATETIME);
+          writeDateTime(w, this.dateTime!);
+        } else if (view === V_OBIS) {
+          w.frag(J_OBIS);
+          (this.obis as ObisCode)[JSON_WRITE](w);
+        } else if (view === V_DATE) {
+          w.frag(J_DATE);
+          writeDateOrTime(w, this.date!);
+        } else if (view === V_TIME) {
+          w.frag(J_TIME);
+          writeDateOrTime(w, this.time!);
+        }
+        if (this.encrypted) w.frag(J_ENCRYPTED);
+        const d = this.decrypted;
+        if (d) {
+          w.frag(J_DECRYPTED);
+          w.value(d);
+        }
+        break;
       }
-      w.byte(93);
-      if (t === 'structure' && (this.#f & F_PROTECTED) !== 0) w.raw(',"protectedAttributes":true');
-    } else if (t === 'octet-string') {
-      w.key('bytes');
-      w.hex(b, v, v + this.#n);
-      const view = this.#f & V_MASK;
-      if (view === V_DATETIME) {
-        w.key('dateTime');
+      case 0x04:
+        w.num(this.#n);
+        w.frag(J_BYTES);
+        w.hex(b, v, v + ((this.#n + 7) >> 3));
+        w.frag(J_BITS);
+        w.str(this.bits!);
+        break;
+      case 0x19:
         writeDateTime(w, this.dateTime!);
-      } else if (view === V_OBIS) {
-        w.key('obis');
-        (this.obis as ObisCode)[JSON_WRITE](w);
-      } else if (view === V_DATE) {
-        w.key('date');
-        w.value(this.date);
-      } else if (view === V_TIME) {
-        w.key('time');
-        w.value(this.time);
+        w.frag(J_BYTES);
+        w.hex(b, v, v + 12);
+        break;
+      case 0x1a:
+        writeDateOrTime(w, this.date!);
+        w.frag(J_BYTES);
+        w.hex(b, v, v + 5);
+        break;
+      case 0x1b:
+        writeDateOrTime(w, this.time!);
+        w.frag(J_BYTES);
+        w.hex(b, v, v + 4);
+        break;
+      case 0x00:
+        break;
+      case 0x03: {
+        const r = b[v]!;
+        w.frag(r !== 0 ? J_TRUE : J_FALSE);
+        if (r > 1) w.fragNum(J_RAW, r);
+        break;
       }
-      if (this.encrypted) w.raw(',"encrypted":true');
-      const d = this.decrypted;
-      if (d) {
-        w.key('decrypted');
-        w.value(d);
+      case 0x11: case 0x16: case 0x0d:
+        w.num(b[v]!);
+        break;
+      case 0x12:
+        w.num((b[v]! << 8) | b[v + 1]!);
+        break;
+      case 0x0a: case 0x0c: case 0x17: case 0x18: {
+        w.value(this.value);
+        w.frag(J_BYTES);
+        w.hex(this.bytes!);
+        break;
       }
-    } else if (t === 'bit-string') {
-      w.key('bitCount');
-      w.num(this.#n);
-      w.key('bytes');
-      w.hex(b, v, v + ((this.#n + 7) >> 3));
-      w.key('bits');
-      w.str(this.bits!);
-    } else if (t === 'date-time') {
-      w.key('dateTime');
-      writeDateTime(w, this.dateTime!);
-      w.key('bytes');
-      w.hex(b, v, v + 12);
-    } else if (t === 'date') {
-      w.key('date');
-      w.value(this.date);
-      w.key('bytes');
-      w.hex(b, v, v + 5);
-    } else if (t === 'time') {
-      w.key('time');
-      w.value(this.time);
-      w.key('bytes');
-      w.hex(b, v, v + 4);
-    } else if (t !== 'null') {
-      w.key('value');
-      const val = this.value;
-      if (typeof val === 'number') w.num(val);
-      else w.value(val);
-      if (t === 'boolean') {
-        const r = this.raw;
-        if (r !== undefined) (w.key('raw'), w.num(r));
-      } else if (t === 'float32' || t === 'float64' || t === 'visible-string' || t === 'utf8-string') {
-        const by = this.bytes!;
-        w.key('bytes');
-        w.hex(by);
+      default: {
+        // integer, long, double-long(-unsigned): numbers; long64(-unsigned): bigints as decimal text
+        const val = this.value;
+        if (typeof val === 'number') w.num(val);
+        else w.value(val);
       }
     }
     const lw = this.lengthWidth;
-    if (lw !== undefined) (w.key('lengthWidth'), w.num(lw));
+    if (lw !== undefined) w.fragNum(J_LENGTH_WIDTH, lw);
     w.offsetLength(this.offset, this.length);
   }
 
@@ -604,7 +649,12 @@ export class DlmsNode implements DlmsLocated {
   }
 }
 
-const numOrNull = (w: JsonWriter, v: number | null): void => (v === null ? w.raw('null') : w.num(v));
+const J_NULL = jsonFragment('null');
+const numOrNull = (w: JsonWriter, v: number | null): void => (v === null ? w.frag(J_NULL) : w.num(v));
+const DT_KEYS = ['{"year":', ',"month":', ',"dayOfMonth":', ',"dayOfWeek":', ',"hour":', ',"minute":', ',"second":', ',"hundredths":', ',"deviation":', ',"clockStatus":', ',"hex":']
+  .map(jsonFragment);
+const J_SPECIAL = jsonFragment(',"special":');
+const J_ISO = jsonFragment(',"iso":');
 
 /**
  * Writes JSON.stringify(dt) for a decodeDateTime() result (what a DlmsNode caches): its
@@ -613,30 +663,65 @@ const numOrNull = (w: JsonWriter, v: number | null): void => (v === null ? w.raw
  */
 function writeDateTime(w: JsonWriter, dt: GbcsDateTime): void {
   const d = dt as GbcsDateTime & { special?: string; iso?: string };
-  w.raw('{"year":');
+  const k = DT_KEYS;
+  w.frag(k[0]!);
   numOrNull(w, d.year);
-  w.raw(',"month":');
+  w.frag(k[1]!);
   numOrNull(w, d.month);
-  w.raw(',"dayOfMonth":');
+  w.frag(k[2]!);
   numOrNull(w, d.dayOfMonth);
-  w.raw(',"dayOfWeek":');
+  w.frag(k[3]!);
   numOrNull(w, d.dayOfWeek);
-  w.raw(',"hour":');
+  w.frag(k[4]!);
   numOrNull(w, d.hour);
-  w.raw(',"minute":');
+  w.frag(k[5]!);
   numOrNull(w, d.minute);
-  w.raw(',"second":');
+  w.frag(k[6]!);
   numOrNull(w, d.second);
-  w.raw(',"hundredths":');
+  w.frag(k[7]!);
   numOrNull(w, d.hundredths);
-  w.raw(',"deviation":');
+  w.frag(k[8]!);
   numOrNull(w, d.deviation);
-  w.raw(',"clockStatus":');
+  w.frag(k[9]!);
   numOrNull(w, d.clockStatus);
-  w.raw(',"hex":');
+  w.frag(k[10]!);
   w.str(d.hex);
-  if (d.special !== undefined) (w.key('special'), w.str(d.special));
-  if (d.iso !== undefined) (w.key('iso'), w.str(d.iso));
+  if (d.special !== undefined) (w.frag(J_SPECIAL), w.str(d.special));
+  if (d.iso !== undefined) (w.frag(J_ISO), w.str(d.iso));
+  w.byte(125);
+}
+
+const DATE_KEYS = ['{"year":', ',"month":', ',"dayOfMonth":', ',"dayOfWeek":'].map(jsonFragment);
+const TIME_KEYS = ['{"hour":', ',"minute":', ',"second":', ',"hundredths":'].map(jsonFragment);
+const J_TEXT = jsonFragment(',"text":');
+
+/**
+ * Writes JSON.stringify() of a readDlmsDate / readDlmsTime result (their members in that
+ * fixed order, text last), as the generic object walk would.
+ */
+function writeDateOrTime(w: JsonWriter, x: DlmsDate | DlmsTime): void {
+  if ((x as DlmsDate).text === undefined || Object.getPrototypeOf(x) !== Object.prototype) return w.value(x);
+  if ('year' in x) {
+    w.frag(DATE_KEYS[0]!);
+    numOrNull(w, x.year);
+    w.frag(DATE_KEYS[1]!);
+    numOrNull(w, x.month);
+    w.frag(DATE_KEYS[2]!);
+    numOrNull(w, x.dayOfMonth);
+    w.frag(DATE_KEYS[3]!);
+    numOrNull(w, x.dayOfWeek);
+  } else {
+    w.frag(TIME_KEYS[0]!);
+    numOrNull(w, x.hour);
+    w.frag(TIME_KEYS[1]!);
+    numOrNull(w, x.minute);
+    w.frag(TIME_KEYS[2]!);
+    numOrNull(w, x.second);
+    w.frag(TIME_KEYS[3]!);
+    numOrNull(w, x.hundredths);
+  }
+  w.frag(J_TEXT);
+  w.str(x.text);
   w.byte(125);
 }
 
@@ -669,33 +754,43 @@ let osHint = false;
 
 /** Node i (NC_DLMS_DATA, or NC_DLMS_CA_VALUE when `untagged`) without its elements (built on first read). */
 function makeNode(s: WalkSource, ix: NodeIndex, i: number, untagged: boolean): DlmsNode {
-  const start = ix.start(i);
-  const tag = ix.tag(i);
-  const v = ix.value(i);
-  const length = ix.end(i) - start;
-  let n = 0;
+  return makeAt(s, ix.w, ix.base + i * NODE_WORDS, i, untagged);
+}
+
+/**
+ * Node i, whose words start at `w[p]`: the node words read straight from the index (no
+ * accessor call per word; issue 12 item 2, bulk child creation).
+ */
+function makeAt(s: WalkSource, w: Int32Array, p: number, i: number, untagged: boolean): DlmsNode {
+  const tag = w[p + N_KIND]! & 0xff;
+  const start = w[p + N_START]!;
+  const length = w[p + N_END]! - start;
+  // Fixed-size values (most nodes): no count, no length field.
+  if (tag > 0x13 || (tag > 0x0c && tag !== 0x13) || tag === 0x03 || tag === 0x05 || tag === 0x06 || tag === 0x00) {
+    return new DlmsNode(TYPE_BY_TAG[tag]!, s.base + start, length, s, i, w[p + N_VALUE]!, 0, undefined, (untagged ? F_UNTAGGED : 0) | (tag << F_TAG_SHIFT));
+  }
+  const v = w[p + N_VALUE]!;
+  const n = w[p + N_AUX]! >>> 0;
   let lw: number | undefined;
-  let f = untagged ? F_UNTAGGED : 0;
+  let f = (untagged ? F_UNTAGGED : 0) | (tag << F_TAG_SHIFT);
   // Width of the length/count field (the bytes between tag and value), kept when non-minimal.
   if (tag === 0x01 || tag === 0x02) {
-    n = ix.aux(i);
     if (!untagged) {
-      const w = v - start - 1;
-      if (w !== minBerWidth(n)) lw = w;
+      const lwid = v - start - 1;
+      if (lwid !== minBerWidth(n)) lw = lwid;
     }
-  } else if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) {
-    n = ix.aux(i);
-    const w = untagged ? v - start : v - start - 1;
-    if (w !== minBerWidth(n)) lw = w;
+  } else if (tag === 0x13) {
+    const lenField = v - w[p + NODE_WORDS + N_END]!;
+    if (lenField !== minBerWidth(n)) lw = lenField;
+  } else {
+    // 04 bit-string, 09 octet-string, 0A visible-string, 0C utf8-string
+    const lwid = untagged ? v - start : v - start - 1;
+    if (lwid !== minBerWidth(n)) lw = lwid;
     if (tag === 0x09) {
       if (n === 12) {
         if (looksLikeDateTime(s.b, v)) f |= V_DATETIME;
       } else if ((n >= 4 && n <= 6) || n >= 17) osHint = true;
     }
-  } else if (tag === 0x13) {
-    n = ix.aux(i);
-    const lenField = v - ix.end(i + 1);
-    if (lenField !== minBerWidth(n)) lw = lenField;
   }
   return new DlmsNode(TYPE_BY_TAG[tag]!, s.base + start, length, s, i, v, n, lw, f);
 }

@@ -13,7 +13,7 @@ import { Budget } from './limits.js';
 import type { NodeIndex } from './nodes.js';
 import { alertCodeName } from './dlmsNames.js';
 import { ALERT_CODES, ZCL_CLUSTERS, secondsSince2000 } from './names.js';
-import { ZclHeaderNode, ZclReader, jclose, jm, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
+import { ZclHeaderNode, ZclReader, jclose, jm, jn, jOffLen, decodeZclIn, scanZclIn, stageZclPayload, type ZclCommand, type ZclHeader } from './zcl.js';
 import * as L from '../wasm/layout.js';
 import { encodeProgram, F_GBZ_ADDITIONAL_HEADER, F_GBZ_ALERT_CODE, F_GBZ_ALERT_CONTENT, F_GBZ_ALERT_TIME, F_GBZ_CIPHERTEXT_LENGTH, F_GBZ_CLUSTER_ID, F_GBZ_COMPONENT, F_GBZ_COMPONENT_COUNT, F_GBZ_CONTROL, F_GBZ_FROM_DATETIME, F_GBZ_MESSAGE_CODE, F_GBZ_ORIGINATOR_COUNTER, F_GBZ_PROFILE, F_ZCL_COMMAND_ID, F_ZCL_FRAME_CONTROL, F_ZCL_SEQUENCE, type PayloadWriter } from './opWriter.js';
 import { JSON_FRESH, JSON_WRITE, type JsonWriter } from './json.js';
@@ -43,8 +43,7 @@ export class GbzTimeNode implements GbzTime {
     const at = w.pos;
     w.key('seconds'); w.num(this.seconds);
     w.key('iso'); w.str(this.iso);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -146,11 +145,10 @@ class GbzAlertNode implements GbzAlert {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('alertCode'); w.num(this.alertCode);
-    jm(w, 'alertName', this.alertName);
+    jn(w, 'alertName', this.alertName);
     w.key('time'); w.value(this.time);
     w.key('content'); w.value(this.content);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -204,11 +202,10 @@ function componentMembers(w: JsonWriter, c: GbzClearComponentNode | GbzEncrypted
   w.key('control'); w.num(c.control);
   w.key('lastComponent'); w.raw(c.lastComponent ? 'true' : 'false');
   w.key('clusterId'); w.num(c.clusterId);
-  jm(w, 'clusterName', c.clusterName);
+  jn(w, 'clusterName', c.clusterName);
   jm(w, 'fromDateTime', c.fromDateTime);
   w.key('zcl'); w.value(c.zcl);
-  jm(w, 'offset', c.offset);
-  jm(w, 'length', c.length);
+  jOffLen(w, c.offset, c.length);
 }
 
 /**
@@ -550,8 +547,8 @@ class GbzPayloadNode implements GbzPayload {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('format'); w.str(this.format);
-    w.key('type'); w.str(this.type);
+    w.key('format'); w.name(this.format);
+    w.key('type'); w.name(this.type);
     w.key('profileId'); w.num(this.profileId);
     w.key('componentCount'); w.num(this.componentCount);
     jm(w, 'alert', this.alert);

@@ -13,8 +13,10 @@ const DEPTH_STACK = new Int32Array(2 * L.MAX_DEPTH + 8);
 export class NodeIndex {
   constructor(
     readonly bytes: Uint8Array,
-    private readonly w: Int32Array,
-    private readonly base: number,
+    /** The node words (WASM memory or a copy); node i starts at `base + i * NODE_WORDS`. Builders read them directly. */
+    readonly w: Int32Array,
+    /** Word index of node 0 in `w`. */
+    readonly base: number,
     readonly count: number,
     /** `wasmCore().walks` when this views WASM memory; -1 for a copy (always valid). */
     private readonly walk = -1,

@@ -92,8 +92,8 @@ export class ObisCode implements Obis {
     w.hex(b, o, o + 6);
     const info = obisInfo(text);
     if (info) {
-      if (info.name !== undefined) (w.key('name'), w.str(info.name));
-      if (info.status !== undefined) (w.key('nameStatus'), w.str(info.status));
+      if (info.name !== undefined) (w.key('name'), w.name(info.name));
+      if (info.status !== undefined) (w.key('nameStatus'), w.name(info.status));
     }
     w.byte(125);
   }

@@ -37,7 +37,7 @@ import { Budget } from './limits.js';
 import { ZCL_ATTRIBUTES, ZCL_CLUSTERS, ZCL_STATUS, secondsSince2000, zclCommandName } from './names.js';
 import { FIELD_BYTES, FIELD_I32, FIELD_STR, FIELD_UINT, ZCL_FIELD_WIDTH, zclCommandSpec, type ZclCommandSpec, type ZclFieldSpec, type ZclFieldType, type ZclLayoutItem, type ZclRepeatSpec } from './zclCommands.js';
 import { encodeProgram, F_ZCL_ATTRIBUTE_ID, F_ZCL_COMMAND_ID, F_ZCL_DATA_TYPE, F_ZCL_STATUS, F_ZCL_STRING_LENGTH, type PayloadWriter } from './opWriter.js';
-import { JSON_FRESH, JSON_WRITE, type JsonWriter } from './json.js';
+import { JSON_FRESH, JSON_WRITE, jsonFragment, type JsonWriter } from './json.js';
 
 /** `,"k":` and `x` unless `x` is undefined (a member of a node written by JSON_WRITE). */
 export function jm(w: JsonWriter, k: string, x: unknown): void {
@@ -47,10 +47,52 @@ export function jm(w: JsonWriter, k: string, x: unknown): void {
   else if (typeof x === 'string') w.str(x);
   else w.value(x);
 }
+/** `,"k":` and the name `x` (JsonWriter.name: a bounded vocabulary) unless `x` is undefined. */
+export function jn(w: JsonWriter, k: string, x: string | undefined): void {
+  if (x === undefined) return;
+  w.key(k);
+  w.name(x);
+}
+/** `,"offset":o,"length":l` (each unless undefined). */
+export function jOffLen(w: JsonWriter, o: number | undefined, l: number | undefined): void {
+  if (o !== undefined && l !== undefined) return w.offsetLengthOpen(o, l);
+  jm(w, 'offset', o);
+  jm(w, 'length', l);
+}
 /** Closes a node whose members were written from `at`: the first member's comma becomes `{`. */
 export function jclose(w: JsonWriter, at: number): void {
   w.buf[at] = 123;
   w.byte(125);
+}
+
+// JSON_WRITE templates (issue 12): fixed parts of a node shape as bytes, written in one copy.
+const J_COMMAND_ID = jsonFragment(',"commandId":');
+const J_FIELDS = jsonFragment(',"fields":[');
+const J_VALUE = jsonFragment(',"value":');
+const J_NULL = jsonFragment('null');
+const J_ENTRIES = jsonFragment(',"entries":[');
+const J_ENTRIES_NULL = jsonFragment(',"entries":null');
+const J_TEXT = jsonFragment(',"text":');
+const J_ISO = jsonFragment(',"iso":');
+const J_DATE = jsonFragment(',"date":');
+const J_VALUE_NAME = jsonFragment(',"valueName":');
+const J_ENTRY_HEAD = jsonFragment('{"fields":[');
+/** ZCL header JSON up to `"sequenceNumber":`, per frame control byte. */
+const ZCL_HEADER_HEAD: (Uint8Array | undefined)[] = new Array(256).fill(undefined);
+function zclHeaderHead(fc: number): Uint8Array {
+  const h = new ZclHeaderNode(0, fc, 0, 0, 0);
+  return (ZCL_HEADER_HEAD[fc] = jsonFragment(`{"frameControl":${fc},"frameType":"${h.frameType}","manufacturerSpecific":${h.manufacturerSpecific},` +
+    `"direction":"${h.direction}","disableDefaultResponse":${h.disableDefaultResponse},"sequenceNumber":`));
+}
+/** `{"command":"cluster-specific","name":..,"key":..,"clusterKey":..,"fields":[` per command spec. */
+const COMMAND_HEAD = new WeakMap<ZclCommandSpec, Uint8Array>();
+/** Writes fields (ZclField[JSON_WRITE]) as the elements of an open array, then `]`. */
+function writeFieldsJson(w: JsonWriter, fields: readonly ZclField[]): void {
+  for (let k = 0; k < fields.length; k++) {
+    if (k > 0) w.byte(44);
+    fields[k]![JSON_WRITE](w);
+  }
+  w.byte(93);
 }
 
 /**
@@ -110,18 +152,23 @@ export class ZclHeaderNode implements ZclHeader {
   }
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
-    const at = w.pos;
-    w.key('frameControl'); w.num(this.frameControl);
-    w.key('frameType'); w.str(this.frameType);
-    w.key('manufacturerSpecific'); w.raw(this.manufacturerSpecific ? 'true' : 'false');
-    w.key('direction'); w.str(this.direction);
-    w.key('disableDefaultResponse'); w.raw(this.disableDefaultResponse ? 'true' : 'false');
-    w.key('sequenceNumber'); w.num(this.sequenceNumber);
-    w.key('commandId'); w.num(this.commandId);
-    jm(w, 'commandName', this.commandName);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
-    jclose(w, at);
+    // Everything up to sequenceNumber depends on the frame control byte only: one template per byte.
+    const fc = this.frameControl;
+    if (fc >= 0 && fc <= 0xff && (fc | 0) === fc) w.frag(ZCL_HEADER_HEAD[fc] ?? zclHeaderHead(fc));
+    else {
+      w.raw('{"frameControl":');
+      w.num(fc);
+      w.key('frameType'); w.name(this.frameType);
+      w.key('manufacturerSpecific'); w.raw(this.manufacturerSpecific ? 'true' : 'false');
+      w.key('direction'); w.name(this.direction);
+      w.key('disableDefaultResponse'); w.raw(this.disableDefaultResponse ? 'true' : 'false');
+      w.key('sequenceNumber');
+    }
+    w.num(this.sequenceNumber);
+    w.fragNum(J_COMMAND_ID, this.commandId);
+    jn(w, 'commandName', this.commandName);
+    jOffLen(w, this.offset, this.length);
+    w.byte(125);
   }
   toJSON(): Record<string, unknown> {
     return {
@@ -344,12 +391,11 @@ export class ZclValueNode implements ZclValue {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('dataType'); w.num(this.dataType);
-    w.key('dataTypeName'); w.str(this.dataTypeName);
+    w.key('dataTypeName'); w.name(this.dataTypeName);
     jm(w, 'value', this.value);
     jm(w, 'iso', this.iso);
     w.key('raw'); w.hex(this.#b, this.#p, this.#p + this.length);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -439,14 +485,13 @@ export class ZclAttributeRecord implements ZclReadRecord {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('id'); w.num(this.id);
-    jm(w, 'name', this.name);
+    jn(w, 'name', this.name);
     if (this.status >= 0) {
       w.key('status'); w.num(this.status);
-      w.key('statusName'); w.str(this.statusName);
+      w.key('statusName'); w.name(this.statusName);
     }
     jm(w, 'value', this.value);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -469,11 +514,10 @@ export class ZclStatusNode implements ZclStatusRecord {
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
     w.key('status'); w.num(this.status);
-    w.key('statusName'); w.str(this.statusName);
+    w.key('statusName'); w.name(this.statusName);
     jm(w, 'id', this.id);
-    jm(w, 'name', this.name);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jn(w, 'name', this.name);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -484,6 +528,13 @@ export class ZclStatusNode implements ZclStatusRecord {
 // ---- cluster-specific commands: fields from the tables ----
 
 const NO_ENTRIES = null;
+
+/** `{"name":"<name>","type":"<type>","value":` of a layout item, kept on it (`jsonHead`). */
+function fieldHead(spec: ZclFieldSpec | ZclRepeatSpec, type: string): Uint8Array {
+  const t = jsonFragment(`{"name":${JSON.stringify(spec.name)},"type":${JSON.stringify(type)},"value":`);
+  (spec as { jsonHead?: Uint8Array }).jsonHead = t;
+  return t;
+}
 
 /** One named field of a cluster-specific command; `type: 'repeat'` nodes hold `entries`. */
 export class ZclField implements ZclFieldValue {
@@ -567,23 +618,48 @@ export class ZclField implements ZclFieldValue {
   }
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
-    const at = w.pos;
-    w.key('name'); w.str(this.name);
-    w.key('type'); w.str(this.type);
     const t = this.type;
-    const v = this.value;
-    w.key('value');
-    if (v === null) w.raw('null');
-    else if (typeof v === 'number') w.num(v);
-    else w.hex(v);
-    if (t === 'repeat') jm(w, 'entries', this.entries);
-    else if (t === 'str') jm(w, 'text', this.text);
-    else if (t === 'utc') jm(w, 'iso', this.iso);
-    else if (t === 'zdate') jm(w, 'date', this.date);
-    jm(w, 'valueName', this.valueName);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
-    jclose(w, at);
+    // `{"name":..,"type":..,"value":` depends on the layout item only: kept on it once.
+    const spec = this.#spec;
+    if (spec !== null && spec.name === this.name && t === (spec.kind === 'repeat' ? 'repeat' : spec.type)) {
+      w.frag((spec as { jsonHead?: Uint8Array }).jsonHead ?? fieldHead(spec, t));
+    } else {
+      w.raw('{"name":');
+      w.name(this.name);
+      w.raw(',"type":');
+      w.name(t);
+      w.frag(J_VALUE);
+    }
+    if (t === 'repeat') {
+      w.frag(J_NULL);
+      const e = this.entries;
+      if (e === null) w.frag(J_ENTRIES_NULL);
+      else {
+        w.frag(J_ENTRIES);
+        for (let k = 0; k < e.length; k++) {
+          if (k > 0) w.byte(44);
+          e[k]![JSON_WRITE](w);
+        }
+        w.byte(93);
+      }
+    } else if (t === 'str' || t === 'zdate' || t === 'bytes') {
+      const v = this.value;
+      if (v === null) w.frag(J_NULL);
+      else w.hex(v as Uint8Array);
+      if (t === 'str') {
+        const x = this.text;
+        if (x !== undefined) (w.frag(J_TEXT), w.str(x));
+      } else if (t === 'zdate') {
+        w.frag(J_DATE);
+        w.str(this.date!);
+      }
+    } else {
+      w.num(this.#n);
+      if (t === 'utc') (w.frag(J_ISO), w.str(this.iso!));
+    }
+    const vn = this.valueName;
+    if (vn !== undefined) (w.frag(J_VALUE_NAME), w.name(vn));
+    w.offsetLength(this.offset, this.length);
   }
   /** JSON: name, type, value and the readings that apply (text, iso, date, valueName, entries), offset, length. */
   toJSON(): Record<string, unknown> {
@@ -611,11 +687,9 @@ export class ZclEntry implements ZclEntryValue {
   }
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
-    const at = w.pos;
-    w.key('fields'); w.value(this.fields);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
-    jclose(w, at);
+    w.frag(J_ENTRY_HEAD);
+    writeFieldsJson(w, this.fields);
+    w.offsetLength(this.offset, this.length);
   }
   /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
@@ -663,15 +737,23 @@ export class ZclClusterCommand {
   }
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
-    const at = w.pos;
-    w.key('command'); w.str(this.command);
-    w.key('name'); w.str(this.name);
-    w.key('key'); w.str(this.key);
-    w.key('clusterKey'); w.str(this.clusterKey);
-    w.key('fields'); w.value(this.fields);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
-    jclose(w, at);
+    const spec = this.#spec;
+    let head = COMMAND_HEAD.get(spec);
+    if (head === undefined) {
+      const at = w.pos;
+      w.raw('{"command":"cluster-specific","name":');
+      w.name(spec.name);
+      w.raw(',"key":');
+      w.name(spec.key);
+      w.raw(',"clusterKey":');
+      w.name(spec.clusterKey);
+      w.frag(J_FIELDS);
+      COMMAND_HEAD.set(spec, (head = w.buf.slice(at, w.pos)));
+    } else {
+      w.frag(head);
+    }
+    writeFieldsJson(w, this.fields);
+    w.offsetLength(this.offset, this.length);
   }
   /** Plain-data form for JSON.stringify. */
   toJSON(): Record<string, unknown> {
@@ -1021,13 +1103,12 @@ export class ZclDefaultResponse {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('command'); w.str(this.command);
+    w.key('command'); w.name(this.command);
     w.key('commandId'); w.num(this.commandId);
     jm(w, 'answersCommand', this.answersCommand);
     w.key('status'); w.num(this.status);
-    w.key('statusName'); w.str(this.statusName);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    w.key('statusName'); w.name(this.statusName);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   /** Plain-data form for JSON.stringify. */
@@ -1051,10 +1132,9 @@ class ZclGlobalList {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('command'); w.str(this.command);
+    w.key('command'); w.name(this.command);
     w.key(this.command === 'read-attributes' ? 'attributes' : 'records'); w.value(this.records);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
@@ -1093,12 +1173,11 @@ class ZclOther {
   /** Writes the toJSON() members straight into a JsonWriter (json.ts JSON_WRITE). */
   [JSON_WRITE](w: JsonWriter): void {
     const at = w.pos;
-    w.key('command'); w.str(this.command);
-    jm(w, 'name', this.name);
+    w.key('command'); w.name(this.command);
+    jn(w, 'name', this.name);
     w.key('payload'); w.hex(this.#b, this.#p, this.#p + this.length);
     jm(w, 'layoutError', this.layoutError);
-    jm(w, 'offset', this.offset);
-    jm(w, 'length', this.length);
+    jOffLen(w, this.offset, this.length);
     jclose(w, at);
   }
   toJSON(): Record<string, unknown> {
