@@ -1,5 +1,6 @@
-// Issue 12 item 2: DLMS elements / compact-array rows and DER children are built from the
-// walk's node index on first read. These tests pin what that must not change: the same
+// Issue 12 item 2: in the lazy view (payload.get(i), decodeDlmsData, decodeDer) DLMS elements /
+// compact-array rows and DER children are built from the walk's node index on first read (a
+// full decode builds every node in one TypeScript pass). These tests pin what that must not change: the same
 // tree whenever and however it is read (after other walks overwrote the index, built whole
 // under a Budget or on demand), each node built once, and the Budget's errors and offsets.
 import { describe, expect, it, vi } from 'vitest';
@@ -29,18 +30,40 @@ function reach(x: unknown, out: unknown[] = []): unknown[] {
 }
 
 describe.skipIf(!HAVE_RTDS)('issue 12: payload trees built on first read (RTDS)', () => {
-  it('a tree read after other frames were walked (its index overwritten) equals a fresh one, and walks again', () => {
-    const fs = frames();
-    const trees = fs.map((f) => f!.payload!.decoded); // each walk overwrites the previous index
+  it('a lazy item read after other frames were walked (its index overwritten) equals a fresh one, and walks again', () => {
+    const fs = frames().filter((f) => f!.payload!.format !== 'GBZ');
+    // The lazy view builds items from the WASM walk's index; each frame's walk overwrites the previous one's.
+    const items = fs.map((f) => f!.payload!.get(0));
     const spy = vi.spyOn(wasmCore(), 'walkPayload');
     try {
       for (let k = 0; k < fs.length; k += 7) {
-        decodeFrame(fs[(k + 1) % fs.length]!.bytes).payload!.decoded; // another walk in between
-        expect(JSON.stringify(toJsonSafe(trees[k]))).toBe(JSON.stringify(toJsonSafe(decodeFrame(fs[k]!.bytes).payload!.decoded)));
+        decodeFrame(fs[(k + 1) % fs.length]!.bytes).payload!.get(0); // another walk in between
+        expect(JSON.stringify(toJsonSafe(items[k]))).toBe(JSON.stringify(toJsonSafe(decodeFrame(fs[k]!.bytes).payload!.get(0))));
       }
       expect(spy).toHaveBeenCalled();
     } finally {
       spy.mockRestore();
+    }
+  });
+
+  it('a full decode never reads the WASM index (DLMS, GBZ, ASN.1 are built in one TypeScript pass) and equals the lazy items', () => {
+    const spy = vi.spyOn(wasmCore(), 'walkPayload');
+    const fs = frames();
+    let trees;
+    try {
+      trees = fs.map((f) => f!.payload!.decoded);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    for (let k = 0; k < fs.length; k += 5) {
+      const lazy = decodeFrame(fs[k]!.bytes).payload!;
+      const whole = JSON.stringify(toJsonSafe(trees[k]));
+      for (let i = 0; i < lazy.length; i++) {
+        const it = lazy.get(i)!;
+        const part = JSON.stringify(toJsonSafe('data' in it ? it.data : 'component' in it ? it.component : it.node));
+        expect(whole).toContain(part);
+      }
     }
   });
 

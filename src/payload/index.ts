@@ -4,7 +4,7 @@ import { nonMinimalPayloadLength } from './strict.js';
 import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import type { Cra, PayloadFormat } from '../types.js';
 import * as L from '../wasm/layout.js';
-import { buildAsn1, encodeDer, type Asn1Payload } from './asn1.js';
+import { buildAsn1, decodeAsn1Bytes, encodeDer, type Asn1Payload } from './asn1.js';
 import { buildDlmsApdu, buildResult, buildSpec, decodeDlmsBytes, encodeDlmsApdu, stageDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
 import { buildDlmsData, type DlmsData } from './dlmsData.js';
 import { buildGbz, buildGbzComponent, decodeGbzBytes, encodeGbz, stageGbz, type GbzComponent, type GbzPayload } from './gbz.js';
@@ -55,6 +55,7 @@ export function decodePayload(content: Uint8Array, ctx: PayloadContext & { offse
   const base = ctx.offsetBase ?? 0;
   const tree = ctx.format === 'GBZ' ? decodeGbzBytes(content, ctx.cra === 'alert', base)
     : ctx.format === 'DLMS' ? decodeDlmsBytes(content, base)
+    : ctx.format === 'ASN.1' ? decodeAsn1Bytes(content, ctx.messageCode, CRA_FLAG[ctx.cra], base)
     : build(walkNodes(content, modeFor(ctx), false, base), ctx, base);
   if (ctx.strict === true) {
     // `strict`: refuse lengths and counts not in their shortest form (non-minimal-length).
@@ -148,10 +149,11 @@ export class LazyPayload {
   /** The full typed tree (built once, cached). */
   get decoded(): DecodedPayload {
     if (this.#decoded) return this.#decoded;
-    // GBZ and DLMS: checked and built straight from the bytes in one pass (gbz.ts
-    // decodeGbzBytes, dlms.ts decodeDlmsBytes), no WASM walk.
+    // GBZ, DLMS and ASN.1: checked and built straight from the bytes in one pass (gbz.ts
+    // decodeGbzBytes, dlms.ts decodeDlmsBytes, asn1.ts decodeAsn1Bytes), no WASM walk.
     if (this.context.format === 'GBZ') return (this.#decoded = decodeGbzBytes(this.content, this.context.cra === 'alert', this.offset));
     if (this.context.format === 'DLMS') return (this.#decoded = decodeDlmsBytes(this.content, this.offset));
+    if (this.context.format === 'ASN.1') return (this.#decoded = decodeAsn1Bytes(this.content, this.context.messageCode, CRA_FLAG[this.context.cra], this.offset));
     const ix = this.#index;
     this.#index = undefined;
     return (this.#decoded = build(ix !== undefined && ix.live ? ix : walkNodes(this.content, modeFor(this.context), false, this.offset), this.context, this.offset));
