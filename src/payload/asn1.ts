@@ -32,6 +32,8 @@ import { Budget, type DecodeLimits } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 
 const { NODE_WORDS, N_KIND, N_START, N_VALUE, N_END, N_NEXT, N_AUX } = L;
+// Layout constants as module constants (a namespace read per use costs in hot loops).
+const { E_BER_LENGTH, E_DER_LENGTH, E_DER_TAG, E_NESTING_TOO_DEEP, E_PAYLOAD_TRAILING, E_TOO_MANY_NODES, E_TRUNCATED, MAX_DEPTH, MAX_NODES } = L;
 import { ByteWriter, minBerWidth } from './writer.js';
 import { JSON_WRITE, jsonFragment, type JsonWriter } from './json.js';
 
@@ -702,45 +704,45 @@ class DerWalk {
 
   /** One DER element at p whose parent ends at `end` (assembly/der.ts derNode); `pos` is set past it. */
   node(p: number, end: number, depth: number, field: Asn1Field | undefined): Asn1Node {
-    if (depth > L.MAX_DEPTH) this.fail(L.E_NESTING_TOO_DEEP, p);
-    if (p >= end) this.fail(L.E_TRUNCATED, p);
+    if (depth > MAX_DEPTH) this.fail(E_NESTING_TOO_DEEP, p);
+    if (p >= end) this.fail(E_TRUNCATED, p);
     const b = this.b;
     const id = b[p]!;
-    if (this.nodes >= L.MAX_NODES) this.fail(L.E_TOO_MANY_NODES, p);
+    if (this.nodes >= MAX_NODES) this.fail(E_TOO_MANY_NODES, p);
     this.nodes++;
     let q = p + 1;
     let tagNumber = id & 0x1f;
     if (tagNumber === 0x1f) {
       tagNumber = 0;
       for (let i = 0; ; ) {
-        if (q >= end) this.fail(L.E_TRUNCATED, q);
+        if (q >= end) this.fail(E_TRUNCATED, q);
         const x = b[q++]!;
         tagNumber = (tagNumber << 7) | (x & 0x7f);
         if ((x & 0x80) === 0) break;
-        if (++i === 4) this.fail(L.E_DER_TAG, p);
+        if (++i === 4) this.fail(E_DER_TAG, p);
       }
     }
-    if (q >= end) this.fail(L.E_TRUNCATED, q);
+    if (q >= end) this.fail(E_TRUNCATED, q);
     // Definite length: short form or 81-83 (assembly/reader.ts berLength); 80 (indefinite) is not DER.
     const first = b[q]!;
-    if (first === 0x80) this.fail(L.E_DER_LENGTH, q);
+    if (first === 0x80) this.fail(E_DER_LENGTH, q);
     let len = first;
     let lw = 1;
     if (first >= 0x80) {
       const n = first & 0x7f;
-      if (n > 3) this.fail(L.E_BER_LENGTH, q);
-      if (!(q + 1 <= end && n <= end - q - 1)) this.fail(L.E_TRUNCATED, end);
+      if (n > 3) this.fail(E_BER_LENGTH, q);
+      if (!(q + 1 <= end && n <= end - q - 1)) this.fail(E_TRUNCATED, end);
       len = 0;
       for (let i = 0; i < n; i++) len = len * 256 + b[q + 1 + i]!;
       lw = n + 1;
     }
     q += lw;
-    if (!(q <= end && len <= end - q)) this.fail(L.E_TRUNCATED, end);
+    if (!(q <= end && len <= end - q)) this.fail(E_TRUNCATED, end);
     const v = q;
     const vEnd = q + len;
     let kids: Asn1Node[] | undefined;
     if ((id & 0x20) !== 0) {
-      if (depth + 1 > L.MAX_DEPTH && this.deepAt < 0) this.deepAt = v;
+      if (depth + 1 > MAX_DEPTH && this.deepAt < 0) this.deepAt = v;
       kids = [];
       // Each child named from this element's schema component (childrenOf).
       const item = field?.of;
@@ -773,9 +775,9 @@ export function decodeAsn1Bytes(b: Uint8Array, messageCode: number, craFlag: num
   const st = b.length > 0 ? asn1StructureFor(messageCode, craFlag, b[0]!) : undefined;
   const wk = new DerWalk(b, base);
   const root = wk.node(0, b.length, 1, st?.schema);
-  if (wk.pos !== b.length) wk.fail(L.E_PAYLOAD_TRAILING, wk.pos);
+  if (wk.pos !== b.length) wk.fail(E_PAYLOAD_TRAILING, wk.pos);
   // buildTree's Budget: the node count fits (the walk's own limit); the nesting rule may not.
-  if (wk.deepAt >= 0) new Budget().depth(L.MAX_DEPTH + 1, base + wk.deepAt);
+  if (wk.deepAt >= 0) new Budget().depth(MAX_DEPTH + 1, base + wk.deepAt);
   return st ? { format: 'ASN.1', type: 'asn1', structure: st.title, root } : { format: 'ASN.1', type: 'asn1', root };
 }
 

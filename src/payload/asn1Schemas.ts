@@ -63,10 +63,19 @@ export interface Asn1Structure {
 }
 
 type Opt = Omit<Asn1Field, 'name' | 'fields'>;
-const f = (name: string, fields?: readonly Asn1Field[], opt: Opt = {}): Asn1Field => ({ name, ...(fields ? { fields } : {}), ...opt });
-const of = (name: string, item: Asn1Field, opt: Opt = {}): Asn1Field => ({ name, of: item, ...opt });
-const int = (name: string, values?: Asn1ValueNames, opt: Opt = {}): Asn1Field => ({ name, ...(values ? { values } : {}), ...opt });
-const raw = (name: string, why: string, opt: Opt = {}): Asn1Field => ({ name, raw: why, ...opt });
+/**
+ * Speed (issue 12): every component has every member, in this order (undefined when absent):
+ * one object shape, so the decoder's reads of `of`, `fields`, `tag`, `raw`, `values`... on any
+ * component stay monomorphic (objects of a dozen shapes made each read a megamorphic lookup,
+ * about a third of a DER decode).
+ */
+const shape = (name: string, o: Partial<Asn1Field>): Asn1Field => ({
+  name, tag: o.tag, implicit: o.implicit, fields: o.fields, of: o.of, values: o.values, bits: o.bits, default: o.default, raw: o.raw,
+});
+const f = (name: string, fields?: readonly Asn1Field[], opt: Opt = {}): Asn1Field => shape(name, { fields, ...opt });
+const of = (name: string, item: Asn1Field, opt: Opt = {}): Asn1Field => shape(name, { of: item, ...opt });
+const int = (name: string, values?: Asn1ValueNames, opt: Opt = {}): Asn1Field => shape(name, { values, ...opt });
+const raw = (name: string, why: string, opt: Opt = {}): Asn1Field => shape(name, { raw: why, ...opt });
 
 // ---- Shared types (NAMES.md §4.1) ----
 

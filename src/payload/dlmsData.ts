@@ -36,6 +36,8 @@ import { Budget } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
 
 const { NODE_WORDS, N_KIND, N_START, N_VALUE, N_END, N_NEXT, N_AUX } = L;
+// Layout constants as module constants (a namespace read per use costs in hot loops).
+const { E_DLMS_COMPACT_ARRAY, E_DLMS_DATA_TAG, E_DLMS_LENGTH, E_DLMS_TYPE_DESCRIPTION, E_NESTING_TOO_DEEP, E_TOO_MANY_NODES, E_TRUNCATED, MAX_DEPTH, MAX_NODES } = L;
 import { ObisCode, type Obis } from './obis.js';
 import { minBerWidth } from './writer.js';
 import { encodeProgram, encodePrograms, F_ARRAY_COUNT, F_BIT_COUNT, F_BOOLEAN, F_COMPACT_ARRAY, F_DLMS_DATA, F_ELEMENT_COUNT, F_OCTET_LENGTH, F_STRING_LENGTH, F_TYPE_DESCRIPTION, type PayloadWriter } from './opWriter.js';
@@ -1000,39 +1002,39 @@ export class DlmsWalk {
   }
   /** Counts one node starting at `pos` (the WASM walker's newNode). */
   node(pos: number): void {
-    if (this.nodes >= L.MAX_NODES) this.fail(L.E_TOO_MANY_NODES, pos);
+    if (this.nodes >= MAX_NODES) this.fail(E_TOO_MANY_NODES, pos);
     this.nodes++;
   }
   /** A-XDR length at p (short form or 81-84); sets lenWidth (assembly/reader.ts axdrLength). */
   axdrLength(p: number, end: number): number {
     const b = this.b;
-    if (p >= end) this.fail(L.E_TRUNCATED, p);
+    if (p >= end) this.fail(E_TRUNCATED, p);
     const first = b[p]!;
     if (first < 0x80) {
       this.lenWidth = 1;
       return first;
     }
     const n = first & 0x7f;
-    if (n === 0 || n > 4) this.fail(L.E_DLMS_LENGTH, p);
-    if (!(p + 1 <= end && n <= end - p - 1)) this.fail(L.E_TRUNCATED, end);
+    if (n === 0 || n > 4) this.fail(E_DLMS_LENGTH, p);
+    if (!(p + 1 <= end && n <= end - p - 1)) this.fail(E_TRUNCATED, end);
     let v = 0;
     for (let i = 0; i < n; i++) v = v * 256 + b[p + 1 + i]!;
-    if (v > 0x7fffffff) this.fail(L.E_DLMS_LENGTH, p);
+    if (v > 0x7fffffff) this.fail(E_DLMS_LENGTH, p);
     this.lenWidth = n + 1;
     return v;
   }
 
   /** One tagged Data value at p (assembly/dlms.ts dlmsData); `pos` is set past it. */
   data(p: number, end: number, depth: number): DlmsNode {
-    if (depth > L.MAX_DEPTH) this.fail(L.E_NESTING_TOO_DEEP, p);
-    if (p >= end) this.fail(L.E_TRUNCATED, p);
+    if (depth > MAX_DEPTH) this.fail(E_NESTING_TOO_DEEP, p);
+    if (p >= end) this.fail(E_TRUNCATED, p);
     const b = this.b;
     const tag = b[p]!;
     this.node(p);
     let q = p + 1;
     const fixed = FIXED_SIZE[tag]!;
     if (fixed >= 0) {
-      if (!(q <= end && fixed <= end - q)) this.fail(L.E_TRUNCATED, end);
+      if (!(q <= end && fixed <= end - q)) this.fail(E_TRUNCATED, end);
       this.pos = q + fixed;
       return new DlmsNode(TYPE_BY_TAG[tag]!, this.base + p, 1 + fixed, this.s, -1, q, 0, undefined, tag << F_TAG_SHIFT);
     }
@@ -1057,7 +1059,7 @@ export class DlmsWalk {
     }
     if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) return this.#counted(p, q, end, tag, 0);
     if (tag === 0x13) return this.#compactArray(p, q, end, depth);
-    return this.fail(L.E_DLMS_DATA_TAG, p);
+    return this.fail(E_DLMS_DATA_TAG, p);
   }
 
   /** Length-prefixed octets at q (bit-string: a bit count) of the value starting at p (assembly/dlms.ts counted). */
@@ -1066,7 +1068,7 @@ export class DlmsWalk {
     const lwid = this.lenWidth;
     q += lwid;
     const bytes = tag === 0x04 ? (c + 7) >> 3 : c;
-    if (!(q <= end && bytes <= end - q)) this.fail(L.E_TRUNCATED, end);
+    if (!(q <= end && bytes <= end - q)) this.fail(E_TRUNCATED, end);
     let f = flags | (tag << F_TAG_SHIFT);
     if (tag === 0x09 && c === 12 && looksLikeDateTime(this.b, q)) f |= V_DATETIME;
     this.pos = q + bytes;
@@ -1080,14 +1082,14 @@ export class DlmsWalk {
     const len = this.axdrLength(q, end);
     const lwid = this.lenWidth;
     q += lwid;
-    if (!(q <= end && len <= end - q)) this.fail(L.E_TRUNCATED, end);
+    if (!(q <= end && len <= end - q)) this.fail(E_TRUNCATED, end);
     const v = q;
     const cEnd = q + len;
     const rows: DlmsData[] = [];
     while (q < cEnd) {
       const r = this.#untagged(td, q, cEnd, depth + 1);
       // A row of zero bytes (empty structure, null type) would never reach the end.
-      if (this.pos === q) this.fail(L.E_DLMS_COMPACT_ARRAY, q);
+      if (this.pos === q) this.fail(E_DLMS_COMPACT_ARRAY, q);
       rows.push(r as unknown as DlmsData);
       q = this.pos;
     }
@@ -1100,8 +1102,8 @@ export class DlmsWalk {
 
   /** A compact-array type description at p (assembly/dlms.ts typeDescription). */
   #typeDescription(p: number, end: number, depth: number): WalkedType {
-    if (depth > L.MAX_DEPTH) this.fail(L.E_NESTING_TOO_DEEP, p);
-    if (p >= end) this.fail(L.E_TRUNCATED, p);
+    if (depth > MAX_DEPTH) this.fail(E_NESTING_TOO_DEEP, p);
+    if (p >= end) this.fail(E_TRUNCATED, p);
     const b = this.b;
     const tag = b[p]!;
     this.node(p);
@@ -1110,7 +1112,7 @@ export class DlmsWalk {
     let out: WalkedType;
     if (tag === 0x02) {
       const c = this.axdrLength(q, end);
-      if (c === 0) this.fail(L.E_DLMS_TYPE_DESCRIPTION, p);
+      if (c === 0) this.fail(E_DLMS_TYPE_DESCRIPTION, p);
       const lwid = this.lenWidth;
       q += lwid;
       const kids: WalkedType[] = [];
@@ -1121,15 +1123,15 @@ export class DlmsWalk {
       const items = kids.map((k) => k.pub);
       out = { tag, aux: c, kids, pub: lwid === minBerWidth(c) ? { type, items } as DlmsTypeDescription : { type, items, lengthWidth: lwid } as DlmsTypeDescription };
     } else if (tag === 0x01) {
-      if (!(q <= end && 2 <= end - q)) this.fail(L.E_TRUNCATED, end);
+      if (!(q <= end && 2 <= end - q)) this.fail(E_TRUNCATED, end);
       const count = (b[q]! << 8) | b[q + 1]!;
-      if (count === 0) this.fail(L.E_DLMS_TYPE_DESCRIPTION, p);
+      if (count === 0) this.fail(E_DLMS_TYPE_DESCRIPTION, p);
       q += 2;
       const el = this.#typeDescription(q, end, depth + 1);
       q = this.pos;
       out = { tag, aux: count, kids: [el], pub: { type, count, element: el.pub } as DlmsTypeDescription };
     } else if (tag === 0x00 || (FIXED_SIZE[tag]! < 0 && tag !== 0x04 && tag !== 0x09 && tag !== 0x0a && tag !== 0x0c)) {
-      return this.fail(L.E_DLMS_TYPE_DESCRIPTION, p);
+      return this.fail(E_DLMS_TYPE_DESCRIPTION, p);
     } else {
       out = { tag, aux: 0, kids: [], pub: { type } as DlmsTypeDescription };
     }
@@ -1139,7 +1141,7 @@ export class DlmsWalk {
 
   /** One untagged value of type `td` at p (assembly/dlms.ts untagged). */
   #untagged(td: WalkedType, p: number, end: number, depth: number): DlmsNode {
-    if (depth > L.MAX_DEPTH) this.fail(L.E_NESTING_TOO_DEEP, p);
+    if (depth > MAX_DEPTH) this.fail(E_NESTING_TOO_DEEP, p);
     const tag = td.tag;
     this.node(p);
     let q = p;
@@ -1161,7 +1163,7 @@ export class DlmsWalk {
     }
     if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) return this.#counted(p, q, end, tag, F_UNTAGGED);
     const size = FIXED_SIZE[tag]!;
-    if (!(q <= end && size <= end - q)) this.fail(L.E_TRUNCATED, end);
+    if (!(q <= end && size <= end - q)) this.fail(E_TRUNCATED, end);
     this.pos = q + size;
     return new DlmsNode(TYPE_BY_TAG[tag]!, this.base + p, size, this.s, -1, p, 0, undefined, F_UNTAGGED | (tag << F_TAG_SHIFT));
   }
