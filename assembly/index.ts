@@ -27,10 +27,11 @@ export function decodeOne(len: usize): i32 {
 
 /**
  * Decodes `count` frames described by (offset, length) pairs in the table region;
- * record i describes frame i, and slot i of the batch columns (layout.ts C_*) holds the
- * words the cursor and columnar readers use. Returns the number of frames that failed.
+ * record i describes frame i, and (when `columns` is not 0) slot i of the batch columns
+ * (layout.ts C_*) holds the words the cursor and columnar readers use. Returns the number
+ * of frames that failed.
  */
-export function decodeBatch(count: i32): i32 {
+export function decodeBatch(count: i32, columns: i32): i32 {
   let failed = 0;
   for (let i = 0; i < count; i++) {
     const t = tableBase + (<usize>i << 3);
@@ -38,6 +39,7 @@ export function decodeBatch(count: i32): i32 {
     const len = <usize>load<u32>(t, 4);
     const r = recordBase + (<usize>i * REC_WORDS << 2);
     if (decodeEnvelope(inputBase + off, len, r) != 0) failed++;
+    if (columns == 0) continue;
     // Constant offsets: column c of this slot is c * MAX_BATCH words after its column-0 word.
     const c = columnBase + (<usize>i << 2);
     store<u32>(c, load<u32>(r, R_STATUS << 2), C_STATUS * MAX_BATCH << 2);

@@ -62,16 +62,16 @@ export async function run() {
         },
       },
       {
-        name: 'WASM, batch: copy in + one call',
+        name: 'WASM, batch: copy in + one call (records + cursor columns)',
         fn: () => {
           copyBatch();
-          sink += core.exports.decodeBatch(frames.length);
+          sink += core.exports.decodeBatch(frames.length, 1);
         },
       },
       {
-        name: 'WASM, batch kernel only (frames already in memory)',
+        name: 'WASM, batch kernel only (frames already in memory; records + cursor columns)',
         fn: () => {
-          sink += core.exports.decodeBatch(frames.length);
+          sink += core.exports.decodeBatch(frames.length, 1);
         },
         setup: copyBatch,
       },

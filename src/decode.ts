@@ -133,13 +133,17 @@ interface Slots {
   readonly errors: (GbcsDecodeError | undefined)[] | undefined;
 }
 
-function prepare(inputs: Iterable<BinaryInput>): Slots {
-  // A copy of the caller's list (never written to): conversions replace entries in ours.
-  const frames = (Array.isArray(inputs) ? inputs.slice() : Array.from(inputs)) as Uint8Array[];
+function prepare(inputs: Iterable<BinaryInput>, own: boolean): Slots {
+  // `own`: the slots are kept past the call (or read while a visitor runs), so they live in
+  // a list of ours, never the caller's (which is never written to). Otherwise the caller's
+  // list is read as it is while every entry is usable bytes, and copied at the first that is not.
+  const list = (Array.isArray(inputs) ? inputs : Array.from(inputs)) as Uint8Array[];
+  let frames = own && list === inputs ? list.slice() : list;
   let errors: (GbcsDecodeError | undefined)[] | undefined;
   for (let i = 0; i < frames.length; i++) {
     const input: BinaryInput = frames[i]!;
     if (input instanceof Uint8Array && input.length <= MAX_FRAME_BYTES) continue;
+    if (frames === inputs) frames = frames.slice();
     try {
       const b = toBytes(input);
       if (b.length > MAX_FRAME_BYTES) throw tooLarge(b.length);
@@ -174,10 +178,13 @@ function endBatch(): void {
 /**
  * Walks the next chunk of `frames` from slot `i` with one WASM call: as many frames as fit
  * in the input region and MAX_BATCH, copied in with their (offset, length) pairs. Returns
- * the slot after the chunk; the chunk's records (from `core.recordWord`) and columns (from
- * `core.columnWord`) stay in WASM memory until the next batch.
+ * the slot after the chunk; the chunk's records (from `core.recordWord`) and, with
+ * `columns` 1, its columns (from `core.columnWord`) stay in WASM memory until the next batch.
  */
-function walkChunk(core: WasmCore, frames: Uint8Array[], i: number): number {
+/** Frames of the last chunk that failed (unusable inputs walk as empty frames, so they count). */
+let chunkFailed = 0;
+
+function walkChunk(core: WasmCore, frames: Uint8Array[], i: number, columns: number): number {
   // Only a chunk's first frame can be larger than the region: grow it then.
   const reserved = core.reserve(frames[i]!.length);
   if (reserved !== 0) throw GbcsDecodeError.fromStatus(reserved, 0, core.lastTrap);
@@ -202,8 +209,9 @@ function walkChunk(core: WasmCore, frames: Uint8Array[], i: number): number {
     j++;
   }
   const count = j - i;
-  const failed = core.run(() => core.exports.decodeBatch(count));
+  const failed = core.run(() => core.exports.decodeBatch(count, columns));
   if (failed === E_TRAP && core.trapped) throw GbcsDecodeError.fromStatus(failed, 0, core.lastTrap);
+  chunkFailed = failed;
   return j;
 }
 
@@ -216,13 +224,13 @@ function walkChunk(core: WasmCore, frames: Uint8Array[], i: number): number {
  */
 export function decodeFrames(inputs: Iterable<BinaryInput>, options?: DecodeOptions): DecodeResult[] {
   const strict = options !== undefined && options.strict === true;
-  const { frames, errors } = prepare(inputs);
+  const { frames, errors } = prepare(inputs, false);
   const n = frames.length;
   const results: DecodeResult[] = new Array<DecodeResult>(n);
   const core = beginBatch();
   try {
     for (let i = 0; i < n; ) {
-      const j = walkChunk(core, frames, i);
+      const j = walkChunk(core, frames, i, 0);
       const i32 = core.i32;
       for (let k = i, w = core.recordWord; k < j; k++, w += REC_WORDS) {
         const pre = errors === undefined ? undefined : errors[k];
@@ -395,20 +403,18 @@ export class FrameCursor {
  * frames that failed.
  */
 export function scanFrames(inputs: Iterable<BinaryInput>, visit: (frame: FrameCursor) => void): number {
-  const { frames, errors } = prepare(inputs);
+  const { frames, errors } = prepare(inputs, true);
   const n = frames.length;
   const cursor = new FrameCursor();
   let failed = 0;
   const core = beginBatch();
   try {
     for (let i = 0; i < n; ) {
-      const j = walkChunk(core, frames, i);
+      const j = walkChunk(core, frames, i, 1);
+      failed += chunkFailed;
       for (let k = i, at = core.columnWord; k < j; k++, at++) {
-        // Read per frame: a decodeFrame in the visitor may have grown (and re-viewed) memory.
-        const i32 = core.i32;
-        const pre = errors === undefined ? undefined : errors[k];
-        if (pre !== undefined || i32[at] !== 0) failed++;
-        cursor.load(k, frames[k]!, i32, at, pre);
+        // core.i32 read per frame: a decodeFrame in the visitor may have grown (and re-viewed) memory.
+        cursor.load(k, frames[k]!, core.i32, at, errors === undefined ? undefined : errors[k]);
         visit(cursor);
       }
       i = j;
@@ -627,13 +633,13 @@ function columnSpace(words: number): Int32Array {
  * ```
  */
 export function decodeFrameBatch(inputs: Iterable<BinaryInput>, options?: DecodeOptions): FrameBatch {
-  const { frames, errors } = prepare(inputs);
+  const { frames, errors } = prepare(inputs, true);
   const n = frames.length;
   const cols = columnSpace(n * C_WORDS);
   const core = beginBatch();
   try {
     for (let i = 0; i < n; ) {
-      const j = walkChunk(core, frames, i);
+      const j = walkChunk(core, frames, i, 1);
       const i32 = core.i32;
       for (let c = 0, from = core.columnWord; c < C_WORDS; c++, from += MAX_BATCH) cols.set(i32.subarray(from, from + j - i), c * n + i);
       i = j;

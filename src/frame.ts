@@ -205,7 +205,10 @@ export class GbcsFrame implements FrameInit {
   readonly messageCode: number;
   // Record words (offsets into `bytes`, -1 when absent).
   #small: number;
-  #ic: number;
+  // The invocation counter in two 16-bit halves: a u32 of 2^30 or more is no small integer
+  // for V8, and one such frame would make the slot a boxed number in every frame.
+  #icHi: number;
+  #icLo: number;
   #csLen: number;
   #mac: number;
   #gs: number;
@@ -235,7 +238,9 @@ export class GbcsFrame implements FrameInit {
       (i32[w + L.R_CRA]! << CRA_SHIFT) |
       (i32[w + L.R_FORMAT]! << FORMAT_SHIFT) |
       (i32[w + L.R_SIG_STATE]! << SIG_SHIFT);
-    this.#ic = i32[w + L.R_IC]!;
+    const ic = i32[w + L.R_IC]!;
+    this.#icHi = ic >>> 16;
+    this.#icLo = ic & 0xffff;
     this.#csLen = i32[w + L.R_CS_LEN]!;
     this.#mac = i32[w + L.R_MAC]!;
     this.#gs = i32[w + L.R_GS]!;
@@ -331,7 +336,7 @@ export class GbcsFrame implements FrameInit {
   get securityHeader(): SecurityHeader | undefined {
     if (this.kind === 'general-signing') return undefined;
     const cache = this.#c();
-    return (cache.securityHeader ??= { securityControl: (this.#small >> SC_SHIFT) & 0xff, invocationCounter: this.#ic >>> 0 });
+    return (cache.securityHeader ??= { securityControl: (this.#small >> SC_SHIFT) & 0xff, invocationCounter: this.#icHi * 0x10000 + this.#icLo });
   }
 
   get cra(): Cra {
@@ -513,7 +518,7 @@ export class GbcsFrame implements FrameInit {
       w.frag(J_SECURITY_HEADER);
       w.num((this.#small >> SC_SHIFT) & 0xff);
       w.frag(J_INVOCATION_COUNTER);
-      w.num(this.#ic >>> 0);
+      w.num(this.#icHi * 0x10000 + this.#icLo);
       w.byte(125);
     }
     if (gbt) (w.key('gbt'), w.value(this.gbt));

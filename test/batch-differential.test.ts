@@ -296,4 +296,15 @@ describe('GbcsFrame members = the record words the kernel wrote (the compact fra
     }
     if (HAVE_RTDS) expect(gbt).toBeGreaterThan(0);
   });
+  it('an invocation counter of 2^31 or more reads back whole (the frame keeps it in two halves)', () => {
+    const gc = corpus().map((b) => decodeFrame(b)).find((f) => f.kind === 'general-ciphering')!;
+    const m = gc.bytes.slice();
+    const at = gc.layout.generalSigning - 4; // SC ‖ IC(4) ‖ DF
+    m.set([0xfe, 0xdc, 0xba, 0x98], at);
+    for (const f of [decodeFrame(m), decodeFrames([m])[0] as GbcsFrame]) {
+      expect(f.securityHeader?.invocationCounter).toBe(0xfedcba98);
+      expect(JSON.parse(JSON.stringify(f.toJSON())).securityHeader.invocationCounter).toBe(0xfedcba98);
+      expect(toHex(encodeFrame(f))).toBe(toHex(m));
+    }
+  });
 });

@@ -16,7 +16,7 @@ interface CoreExports {
   maxBatch(): number;
   reserveInput(len: number): number;
   decodeOne(len: number): number;
-  decodeBatch(count: number): number;
+  decodeBatch(count: number, columns: number): number;
   nodePtr(): number;
   walkPayload(len: number, mode: number): number;
   payloadNodeCount(): number;
