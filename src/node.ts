@@ -10,5 +10,6 @@ export { fileSource } from './ota/blockServer.js';
 // Decode pool: worker threads over every core (each worker opens its own key folder).
 export { createDecodePool, type DecodePool, type DecodePoolOptions, type PoolResult, type PoolError, type PoolTaskContext, type PoolTaskHandler, type PoolFrameInfo } from './node/pool.js';
 export { frameRecord } from './node/poolTask.js';
+export { transferring } from './node/poolTypes.js';
 // Text lines in bounded memory (the CLI's reader).
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES, type SplitLine } from './stream.js';

@@ -1,6 +1,6 @@
 // Every reader of `-` streams and every writer honours backpressure (issue 10 item 3), and
 // `gbcs decode --workers N` prints what the single-thread path prints (issue 12 item 5).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
@@ -9,6 +9,7 @@ import { main } from '../src/cli/main.js';
 import { decodeFrame } from '../src/decode.js';
 import { CLI_BIN, runCli, spawnCli } from './cliHarness.js';
 import { readFixtures } from './fixtures.js';
+import { HAVE_RTDS, rtdsFiles } from './rtds.js';
 
 const frames = readFixtures().map((f) => f.hex);
 
@@ -122,6 +123,35 @@ describe.skipIf(!existsSync(CLI_BIN))('decode --workers (built CLI)', () => {
     expect(two.stdout).toBe(one.stdout);
     expect(two.stderr).toBe(one.stderr);
   });
+
+  it.skipIf(!HAVE_RTDS)('--json --workers 2 = one thread, byte for byte, on RTDS with bad, CRLF, over-long and read-spanning lines', () => {
+    const rtds = rtdsFiles().map((f) => f.hex);
+    const lines: string[] = [];
+    for (let i = 0; i < 2 * rtds.length; i++) {
+      lines.push(rtds[i % rtds.length]!);
+      if (i % 97 === 3) lines.push('zz not a frame');
+      if (i % 89 === 5) lines.push(`${rtds[(i * 7) % rtds.length]!}\r`); // CRLF
+      if (i % 83 === 6) lines.push('  # a comment', '', '\t ');
+      if (i % 301 === 7) lines.push('ab'.repeat(100_000)); // 200 KB: over --max-line, spans several 64 KiB reads
+      if (i % 401 === 8) lines.push('a'.repeat(90_001)); // 90 KB: under --max-line, spans two reads, odd length (text-input)
+      if (i % 211 === 9) lines.push(`${rtds[i % rtds.length]!.slice(0, -6)}`); // truncated frame
+    }
+    // The last line has no newline.
+    const input = `${lines.join('\n')}\n${rtds[0]!}`;
+    const args = ['decode', '--json', '--max-line', '100000'];
+    const run = (a: string[]) => {
+      const r = spawnSync(process.execPath, [CLI_BIN, ...a], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const one = run([...args, '-']);
+    const two = run([...args, '--workers', '2', '-']);
+    expect(one.status).toBe(2);
+    expect(one.stderr).toMatch(/at most 100000 bytes/);
+    expect(one.stdout.split('\n').length).toBeGreaterThan(2 * rtds.length);
+    expect(two.status).toBe(one.status);
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stdout).toBe(one.stdout);
+  }, 60_000);
 
   it('--json --workers 2 into a slow reader: stdin is taken only as fast as the output drains', async () => {
     const child = spawn(process.execPath, [CLI_BIN, 'decode', '--json', '--workers', '2', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });

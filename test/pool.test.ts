@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame, verifyFrame } from '../src/index.js';
 import { folderKeyStore } from '../src/node.js';
 import { readFixtures } from './fixtures.js';
+import { HAVE_RTDS, RTDS_KEYSTORE, rtdsFiles } from './rtds.js';
 
 const DIST = new URL('../dist/node.js', import.meta.url);
 const KEYS = new URL('./fixtures/keys', import.meta.url).pathname;
@@ -138,4 +139,21 @@ describe.skipIf(!existsSync(DIST))('decode pool (built dist)', () => {
       await pool.close();
     }
   });
+
+  it.skipIf(!HAVE_RTDS)('gives frameRecord() text exactly, non-ASCII records included (RTDS with its keystore)', async () => {
+    const { createDecodePool, frameRecord } = await load();
+    const frames = rtdsFiles().map((f) => f.bytes);
+    const ks = folderKeyStore(RTDS_KEYSTORE);
+    const want: string[] = [];
+    for (const f of frames) want.push(await frameRecord(f, ks, ACB));
+    expect(want.some((t) => /[^\x00-\x7f]/.test(t))).toBe(true); // the byte path's UTF-8 branch is exercised
+    const pool = createDecodePool({ workers: 2, keys: RTDS_KEYSTORE, acb: ACB });
+    try {
+      const out = await pool.decode<string>(frames);
+      expect(out.map((r) => r.error)).toEqual(frames.map(() => undefined));
+      expect(out.map((r) => r.value)).toEqual(want);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

@@ -77,6 +77,12 @@ export interface DecodePool {
   map<T = unknown>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined>;
   /** All results of `inputs`, in order. */
   decode<T = unknown>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): Promise<PoolResult<T>[]>;
+  /**
+   * Gives back the buffer of a result that is done with (e.g. the `bytes` of a task that
+   * moves its output, once written), for the workers to carry results in again. Optional:
+   * without it each result is a new buffer. The caller must not touch it after.
+   */
+  recycle(buffer: ArrayBuffer): void;
   /** Waits for outstanding work, then stops the workers. */
   close(): Promise<void>;
 }
@@ -107,17 +113,25 @@ const FIRST_BATCH = 8;
 /** Workers that die before ever starting, in a row, after which the pool is failed. */
 const MAX_START_FAILURES = 3;
 
-/** The per-frame results of a packed reply (see poolWorker pack): slices of one string. */
-function unpack(m: WireReply): WireReply['out'] {
-  const text = m.text!;
+/** The per-frame results of a packed reply (see poolWorker pack and defaultBatch): slices of one string. */
+function unpack(m: WireReply, recycle: (b: ArrayBuffer) => void): WireReply['out'] {
   const ends = m.ends!;
+  let text: string;
+  let buf: Buffer | undefined;
+  if (m.bytes !== undefined) {
+    // UTF-8 records: the ASCII ones (nearly all) are slices of one Latin-1 string of the batch.
+    buf = Buffer.from(m.bytes, 0, ends.length === 0 ? 0 : ends[ends.length - 1]);
+    text = buf.toString('latin1');
+  } else text = m.text!;
   const out: WireReply['out'] = new Array(ends.length);
   let start = 0;
   for (let k = 0; k < ends.length; k++) {
     out[k] = { value: text.slice(start, ends[k]) };
     start = ends[k]!;
   }
+  if (m.nonAscii) for (const k of m.nonAscii) out[k] = { value: buf!.toString('utf8', k === 0 ? 0 : ends[k - 1]!, ends[k]!) };
   if (m.errors) for (const [k, error] of m.errors) out[k] = { error };
+  if (m.bytes !== undefined) recycle(m.bytes); // the strings are copies: the buffer can carry the next batch
   return out;
 }
 
@@ -134,6 +148,13 @@ class Dispatcher {
   #nextId = 0;
   /** Worker milliseconds per frame, moving average over replies (0 until the first). */
   #msPerFrame = 0;
+  /** Result buffers given back, sent to workers with the next batches. */
+  readonly #spares: ArrayBuffer[] = [];
+
+  /** Keeps a result buffer for a worker to fill again (at most two per worker are kept). */
+  readonly recycle = (b: ArrayBuffer): void => {
+    if (b.byteLength > 0 && this.#spares.length < 2 * this.size) this.#spares.push(b);
+  };
 
   constructor(
     readonly size: number,
@@ -162,7 +183,7 @@ class Dispatcher {
         const per = m.ms / Math.max(1, job.frames.length);
         this.#msPerFrame = this.#msPerFrame === 0 ? per : this.#msPerFrame * 0.8 + per * 0.2;
         if (slot.inflight.size === 0) worker.unref();
-        job.done(m.text === undefined ? m.out : unpack(m));
+        job.done(m.text === undefined && m.bytes === undefined ? m.out : unpack(m, this.recycle));
         this.#pump();
       }
     });
@@ -232,9 +253,10 @@ class Dispatcher {
     this.#pump();
   }
 
-  /** True when some started worker has room for another batch. */
-  hasRoom(): boolean {
-    for (const s of this.slots) if (s.ready && s.inflight.size < PER_WORKER) return true;
+  /** True when nothing is queued and some started worker has no batch at all (it idles until one comes). */
+  starving(): boolean {
+    if (this.queue.length > 0) return false;
+    for (const s of this.slots) if (s.ready && s.inflight.size === 0) return true;
     return false;
   }
 
@@ -257,8 +279,9 @@ class Dispatcher {
       }
       best.inflight.set(job.id, job);
       best.worker.ref();
-      const msg: WireBatch = { id: job.id, indices: Int32Array.from(job.indices), attempt: job.attempt, buffer, offsets };
-      best.worker.postMessage(msg, [buffer]);
+      const spares = this.#spares.length > 0 ? this.#spares.splice(0, 2) : undefined;
+      const msg: WireBatch = { id: job.id, indices: Int32Array.from(job.indices), attempt: job.attempt, buffer, offsets, spares };
+      best.worker.postMessage(msg, spares ? [buffer, ...spares] : [buffer]);
     }
     if (this.queue.length === 0 && this.#idleWaiters.length > 0 && [...this.slots].every((s) => s.inflight.size === 0)) {
       for (const w of this.#idleWaiters.splice(0)) w();
@@ -307,7 +330,17 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
     Math.max(0, Math.floor(options.retries ?? 1)),
   );
 
-  async function* map<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined> {
+  /**
+   * The engine of map() and decode(): results in input order, handed on in runs (one array
+   * per run of results that are ready, not a promise per frame).
+   *
+   * Batches are formed at the target size (about TARGET_BATCH_MS of work) and queued in the
+   * dispatcher, which keeps each worker holding two. A batch goes out smaller only when
+   * waiting would idle a worker: an async source that has nothing yet while some worker has
+   * no work, the `maxQueued` bound, or the end of the input. (Handing over whatever was
+   * pending whenever a worker had room made batches of 1 and 14 frames.)
+   */
+  async function* runs<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>[], void, undefined> {
     const it: Iterator<BinaryInput> | AsyncIterator<BinaryInput> =
       Symbol.asyncIterator in inputs ? (inputs as AsyncIterable<BinaryInput>)[Symbol.asyncIterator]() : (inputs as Iterable<BinaryInput>)[Symbol.iterator]();
     const sync = !(Symbol.asyncIterator in inputs);
@@ -323,8 +356,12 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
       wake = new Promise<typeof WOKE>((r) => (signal = () => r(WOKE)));
     };
     let nextP: Promise<IteratorResult<BinaryInput>> | undefined;
+    /** Frames handed to the dispatcher whose results are not back. */
+    let outstanding = 0;
     const submit = (idx: number[], frames: Uint8Array[]) => {
+      outstanding += idx.length;
       dispatcher.submit(idx, frames, (out) => {
+        outstanding -= idx.length;
         for (let i = 0; i < idx.length; i++) {
           const o = out[i]!;
           ready.set(idx[i]!, o.error ? { index: idx[i]!, error: o.error } : { index: idx[i]!, value: o.value as T });
@@ -342,13 +379,17 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
       pendingIdx = [];
       pendingFrames = [];
     };
+    let target = dispatcher.batchTarget(batchSize);
     try {
       for (;;) {
-        while (ready.has(nextOut)) {
-          const r = ready.get(nextOut)!;
-          ready.delete(nextOut);
-          nextOut++;
-          yield r;
+        if (ready.has(nextOut)) {
+          const run: PoolResult<T>[] = [];
+          for (let r = ready.get(nextOut); r !== undefined; r = ready.get(nextOut)) {
+            ready.delete(nextOut++);
+            run.push(r);
+          }
+          yield run;
+          target = dispatcher.batchTarget(batchSize);
         }
         if (done && nextOut === nextIn) return;
         if (!done && nextIn - nextOut < maxQueued) {
@@ -362,7 +403,7 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
           }
           if (got === WOKE) {
             rearm();
-            if (dispatcher.hasRoom()) flush();
+            if (dispatcher.starving()) flush();
             continue;
           }
           nextP = undefined;
@@ -385,9 +426,12 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
           }
           pendingIdx.push(index);
           pendingFrames.push(bytes);
-          if (pendingIdx.length >= dispatcher.batchTarget(batchSize) || dispatcher.hasRoom()) flush();
+          if (pendingIdx.length >= target) flush();
+          // A worker with nothing to do gets what there is (a live async source is answered at once).
+          else if (!sync && dispatcher.starving()) flush();
         } else {
-          flush();
+          // At the bound: a partial batch goes only when nothing else is out (else results come first).
+          if (outstanding === 0 || dispatcher.starving()) flush();
           await wake;
           rearm();
         }
@@ -395,6 +439,10 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
     } finally {
       if (!done) await it.return?.();
     }
+  }
+
+  async function* map<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>): AsyncGenerator<PoolResult<T>, void, undefined> {
+    for await (const run of runs<T>(inputs)) yield* run;
   }
 
   return {
@@ -405,9 +453,10 @@ export function createDecodePool(options: DecodePoolOptions = {}): DecodePool {
     map,
     async decode<T>(inputs: Iterable<BinaryInput> | AsyncIterable<BinaryInput>) {
       const out: PoolResult<T>[] = [];
-      for await (const r of map<T>(inputs)) out.push(r);
+      for await (const run of runs<T>(inputs)) for (const r of run) out.push(r);
       return out;
     },
+    recycle: dispatcher.recycle,
     close: () => dispatcher.close(),
   };
 }

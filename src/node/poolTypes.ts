@@ -16,6 +16,13 @@ export interface PoolTaskContext {
   readonly acb?: string;
   /** The pool's `handlerOptions`, structured-cloned. */
   readonly options?: unknown;
+  /**
+   * A buffer of at least `minBytes` to carry a result: one the calling thread gave back
+   * (`pool.recycle`), else a new one. Move it with {@link transferring}; results then cost
+   * no allocation on either thread once the pool runs (each new buffer that reached the
+   * calling thread was garbage there: a third of its time went to collecting them).
+   */
+  buffer(minBytes: number): ArrayBuffer;
 }
 
 /** Per-call details for a handler: the frame's index in the pool's input and its attempt (1 = first try). */
@@ -24,8 +31,24 @@ export interface PoolFrameInfo {
   readonly attempt: number;
 }
 
+/** Where a handler's value names buffers to move to the calling thread (see {@link transferring}). */
+export const TRANSFER: unique symbol = Symbol.for('gbcs-codec.pool.transfer');
+
 /**
- * Processes one frame in a worker; the value is structured-cloned back to the caller. A
+ * Marks `value` (an object a handler returns) so that `buffers` move to the calling thread
+ * instead of being copied (postMessage's transfer list); the worker must not touch them after.
+ * A large result (a buffer of records) then crosses for free: a copy of a plain buffer, or a
+ * SharedArrayBuffer of its own per result (an mmap and page faults each), cost as much as
+ * writing it.
+ */
+export function transferring<T extends object>(value: T, buffers: ArrayBuffer[]): T {
+  (value as { [TRANSFER]?: ArrayBuffer[] })[TRANSFER] = buffers;
+  return value;
+}
+
+/**
+ * Processes one frame in a worker; the value is structured-cloned back to the caller
+ * (buffers named with {@link transferring} are moved, not copied). A
  * thrown GbcsDecodeError becomes that frame's error (code, offset, expected).
  */
 export type PoolTaskHandler = (frame: Uint8Array, info: PoolFrameInfo) => unknown;
@@ -39,6 +62,8 @@ export interface WireBatch {
   readonly buffer: ArrayBuffer;
   /** n + 1 offsets into `buffer`. */
   readonly offsets: Uint32Array;
+  /** Result buffers given back by the calling thread, for the worker to fill again (transferred). */
+  readonly spares?: ArrayBuffer[];
 }
 
 /** A frame's failure as it crosses threads. */
@@ -60,4 +85,10 @@ export interface WireReply {
   readonly ends?: Uint32Array;
   /** Slots of the packed form that failed. */
   readonly errors?: [number, WireError][];
+  /**
+   * Byte form (the default task): value k is the UTF-8 text `bytes[ends[k-1], ends[k])`, the
+   * buffer transferred, not copied. Values not listed in `nonAscii` are ASCII (read as Latin-1).
+   */
+  readonly bytes?: ArrayBuffer;
+  readonly nonAscii?: number[];
 }

@@ -13,10 +13,10 @@ import { decodeDlmsData, type DlmsData, type DlmsOctetString } from '../payload/
 import type { GbzEncryptedComponent } from '../payload/gbz.js';
 import { decodePayload, type DecodedPayload } from '../payload/index.js';
 import { decodeZclPayload, type ZclCommand } from '../payload/zcl.js';
-import { agreeKey, type AgreementOptions } from './agreement.js';
+import { agreeKeyNow, type Agreement, type AgreementOptions } from './agreement.js';
 import { CRA_ENCRYPTION, kdfOtherInfo } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
-import { defaultPrimitives } from './primitives.js';
+import { defaultPrimitives, type CryptoPrimitives } from './primitives.js';
 
 /** Kind of an encrypted part: a GBZ component or a DLMS protected APDU. */
 export type EncryptedPartKind = 'gbz-component' | 'dlms-protected';
@@ -174,33 +174,57 @@ function decodePlaintext(n: EncryptedNode, plaintext: Uint8Array): { decoded?: Z
  * Decrypts the given nodes. One key serves the whole message (GBCS.md 1.7);
  * IV = originator ST ‖ the blob's IC and AAD = the blob's `31` byte. Never throws for an
  * unknown key, a failed tag or a blob that is not `31 ‖ IC ‖ ciphertext ‖ tag`: each
- * part says so.
+ * part says so. Without a promise when the key agreement and the cipher answer at once.
  */
-async function decryptNodes(f: GbcsFrame, nodes: EncryptedNode[], keyStore: KeyStore, options: AgreementOptions): Promise<DecryptedPart[]> {
-  const agreed = await encryptionKey(f, keyStore, options);
+function decryptNodes(f: GbcsFrame, nodes: EncryptedNode[], keyStore: KeyStore, options: AgreementOptions): DecryptedPart[] | Promise<DecryptedPart[]> {
+  const agreed = encryptionKeyNow(f, keyStore, options);
+  return agreed instanceof Promise ? agreed.then((a) => openNodes(f, nodes, a, options)) : openNodes(f, nodes, agreed, options);
+}
+
+/** A part that is not opened: the blob is not `31 ‖ IC ‖ ciphertext ‖ tag`, or there is no key. */
+function unopened(n: EncryptedNode, agreed: Agreement): DecryptedPart | undefined {
+  const blob = n.blob;
+  // The GBZ walker checks the length only; a blob without the 31 security byte cannot be opened.
+  if (blob.length < MIN_BLOB || blob[0] !== 0x31) return { ...n.loc, ciphertext: blob, status: 'invalid', reason: 'not a 31 ‖ IC(4) ‖ ciphertext ‖ tag(12) blob' };
+  if (!agreed.key) return { ...n.loc, ciphertext: blob, status: agreed.unusable ? 'key-unusable' : 'key-unknown', reason: agreed.reason };
+  return undefined;
+}
+
+function opened(n: EncryptedNode, plaintext: Uint8Array | undefined): DecryptedPart {
+  return plaintext
+    ? { ...n.loc, ciphertext: n.blob, plaintext, ...decodePlaintext(n, plaintext), status: 'decrypted', reason: 'AES-128-GCM tag verified' }
+    : { ...n.loc, ciphertext: n.blob, status: 'invalid', reason: 'AES-128-GCM tag does not verify with the agreed key' };
+}
+
+function openNodes(f: GbcsFrame, nodes: EncryptedNode[], agreed: Agreement, options: AgreementOptions): DecryptedPart[] | Promise<DecryptedPart[]> {
   const primitives = options.primitives ?? defaultPrimitives;
   const iv = new Uint8Array(12);
-  iv.set(euiOf(f.originator), 0);
+  iv.set(f.bytes.subarray(f.layout.originator, f.layout.originator + 8), 0);
+  const sync = primitives.sync;
+  if (!sync) return openNodesAsync(nodes, agreed, primitives, iv);
   const parts: DecryptedPart[] = [];
   for (const n of nodes) {
-    const blob = n.blob;
-    const base = { ...n.loc, ciphertext: blob };
-    // The GBZ walker checks the length only; a blob without the 31 security byte cannot be opened.
-    if (blob.length < MIN_BLOB || blob[0] !== 0x31) {
-      parts.push({ ...base, status: 'invalid', reason: 'not a 31 ‖ IC(4) ‖ ciphertext ‖ tag(12) blob' });
+    const no = unopened(n, agreed);
+    if (no) {
+      parts.push(no);
       continue;
     }
-    if (!agreed.key) {
-      parts.push({ ...base, status: agreed.unusable ? 'key-unusable' : 'key-unknown', reason: agreed.reason });
+    iv.set(n.blob.subarray(1, 5), 8);
+    parts.push(opened(n, sync.aesGcmDecrypt(agreed.key!, iv, n.blob.subarray(0, 1), n.blob.subarray(HEADER), TAG)));
+  }
+  return parts;
+}
+
+async function openNodesAsync(nodes: EncryptedNode[], agreed: Agreement, primitives: CryptoPrimitives, iv: Uint8Array): Promise<DecryptedPart[]> {
+  const parts: DecryptedPart[] = [];
+  for (const n of nodes) {
+    const no = unopened(n, agreed);
+    if (no) {
+      parts.push(no);
       continue;
     }
-    iv.set(blob.subarray(1, 5), 8);
-    const plaintext = await primitives.aesGcmDecrypt(agreed.key, iv, blob.subarray(0, 1), blob.subarray(HEADER), TAG);
-    parts.push(
-      plaintext
-        ? { ...base, plaintext, ...decodePlaintext(n, plaintext), status: 'decrypted', reason: 'AES-128-GCM tag verified' }
-        : { ...base, status: 'invalid', reason: 'AES-128-GCM tag does not verify with the agreed key' },
-    );
+    iv.set(n.blob.subarray(1, 5), 8);
+    parts.push(opened(n, await primitives.aesGcmDecrypt(agreed.key!, iv, n.blob.subarray(0, 1), n.blob.subarray(HEADER), TAG)));
   }
   return parts;
 }
@@ -281,10 +305,15 @@ export function encryptionParties(frame: EncryptionContext): { originator: strin
 export type EncryptionContext = Pick<FrameInit, 'originator' | 'recipient' | 'otherInformation' | 'originatorCounter'>;
 
 /** The 16-byte content-encryption key of a frame, or why it cannot be derived. */
-export async function encryptionKey(frame: EncryptionContext, keyStore: KeyStore, options: AgreementOptions = {}) {
+export async function encryptionKey(frame: EncryptionContext, keyStore: KeyStore, options: AgreementOptions = {}): Promise<Agreement> {
+  return encryptionKeyNow(frame, keyStore, options);
+}
+
+/** encryptionKey without a promise when every answer is at hand (see agreeKeyNow). */
+function encryptionKeyNow(frame: EncryptionContext, keyStore: KeyStore, options: AgreementOptions): Agreement | Promise<Agreement> {
   const { originator, recipient, counter } = encryptionParties(frame);
   const otherInfo = kdfOtherInfo(euiOf(originator), CRA_ENCRYPTION, counter, euiOf(recipient));
-  return agreeKey(keyStore, originator, recipient, otherInfo, options);
+  return agreeKeyNow(keyStore, originator, recipient, otherInfo, options);
 }
 
 const euiOf = (eui: string): Uint8Array => euiBytes(eui, 'EUI-64');

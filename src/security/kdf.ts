@@ -32,6 +32,7 @@ export function kdfOtherInfo(originator: Uint8Array, craFlag: number, counter: U
 
 /** K = first 16 bytes of SHA-256(`00000001` ‖ Z ‖ OtherInfo). */
 export async function kdf(z: Uint8Array, otherInfo: Uint8Array, primitives: CryptoPrimitives = defaultPrimitives): Promise<Uint8Array> {
+  if (primitives.sync) return kdfNow(z, otherInfo, primitives);
   const input = new Uint8Array(4 + z.length + otherInfo.length);
   input[3] = 1;
   input.set(z, 4);
@@ -39,28 +40,68 @@ export async function kdf(z: Uint8Array, otherInfo: Uint8Array, primitives: Cryp
   return (await primitives.sha256(input)).subarray(0, 16);
 }
 
+const COUNTER_1 = Uint8Array.of(0, 0, 0, 1);
+
+/** kdf, without a promise when the primitives have a synchronous SHA-256 (the three parts hashed in place). */
+export function kdfNow(z: Uint8Array, otherInfo: Uint8Array, primitives: CryptoPrimitives = defaultPrimitives): Uint8Array | Promise<Uint8Array> {
+  const s = primitives.sync;
+  return s ? s.sha256(COUNTER_1, z, otherInfo).subarray(0, 16) : kdf(z, otherInfo, primitives);
+}
+
+/** A cached Z: the value once known (read without a promise), the pending computation before. */
+interface ZEntry {
+  z?: Uint8Array;
+  p?: Promise<Uint8Array>;
+}
+
 /**
  * Z per (private key, public key) object pair. Keyed by key identity (WeakMaps), so it
  * never outlives the keys and a rotated key is a new entry; key stores should hand out
  * the same object for the same key (folderKeyStore does).
+ *
+ * Derived keys are not cached: the KDF's OtherInfo holds the message counter, so two
+ * messages never share one, and a verify and an open of the same message use different
+ * CRA bytes (MAC: the frame's; content: 04). One SHA-256 of 69 bytes (~1 us) per message.
  */
 export class EcdhCache {
-  #pairs = new WeakMap<object, WeakMap<object, Promise<Uint8Array>>>();
+  #pairs = new WeakMap<object, WeakMap<object, ZEntry>>();
   /** ECDH computations done (cache misses), for tests and benchmarks. */
   computations = 0;
 
   /** Z for the pair, computed once and then served from the cache (a failed computation is not kept). */
   sharedSecret(privateKey: PlatformKey, publicKey: PlatformKey, primitives: CryptoPrimitives = defaultPrimitives): Promise<Uint8Array> {
+    try {
+      const z = this.sharedSecretNow(privateKey, publicKey, primitives);
+      return z instanceof Promise ? z : Promise.resolve(z);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * sharedSecret without a promise when Z is cached or the primitives compute ECDH
+   * synchronously (then a failure throws here instead of rejecting).
+   */
+  sharedSecretNow(privateKey: PlatformKey, publicKey: PlatformKey, primitives: CryptoPrimitives = defaultPrimitives): Uint8Array | Promise<Uint8Array> {
     let inner = this.#pairs.get(privateKey);
     if (!inner) this.#pairs.set(privateKey, (inner = new WeakMap()));
-    let z = inner.get(publicKey);
-    if (!z) {
-      this.computations++;
-      z = primitives.ecdh(privateKey, publicKey);
-      inner.set(publicKey, z);
-      z.catch(() => inner!.delete(publicKey));
+    const hit = inner.get(publicKey);
+    if (hit !== undefined) return hit.z ?? hit.p!;
+    this.computations++;
+    if (primitives.sync) {
+      const z = primitives.sync.ecdh(privateKey, publicKey);
+      inner.set(publicKey, { z });
+      return z;
     }
-    return z;
+    const p = primitives.ecdh(privateKey, publicKey);
+    const entry: ZEntry = { p };
+    inner.set(publicKey, entry);
+    const pairs = inner;
+    p.then(
+      (z) => (entry.z = z),
+      () => pairs.delete(publicKey),
+    );
+    return p;
   }
 }
 
@@ -77,7 +118,18 @@ export interface KeyDerivationOptions {
 
 /** Z for a key pair, through the cache unless disabled. */
 export function sharedSecret(privateKey: PlatformKey, publicKey: PlatformKey, options: KeyDerivationOptions = {}): Promise<Uint8Array> {
+  try {
+    const z = sharedSecretNow(privateKey, publicKey, options);
+    return z instanceof Promise ? z : Promise.resolve(z);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** sharedSecret without a promise when it can (cached, or synchronous primitives); a synchronous failure throws. */
+export function sharedSecretNow(privateKey: PlatformKey, publicKey: PlatformKey, options: KeyDerivationOptions = {}): Uint8Array | Promise<Uint8Array> {
   const primitives = options.primitives ?? defaultPrimitives;
   const cache = options.ecdhCache ?? sharedEcdhCache;
-  return cache === false ? primitives.ecdh(privateKey, publicKey) : cache.sharedSecret(privateKey, publicKey, primitives);
+  if (cache !== false) return cache.sharedSecretNow(privateKey, publicKey, primitives);
+  return primitives.sync ? primitives.sync.ecdh(privateKey, publicKey) : primitives.ecdh(privateKey, publicKey);
 }

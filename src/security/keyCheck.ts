@@ -106,31 +106,50 @@ export async function resolveKey(
   lookup: KeyLookupOptions | undefined,
   options: KeyResolveOptions = {},
 ): Promise<ResolvedKey> {
-  const priv = lookup?.privateKey === true;
-  const what = () => `${usage} ${priv ? 'private' : 'public'} key${lookup?.prepayment ? ' (prepayment)' : ''} of ${eui}`;
-  const ms = options.keyTimeoutMs ?? DEFAULT_KEY_TIMEOUT_MS;
+  return resolveKeyNow(keyStore, eui, usage, lookup, options);
+}
+
+/**
+ * resolveKey without a promise when the answer is known now: a plain value, or a promise
+ * this module has seen settle (key stores hand out their cached promise again, so after
+ * the first lookup of a party every lookup is answered here). Otherwise the promise of the
+ * verdict. The key store is asked exactly once either way.
+ */
+export function resolveKeyNow(
+  keyStore: KeyStore,
+  eui: string,
+  usage: KeyUsage,
+  lookup: KeyLookupOptions | undefined,
+  options: KeyResolveOptions = {},
+): ResolvedKey | Promise<ResolvedKey> {
   let value: unknown;
   try {
     value = keyStore(eui, usage, lookup);
   } catch (e) {
-    return { unusable: `${what()}: ${firstLine(e)}` };
+    return { unusable: `${what(eui, usage, lookup)}: ${firstLine(e)}` };
   }
   if (typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') {
-    // Fastest path: a promise this module has seen settle (key stores hand out their cached
-    // promise again) is read at once, with no microtask hop.
     const known = settled.get(value as object);
-    if (known !== undefined) {
-      if (known.rejected) return { unusable: `${what()}: ${firstLine(known.value)}` };
-      value = known.value;
-    } else {
-      const r = await settle(value as PromiseLike<unknown>, ms);
-      if (r.rejected) return { unusable: `${what()}: ${firstLine(r.value)}` };
-      value = r.value;
-    }
+    if (known === undefined) return resolvePending(value as PromiseLike<unknown>, eui, usage, lookup, options.keyTimeoutMs ?? DEFAULT_KEY_TIMEOUT_MS);
+    if (known.rejected) return { unusable: `${what(eui, usage, lookup)}: ${firstLine(known.value)}` };
+    value = known.value;
   }
-  if (value === undefined || value === null) return { unknown: `key store has no ${what()}` };
-  const why = keyUnusableReason(value, priv);
-  return why === undefined ? { key: value as PlatformKey } : { unusable: `${what()}: ${why}` };
+  return verdict(value, eui, usage, lookup);
+}
+
+const what = (eui: string, usage: KeyUsage, lookup: KeyLookupOptions | undefined) =>
+  `${usage} ${lookup?.privateKey === true ? 'private' : 'public'} key${lookup?.prepayment ? ' (prepayment)' : ''} of ${eui}`;
+
+function verdict(value: unknown, eui: string, usage: KeyUsage, lookup: KeyLookupOptions | undefined): ResolvedKey {
+  if (value === undefined || value === null) return { unknown: `key store has no ${what(eui, usage, lookup)}` };
+  const why = keyUnusableReason(value, lookup?.privateKey === true);
+  return why === undefined ? { key: value as PlatformKey } : { unusable: `${what(eui, usage, lookup)}: ${why}` };
+}
+
+async function resolvePending(p: PromiseLike<unknown>, eui: string, usage: KeyUsage, lookup: KeyLookupOptions | undefined, ms: number): Promise<ResolvedKey> {
+  const r = await settle(p, ms);
+  if (r.rejected) return { unusable: `${what(eui, usage, lookup)}: ${firstLine(r.value)}` };
+  return verdict(r.value, eui, usage, lookup);
 }
 
 /** Outcomes of key-store promises seen to settle (weak: a dropped promise is forgotten). */

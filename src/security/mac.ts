@@ -6,7 +6,7 @@ import { decodeFrame } from '../decode.js';
 import { encodeFrame, frameInitOf } from '../encode.js';
 import { GbcsEncodeError } from '../errors.js';
 import type { FrameInit, GbcsFrame } from '../frame.js';
-import { agreeKey, type AgreementOptions } from './agreement.js';
+import { agreeKeyNow, type Agreement, type AgreementOptions } from './agreement.js';
 import { kdfOtherInfo } from './kdf.js';
 import type { KeyStore } from './keyStore.js';
 import { defaultPrimitives } from './primitives.js';
@@ -62,7 +62,12 @@ export interface MacOptions extends AgreementOptions {
 }
 
 /** The 16-byte key for MACing `frame` (KDF with the header's CRA and counter). */
-export async function macKey(frame: GbcsFrame, keyStore: KeyStore, party: string, options: AgreementOptions = {}) {
+export async function macKey(frame: GbcsFrame, keyStore: KeyStore, party: string, options: AgreementOptions = {}): Promise<Agreement> {
+  return macKeyNow(frame, keyStore, party, options);
+}
+
+/** macKey without a promise when every answer is at hand (see agreeKeyNow). */
+export function macKeyNow(frame: GbcsFrame, keyStore: KeyStore, party: string, options: AgreementOptions = {}): Agreement | Promise<Agreement> {
   const b = frame.bytes;
   const L = frame.layout;
   const otherInfo = kdfOtherInfo(
@@ -71,7 +76,7 @@ export async function macKey(frame: GbcsFrame, keyStore: KeyStore, party: string
     b.subarray(L.counter, L.counter + 8),
     b.subarray(L.recipient, L.recipient + 8),
   );
-  return agreeKey(keyStore, party, frame.recipient, otherInfo, options);
+  return agreeKeyNow(keyStore, party, frame.recipient, otherInfo, options);
 }
 
 /** GCM tag over empty plaintext, cut to 12 bytes. */

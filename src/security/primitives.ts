@@ -32,6 +32,23 @@ export interface CryptoPrimitives {
   aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, tagLength: number): Promise<Uint8Array>;
   /** AES-128-GCM open of ciphertext ‖ tag; undefined when the tag does not authenticate. */
   aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array, tagLength: number): Promise<Uint8Array | undefined>;
+  /**
+   * The same operations, synchronous (node:crypto has them; WebCrypto does not). When
+   * present, verification, MAC checks and decryption run without a promise per step
+   * (issue 12 item 4: the awaits, not the crypto, were a third of a verify). A wrapper
+   * that replaces some async operations must leave `sync` out (or replace it too).
+   */
+  readonly sync?: SyncCryptoPrimitives;
+}
+
+/** The synchronous forms of {@link CryptoPrimitives} (node:crypto). */
+export interface SyncCryptoPrimitives {
+  /** SHA-256 of the concatenation of `parts` (hashed in place, not copied together). */
+  sha256(...parts: Uint8Array[]): Uint8Array;
+  ecdsaVerify(publicKey: PlatformKey, data: Uint8Array, signature: Uint8Array): boolean;
+  ecdh(privateKey: PlatformKey, publicKey: PlatformKey): Uint8Array;
+  aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, tagLength: number): Uint8Array;
+  aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array, tagLength: number): Uint8Array | undefined;
 }
 
 const isKeyObject = (k: PlatformKey): k is KeyObject => k instanceof nc().KeyObject;
@@ -39,26 +56,31 @@ const asKeyObject = (k: PlatformKey): KeyObject => (isKeyObject(k) ? k : nc().Ke
 
 const u8 = (b: Buffer | ArrayBuffer): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 
-/** node:crypto implementation (the tested path); usable only on Node. */
-export const nodePrimitives: CryptoPrimitives = {
-  name: 'node:crypto',
-  async sha256(data) {
-    return u8(nc().createHash('sha256').update(data).digest());
+/**
+ * node:crypto, synchronous. KeyObjects are used as given (a CryptoKey is converted each
+ * call: key stores on Node hand out KeyObjects); the MAC (GCM over an empty plaintext) makes
+ * the cipher, the AAD and the tag and nothing else.
+ */
+const nodeSync: SyncCryptoPrimitives = {
+  sha256(...parts) {
+    const h = nc().createHash('sha256');
+    for (const p of parts) h.update(p);
+    return u8(h.digest());
   },
-  async ecdsaVerify(publicKey, data, signature) {
+  ecdsaVerify(publicKey, data, signature) {
     if (signature.length !== 64) return false;
     return nc().verify('sha256', data, { key: asKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
   },
-  async ecdsaSign(privateKey, data) {
-    assertP256(asKeyObject(privateKey), 'ECDSA signing');
-    return u8(nc().sign('sha256', data, { key: asKeyObject(privateKey), dsaEncoding: 'ieee-p1363' }));
-  },
-  async ecdh(privateKey, publicKey) {
+  ecdh(privateKey, publicKey) {
     return u8(nc().diffieHellman({ privateKey: asKeyObject(privateKey), publicKey: asKeyObject(publicKey) }));
   },
-  async aesGcmEncrypt(key, iv, aad, plaintext, tagLength) {
+  aesGcmEncrypt(key, iv, aad, plaintext, tagLength) {
     const c = nc().createCipheriv('aes-128-gcm', key, iv, { authTagLength: tagLength });
     c.setAAD(aad);
+    if (plaintext.length === 0) {
+      c.final();
+      return u8(c.getAuthTag());
+    }
     const head = c.update(plaintext);
     const tail = c.final();
     const tag = c.getAuthTag();
@@ -68,7 +90,7 @@ export const nodePrimitives: CryptoPrimitives = {
     out.set(tag, head.length + tail.length);
     return out;
   },
-  async aesGcmDecrypt(key, iv, aad, sealed, tagLength) {
+  aesGcmDecrypt(key, iv, aad, sealed, tagLength) {
     if (sealed.length < tagLength) return undefined;
     const split = sealed.length - tagLength;
     const d = nc().createDecipheriv('aes-128-gcm', key, iv, { authTagLength: tagLength });
@@ -81,6 +103,31 @@ export const nodePrimitives: CryptoPrimitives = {
     } catch {
       return undefined;
     }
+  },
+};
+
+/** node:crypto implementation (the tested path); usable only on Node. */
+export const nodePrimitives: CryptoPrimitives = {
+  name: 'node:crypto',
+  sync: nodeSync,
+  async sha256(data) {
+    return nodeSync.sha256(data);
+  },
+  async ecdsaVerify(publicKey, data, signature) {
+    return nodeSync.ecdsaVerify(publicKey, data, signature);
+  },
+  async ecdsaSign(privateKey, data) {
+    assertP256(asKeyObject(privateKey), 'ECDSA signing');
+    return u8(nc().sign('sha256', data, { key: asKeyObject(privateKey), dsaEncoding: 'ieee-p1363' }));
+  },
+  async ecdh(privateKey, publicKey) {
+    return nodeSync.ecdh(privateKey, publicKey);
+  },
+  async aesGcmEncrypt(key, iv, aad, plaintext, tagLength) {
+    return nodeSync.aesGcmEncrypt(key, iv, aad, plaintext, tagLength);
+  },
+  async aesGcmDecrypt(key, iv, aad, sealed, tagLength) {
+    return nodeSync.aesGcmDecrypt(key, iv, aad, sealed, tagLength);
   },
 };
 

@@ -4,10 +4,11 @@
 import { normalizeEui, toBytes, type BinaryInput } from '../bytes.js';
 import { decodeFrame } from '../decode.js';
 import { GbcsFrame } from '../frame.js';
-import { computeMac, macInputs, macKey, macParty, type MacOptions } from './mac.js';
+import type { Agreement } from './agreement.js';
+import { computeMac, MAC_LENGTH, macInputs, macKeyNow, macParty, type MacOptions } from './mac.js';
 import type { KeyStore } from './keyStore.js';
 import { defaultPrimitives } from './primitives.js';
-import { resolveKey } from './keyCheck.js';
+import { resolveKeyNow, type ResolvedKey } from './keyCheck.js';
 
 /**
  * 'invalid' means the bytes do not verify (tampered, or signed by someone else);
@@ -57,39 +58,72 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Checks the signature of a decoded frame against the originator's DS public key. */
 export async function verifySignature(frame: GbcsFrame, keyStore: KeyStore, options: VerifyOptions = {}): Promise<SignatureCheck> {
-  if (frame.kind === 'gbt') return { status: 'absent', reason: 'GBT segment: verify the reassembled message' };
-  if (frame.signatureState === 'absent') return { status: 'absent', reason: 'no signature field (pre-command)' };
-  if (frame.signatureState === 'empty') return { status: 'absent', reason: 'zero-length signature field' };
-  const signer = frame.originator;
-  const r = await resolveKey(keyStore, signer, 'DS', undefined, options);
-  if (r.unusable !== undefined) return { status: 'key-unusable', reason: r.unusable, signer };
-  if (r.key === undefined) return { status: 'key-unknown', reason: `key store has no DS public key of ${signer}`, signer };
-  let ok: boolean;
-  try {
-    ok = await (options.primitives ?? defaultPrimitives).ecdsaVerify(r.key, frame.signedBytes!, frame.signature!);
-  } catch (e) {
-    return { status: 'key-unusable', reason: `DS public key of ${signer}: ${(e as Error).message.split('\n')[0]}`, signer };
-  }
-  return ok
-    ? { status: 'valid', reason: `ECDSA P-256 signature by ${signer}`, signer }
-    : { status: 'invalid', reason: `signature does not verify with the DS key of ${signer}`, signer };
+  return signatureNow(frame, keyStore, options);
 }
 
 /** Checks the MAC of a decoded frame. */
 export async function verifyMac(frame: GbcsFrame, keyStore: KeyStore, options: VerifyOptions = {}): Promise<MacCheck> {
+  return macNow(frame, keyStore, options);
+}
+
+// The checks below answer without a promise when everything is at hand (keys seen before,
+// node:crypto's synchronous forms): a promise per step cost more than the MAC's crypto.
+
+function signatureNow(frame: GbcsFrame, keyStore: KeyStore, options: VerifyOptions): SignatureCheck | Promise<SignatureCheck> {
+  if (frame.kind === 'gbt') return { status: 'absent', reason: 'GBT segment: verify the reassembled message' };
+  if (frame.signatureState === 'absent') return { status: 'absent', reason: 'no signature field (pre-command)' };
+  if (frame.signatureState === 'empty') return { status: 'absent', reason: 'zero-length signature field' };
+  const signer = frame.originator;
+  const r = resolveKeyNow(keyStore, signer, 'DS', undefined, options);
+  return r instanceof Promise ? r.then((r) => checkSignature(frame, r, signer, options)) : checkSignature(frame, r, signer, options);
+}
+
+function checkSignature(frame: GbcsFrame, r: ResolvedKey, signer: string, options: VerifyOptions): SignatureCheck | Promise<SignatureCheck> {
+  if (r.unusable !== undefined) return { status: 'key-unusable', reason: r.unusable, signer };
+  if (r.key === undefined) return { status: 'key-unknown', reason: `key store has no DS public key of ${signer}`, signer };
+  const primitives = options.primitives ?? defaultPrimitives;
+  const unusable = (e: unknown): SignatureCheck => ({ status: 'key-unusable', reason: `DS public key of ${signer}: ${(e as Error).message.split('\n')[0]}`, signer });
+  if (primitives.sync) {
+    let ok: boolean;
+    try {
+      ok = primitives.sync.ecdsaVerify(r.key, frame.signedBytes!, frame.signature!);
+    } catch (e) {
+      return unusable(e);
+    }
+    return signatureResult(ok, signer);
+  }
+  return primitives.ecdsaVerify(r.key, frame.signedBytes!, frame.signature!).then((ok) => signatureResult(ok, signer), unusable);
+}
+
+const signatureResult = (ok: boolean, signer: string): SignatureCheck =>
+  ok
+    ? { status: 'valid', reason: `ECDSA P-256 signature by ${signer}`, signer }
+    : { status: 'invalid', reason: `signature does not verify with the DS key of ${signer}`, signer };
+
+function macNow(frame: GbcsFrame, keyStore: KeyStore, options: VerifyOptions): MacCheck | Promise<MacCheck> {
   if (frame.kind === 'gbt') return { status: 'absent', reason: 'GBT segment: verify the reassembled message' };
   if (frame.kind !== 'general-ciphering') return { status: 'absent', reason: 'general-signing frame: no MAC layer' };
   const party = options.macParty !== undefined ? normalizeEui(options.macParty) : macParty(frame, options.acb);
   const peer = frame.recipient;
   if (!party) return { status: 'key-unknown', reason: 'commands are MACed by the access control broker: no ACB EUI given', peer };
-  const agreed = await macKey(frame, keyStore, party, options);
+  const agreed = macKeyNow(frame, keyStore, party, options);
+  return agreed instanceof Promise ? agreed.then((a) => checkMac(frame, a, party, peer, options)) : checkMac(frame, agreed, party, peer, options);
+}
+
+function checkMac(frame: GbcsFrame, agreed: Agreement, party: string, peer: string, options: VerifyOptions): MacCheck | Promise<MacCheck> {
   if (!agreed.key) return { status: agreed.unusable ? 'key-unusable' : 'key-unknown', reason: agreed.reason, macParty: party, peer };
   const { iv, aad } = macInputs(frame);
-  const expected = await computeMac(agreed.key, iv, aad, options);
-  return constantTimeEqual(expected, frame.mac!)
+  const primitives = options.primitives ?? defaultPrimitives;
+  if (primitives.sync) return macResult(constantTimeEqual(primitives.sync.aesGcmEncrypt(agreed.key, iv, aad, EMPTY, MAC_LENGTH), frame.mac!), party, peer);
+  return computeMac(agreed.key, iv, aad, options).then((expected) => macResult(constantTimeEqual(expected, frame.mac!), party, peer));
+}
+
+const EMPTY = new Uint8Array(0);
+
+const macResult = (ok: boolean, party: string, peer: string): MacCheck =>
+  ok
     ? { status: 'valid', reason: `AES-GCM MAC, key agreed between ${party} and ${peer}`, macParty: party, peer }
     : { status: 'invalid', reason: `MAC does not match the key agreed between ${party} and ${peer}`, macParty: party, peer };
-}
 
 /**
  * Verifies a frame (decoded, or bytes/hex/base64 to decode). Never throws for a bad,
@@ -107,7 +141,9 @@ export async function verifyMac(frame: GbcsFrame, keyStore: KeyStore, options: V
  */
 export async function verifyFrame(frame: GbcsFrame | BinaryInput, keyStore: KeyStore, options: VerifyOptions = {}): Promise<FrameVerification> {
   const f = frame instanceof GbcsFrame ? frame : decodeFrame(toBytes(frame));
-  const [signature, mac] = await Promise.all([verifySignature(f, keyStore, options), verifyMac(f, keyStore, options)]);
+  const s = signatureNow(f, keyStore, options);
+  const m = macNow(f, keyStore, options);
+  const [signature, mac] = s instanceof Promise || m instanceof Promise ? await Promise.all([s, m]) : [s, m];
   const ok = signature.status !== 'invalid' && mac.status !== 'invalid' && (signature.status === 'valid' || mac.status === 'valid');
   return { signature, mac, ok };
 }

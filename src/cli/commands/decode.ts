@@ -9,7 +9,7 @@ import type { Rendered } from '../render.js';
 import { writeFrameJson } from '../frameJson.js';
 import { JSON_SCHEMA_VERSION } from '../jsonRecord.js';
 import { JsonWriter } from '../../payload/json.js';
-import type { LineBatchResult } from '../decodeTask.js';
+import { decodeStdinRuns } from '../decodeWorkers.js';
 import type { SecurityContext } from '../security.js';
 import { command } from '../args.js';
 import { EXIT_CHECK_FAILED, EXIT_KEY, EXIT_MALFORMED, EXIT_OK, Output, UsageError, maxLineOption, noteStatus, readInput, readLineBatches, reportDecodeError, type Io } from '../io.js';
@@ -206,108 +206,6 @@ async function decodeStdinPool(io: Io, out: Output, mode: RenderMode, keys: stri
   }
 }
 
-/** Stdin lines per pool input (--workers with --json alone), and text bytes at most (a longer line goes alone). */
-const TASK_LINES = 128;
-const TASK_TEXT = 128 * 1024;
-
-/**
- * `--json --workers N`: batches of stdin lines go to the pool as one input each (decodeTask.ts
- * lineBatches); each comes back as one buffer of records plus its failed lines, in input
- * order. The calling thread reads lines and copies buffers: nothing per frame. Backpressure:
- * the pool holds at most 4 batches per worker and pulls more only as results are written.
- */
-async function decodeStdinPoolJson(io: Io, out: Output, mode: RenderMode, workers: number, maxLine: number, st: LineState): Promise<void> {
-  const module = fileURLToPath(new URL('../decodeTask.js', import.meta.url));
-  const pool = createDecodePool({ workers, module, handlerOptions: { ...mode, lineBatches: true }, batchSize: 1, maxQueued: workers * 4 });
-  // pool input index -> the line numbers of its batch, or a line refused before decoding (too long)
-  const batches = new Map<number, number[] | { line: number; error: GbcsDecodeError }>();
-  let n = 0;
-  const EMPTY = new Uint8Array(0);
-  async function* inputs(): AsyncGenerator<Uint8Array> {
-    let texts: string[] = [];
-    let lines: number[] = [];
-    let size = 0;
-    const cut = (): Uint8Array => {
-      batches.set(n++, lines);
-      const b = Buffer.from(texts.join('\n'), 'utf8');
-      texts = [];
-      lines = [];
-      size = 0;
-      return b;
-    };
-    for await (const items of stdinFrames(io, maxLine)) {
-      for (const item of items) {
-        if (item.error) {
-          if (texts.length > 0) yield cut();
-          batches.set(n++, { line: item.line, error: item.error });
-          yield EMPTY; // a placeholder slot: the line's error is printed in its place
-          continue;
-        }
-        if (size + item.text!.length > TASK_TEXT && texts.length > 0) yield cut();
-        texts.push(item.text!);
-        lines.push(item.line);
-        size += item.text!.length;
-        if (texts.length >= TASK_LINES) yield cut();
-      }
-      // End of an input chunk: what arrived goes now (a live stream is answered at once).
-      if (texts.length > 0) yield cut();
-    }
-  }
-  const chunks = new ChunkedBytes(out);
-  const w = chunks.w;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const send = async () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    await chunks.send();
-  };
-  const append = (b: Uint8Array) => {
-    w.reserve(b.length);
-    w.buf.set(b, w.pos);
-    w.pos += b.length;
-  };
-  try {
-    for await (const r of pool.map<LineBatchResult>(inputs())) {
-      const b = batches.get(r.index)!;
-      batches.delete(r.index);
-      if (!Array.isArray(b)) {
-        await send();
-        await emitError(io, out, mode, b.error, b.line, st);
-        continue;
-      }
-      if (r.error) {
-        // Not about one line: a failing handler ends the command as on one thread; a batch
-        // whose worker died twice (or too large for the pool) fails each of its lines.
-        if (r.error.code === 'handler-error') throw new Error(r.error.message);
-        await send();
-        for (const line of b) await emitError(io, out, mode, r.error as PoolError, line, st);
-        continue;
-      }
-      const v = r.value!;
-      let from = 0;
-      for (const e of v.errors) {
-        append(v.bytes.subarray(from, e.at));
-        from = e.at;
-        await send();
-        await emitError(io, out, mode, e, b[e.i]!, st);
-      }
-      append(v.bytes.subarray(from));
-      if (w.pos >= WRITE_AT) await send();
-      else
-        // A short timer sends a partial chunk, so a live stream is answered promptly (the
-        // next send sees the stream's full buffer and waits).
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          void chunks.send()?.catch(() => {});
-        }, 10);
-    }
-    await send();
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    await pool.close();
-  }
-}
-
 /** `gbcs decode @file.xml`: the GBCS payloads of a DUIS message, one after another (JSON: one line each). */
 async function decodeDuis(xml: string, mode: RenderMode, sec: SecurityContext | undefined, failed: { any: boolean; keyUnusable?: boolean }, io: Io): Promise<number> {
   const { duisGbcsPayloads, readDuis } = await import('../../duis/read.js');
@@ -382,7 +280,7 @@ field names: gbcs fields (--json for kinds and descriptions)`,
     }
     if (mode.fields && values.header) await out.write(fo!.fieldsHeader(mode.fields));
     try {
-      if (workers > 0 && plainJson(mode, sec)) await decodeStdinPoolJson(io, out, mode, workers, maxLine, st);
+      if (workers > 0 && plainJson(mode, sec)) await decodeStdinRuns(io, out, mode, workers, maxLine, (e, line) => emitError(io, out, mode, e, line, st));
       else if (workers > 0) await decodeStdinPool(io, out, mode, values.keys, sec, workers, maxLine, st);
       else await decodeStdinHere(io, out, mode, sec, maxLine, st);
     } finally {
