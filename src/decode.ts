@@ -595,17 +595,20 @@ export class FrameBatch {
   }
 }
 
-/** Bytes of the slab small batches' columns are carved from. */
-const COLUMN_SLAB = 1 << 20;
+/** Bytes of the slab batches' columns are carved from. */
+const COLUMN_SLAB = 4 << 20;
 let columnSlab: ArrayBuffer | undefined;
 let columnSlabUsed = COLUMN_SLAB;
 
 /**
- * `words` Int32 words for a batch's columns: a view carved from a 1 MiB slab (up to a
- * quarter of it, ~5,900 frames), else its own array. One external allocation per slab
- * instead of one per batch (a loop of batches otherwise allocates an ArrayBuffer per
- * batch, and V8 answers external memory with extra GC). A live batch keeps its slab, as a
- * Node Buffer keeps its pool.
+ * `words` Int32 words for a batch's columns: a view carved from a 4 MiB slab (up to a
+ * quarter of it, ~23,800 frames), else its own array. Decision: one ArrayBuffer per slab,
+ * not per batch. Each ArrayBuffer is fresh external memory that V8 tracks and sweeps: in a
+ * loop of batches interleaved with garbage-heavy hex decoding (as in bench/throughput.mjs),
+ * decodeFrameBatch took about 2.2x the scanFrames cursor's time per frame with a buffer per
+ * batch, 1.6x with 1 MiB slabs, 1.35x with 4 MiB slabs (medians of 25 rounds, RTDS, bytes
+ * input; without the garbage all three are within noise). A live batch keeps its slab, as
+ * a Node Buffer keeps its pool.
  */
 function columnSpace(words: number): Int32Array {
   const bytes = words * 4;

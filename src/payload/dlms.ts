@@ -20,7 +20,8 @@ import { GbcsEncodeError } from '../errors.js';
 import { messageCodeInfo } from '../messageCodes.js';
 import { JSON_WRITE, type JsonWriter } from './json.js';
 import type { Budget } from './limits.js';
-import { buildNode, buildRoot, DlmsBuild, encodeInto, type DlmsData } from './dlmsData.js';
+import { buildNode, buildRoot, DlmsBuild, DlmsWalk, encodeInto, type DlmsData } from './dlmsData.js';
+import * as L from '../wasm/layout.js';
 import { alertCodeName, cosemAttributeName, cosemClassName, cosemMethodName } from './dlmsNames.js';
 import type { NodeIndex } from './nodes.js';
 import { ObisCode, encodeObis, type Obis } from './obis.js';
@@ -558,6 +559,127 @@ export function buildDlmsApdu(ix: NodeIndex, base = 0, budget?: Budget): DlmsApd
   if (rw) (widths ??= {}).results = rw;
   const results = listItems(c, resultList, 1, buildResultNode);
   return new DlmsApduNode('access-response', base, length, inv, ix.bytes, dtAt, specs, ix.tag(specList) === 2, data, results, undefined, undefined, widths) as unknown as DlmsApdu;
+}
+
+/**
+ * Decodes a whole DLMS APDU from its bytes in one TypeScript pass (no WASM walk; see the
+ * decision on DlmsWalk in dlmsData.ts): the checks, errors and offsets of the WASM walker
+ * (assembly/dlms.ts walkDlms and the payload dispatcher's trailing-bytes check), the tree of
+ * buildDlmsApdu with every element built. `base` is the frame offset of `b[0]`.
+ */
+export function decodeDlmsBytes(b: Uint8Array, base = 0): DlmsApdu {
+  const wk = new DlmsWalk(b, base);
+  const end = b.length;
+  if (end === 0) wk.fail(L.E_TRUNCATED, 0);
+  const tag = b[0]!;
+  if (tag !== 0xd9 && tag !== 0xda && tag !== 0x0f) wk.fail(L.E_DLMS_APDU_TAG, 0);
+  wk.node(0);
+  if (end - 1 < 4) wk.fail(L.E_TRUNCATED, end);
+  const inv = ((b[1]! << 24) | (b[2]! << 16) | (b[3]! << 8) | b[4]!) >>> 0;
+  let q = 5;
+  if (q >= end) wk.fail(L.E_TRUNCATED, q);
+  wk.node(q);
+  const dl = b[q]!;
+  if (dl !== 0 && dl !== 12) wk.fail(L.E_DLMS_DATETIME_LENGTH, q);
+  if (!(q + 1 <= end && dl <= end - q - 1)) wk.fail(L.E_TRUNCATED, end);
+  const dtAt = dl === 12 ? q + 1 : -1;
+  q += 1 + dl;
+  if (tag === 0x0f) {
+    const body = wk.data(q, end, 1) as unknown as DlmsData;
+    q = wk.pos;
+    if (q !== end) wk.fail(L.E_PAYLOAD_TRAILING, q);
+    const first = body.type === 'structure' ? body.items[0] : undefined;
+    const code = first?.type === 'long-unsigned' ? first.value : undefined;
+    return new DlmsApduNode('data-notification', base, q, inv, b, dtAt, undefined, undefined, undefined, undefined, body, code, NO_WIDTHS) as unknown as DlmsApdu;
+  }
+  // Specification list: a response's is OPTIONAL (presence 00 | 01 ‖ count ‖ specs).
+  let presence = 0;
+  let lp = q;
+  if (tag === 0xda) {
+    if (q >= end) wk.fail(L.E_TRUNCATED, q);
+    const pr = b[q]!;
+    if (pr > 1) wk.fail(L.E_DLMS_SPEC_PRESENCE, q);
+    presence = pr + 1;
+    lp = q + 1;
+  }
+  wk.node(q);
+  const specs: DlmsRequestSpec[] = [];
+  let specCount = 0;
+  let sw: number | undefined;
+  if (presence === 1) q = lp;
+  else {
+    const c = wk.axdrLength(lp, end);
+    const lwid = wk.lenWidth;
+    q = lp + lwid;
+    specCount = c;
+    if (lwid !== minBerWidth(c)) sw = lwid;
+    for (let k = 0; k < c; k++) {
+      if (q >= end) wk.fail(L.E_TRUNCATED, q);
+      const choice = b[q]!;
+      wk.node(q);
+      if (choice < 1 || choice > 5) wk.fail(L.E_DLMS_SPEC_CHOICE, q);
+      // class-id(2) ‖ OBIS(6) ‖ attribute or method id(1)
+      if (!(q + 1 <= end && 9 <= end - q - 1)) wk.fail(L.E_TRUNCATED, end);
+      const start = q;
+      const v = q + 1;
+      q += 10;
+      let sel: number | undefined;
+      let params: DlmsData | undefined;
+      if (choice >= 4) {
+        // access-selector(1) ‖ access-parameters Data
+        if (q >= end) wk.fail(L.E_TRUNCATED, q);
+        sel = b[q]!;
+        params = wk.data(q + 1, end, 2) as unknown as DlmsData;
+        q = wk.pos;
+      }
+      const id = b[v + 8]!;
+      specs.push(new DlmsSpecNode(SPEC_KINDS[choice - 1]!, (b[v]! << 8) | b[v + 1]!, base + start, q - start, b, v,
+        choice === 3 ? undefined : id, choice === 3 ? id : undefined, sel, params));
+    }
+  }
+  // Data list.
+  const dp = q;
+  wk.node(q);
+  const dc = wk.axdrLength(q, end);
+  const dlw = wk.lenWidth;
+  q += dlw;
+  const data: DlmsData[] = dc <= end - q ? new Array(dc) : [];
+  for (let k = 0; k < dc; k++) {
+    data[k] = wk.data(q, end, 2) as unknown as DlmsData;
+    q = wk.pos;
+  }
+  const dw = dlw === minBerWidth(dc) ? undefined : dlw;
+  let widths: { specs?: number; data?: number; results?: number } | undefined;
+  if (sw || dw) {
+    widths = {};
+    if (sw) widths.specs = sw;
+    if (dw) widths.data = dw;
+  }
+  if (tag === 0xd9) {
+    // Issue 10 item 2 (GBCS.md 3.2): one Data per spec in a request.
+    if (specCount !== dc) wk.fail(L.E_DLMS_COUNT_MISMATCH, dp);
+    if (q !== end) wk.fail(L.E_PAYLOAD_TRAILING, q);
+    return new DlmsApduNode('access-request', base, q, inv, b, dtAt, specs, undefined, data, undefined, undefined, undefined, widths) as unknown as DlmsApdu;
+  }
+  // Result list: one result per Data in a response.
+  const rp = q;
+  wk.node(q);
+  const rc = wk.axdrLength(q, end);
+  const rlw = wk.lenWidth;
+  q += rlw;
+  const results: DlmsResult[] = [];
+  for (let k = 0; k < rc; k++) {
+    if (!(q <= end && 2 <= end - q)) wk.fail(L.E_TRUNCATED, end);
+    const choice = b[q]!;
+    wk.node(q);
+    if (choice < 1 || choice > 3) wk.fail(L.E_DLMS_RESULT_CHOICE, q);
+    results.push(new DlmsResultNode(SPEC_KINDS[choice - 1] as DlmsResult['kind'], b[q + 1]!, base + q, 2));
+    q += 2;
+  }
+  if (dc !== rc) wk.fail(L.E_DLMS_COUNT_MISMATCH, rp);
+  if (q !== end) wk.fail(L.E_PAYLOAD_TRAILING, q);
+  if (rlw !== minBerWidth(rc)) (widths ??= {}).results = rlw;
+  return new DlmsApduNode('access-response', base, q, inv, b, dtAt, specs, presence === 2, data, results, undefined, undefined, widths) as unknown as DlmsApdu;
 }
 
 const APDU_TAGS = { 'access-request': 0xd9, 'access-response': 0xda, 'data-notification': 0x0f } as const;

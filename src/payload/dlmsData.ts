@@ -30,7 +30,7 @@
 // 4/5-byte strings (firmware versions, ...) stay bytes. The bytes are kept either way.
 import { toHex } from '../bytes.js';
 import { decodeDateTime, type GbcsDateTime } from '../dateTime.js';
-import { GbcsEncodeError } from '../errors.js';
+import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import * as L from '../wasm/layout.js';
 import { Budget } from './limits.js';
 import { NodeIndex, WalkSource, walkNodes } from './nodes.js';
@@ -271,7 +271,9 @@ const F_TAG_SHIFT = 8;
  * are getters over the payload bytes, computed on first read. Read it through the
  * DlmsData union (narrow on `type`); `toJSON()` gives the JSON shape of the value.
  *
- * Decision (issue 12 item 2): the elements of an array/structure (`items`) and the rows of a
+ * Decision (issue 12 item 2): a full payload decode (decodeDlmsBytes) builds every node in
+ * one pass (DlmsWalk below). Values built from a WASM walk (the lazy view's items,
+ * decodeDlmsData): the elements of an array/structure (`items`) and the rows of a
  * compact-array (`rows`, `typeDescription`) are built from the walk's node index on first
  * read and then cached: a decode builds the top-level values only, and a tree read in full
  * builds each node once, as before. The node index is a view of WASM memory: when another
@@ -449,6 +451,10 @@ export class DlmsNode implements DlmsLocated {
   /** @internal builder: the elements / rows of an eagerly built node. */
   setKids(kids: DlmsData[]): void {
     this.#kids = kids;
+  }
+  /** @internal builder: the type description of a compact-array built in one pass (DlmsWalk). */
+  setTypeDescription(td: DlmsTypeDescription): void {
+    this.#cache = td;
   }
   /** @internal */
   get view(): number {
@@ -923,6 +929,242 @@ export function decodeDlmsData(bytes: Uint8Array, options: { offsetBase?: number
   const base = options.offsetBase ?? 0;
   const ix = walkNodes(bytes, L.W_DLMS_DATA, false, base);
   return buildDlmsData(ix, 0, base, options.budget);
+}
+
+// ---- one-pass decode in TypeScript (issue 12 item 2) ----
+//
+// Decision (issue 12 item 2, measured with bench/tree.mjs): a full decode of a DLMS payload
+// (frame.payload.decoded, decodePayload) checks and builds the whole tree in one pass here,
+// instead of the WASM walk (assembly/dlms.ts) and elements built from its node index on
+// first read. The WASM walk cost ~6-8 ns a node plus the call, and reading its index back
+// ~3 more: one TypeScript pass that builds as it checks costs about what the WASM walk and
+// the top-level build cost together, and a tree read to every node ~35% less. The lazy
+// view (frame.payload.get(i) / length) keeps the WASM walk and its index.
+// The checks are the WASM walker's, in the same order, with the same errors and offsets,
+// and the nodes are counted as it counts them (MAX_NODES, 'too-many-nodes' at the same
+// node; MAX_DEPTH, 'nesting-too-deep'): test/dlms-walk.test.ts compares the two on every
+// RTDS DLMS payload and seeded mutations of them. Every element costs at least one input
+// byte, so no list is allocated larger than the bytes left.
+
+/** Bytes after the tag of fixed-size Data values by tag; -1 for variable or invalid tags (assembly/dlms.ts fixedSize). */
+const FIXED_SIZE = /* @__PURE__ */ (() => {
+  const t = new Int8Array(256).fill(-1);
+  t[0x00] = 0;
+  for (const x of [0x03, 0x0d, 0x0f, 0x11, 0x16]) t[x] = 1;
+  for (const x of [0x10, 0x12]) t[x] = 2;
+  for (const x of [0x05, 0x06, 0x17, 0x1b]) t[x] = 4;
+  t[0x1a] = 5;
+  for (const x of [0x14, 0x15, 0x18]) t[x] = 8;
+  t[0x19] = 12;
+  return t;
+})();
+const NO_INDEX = /* @__PURE__ */ new Int32Array(0);
+
+/** A compact-array type description as walked: the tag, its count, its element types, and the public form. */
+interface WalkedType {
+  readonly tag: number;
+  readonly aux: number;
+  readonly kids: readonly WalkedType[];
+  readonly pub: DlmsTypeDescription;
+}
+
+/** True for an octet string markStructure may mark (4, 5 or 6 bytes, or a 17+ byte protected-attributes blob). */
+const osHintOf = (d: DlmsNode): boolean => {
+  if (d.type !== 'octet-string') return false;
+  const n = d.size;
+  return (n >= 4 && n <= 6) || n >= 17;
+};
+
+/**
+ * @internal The one-pass DLMS Data decoder (see the decision above): positions are in `b`
+ * (the payload), node offsets and error offsets are `base` + position.
+ */
+export class DlmsWalk {
+  readonly b: Uint8Array;
+  readonly base: number;
+  readonly s: WalkSource;
+  /** Nodes counted so far (as the WASM walker counts them). */
+  nodes = 0;
+  /** Width of the last A-XDR length read. */
+  lenWidth = 0;
+  /** Position just past the last value built. */
+  pos = 0;
+  constructor(b: Uint8Array, base: number) {
+    this.b = b;
+    this.base = base;
+    this.s = new WalkSource(new NodeIndex(b, NO_INDEX, 0, 0), base);
+  }
+
+  fail(code: number, pos: number): never {
+    throw GbcsDecodeError.fromStatus(code, this.base + pos);
+  }
+  /** Counts one node starting at `pos` (the WASM walker's newNode). */
+  node(pos: number): void {
+    if (this.nodes >= L.MAX_NODES) this.fail(L.E_TOO_MANY_NODES, pos);
+    this.nodes++;
+  }
+  /** A-XDR length at p (short form or 81-84); sets lenWidth (assembly/reader.ts axdrLength). */
+  axdrLength(p: number, end: number): number {
+    const b = this.b;
+    if (p >= end) this.fail(L.E_TRUNCATED, p);
+    const first = b[p]!;
+    if (first < 0x80) {
+      this.lenWidth = 1;
+      return first;
+    }
+    const n = first & 0x7f;
+    if (n === 0 || n > 4) this.fail(L.E_DLMS_LENGTH, p);
+    if (!(p + 1 <= end && n <= end - p - 1)) this.fail(L.E_TRUNCATED, end);
+    let v = 0;
+    for (let i = 0; i < n; i++) v = v * 256 + b[p + 1 + i]!;
+    if (v > 0x7fffffff) this.fail(L.E_DLMS_LENGTH, p);
+    this.lenWidth = n + 1;
+    return v;
+  }
+
+  /** One tagged Data value at p (assembly/dlms.ts dlmsData); `pos` is set past it. */
+  data(p: number, end: number, depth: number): DlmsNode {
+    if (depth > L.MAX_DEPTH) this.fail(L.E_NESTING_TOO_DEEP, p);
+    if (p >= end) this.fail(L.E_TRUNCATED, p);
+    const b = this.b;
+    const tag = b[p]!;
+    this.node(p);
+    let q = p + 1;
+    const fixed = FIXED_SIZE[tag]!;
+    if (fixed >= 0) {
+      if (!(q <= end && fixed <= end - q)) this.fail(L.E_TRUNCATED, end);
+      this.pos = q + fixed;
+      return new DlmsNode(TYPE_BY_TAG[tag]!, this.base + p, 1 + fixed, this.s, -1, q, 0, undefined, tag << F_TAG_SHIFT);
+    }
+    if (tag === 0x01 || tag === 0x02) {
+      const c = this.axdrLength(q, end);
+      const lwid = this.lenWidth;
+      q += lwid;
+      const v = q;
+      const items: DlmsData[] = c <= end - q ? new Array(c) : [];
+      let hint = false;
+      for (let k = 0; k < c; k++) {
+        const it = this.data(q, end, depth + 1);
+        items[k] = it as unknown as DlmsData;
+        q = this.pos;
+        if (!hint && osHintOf(it)) hint = true;
+      }
+      const node = new DlmsNode(TYPE_BY_TAG[tag]!, this.base + p, q - p, this.s, -1, v, c, lwid === minBerWidth(c) ? undefined : lwid, tag << F_TAG_SHIFT);
+      node.setKids(items);
+      if (hint && tag === 0x02) markStructure(node, items);
+      this.pos = q;
+      return node;
+    }
+    if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) return this.#counted(p, q, end, tag, 0);
+    if (tag === 0x13) return this.#compactArray(p, q, end, depth);
+    return this.fail(L.E_DLMS_DATA_TAG, p);
+  }
+
+  /** Length-prefixed octets at q (bit-string: a bit count) of the value starting at p (assembly/dlms.ts counted). */
+  #counted(p: number, q: number, end: number, tag: number, flags: number): DlmsNode {
+    const c = this.axdrLength(q, end);
+    const lwid = this.lenWidth;
+    q += lwid;
+    const bytes = tag === 0x04 ? (c + 7) >> 3 : c;
+    if (!(q <= end && bytes <= end - q)) this.fail(L.E_TRUNCATED, end);
+    let f = flags | (tag << F_TAG_SHIFT);
+    if (tag === 0x09 && c === 12 && looksLikeDateTime(this.b, q)) f |= V_DATETIME;
+    this.pos = q + bytes;
+    return new DlmsNode(TYPE_BY_TAG[tag]!, this.base + p, q + bytes - p, this.s, -1, q, c, lwid === minBerWidth(c) ? undefined : lwid, f);
+  }
+
+  /** `13` ‖ type-description ‖ contents-length ‖ rows (q after the tag; assembly/dlms.ts compactArray). */
+  #compactArray(p: number, q: number, end: number, depth: number): DlmsNode {
+    const td = this.#typeDescription(q, end, depth + 1);
+    q = this.pos;
+    const len = this.axdrLength(q, end);
+    const lwid = this.lenWidth;
+    q += lwid;
+    if (!(q <= end && len <= end - q)) this.fail(L.E_TRUNCATED, end);
+    const v = q;
+    const cEnd = q + len;
+    const rows: DlmsData[] = [];
+    while (q < cEnd) {
+      const r = this.#untagged(td, q, cEnd, depth + 1);
+      // A row of zero bytes (empty structure, null type) would never reach the end.
+      if (this.pos === q) this.fail(L.E_DLMS_COMPACT_ARRAY, q);
+      rows.push(r as unknown as DlmsData);
+      q = this.pos;
+    }
+    const node = new DlmsNode('compact-array', this.base + p, cEnd - p, this.s, -1, v, len, lwid === minBerWidth(len) ? undefined : lwid, 0x13 << F_TAG_SHIFT);
+    node.setKids(rows);
+    node.setTypeDescription(td.pub);
+    this.pos = cEnd;
+    return node;
+  }
+
+  /** A compact-array type description at p (assembly/dlms.ts typeDescription). */
+  #typeDescription(p: number, end: number, depth: number): WalkedType {
+    if (depth > L.MAX_DEPTH) this.fail(L.E_NESTING_TOO_DEEP, p);
+    if (p >= end) this.fail(L.E_TRUNCATED, p);
+    const b = this.b;
+    const tag = b[p]!;
+    this.node(p);
+    let q = p + 1;
+    const type = TYPE_BY_TAG[tag]!;
+    let out: WalkedType;
+    if (tag === 0x02) {
+      const c = this.axdrLength(q, end);
+      if (c === 0) this.fail(L.E_DLMS_TYPE_DESCRIPTION, p);
+      const lwid = this.lenWidth;
+      q += lwid;
+      const kids: WalkedType[] = [];
+      for (let i = 0; i < c; i++) {
+        kids.push(this.#typeDescription(q, end, depth + 1));
+        q = this.pos;
+      }
+      const items = kids.map((k) => k.pub);
+      out = { tag, aux: c, kids, pub: lwid === minBerWidth(c) ? { type, items } as DlmsTypeDescription : { type, items, lengthWidth: lwid } as DlmsTypeDescription };
+    } else if (tag === 0x01) {
+      if (!(q <= end && 2 <= end - q)) this.fail(L.E_TRUNCATED, end);
+      const count = (b[q]! << 8) | b[q + 1]!;
+      if (count === 0) this.fail(L.E_DLMS_TYPE_DESCRIPTION, p);
+      q += 2;
+      const el = this.#typeDescription(q, end, depth + 1);
+      q = this.pos;
+      out = { tag, aux: count, kids: [el], pub: { type, count, element: el.pub } as DlmsTypeDescription };
+    } else if (tag === 0x00 || (FIXED_SIZE[tag]! < 0 && tag !== 0x04 && tag !== 0x09 && tag !== 0x0a && tag !== 0x0c)) {
+      return this.fail(L.E_DLMS_TYPE_DESCRIPTION, p);
+    } else {
+      out = { tag, aux: 0, kids: [], pub: { type } as DlmsTypeDescription };
+    }
+    this.pos = q;
+    return out;
+  }
+
+  /** One untagged value of type `td` at p (assembly/dlms.ts untagged). */
+  #untagged(td: WalkedType, p: number, end: number, depth: number): DlmsNode {
+    if (depth > L.MAX_DEPTH) this.fail(L.E_NESTING_TOO_DEEP, p);
+    const tag = td.tag;
+    this.node(p);
+    let q = p;
+    if (tag === 0x02 || tag === 0x01) {
+      const c = td.aux;
+      const items: DlmsData[] = c <= end - q ? new Array(c) : [];
+      let hint = false;
+      for (let i = 0; i < c; i++) {
+        const it = this.#untagged(tag === 0x02 ? td.kids[i]! : td.kids[0]!, q, end, depth + 1);
+        items[i] = it as unknown as DlmsData;
+        q = this.pos;
+        if (!hint && osHintOf(it)) hint = true;
+      }
+      const node = new DlmsNode(TYPE_BY_TAG[tag]!, this.base + p, q - p, this.s, -1, p, c, undefined, F_UNTAGGED | (tag << F_TAG_SHIFT));
+      node.setKids(items);
+      if (hint && tag === 0x02) markStructure(node, items);
+      this.pos = q;
+      return node;
+    }
+    if (tag === 0x04 || tag === 0x09 || tag === 0x0a || tag === 0x0c) return this.#counted(p, q, end, tag, F_UNTAGGED);
+    const size = FIXED_SIZE[tag]!;
+    if (!(q <= end && size <= end - q)) this.fail(L.E_TRUNCATED, end);
+    this.pos = q + size;
+    return new DlmsNode(TYPE_BY_TAG[tag]!, this.base + p, size, this.s, -1, p, 0, undefined, F_UNTAGGED | (tag << F_TAG_SHIFT));
+  }
 }
 
 // ---- encoding ----

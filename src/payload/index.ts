@@ -5,7 +5,7 @@ import { GbcsDecodeError, GbcsEncodeError } from '../errors.js';
 import type { Cra, PayloadFormat } from '../types.js';
 import * as L from '../wasm/layout.js';
 import { buildAsn1, encodeDer, type Asn1Payload } from './asn1.js';
-import { buildDlmsApdu, buildResult, buildSpec, encodeDlmsApdu, stageDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
+import { buildDlmsApdu, buildResult, buildSpec, decodeDlmsBytes, encodeDlmsApdu, stageDlmsApdu, type DlmsAccessRequest, type DlmsAccessResponse, type DlmsDataNotification } from './dlms.js';
 import { buildDlmsData, type DlmsData } from './dlmsData.js';
 import { buildGbz, buildGbzComponent, decodeGbzBytes, encodeGbz, stageGbz, type GbzComponent, type GbzPayload } from './gbz.js';
 import { toJsonSafe } from './json.js';
@@ -53,7 +53,9 @@ function build(ix: NodeIndex, ctx: PayloadContext, offsetBase: number): DecodedP
  */
 export function decodePayload(content: Uint8Array, ctx: PayloadContext & { offsetBase?: number; strict?: boolean }): DecodedPayload {
   const base = ctx.offsetBase ?? 0;
-  const tree = ctx.format === 'GBZ' ? decodeGbzBytes(content, ctx.cra === 'alert', base) : build(walkNodes(content, modeFor(ctx), false, base), ctx, base);
+  const tree = ctx.format === 'GBZ' ? decodeGbzBytes(content, ctx.cra === 'alert', base)
+    : ctx.format === 'DLMS' ? decodeDlmsBytes(content, base)
+    : build(walkNodes(content, modeFor(ctx), false, base), ctx, base);
   if (ctx.strict === true) {
     // `strict`: refuse lengths and counts not in their shortest form (non-minimal-length).
     const e = nonMinimalPayloadLength(tree, base);
@@ -146,8 +148,10 @@ export class LazyPayload {
   /** The full typed tree (built once, cached). */
   get decoded(): DecodedPayload {
     if (this.#decoded) return this.#decoded;
-    // GBZ: checked and built straight from the bytes (gbz.ts decodeGbzBytes), no WASM walk.
+    // GBZ and DLMS: checked and built straight from the bytes in one pass (gbz.ts
+    // decodeGbzBytes, dlms.ts decodeDlmsBytes), no WASM walk.
     if (this.context.format === 'GBZ') return (this.#decoded = decodeGbzBytes(this.content, this.context.cra === 'alert', this.offset));
+    if (this.context.format === 'DLMS') return (this.#decoded = decodeDlmsBytes(this.content, this.offset));
     const ix = this.#index;
     this.#index = undefined;
     return (this.#decoded = build(ix !== undefined && ix.live ? ix : walkNodes(this.content, modeFor(this.context), false, this.offset), this.context, this.offset));
