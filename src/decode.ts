@@ -175,15 +175,15 @@ function endBatch(): void {
   inBatch = false;
 }
 
+/** Frames of the last chunk that failed (unusable inputs walk as empty frames, so they count). */
+let chunkFailed = 0;
+
 /**
  * Walks the next chunk of `frames` from slot `i` with one WASM call: as many frames as fit
  * in the input region and MAX_BATCH, copied in with their (offset, length) pairs. Returns
  * the slot after the chunk; the chunk's records (from `core.recordWord`) and, with
  * `columns` 1, its columns (from `core.columnWord`) stay in WASM memory until the next batch.
  */
-/** Frames of the last chunk that failed (unusable inputs walk as empty frames, so they count). */
-let chunkFailed = 0;
-
 function walkChunk(core: WasmCore, frames: Uint8Array[], i: number, columns: number): number {
   // Only a chunk's first frame can be larger than the region: grow it then.
   const reserved = core.reserve(frames[i]!.length);
