@@ -175,15 +175,15 @@ function endBatch(): void {
   inBatch = false;
 }
 
+/** Frames of the last chunk that failed (unusable inputs walk as empty frames, so they count). */
+let chunkFailed = 0;
+
 /**
  * Walks the next chunk of `frames` from slot `i` with one WASM call: as many frames as fit
  * in the input region and MAX_BATCH, copied in with their (offset, length) pairs. Returns
  * the slot after the chunk; the chunk's records (from `core.recordWord`) and, with
  * `columns` 1, its columns (from `core.columnWord`) stay in WASM memory until the next batch.
  */
-/** Frames of the last chunk that failed (unusable inputs walk as empty frames, so they count). */
-let chunkFailed = 0;
-
 function walkChunk(core: WasmCore, frames: Uint8Array[], i: number, columns: number): number {
   // Only a chunk's first frame can be larger than the region: grow it then.
   const reserved = core.reserve(frames[i]!.length);
@@ -595,17 +595,20 @@ export class FrameBatch {
   }
 }
 
-/** Bytes of the slab small batches' columns are carved from. */
-const COLUMN_SLAB = 1 << 20;
+/** Bytes of the slab batches' columns are carved from. */
+const COLUMN_SLAB = 4 << 20;
 let columnSlab: ArrayBuffer | undefined;
 let columnSlabUsed = COLUMN_SLAB;
 
 /**
- * `words` Int32 words for a batch's columns: a view carved from a 1 MiB slab (up to a
- * quarter of it, ~5,900 frames), else its own array. One external allocation per slab
- * instead of one per batch (a loop of batches otherwise allocates an ArrayBuffer per
- * batch, and V8 answers external memory with extra GC). A live batch keeps its slab, as a
- * Node Buffer keeps its pool.
+ * `words` Int32 words for a batch's columns: a view carved from a 4 MiB slab (up to a
+ * quarter of it, ~23,800 frames), else its own array. Decision: one ArrayBuffer per slab,
+ * not per batch. Each ArrayBuffer is fresh external memory that V8 tracks and sweeps: in a
+ * loop of batches interleaved with garbage-heavy hex decoding (as in bench/throughput.mjs),
+ * decodeFrameBatch took about 2.2x the scanFrames cursor's time per frame with a buffer per
+ * batch, 1.6x with 1 MiB slabs, 1.35x with 4 MiB slabs (medians of 25 rounds, RTDS, bytes
+ * input; without the garbage all three are within noise). A live batch keeps its slab, as
+ * a Node Buffer keeps its pool.
  */
 function columnSpace(words: number): Int32Array {
   const bytes = words * 4;

@@ -116,20 +116,26 @@ const MAX_START_FAILURES = 3;
 /** The per-frame results of a packed reply (see poolWorker pack and defaultBatch): slices of one string. */
 function unpack(m: WireReply, recycle: (b: ArrayBuffer) => void): WireReply['out'] {
   const ends = m.ends!;
-  let text: string;
-  let buf: Buffer | undefined;
-  if (m.bytes !== undefined) {
-    // UTF-8 records: the ASCII ones (nearly all) are slices of one Latin-1 string of the batch.
-    buf = Buffer.from(m.bytes, 0, ends.length === 0 ? 0 : ends[ends.length - 1]);
-    text = buf.toString('latin1');
-  } else text = m.text!;
   const out: WireReply['out'] = new Array(ends.length);
-  let start = 0;
-  for (let k = 0; k < ends.length; k++) {
-    out[k] = { value: text.slice(start, ends[k]) };
-    start = ends[k]!;
+  if (m.bytes !== undefined) {
+    // UTF-8 records, each read on its own (one string of the whole batch, sliced, was 3x
+    // slower on the calling thread and kept the batch alive while any record lived); the
+    // ASCII ones (nearly all) as Latin-1, the fastest copy into a string.
+    const buf = Buffer.from(m.bytes, 0, ends.length === 0 ? 0 : ends[ends.length - 1]);
+    let start = 0;
+    for (let k = 0; k < ends.length; k++) {
+      out[k] = { value: buf.toString('latin1', start, ends[k]) };
+      start = ends[k]!;
+    }
+    if (m.nonAscii) for (const k of m.nonAscii) out[k] = { value: buf.toString('utf8', k === 0 ? 0 : ends[k - 1]!, ends[k]!) };
+  } else {
+    const text = m.text!;
+    let start = 0;
+    for (let k = 0; k < ends.length; k++) {
+      out[k] = { value: text.slice(start, ends[k]) };
+      start = ends[k]!;
+    }
   }
-  if (m.nonAscii) for (const k of m.nonAscii) out[k] = { value: buf!.toString('utf8', k === 0 ? 0 : ends[k - 1]!, ends[k]!) };
   if (m.errors) for (const [k, error] of m.errors) out[k] = { error };
   if (m.bytes !== undefined) recycle(m.bytes); // the strings are copies: the buffer can carry the next batch
   return out;
