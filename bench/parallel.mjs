@@ -167,7 +167,11 @@ export async function run() {
   const times = cliRows.map(() => []);
   for (let round = 0; round < 4; round++) {
     const cb = new Bench({ iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 });
-    for (const row of cliRows) cb.add(row.name, () => runCli(row.cli, row.args, lines));
+    // async functions, not arrows returning a promise: tinybench (6.x) calls a non-async task once
+    // when it is added, to see whether it returns a promise, and does not wait for that call: each
+    // row then spawned one extra CLI process at add time, running beside the measured ones (found
+    // 2026-12-01: the CLI rows of every run before then overlapped up to four processes).
+    for (const row of cliRows) cb.add(row.name, async () => { await runCli(row.cli, row.args, lines); });
     await cb.run();
     if (round > 0) cb.tasks.forEach((t, k) => times[k].push(t.result.period));
   }
@@ -192,7 +196,7 @@ export async function run() {
   // One thread: process start alone (empty stdin) and lines/s with it taken out (the steady
   // state a longer input tends to; start-up is paid once per run). Issue 12 item 5.
   const sb = new Bench({ iterations: 10, time: 0, warmupIterations: 2, warmupTime: 0 });
-  for (const row of cliRows) if (!row.args.includes('--workers')) sb.add(row.name, () => runCli(row.cli, row.args, ''));
+  for (const row of cliRows) if (!row.args.includes('--workers')) sb.add(row.name, async () => { await runCli(row.cli, row.args, ''); });
   await sb.run();
   console.log(`\n## CLI start-up (empty stdin) and one-thread lines/s without it (${nLines.toLocaleString('en')} hex text lines per run, as above)`);
   console.log(`| case | start-up ms | lines/s, start-up included | lines/s, start-up taken out | ratio to ${cliBase ? 'baseline' : 'first'} | ±% of start-up |\n|---|---:|---:|---:|---:|---:|`);
