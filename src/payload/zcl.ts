@@ -769,7 +769,12 @@ function fieldValueAt(fields: ZclField[], name: string, at: number, base: number
   throw new GbcsDecodeError('zcl-layout', base + at, `field ${name} before its use (zclCommands.ts)`);
 }
 
-function readField(r: ZclReader, s: ZclFieldSpec): ZclField {
+/**
+ * One layout field at r.p: checks its bytes are there, sets r.p past it and returns its value as
+ * a number (uint/i32 value, str length or -1 for the 0xff "absent" length, 0 for bytes/zdate).
+ * The one field reader of the build (readField) and the validating scan (scanField).
+ */
+function stepField(r: ZclReader, s: ZclFieldSpec): number {
   const p = r.p;
   const b = r.b;
   let n = 0;
@@ -802,7 +807,13 @@ function readField(r: ZclReader, s: ZclFieldSpec): ZclField {
       r.need(len, s.label);
   }
   r.p = p + len;
-  return new ZclField(s.name, s.type, s, b, p, n, r.base + p, len, NO_ENTRIES);
+  return n;
+}
+
+function readField(r: ZclReader, s: ZclFieldSpec): ZclField {
+  const p = r.p;
+  const n = stepField(r, s);
+  return new ZclField(s.name, s.type, s, r.b, p, n, r.base + p, r.p - p, NO_ENTRIES);
 }
 
 function readItems(r: ZclReader, items: readonly ZclLayoutItem[], out: ZclField[], depth: number): void {
@@ -883,38 +894,10 @@ const scanValue = (r: ZclReader, type: number, depth: number): void => {
 };
 
 function scanField(r: ZclReader, s: ZclFieldSpec): void {
-  const p = r.p;
-  const b = r.b;
-  let n = 0;
-  let len = s.width;
-  switch (s.code) {
-    case FIELD_UINT:
-      r.need(len, s.label);
-      n = len === 1 ? b[p]! : len === 2 ? b[p]! | (b[p + 1]! << 8) : len === 4 ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : uintLE(b, p, len);
-      break;
-    case FIELD_I32:
-      r.need(4, s.label);
-      n = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
-      break;
-    case FIELD_STR: {
-      if (p >= r.end) r.need(1, `${s.label} length`);
-      const l = b[r.p++]!;
-      n = -1; // fieldValueAt reads str fields as -1
-      if (l === 0xff) break;
-      r.need(l, s.label);
-      len = l + 1;
-      break;
-    }
-    case FIELD_BYTES:
-      len = r.end - p;
-      n = NaN; // a bytes value read as a count (no layout does)
-      break;
-    default: // zdate
-      r.need(len, s.label);
-      n = NaN;
-  }
-  r.p = p + len;
-  scanPush(s.name, n);
+  const n = stepField(r, s);
+  // As a count or switch value: fieldValueAt reads str fields as -1; bytes and zdate are never read
+  // as one (no layout does), so NaN.
+  scanPush(s.name, s.code === FIELD_UINT || s.code === FIELD_I32 ? n : s.code === FIELD_STR ? -1 : NaN);
 }
 
 function scanItems(r: ZclReader, items: readonly ZclLayoutItem[], lo: number, depth: number): void {
