@@ -503,6 +503,16 @@ function buildResultNode(c: DlmsBuild, r: number): DlmsResult {
   return new DlmsResultNode(SPEC_KINDS[c.ix.tag(r) - 1] as DlmsResult['kind'], c.ix.aux(r), c.base + start, 2);
 }
 
+type ListWidths = { specs?: number; data?: number; results?: number };
+/** Non-minimal list-length widths of an ACCESS APDU (kept for byte-exact re-encoding), or undefined. */
+function listWidths(specs: number | undefined, data: number | undefined): ListWidths | undefined {
+  if (!specs && !data) return undefined;
+  const w: ListWidths = {};
+  if (specs) w.specs = specs;
+  if (data) w.data = data;
+  return w;
+}
+
 /** Builds result node r (NC_DLMS_RESULT). */
 export function buildResult(ix: NodeIndex, r: number, base = 0): DlmsResult {
   return buildResultNode(new DlmsBuild(ix, base, undefined), r);
@@ -547,12 +557,7 @@ export function buildDlmsApdu(ix: NodeIndex, base = 0, budget?: Budget): DlmsApd
   const data = listItems(c, dataList, 1, buildDataItem);
   const sw = listWidth(ix, specList);
   const dw = listWidth(ix, dataList);
-  let widths: { specs?: number; data?: number; results?: number } | undefined;
-  if (sw || dw) {
-    widths = {};
-    if (sw) widths.specs = sw;
-    if (dw) widths.data = dw;
-  }
+  let widths = listWidths(sw, dw);
   if (tag === 0xd9) {
     return new DlmsApduNode('access-request', base, length, inv, ix.bytes, dtAt, specs, undefined, data, undefined, undefined, undefined, widths) as unknown as DlmsApdu;
   }
@@ -651,12 +656,7 @@ export function decodeDlmsBytes(b: Uint8Array, base = 0): DlmsApdu {
     q = wk.pos;
   }
   const dw = dlw === minBerWidth(dc) ? undefined : dlw;
-  let widths: { specs?: number; data?: number; results?: number } | undefined;
-  if (sw || dw) {
-    widths = {};
-    if (sw) widths.specs = sw;
-    if (dw) widths.data = dw;
-  }
+  let widths = listWidths(sw, dw);
   if (tag === 0xd9) {
     // Issue 10 item 2 (GBCS.md 3.2): one Data per spec in a request.
     if (specCount !== dc) wk.fail(E_DLMS_COUNT_MISMATCH, dp);
